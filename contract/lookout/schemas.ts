@@ -1,0 +1,150 @@
+/**
+ * The payloads of the Lookout console-settings contract, shared by the provider's client and the
+ * emulator so the two can never disagree. The routes live in `providers/lookout/client.ts`; the
+ * OpenAPI document beside this file describes both for humans and other tools.
+ *
+ * Every schema is built by a function, never at module scope: the dynamic providers capture these
+ * functions, and Pulumi cannot serialize a zod instance captured from module scope.
+ */
+import { z } from "zod";
+
+export const riskLevels = ["none", "low", "medium", "high"] as const;
+export type RiskLevel = (typeof riskLevels)[number];
+
+/** Limits of the connector form, in one place for the provider's `check`, the config and the emulator. */
+export const connectorLimits = {
+    heartbeatFrequencyMinutes: { min: 5, max: 1440 },
+    newDeviceCheckIntervalMinutes: { min: 1, max: 60, default: 5 },
+    disconnectedDeviceThresholdDays: { min: 1, max: 90 },
+    enrollmentGroups: { max: 500 },
+} as const;
+
+export function intuneConnectorSettingsSchema() {
+    const limits = connectorLimits;
+    return z
+        .object({
+            heartbeatFrequencyMinutes: z
+                .number()
+                .int()
+                .min(limits.heartbeatFrequencyMinutes.min)
+                .max(limits.heartbeatFrequencyMinutes.max),
+            enrollmentGroups: z
+                .array(z.string().trim().min(1, "group display name must not be empty").max(256))
+                .min(1, "at least one enrollment group is required")
+                .max(limits.enrollmentGroups.max)
+                .refine((names) => new Set(names).size === names.length, "enrollment groups must be unique"),
+            newDeviceCheckIntervalMinutes: z
+                .number()
+                .int()
+                .min(limits.newDeviceCheckIntervalMinutes.min)
+                .max(limits.newDeviceCheckIntervalMinutes.max),
+            disconnectedDeviceThresholdDays: z
+                .number()
+                .int()
+                .min(limits.disconnectedDeviceThresholdDays.min)
+                .max(limits.disconnectedDeviceThresholdDays.max)
+                .nullable(),
+            stateSync: z.object({ deviceStatus: z.boolean(), threatStatus: z.boolean() }).strict(),
+            errorReportEmail: z.email(),
+        })
+        .strict();
+}
+export type IntuneConnectorSettings = z.infer<ReturnType<typeof intuneConnectorSettingsSchema>>;
+
+export function notificationPreferencesSchema() {
+    return z.object({ emailNotifications: z.boolean() }).strict();
+}
+export type NotificationPreferences = z.infer<ReturnType<typeof notificationPreferencesSchema>>;
+
+export function consoleUserSchema() {
+    return z.object({ email: z.email(), role: z.enum(["full", "restricted"]) }).strict();
+}
+export type ConsoleUser = z.infer<ReturnType<typeof consoleUserSchema>>;
+
+export function threatClassificationSchema() {
+    return z
+        .object({
+            name: z.string(),
+            category: z.enum(["app", "device", "os", "network"]),
+            riskLevel: z.enum(riskLevels),
+            defaultRiskLevel: z.enum(riskLevels),
+        })
+        .strict();
+}
+export type ThreatClassification = z.infer<ReturnType<typeof threatClassificationSchema>>;
+
+export function threatClassificationListSchema() {
+    return z.object({ classifications: z.array(threatClassificationSchema()) }).strict();
+}
+
+/** `PATCH /threat-classifications`: only the named classifications change. */
+export function threatClassificationPatchSchema() {
+    return z
+        .object({
+            riskLevels: z
+                .record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "classification names are UPPER_SNAKE_CASE"), z.enum(riskLevels))
+                .refine((levels) => Object.keys(levels).length > 0, "name at least one classification"),
+        })
+        .strict();
+}
+
+export function tokenResponseSchema() {
+    return z.object({
+        access_token: z.string().min(1),
+        token_type: z.string(),
+        expires_in: z.number().int().positive(),
+    });
+}
+
+/** Lookout's public error body. */
+export function lookoutErrorSchema() {
+    return z.object({
+        type: z.literal("Error"),
+        statusCode: z.number().int(),
+        errorCode: z.string(),
+        message: z.string(),
+        requestId: z.string(),
+    });
+}
+export type LookoutError = z.infer<ReturnType<typeof lookoutErrorSchema>>;
+
+/** RFC 6749 section 5.2 error body of the token endpoint. */
+export function oauthErrorSchema() {
+    return z.object({ error: z.string(), error_description: z.string().optional() });
+}
+
+/**
+ * Lookout's threat classifications with the risk level a new tenant starts with. The emulator seeds
+ * tenants from it and the stack config refuses names that are not in it, so a typo fails early.
+ */
+export const threatClassificationCatalogue: ReadonlyArray<{
+    name: string;
+    category: ThreatClassification["category"];
+    defaultRiskLevel: RiskLevel;
+}> = [
+    { name: "ADWARE", category: "app", defaultRiskLevel: "low" },
+    { name: "APP_DROPPER", category: "app", defaultRiskLevel: "high" },
+    { name: "BACKDOOR", category: "app", defaultRiskLevel: "high" },
+    { name: "BOT", category: "app", defaultRiskLevel: "high" },
+    { name: "CHARGEWARE", category: "app", defaultRiskLevel: "medium" },
+    { name: "CLICK_FRAUD", category: "app", defaultRiskLevel: "medium" },
+    { name: "DENYLISTED_APP", category: "app", defaultRiskLevel: "high" },
+    { name: "EXPLOIT", category: "app", defaultRiskLevel: "high" },
+    { name: "RISKWARE", category: "app", defaultRiskLevel: "low" },
+    { name: "ROOT_ENABLER", category: "app", defaultRiskLevel: "high" },
+    { name: "SIDELOADED_APP", category: "app", defaultRiskLevel: "medium" },
+    { name: "SPY", category: "app", defaultRiskLevel: "high" },
+    { name: "SURVEILLANCE", category: "app", defaultRiskLevel: "high" },
+    { name: "TROJAN", category: "app", defaultRiskLevel: "high" },
+    { name: "VULNERABILITY", category: "app", defaultRiskLevel: "medium" },
+    { name: "ROOTED_JAILBROKEN", category: "device", defaultRiskLevel: "high" },
+    { name: "DEVICE_ENCRYPTION_DISABLED", category: "device", defaultRiskLevel: "medium" },
+    { name: "NO_DEVICE_LOCK", category: "device", defaultRiskLevel: "low" },
+    { name: "USB_DEBUGGING_ENABLED", category: "device", defaultRiskLevel: "low" },
+    { name: "UNKNOWN_SOURCES_ENABLED", category: "device", defaultRiskLevel: "low" },
+    { name: "OUT_OF_DATE_OS", category: "os", defaultRiskLevel: "medium" },
+    { name: "OS_VULNERABILITY", category: "os", defaultRiskLevel: "medium" },
+    { name: "MAN_IN_THE_MIDDLE", category: "network", defaultRiskLevel: "high" },
+    { name: "ROGUE_WIFI", category: "network", defaultRiskLevel: "medium" },
+    { name: "VPN_NOT_ENABLED", category: "network", defaultRiskLevel: "none" },
+];

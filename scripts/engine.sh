@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Obtains the Pulumi engine this project runs on and prints the folder that holds it.
+#
+# A `pulumi` already on PATH at the pinned version or newer is used as it is (a user's laptop).
+# Otherwise the CLI and the Node.js language host are built from Pulumi's official Go modules
+# through the Go module proxy, since the usual installer downloads from the internet. The build is
+# skipped when the binaries already report the pinned versions; Go's module and build caches are
+# kept between runs. The dynamic-provider shim ships inside the @pulumi/pulumi npm package.
+#
+# Usage: scripts/engine.sh            # prints the bin folder on stdout, progress on stderr
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cli_version="$(sed -n 's/^\tgithub.com\/pulumi\/pulumi\/pkg\/v3 \(v[0-9.]*\).*/\1/p' "$root/engine/go.mod")"
+host_version="$(sed -n 's/^\tgithub.com\/pulumi\/pulumi\/sdk\/v3 \(v[0-9.]*\).*/\1/p' "$root/engine/langhost/go.mod")"
+bin="$root/.engine/bin"
+log() { echo "engine: $*" >&2; }
+
+version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
+
+if [ -z "${LOOKOUT_MTP_BUILD_ENGINE:-}" ] && command -v pulumi >/dev/null 2>&1 && [ "$(command -v pulumi)" != "$bin/pulumi" ]; then
+    have="$(pulumi version 2>/dev/null || true)"
+    if [ -n "$have" ] && version_ge "${have#v}" "${cli_version#v}" && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+        log "using pulumi $have from $(dirname "$(command -v pulumi)")"
+        mkdir -p "$bin"
+        cp "$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs" "$bin/"
+        chmod +x "$bin/pulumi-resource-pulumi-nodejs"
+        echo "$(dirname "$(command -v pulumi)")"
+        exit 0
+    fi
+fi
+
+command -v go >/dev/null 2>&1 || { log "Go is needed to build the Pulumi engine (none on PATH) - install Go 1.26+ or put pulumi $cli_version on PATH"; exit 1; }
+mkdir -p "$bin"
+export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local
+
+if [ "$("$bin/pulumi" version 2>/dev/null || true)" != "$cli_version" ]; then
+    log "building pulumi $cli_version from its Go modules (cold: about 4 minutes on 2 cores; cached afterwards)"
+    start=$(date +%s)
+    (cd "$root/engine" && go build -trimpath \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$cli_version" \
+        -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+    log "built pulumi in $(( $(date +%s) - start )) s"
+fi
+
+stamp="$bin/.pulumi-language-nodejs.version"
+if [ ! -x "$bin/pulumi-language-nodejs" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$host_version" ]; then
+    log "building pulumi-language-nodejs $host_version"
+    start=$(date +%s)
+    (cd "$root/engine/langhost" && go build -trimpath \
+        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$host_version" \
+        -o "$bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+    echo "$host_version" > "$stamp"
+    log "built pulumi-language-nodejs in $(( $(date +%s) - start )) s"
+fi
+
+shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+[ -f "$shim" ] || { log "run 'npm ci' first: $shim is missing"; exit 1; }
+cp "$shim" "$bin/"
+chmod +x "$bin/pulumi-resource-pulumi-nodejs"
+echo "$bin"
