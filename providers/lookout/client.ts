@@ -7,6 +7,7 @@
  * state: a client is built per provider instance from its settings.
  */
 import type { z } from "zod";
+import { tokenResponseSchema } from "../../contract/lookout/schemas";
 
 export const lookoutPaths = {
     token: "/oauth2/token",
@@ -153,7 +154,6 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         });
         const body = await response.json().catch(() => ({}));
         if (!response.ok) throw lookoutApiError("POST", lookoutPaths.token, response.status, body);
-        const { tokenResponseSchema } = require("../../contract/lookout/schemas") as typeof import("../../contract/lookout/schemas");
         const parsed = tokenResponseSchema().parse(body);
         // Renew a minute early so a token never expires between our check and the server's.
         token = { value: parsed.access_token, expiresAt: Date.now() + (parsed.expires_in - 60) * 1000 };

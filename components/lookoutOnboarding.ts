@@ -1,0 +1,94 @@
+/**
+ * The whole Lookout MTP onboarding of one tenant: Entra groups and consent, the Lookout console
+ * settings, and the facts Lookout support needs.
+ */
+import * as azuread from "@pulumi/azuread";
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/stackConfig";
+import { IntuneConnector } from "../providers/lookout/intuneConnector";
+import { LookoutNotificationPreferences } from "../providers/lookout/notificationPreferences";
+import { ThreatClassifications } from "../providers/lookout/threatClassifications";
+import { ConsoleAccessGroups } from "./consoleAccess";
+import { EnrollmentGroups } from "./enrollmentGroups";
+import { onboardingRequestText } from "./onboardingRequest";
+import { TenantConsent } from "./tenantConsent";
+
+export interface LookoutOnboardingArgs {
+    /** The validated stack config (see `config/stackConfig.ts`). */
+    readonly config: StackConfig;
+}
+
+export class LookoutOnboarding extends pulumi.ComponentResource {
+    declare readonly tenantId: pulumi.Output<string>;
+    declare readonly fullAccessGroupObjectId: pulumi.Output<string>;
+    declare readonly restrictedAccessGroupObjectId: pulumi.Output<string | undefined>;
+    declare readonly enrollmentGroupNames: pulumi.Output<string[]>;
+    declare readonly lookoutServicePrincipalObjectId: pulumi.Output<string | undefined>;
+    /** Ready-to-send request text for Lookout Enterprise Support. */
+    declare readonly onboardingRequest: pulumi.Output<string>;
+    declare readonly connector: IntuneConnector;
+
+    constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
+        const { config } = args;
+        const entraMode = config.entra.mode;
+        const child = { parent: this };
+
+        this.tenantId =
+            entraMode === "manage" ? azuread.getClientConfigOutput(child).tenantId : pulumi.output(config.entra.tenantId!);
+
+        const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode }, child);
+        const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode }, child);
+        const consent =
+            entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
+
+        this.connector = new IntuneConnector(
+            `${name}-intune-connector`,
+            {
+                heartbeatFrequencyMinutes: config.connector.heartbeatFrequencyMinutes,
+                enrollmentGroups: enrollment.displayNames,
+                newDeviceCheckIntervalMinutes: config.connector.newDeviceCheckIntervalMinutes,
+                disconnectedDeviceThresholdDays: config.connector.disconnectedDeviceThresholdDays,
+                stateSync: config.connector.stateSync,
+                errorReportEmail: config.connector.errorReportEmail,
+            },
+            // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
+            { parent: this, dependsOn: consent ? [consent] : [] },
+        );
+
+        for (const n of config.notifications) {
+            new LookoutNotificationPreferences(`${name}-notifications-${n.email.toLowerCase()}`, n, child);
+        }
+        if (Object.keys(config.threatClassifications).length > 0) {
+            new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: config.threatClassifications }, child);
+        }
+
+        this.fullAccessGroupObjectId = consoleAccess.fullAccessGroupObjectId;
+        this.restrictedAccessGroupObjectId = consoleAccess.restrictedAccessGroupObjectId;
+        this.enrollmentGroupNames = enrollment.displayNames;
+        this.lookoutServicePrincipalObjectId = consent ? consent.servicePrincipalObjectId : pulumi.output(undefined);
+        this.onboardingRequest = pulumi
+            .all([
+                this.tenantId,
+                consoleAccess.fullAccessGroupObjectId,
+                consoleAccess.fullAccessGroupName,
+                consoleAccess.restrictedAccessGroupObjectId,
+                consoleAccess.restrictedAccessGroupName,
+            ])
+            .apply(([tenantId, fullId, fullName, restrictedId, restrictedName]) =>
+                onboardingRequestText({
+                    tenantId,
+                    fullAccessGroup: { objectId: fullId, displayName: fullName },
+                    restrictedAccessGroup: restrictedId && restrictedName ? { objectId: restrictedId, displayName: restrictedName } : undefined,
+                    lookoutClientId: config.consent?.lookoutClientId,
+                }),
+            );
+        this.registerOutputs({
+            tenantId: this.tenantId,
+            fullAccessGroupObjectId: this.fullAccessGroupObjectId,
+            restrictedAccessGroupObjectId: this.restrictedAccessGroupObjectId,
+            enrollmentGroupNames: this.enrollmentGroupNames,
+            onboardingRequest: this.onboardingRequest,
+        });
+    }
+}

@@ -1,0 +1,211 @@
+/**
+ * The stack configuration: one schema, parsed once at the edge before any resource is declared.
+ * Every problem is reported at once, each with the config key a user has to fix.
+ *
+ * Keys live in the project namespace (`lookout-mtp:`) except the Lookout provider's connection,
+ * which lives in `lookout:` (baseUrl, applicationKey) because the dynamic providers read it.
+ */
+import { z } from "zod";
+import { connectorLimits, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
+import { validateBaseUrl } from "../providers/lookout/client";
+
+export const projectNamespace = "lookout-mtp";
+
+/** Graph application permissions Lookout's app reads with, and its delegated sign-in scope (CONTEXT.md). */
+export const defaultApplicationPermissions = [
+    "Device.Read.All",
+    "GroupMember.Read.All",
+    "User.Read.All",
+    "Application.Read.All",
+    "DeviceManagementApps.Read.All",
+] as const;
+export const defaultDelegatedScopes = ["User.Read"] as const;
+
+const guid = () => z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, "must be a GUID such as 00000000-0000-0000-0000-000000000000");
+const upn = () => z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be a user principal name such as alex@contoso.com");
+
+/**
+ * An Entra group the stack either creates (`create: true`, with user members) or refers to by its
+ * display name (looked up and validated), optionally pinned by object ID.
+ */
+export function groupSchema() {
+    return z
+        .object({
+            /** Display name, exactly as in Entra: Lookout matches it case-sensitively. */
+            displayName: z.string().trim().min(1, "must not be empty").max(256),
+            /** Object ID of an existing group; skips the lookup by name. */
+            objectId: guid().optional(),
+            /** Create and manage this group in the stack. */
+            create: z.boolean().default(false),
+            /** User principal names of the members of a created group (users only). */
+            members: z.array(upn()).optional(),
+            description: z.string().max(1024).optional(),
+        })
+        .strict()
+        .superRefine((g, ctx) => {
+            if (g.create && g.objectId) ctx.addIssue({ code: "custom", path: ["objectId"], message: "a group the stack creates has no objectId yet; drop objectId or create" });
+            if (!g.create && g.members) ctx.addIssue({ code: "custom", path: ["members"], message: "members are managed only for groups the stack creates (create: true); manage an existing group's members in Entra" });
+            if (g.create && (!g.members || g.members.length === 0)) ctx.addIssue({ code: "custom", path: ["members"], message: "a created group needs at least one member (user principal names)" });
+            if (g.members && new Set(g.members.map((m) => m.toLowerCase())).size !== g.members.length) ctx.addIssue({ code: "custom", path: ["members"], message: "lists a member twice" });
+        });
+}
+export type GroupConfig = z.infer<ReturnType<typeof groupSchema>>;
+
+export function stackConfigSchema() {
+    const limits = connectorLimits;
+    return z
+        .object({
+            entra: z
+                .object({
+                    /**
+                     * `manage`: the stack talks to Entra (azuread) and reads the tenant ID from the signed-in identity.
+                     * `reference`: no Entra calls; every group is given by objectId and displayName, and the tenant ID
+                     * in config (for the local emulator and for reviewing a stack without tenant access).
+                     */
+                    mode: z.enum(["manage", "reference"]).default("manage"),
+                    tenantId: guid().optional(),
+                })
+                .strict()
+                .default({ mode: "manage" }),
+            consoleAccess: z
+                .object({
+                    /** Members get full access to the Lookout MTP console. */
+                    full: groupSchema(),
+                    /** Members get restricted access (no enrollment/config modules, read-only Security Policy). */
+                    restricted: groupSchema().optional(),
+                })
+                .strict(),
+            enrollmentGroups: z.array(groupSchema()).min(1, "list at least one enrollment group").max(limits.enrollmentGroups.max),
+            consent: z
+                .object({
+                    /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */
+                    lookoutClientId: guid(),
+                    applicationPermissions: z.array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All")).min(1).default([...defaultApplicationPermissions]),
+                    delegatedScopes: z.array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph scope such as User.Read")).min(1).default([...defaultDelegatedScopes]),
+                })
+                .strict()
+                .optional(),
+            connector: z
+                .object({
+                    heartbeatFrequencyMinutes: z.number().int().min(limits.heartbeatFrequencyMinutes.min).max(limits.heartbeatFrequencyMinutes.max),
+                    newDeviceCheckIntervalMinutes: z
+                        .number()
+                        .int()
+                        .min(limits.newDeviceCheckIntervalMinutes.min)
+                        .max(limits.newDeviceCheckIntervalMinutes.max)
+                        .default(limits.newDeviceCheckIntervalMinutes.default),
+                    disconnectedDeviceThresholdDays: z.number().int().min(limits.disconnectedDeviceThresholdDays.min).max(limits.disconnectedDeviceThresholdDays.max).optional(),
+                    stateSync: z.object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) }).strict().default({ deviceStatus: true, threatStatus: true }),
+                    errorReportEmail: z.email("must be an e-mail address"),
+                })
+                .strict(),
+            notifications: z
+                .array(z.object({ email: z.email("must be an e-mail address"), emailNotifications: z.boolean() }).strict())
+                .default([])
+                .superRefine((list, ctx) => {
+                    const seen = new Set<string>();
+                    list.forEach((n, i) => {
+                        const key = n.email.toLowerCase();
+                        if (seen.has(key)) ctx.addIssue({ code: "custom", path: [i, "email"], message: `'${n.email}' is listed twice (e-mail addresses are case-insensitive)` });
+                        seen.add(key);
+                    });
+                }),
+            threatClassifications: z
+                .record(z.string(), z.enum(riskLevels, `must be one of ${riskLevels.join(", ")}`))
+                .default({})
+                .superRefine((levels, ctx) => {
+                    const known = new Set(threatClassificationCatalogue.map((c) => c.name));
+                    for (const name of Object.keys(levels)) {
+                        if (!known.has(name)) {
+                            const hint = [...known].find((k) => k.toLowerCase() === name.toLowerCase());
+                            ctx.addIssue({ code: "custom", path: [name], message: `unknown classification${hint ? ` (did you mean '${hint}'?)` : `; known: ${[...known].join(", ")}`}` });
+                        }
+                    }
+                }),
+        })
+        .strict()
+        .superRefine((c, ctx) => {
+            const groups = [
+                ...c.enrollmentGroups.map((g, i) => ({ g, path: ["enrollmentGroups", i] })),
+                { g: c.consoleAccess.full, path: ["consoleAccess", "full"] },
+                ...(c.consoleAccess.restricted ? [{ g: c.consoleAccess.restricted, path: ["consoleAccess", "restricted"] }] : []),
+            ];
+            const byName = new Map<string, string>();
+            c.enrollmentGroups.forEach((g, i) => {
+                const lower = g.displayName.toLowerCase();
+                const other = byName.get(lower);
+                if (other !== undefined) {
+                    ctx.addIssue({ code: "custom", path: ["enrollmentGroups", i, "displayName"], message: other === g.displayName ? `'${g.displayName}' is listed twice` : `'${g.displayName}' and '${other}' differ only in letter case; Entra display names are case-insensitive when looked up, so they would name the same group` });
+                }
+                byName.set(lower, g.displayName);
+            });
+            if (c.consoleAccess.restricted && c.consoleAccess.restricted.displayName.toLowerCase() === c.consoleAccess.full.displayName.toLowerCase()) {
+                ctx.addIssue({ code: "custom", path: ["consoleAccess", "restricted", "displayName"], message: "the restricted-access group must differ from the full-access group" });
+            }
+            if (c.entra.mode === "reference") {
+                if (!c.entra.tenantId) ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "reference mode makes no Entra calls, so it needs the tenant ID here" });
+                for (const { g, path } of groups) {
+                    if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message: "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'" });
+                    else if (!g.objectId) ctx.addIssue({ code: "custom", path: [...path, "objectId"], message: "reference mode makes no Entra lookups; give the group's objectId" });
+                }
+            } else {
+                if (c.entra.tenantId) ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });
+                if (!c.consent) ctx.addIssue({ code: "custom", path: ["consent"], message: "manage mode grants Lookout's app admin consent; set consent.lookoutClientId (from Lookout support)" });
+            }
+        });
+}
+export type StackConfig = z.infer<ReturnType<typeof stackConfigSchema>>;
+
+/** Keys of the project namespace, as `pulumi config` names them. */
+const sectionKeys = ["entra", "consoleAccess", "enrollmentGroups", "consent", "connector", "notifications", "threatClassifications"] as const;
+const lookoutKeys = ["baseUrl", "applicationKey"] as const;
+
+export type ConfigResult = { ok: true; config: StackConfig } | { ok: false; errors: string[] };
+
+/**
+ * Validates the whole stack config.
+ *
+ * @param raw every config value of the stack as `pulumi.runtime.allConfig()` gives it (JSON strings for objects)
+ * @param isSecret whether a key was set with `--secret`
+ */
+export function parseStackConfig(raw: Record<string, string>, isSecret: (key: string) => boolean): ConfigResult {
+    const errors: string[] = [];
+    const input: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw)) {
+        const [namespace, name] = key.split(":", 2);
+        if (namespace === projectNamespace) {
+            if (!(sectionKeys as readonly string[]).includes(name)) {
+                errors.push(`${key}: unknown key; the project reads ${sectionKeys.map((k) => `${projectNamespace}:${k}`).join(", ")}`);
+                continue;
+            }
+            try {
+                input[name] = JSON.parse(value);
+            } catch {
+                // A plain string value: keep it, so the schema reports the expected type.
+                input[name] = value;
+            }
+        } else if (namespace === "lookout") {
+            if (!(lookoutKeys as readonly string[]).includes(name)) {
+                errors.push(`${key}: unknown key; the Lookout provider reads lookout:baseUrl and lookout:applicationKey`);
+            } else if (name === "applicationKey" && !isSecret(key)) {
+                errors.push(`${key}: is stored in plain text; set it again with \`pulumi config set --secret lookout:applicationKey <key>\``);
+            } else if (name === "baseUrl") {
+                try {
+                    validateBaseUrl(value, key);
+                } catch (err) {
+                    errors.push((err as Error).message);
+                }
+            }
+        }
+    }
+    const result = stackConfigSchema().safeParse(input);
+    if (!result.success) {
+        for (const issue of result.error.issues) {
+            const [section, ...rest] = issue.path.map(String);
+            const key = section ? `${projectNamespace}:${section}${rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}` : projectNamespace;
+            const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+            errors.push(`${key}: ${message}`);
+        }
+    }
+    return errors.length > 0 || !result.success ? { ok: false, errors } : { ok: true, config: result.data };
+}

@@ -1,0 +1,3 @@
+export { IntuneConnector, type IntuneConnectorArgs } from "./intuneConnector";
+export { LookoutNotificationPreferences, type NotificationPreferencesArgs } from "./notificationPreferences";
+export { ThreatClassifications, type ThreatClassificationsArgs } from "./threatClassifications";
