@@ -20,6 +20,8 @@ export const tenantId = onboarding.tenantId;
 export const fullAccessGroupObjectId = onboarding.fullAccessGroupObjectId;
 export const restrictedAccessGroupObjectId = onboarding.restrictedAccessGroupObjectId;
 export const enrollmentGroupNames = onboarding.enrollmentGroupNames;
-export const lookoutServicePrincipalObjectId = onboarding.lookoutServicePrincipalObjectId;
+export const lookoutServicePrincipalObjectId = onboarding.lookoutServicePrincipalObjectId.apply(
+    (id) => id ?? "not managed: entra.mode is reference",
+);
 export const connectorHeartbeatFrequencyMinutes = onboarding.connector.heartbeatFrequencyMinutes;
 export const onboardingRequest = onboarding.onboardingRequest;

@@ -93,7 +93,7 @@ export function stackConfigSchema() {
                         .int()
                         .min(limits.newDeviceCheckIntervalMinutes.min)
                         .max(limits.newDeviceCheckIntervalMinutes.max)
-                        .default(limits.newDeviceCheckIntervalMinutes.default),
+                        .default(limits.newDeviceCheckIntervalMinutes.recommended),
                     disconnectedDeviceThresholdDays: z.number().int().min(limits.disconnectedDeviceThresholdDays.min).max(limits.disconnectedDeviceThresholdDays.max).optional(),
                     stateSync: z.object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) }).strict().default({ deviceStatus: true, threatStatus: true }),
                     errorReportEmail: z.email("must be an e-mail address"),
@@ -203,9 +203,19 @@ export function parseStackConfig(raw: Record<string, string>, isSecret: (key: st
         for (const issue of result.error.issues) {
             const [section, ...rest] = issue.path.map(String);
             const key = section ? `${projectNamespace}:${section}${rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}` : projectNamespace;
-            const message = issue.code === "invalid_type" && issue.input === undefined ? "is required" : issue.message;
+            const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
+            const message = missing ? "is required" : issue.message;
             errors.push(`${key}: ${message}`);
         }
     }
     return errors.length > 0 || !result.success ? { ok: false, errors } : { ok: true, config: result.data };
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): unknown {
+    let value = root;
+    for (const key of path) {
+        if (value === null || typeof value !== "object") return undefined;
+        value = (value as Record<PropertyKey, unknown>)[key];
+    }
+    return value;
 }

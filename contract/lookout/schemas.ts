@@ -14,7 +14,7 @@ export type RiskLevel = (typeof riskLevels)[number];
 /** Limits of the connector form, in one place for the provider's `check`, the config and the emulator. */
 export const connectorLimits = {
     heartbeatFrequencyMinutes: { min: 5, max: 1440 },
-    newDeviceCheckIntervalMinutes: { min: 1, max: 60, default: 5 },
+    newDeviceCheckIntervalMinutes: { min: 1, max: 60, recommended: 5 },
     disconnectedDeviceThresholdDays: { min: 1, max: 90 },
     enrollmentGroups: { max: 500 },
 } as const;

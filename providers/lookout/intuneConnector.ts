@@ -37,7 +37,7 @@ export type IntuneConnectorOutputs = IntuneConnectorInputs & DocumentOutputs<Int
 export function intuneConnectorInputsSchema() {
     return intuneConnectorSettingsSchema().extend({
         newDeviceCheckIntervalMinutes: intuneConnectorSettingsSchema().shape.newDeviceCheckIntervalMinutes.default(
-            connectorLimits.newDeviceCheckIntervalMinutes.default,
+            connectorLimits.newDeviceCheckIntervalMinutes.recommended,
         ),
         disconnectedDeviceThresholdDays: intuneConnectorSettingsSchema().shape.disconnectedDeviceThresholdDays.default(null),
         stateSync: z

@@ -1,0 +1,43 @@
+/** A valid stack config in the shape `pulumi.runtime.allConfig()` returns, for tests to break one key at a time. */
+export const referenceTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
+
+export function validReferenceConfig(): Record<string, unknown> {
+    return {
+        "lookout:baseUrl": "http://127.0.0.1:8787",
+        "lookout-mtp:entra": { mode: "reference", tenantId: referenceTenantId },
+        "lookout-mtp:consoleAccess": {
+            full: { displayName: "Lookout MTP Admins", objectId: "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e" },
+            restricted: { displayName: "Lookout MTP Analysts", objectId: "2c7a3d4e-9f0b-4c6d-8e1f-2a3b4c5d6e7f" },
+        },
+        "lookout-mtp:enrollmentGroups": [
+            { displayName: "Lookout Pilot", objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80" },
+            { displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" },
+        ],
+        "lookout-mtp:connector": {
+            heartbeatFrequencyMinutes: 60,
+            disconnectedDeviceThresholdDays: 30,
+            errorReportEmail: "mobile-security@contoso.example",
+        },
+        "lookout-mtp:notifications": [{ email: "secops@contoso.example", emailNotifications: true }],
+        "lookout-mtp:threatClassifications": { SIDELOADED_APP: "high" },
+    };
+}
+
+export function validManageConfig(): Record<string, unknown> {
+    return {
+        "lookout-mtp:consent": { lookoutClientId: "5f0d6071-2c3e-4f90-9b4c-5d6e7f8091a2" },
+        "lookout-mtp:consoleAccess": {
+            full: { displayName: "Lookout MTP Admins", create: true, members: ["alex@contoso.com"] },
+        },
+        "lookout-mtp:enrollmentGroups": [
+            { displayName: "Lookout Pilot", create: true, members: ["alex@contoso.com", "sam@contoso.com"] },
+            { displayName: "Sales Mobile" },
+        ],
+        "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, errorReportEmail: "mobile-security@contoso.com" },
+    };
+}
+
+/** Encodes values the way the engine hands them to a program: objects as JSON strings. */
+export function asRawConfig(config: Record<string, unknown>): Record<string, string> {
+    return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}

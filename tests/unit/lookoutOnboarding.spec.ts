@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import type * as pulumi from "@pulumi/pulumi";
+import { LookoutOnboarding } from "../../components/lookoutOnboarding";
+import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
+import { asRawConfig, referenceTenantId, validManageConfig, validReferenceConfig } from "../support/configFixtures";
+import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../support/pulumiMocks";
+
+const directory: Directory = {
+    tenantId: "9a1b2c3d-0000-4000-8000-000000000001",
+    users: { "alex@contoso.com": "u-alex", "sam@contoso.com": "u-sam", "kim@contoso.com": "u-kim" },
+    groups: [
+        { objectId: "g-sales", displayName: "Sales Mobile", members: ["u-kim"] },
+        { objectId: "g-nested", displayName: "Field Mobile", members: ["u-kim", "g-sales"] },
+        { objectId: "g-dup-1", displayName: "Shared Mobile", members: [] },
+        { objectId: "g-dup-2", displayName: "Shared Mobile", members: [] },
+    ],
+};
+
+function config(raw: Record<string, unknown>): StackConfig {
+    const result = parseStackConfig(asRawConfig(raw), () => true);
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    return result.config;
+}
+
+function withEnrollment(groups: unknown[]) {
+    return config({ ...validManageConfig(), "lookout-mtp:enrollmentGroups": groups });
+}
+
+const byType = (registered: Registered[], type: string) => registered.filter((r) => r.type === type);
+
+describe("LookoutOnboarding resource graph", () => {
+    let registered: Registered[];
+    let opts: pulumi.ComponentResourceOptions;
+    beforeEach(() => {
+        ({ registered, opts } = installMocks(directory));
+    });
+
+    it("wires the connector's enrollment groups from the groups' own display names", async () => {
+        const onboarding = new LookoutOnboarding("lookout", { config: config(validManageConfig()) }, opts);
+        assert.deepEqual(await valueOf(onboarding.connector.enrollmentGroups), ["Lookout Pilot", "Sales Mobile"]);
+        assert.equal(await valueOf(onboarding.tenantId), directory.tenantId);
+    });
+
+    it("creates security groups that are not mail-enabled, with members resolved to user object IDs", async () => {
+        new LookoutOnboarding("lookout", { config: config(validManageConfig()) }, opts);
+        await new Promise((resolve) => setImmediate(resolve));
+        const groups = byType(registered, "azuread:index/group:Group");
+        assert.deepEqual(groups.map((g) => g.inputs.displayName).sort(), ["Lookout MTP Admins", "Lookout Pilot"]);
+        for (const g of groups) {
+            assert.equal(g.inputs.securityEnabled, true);
+            assert.equal(g.inputs.mailEnabled, false);
+        }
+        const pilot = groups.find((g) => g.inputs.displayName === "Lookout Pilot")!;
+        assert.deepEqual(await valueOf(pilot.inputs.members as pulumi.Output<string[]>), ["u-alex", "u-sam"]);
+    });
+
+    it("grants consent as code and never deletes Lookout's service principal", async () => {
+        new LookoutOnboarding("lookout", { config: config(validManageConfig()) }, opts);
+        const [sp] = byType(registered, "azuread:index/servicePrincipal:ServicePrincipal");
+        assert.equal(sp.opts.retainOnDelete, true);
+        assert.equal(sp.inputs.useExisting, true);
+        assert.equal(sp.inputs.clientId, "5f0d6071-2c3e-4f90-9b4c-5d6e7f8091a2");
+        const roles = byType(registered, "azuread:index/appRoleAssignment:AppRoleAssignment");
+        const roleIds = await Promise.all(roles.map((r) => valueOf(r.inputs.appRoleId as pulumi.Output<string>)));
+        assert.deepEqual(roleIds.sort(), Object.values(graphRoles).sort());
+        const [grant] = byType(registered, "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant");
+        assert.deepEqual(await valueOf(grant.inputs.claimValues as pulumi.Output<string[]>), ["User.Read"]);
+    });
+
+    it("outputs what Lookout support needs and a ready-to-send request", async () => {
+        const onboarding = new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+        assert.equal(await valueOf(onboarding.tenantId), referenceTenantId);
+        assert.equal(await valueOf(onboarding.fullAccessGroupObjectId), "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e");
+        const request = await valueOf(onboarding.onboardingRequest);
+        assert.match(request, new RegExp(`Entra tenant ID: ${referenceTenantId}`));
+        assert.match(request, /full console access \('Lookout MTP Admins'\): 1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e/);
+        assert.match(request, /restricted console access \('Lookout MTP Analysts'\): 2c7a3d4e-9f0b-4c6d-8e1f-2a3b4c5d6e7f/);
+    });
+
+    it("declares nothing in Entra in reference mode", async () => {
+        new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+        assert.deepEqual(registered.filter((r) => r.type.startsWith("azuread:")), []);
+        const lookout = registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/lookout:")).map((r) => r.type);
+        assert.deepEqual(lookout.sort(), [
+            "pulumi-nodejs:dynamic/lookout:IntuneConnector",
+            "pulumi-nodejs:dynamic/lookout:NotificationPreferences",
+            "pulumi-nodejs:dynamic/lookout:ThreatClassifications",
+        ]);
+    });
+
+    it("never passes the application key to a resource", async () => {
+        process.env.LOOKOUT_APPLICATION_KEY = "lk_must_not_leak";
+        try {
+            new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+            for (const r of registered) assert.ok(!JSON.stringify(r.inputs).includes("lk_must_not_leak"), r.name);
+        } finally {
+            delete process.env.LOOKOUT_APPLICATION_KEY;
+        }
+    });
+
+    const failures: Array<[string, unknown[], RegExp]> = [
+        ["a name that differs only in case", [{ displayName: "sales mobile" }], /did you mean 'Sales Mobile'\?/],
+        ["a name no group has", [{ displayName: "Field Sales" }], /no Entra group is named 'Field Sales'/],
+        ["a name two groups share", [{ displayName: "Shared Mobile" }], /2 Entra groups are named 'Shared Mobile'/],
+        ["a group with a nested group", [{ displayName: "Field Mobile" }], /Lookout does not support nested groups/],
+    ];
+    for (const [what, groups, message] of failures) {
+        it(`fails before the connector is configured for ${what}`, async () => {
+            const onboarding = new LookoutOnboarding("lookout", { config: withEnrollment(groups) }, opts);
+            await assert.rejects(valueOf(onboarding.connector.enrollmentGroups), message);
+        });
+    }
+});
