@@ -26,12 +26,13 @@ export function faultPlanSchema() {
         .refine((p) => p.kind !== "delay" || p.delayMs !== undefined, { message: "a delay fault needs delayMs", path: ["delayMs"] });
 }
 export type FaultPlan = z.infer<ReturnType<typeof faultPlanSchema>>;
+export type FaultPlanInput = z.input<ReturnType<typeof faultPlanSchema>>;
 
 export function createFaultInjector() {
     let plans: Array<{ plan: FaultPlan; seen: number; injected: number }> = [];
     return {
-        set(newPlans: FaultPlan[]) {
-            plans = newPlans.map((plan) => ({ plan, seen: 0, injected: 0 }));
+        set(newPlans: FaultPlanInput[]) {
+            plans = newPlans.map((plan) => ({ plan: faultPlanSchema().parse(plan), seen: 0, injected: 0 }));
         },
         clear() {
             plans = [];

@@ -1,0 +1,32 @@
+/** Starts the Lookout emulator on a random loopback port for one suite, with one tenant. */
+import { createLookoutClient, type LookoutClient, type RetryPolicy } from "../../providers/lookout/client";
+import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
+import type { LookoutConnection } from "../../providers/lookout/connection";
+
+export interface EmulatedTenant {
+    emulator: LookoutEmulator;
+    tenantId: string;
+    applicationKey: string;
+    connection: LookoutConnection;
+    /** A client acting as a console user, for changes behind the stack's back. */
+    console: LookoutClient;
+    /** The tenant's settings as the emulator holds them. */
+    settings(): ReturnType<LookoutEmulator["store"]["describe"]>;
+}
+
+/** Retries quick enough for tests; the policy's shape is the production one. */
+export const fastRetry: Partial<RetryPolicy> = { baseDelayMs: 5, maxDelayMs: 50, attemptTimeoutMs: 2000, totalBudgetMs: 10_000 };
+
+export async function startEmulatedTenant(options: EmulatorOptions = {}): Promise<EmulatedTenant> {
+    const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...options });
+    const tenant = emulator.store.addTenant("contoso");
+    const applicationKey = tenant.applicationKeys[0];
+    return {
+        emulator,
+        tenantId: tenant.id,
+        applicationKey,
+        connection: { baseUrl: emulator.url, applicationKey, retry: fastRetry },
+        console: createLookoutClient({ baseUrl: emulator.url, applicationKey, retry: fastRetry }),
+        settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
+    };
+}
