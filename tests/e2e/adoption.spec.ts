@@ -1,0 +1,48 @@
+/** A tenant configured by hand: `up` adopts its Lookout settings, `destroy` gives them back. */
+import assert from "node:assert/strict";
+import { lookoutPaths } from "../../providers/lookout/client";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { createTestStack, type TestStack } from "../support/testStack";
+
+describe("adoption of hand-made settings (real engine)", function () {
+    this.timeout(300_000);
+    let tenant: EmulatedTenant;
+    let t: TestStack;
+    const byHand = {
+        heartbeatFrequencyMinutes: 240,
+        enrollmentGroups: ["sales mobile"],
+        newDeviceCheckIntervalMinutes: 15,
+        disconnectedDeviceThresholdDays: null,
+        stateSync: { deviceStatus: true, threatStatus: false },
+        errorReportEmail: "old-admin@contoso.example",
+    };
+
+    before(async () => {
+        tenant = await startEmulatedTenant();
+        await tenant.console.request("PUT", lookoutPaths.intuneConnector, { body: byHand });
+        await tenant.console.request("PUT", lookoutPaths.notificationPreferences("secops@contoso.example"), { body: { emailNotifications: false } });
+        await tenant.console.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: { SIDELOADED_APP: "none" } } });
+        t = await createTestStack("adoption", tenant);
+    });
+    after(async () => {
+        await tenant?.emulator.close();
+    });
+
+    it("up adopts existing settings without error and applies the declared ones", async () => {
+        const result = await t.stack.up(t.run);
+        assert.equal(result.summary.result, "succeeded");
+        const settings = tenant.settings();
+        assert.deepEqual(settings.intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);
+        assert.deepEqual(settings.intuneConnector!.value.stateSync, { deviceStatus: true, threatStatus: true });
+        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, { emailNotifications: true });
+        assert.equal(settings.threatClassifications.value.SIDELOADED_APP, "high");
+    });
+
+    it("destroy puts the hand-made settings back", async () => {
+        await t.dispose();
+        const settings = tenant.settings();
+        assert.deepEqual(settings.intuneConnector!.value, byHand);
+        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, { emailNotifications: false });
+        assert.equal(settings.threatClassifications.value.SIDELOADED_APP, "none");
+    });
+});

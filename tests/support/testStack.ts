@@ -1,0 +1,118 @@
+/**
+ * A throwaway stack of this project for end-to-end tests: the real engine through the Automation
+ * API, a temporary project folder whose Pulumi.yaml points at this repository's program, a
+ * temporary file backend, and config aimed at an emulated Lookout tenant.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { type ConfigMap, type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { engineEnv, ensureEngine, projectRoot } from "../../scripts/lib/engine";
+import { validReferenceConfig } from "./configFixtures";
+import type { EmulatedTenant } from "./lookoutEmulator";
+
+const execFileAsync = promisify(execFile);
+
+export interface TestStack {
+    stack: Stack;
+    /** Everything the engine printed and every event it emitted, for leak checks. */
+    transcript: string[];
+    /** Sets project config values (objects are stored as JSON, as a user would with --path or YAML). */
+    setConfig(values: Record<string, unknown>): Promise<void>;
+    /** Engine events of one operation; pass as `onEvent`. */
+    events: EngineEvent[];
+    run: { onOutput: (s: string) => void; onEvent: (e: EngineEvent) => void };
+    /** Every file of the stack's backend (state, history, backups), concatenated. */
+    backendFiles(): string;
+    /** `pulumi stack export` as a user runs it (secrets stay encrypted). */
+    exportState(): Promise<string>;
+    /** Destroys the stack's resources, removes the stack and the temporary folder. */
+    dispose(): Promise<void>;
+}
+
+export async function createTestStack(name: string, tenant: EmulatedTenant, overrides: Record<string, unknown> = {}): Promise<TestStack> {
+    const dir = mkdtempSync(join(tmpdir(), `lookout-e2e-${name}-`));
+    writeFileSync(
+        join(dir, "Pulumi.yaml"),
+        ["name: lookout-mtp", "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${projectRoot}`, ""].join("\n"),
+    );
+    const bin = ensureEngine();
+    const env = engineEnv({ backendDir: join(dir, "backend"), passphrase: "e2e-passphrase" });
+    mkdirSync(join(dir, "backend"), { recursive: true });
+    const workspace = await LocalWorkspace.create({
+        workDir: dir,
+        pulumiHome: join(dir, "home"),
+        pulumiCommand: await PulumiCommand.get({ root: join(bin, ".."), skipVersionCheck: true }),
+        envVars: {
+            PATH: env.PATH,
+            PULUMI_SKIP_UPDATE_CHECK: env.PULUMI_SKIP_UPDATE_CHECK,
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: env.PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION,
+            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
+            PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL,
+            PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE,
+        },
+    });
+    const stack = await Stack.create(name, workspace);
+    const transcript: string[] = [];
+    const events: EngineEvent[] = [];
+
+    async function setConfig(values: Record<string, unknown>) {
+        const map: ConfigMap = {};
+        for (const [key, value] of Object.entries(values)) map[key] = { value: typeof value === "string" ? value : JSON.stringify(value) };
+        await stack.setAllConfig(map);
+    }
+
+    await setConfig({ ...validReferenceConfig(), "lookout:baseUrl": tenant.emulator.url, ...overrides });
+    await stack.setConfig("lookout:applicationKey", { value: tenant.applicationKey, secret: true });
+
+    return {
+        stack,
+        transcript,
+        events,
+        setConfig,
+        backendFiles: () => readTree(join(dir, "backend")),
+        exportState: async () =>
+            (await execFileAsync(workspace.pulumiCommand.command, ["stack", "export", "--stack", name], { cwd: dir, env: { ...process.env, ...workspace.envVars } })).stdout,
+        run: {
+            onOutput: (s) => transcript.push(s),
+            onEvent: (e) => {
+                events.push(e);
+                transcript.push(JSON.stringify(e));
+            },
+        },
+        async dispose() {
+            try {
+                await stack.destroy({ onOutput: (s) => transcript.push(s) });
+                await workspace.removeStack(name);
+            } finally {
+                rmSync(dir, { recursive: true, force: true });
+            }
+        },
+    };
+}
+
+function readTree(path: string): string {
+    return readdirSync(path, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => readFileSync(join(entry.parentPath, entry.name), "utf8"))
+        .join("\n");
+}
+
+/**
+ * The resource steps of the last operation that change something, as `op name`. Provider steps are
+ * left out: the engine hands the whole stack config to the dynamic-provider plugin, so any config
+ * edit "updates" that plugin's configuration, which the engine does not display.
+ */
+export function changedSteps(events: EngineEvent[]): string[] {
+    return events
+        .map((e) => e.resourcePreEvent?.metadata)
+        .filter((m): m is NonNullable<typeof m> => !!m && !["same", "read", "refresh"].includes(m.op) && !m.type.startsWith("pulumi:providers:"))
+        .map((m) => `${m.op} ${m.urn.split("::").slice(-1)[0]}`);
+}
+
+/** The property names a `preview --diff` marks as changed (`~`, `+`, `-`), resources and outputs alike. */
+export function changedProperties(diffText: string): string[] {
+    return [...diffText.matchAll(/^\s+[~+-] (\w+)\s*:/gm)].map((m) => m[1]);
+}
