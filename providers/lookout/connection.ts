@@ -16,8 +16,7 @@ export interface LookoutConnection {
 export function connectionFromConfig(config: pulumi.dynamic.Config | undefined): LookoutConnection {
     const baseUrl = config?.get("lookout:baseUrl") ?? process.env.LOOKOUT_BASE_URL ?? defaultLookoutBaseUrl;
     const applicationKey = config?.get("lookout:applicationKey") ?? process.env.LOOKOUT_APPLICATION_KEY;
-    const retry = process.env.LOOKOUT_RETRY_POLICY ? (JSON.parse(process.env.LOOKOUT_RETRY_POLICY) as Partial<RetryPolicy>) : undefined;
-    return { baseUrl, applicationKey, retry };
+    return { baseUrl, applicationKey };
 }
 
 export function clientFor(connection: LookoutConnection | undefined): LookoutClient {

@@ -13,7 +13,7 @@ export async function configured<I, O>(provider: pulumi.dynamic.ResourceProvider
     };
     const self = Object.create(provider) as pulumi.dynamic.ResourceProvider<I, O> & { connection?: LookoutConnection };
     await self.configure!({ config });
-    // The test policy keeps retries fast; production reads LOOKOUT_RETRY_POLICY or the defaults.
+    // Tests use a fast retry policy; stacks use the client's defaults.
     self.connection = { ...self.connection!, retry: connection.retry };
     const p = self as Required<pulumi.dynamic.ResourceProvider<I, O>>;
     return {
