@@ -62,3 +62,26 @@ describe("bad config (real engine)", function () {
         assert.equal(tenant.settings().intuneConnector, null);
     });
 });
+
+describe("state sync turned off (real engine)", function () {
+    this.timeout(300_000);
+    let tenant: EmulatedTenant;
+    let t: TestStack;
+
+    before(async () => {
+        tenant = await startEmulatedTenant();
+        t = await createTestStack("statesync", tenant, {
+            "lookout-mtp:connector": { heartbeatFrequencyMinutes: 60, stateSync: { threatStatus: false }, errorReportEmail: "mobile-security@contoso.example" },
+        });
+    });
+    after(async () => {
+        await t?.dispose().catch(() => undefined);
+        await tenant?.emulator.close();
+    });
+
+    it("is allowed, with a warning that Intune stops getting Lookout's verdicts", async () => {
+        const preview = await t.stack.preview(t.run);
+        assert.match(preview.stdout, /warning: State sync of threat status is off: Intune stops receiving Lookout's threat status/);
+        assert.equal(preview.changeSummary.create, 7, "stack, 3 components, connector, notifications, classifications");
+    });
+});
