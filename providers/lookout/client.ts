@@ -8,6 +8,7 @@
  */
 import type { z } from "zod";
 import { tokenResponseSchema } from "../../contract/lookout/schemas";
+import { defaultRetryPolicy, type RetryPolicy, sendWithRetry, validateServiceUrl } from "../http/retry";
 
 export const lookoutPaths = {
     token: "/oauth2/token",
@@ -18,28 +19,6 @@ export const lookoutPaths = {
 } as const;
 
 export const defaultLookoutBaseUrl = "https://api.lookout.com";
-
-/** How hard the client tries before it gives up; documented in the README's reliability section. */
-export interface RetryPolicy {
-    /** Attempts per request, the first one included. */
-    maxAttempts: number;
-    /** Delay before the first retry; doubled on each further retry, with full jitter. */
-    baseDelayMs: number;
-    /** Longest single wait, also the cap on a server's `Retry-After`. */
-    maxDelayMs: number;
-    /** Time after which one attempt is abandoned as a timeout. */
-    attemptTimeoutMs: number;
-    /** Wall-clock budget for one request, all attempts and waits included. */
-    totalBudgetMs: number;
-}
-
-export const defaultRetryPolicy: RetryPolicy = {
-    maxAttempts: 6,
-    baseDelayMs: 250,
-    maxDelayMs: 30_000,
-    attemptTimeoutMs: 20_000,
-    totalBudgetMs: 120_000,
-};
 
 export interface LookoutClientSettings {
     baseUrl: string;
@@ -55,22 +34,7 @@ export interface LookoutResponse<T> {
 
 /** Refuses plain http except on loopback, where the emulator runs. Returns the URL without a trailing slash. */
 export function validateBaseUrl(raw: string, key = "lookout:baseUrl"): string {
-    let url: URL;
-    try {
-        url = new URL(raw);
-    } catch {
-        throw new Error(`${key} '${raw}' is not a valid URL; use e.g. ${defaultLookoutBaseUrl}`);
-    }
-    const loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
-    if (url.protocol === "http:" && !loopback) {
-        throw new Error(
-            `${key} '${raw}' uses plain http to a non-loopback host; the application key would travel unencrypted. Use https (http is accepted only for 127.0.0.1, ::1 and localhost).`,
-        );
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new Error(`${key} '${raw}' must be an https URL`);
-    }
-    return url.toString().replace(/\/+$/, "");
+    return validateServiceUrl(raw, key, defaultLookoutBaseUrl);
 }
 
 /** An error answered by the Lookout API, carrying what a user needs to act on it (never the key). */
@@ -98,50 +62,10 @@ export function createLookoutClient(settings: LookoutClientSettings) {
     const baseUrl = validateBaseUrl(settings.baseUrl);
     let token: { value: string; expiresAt: number } | undefined;
 
-    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    // Lookout's guidance: retry throttling and server errors, but not 501 (never going to work).
     const retryable = (status: number) => status === 429 || (status >= 500 && status !== 501);
-
-    function delayFor(attempt: number, retryAfter: string | null, deadline: number): number {
-        let ms = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-        if (retryAfter) {
-            const seconds = Number(retryAfter);
-            const fromHeader = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-            if (Number.isFinite(fromHeader)) ms = Math.max(0, Math.min(policy.maxDelayMs, fromHeader));
-        }
-        return Math.min(ms, Math.max(0, deadline - Date.now()));
-    }
-
-    /** One HTTP exchange with retries for throttling, server errors, dropped connections and timeouts. */
-    async function send(method: string, path: string, init: { headers: Record<string, string>; body?: string }) {
-        const deadline = Date.now() + policy.totalBudgetMs;
-        let lastProblem = "";
-        for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-            let response: Response | undefined;
-            try {
-                response = await fetch(baseUrl + path, {
-                    method,
-                    headers: init.headers,
-                    body: init.body,
-                    signal: AbortSignal.timeout(Math.min(policy.attemptTimeoutMs, Math.max(1, deadline - Date.now()))),
-                });
-            } catch (err) {
-                const e = err as Error & { cause?: { code?: string } };
-                lastProblem = e.name === "TimeoutError" ? `no answer within ${policy.attemptTimeoutMs} ms` : `connection failed (${e.cause?.code ?? e.message})`;
-            }
-            if (response && !retryable(response.status)) return response;
-            if (response) lastProblem = `HTTP ${response.status}`;
-            const retryAfter = response?.headers.get("retry-after") ?? null;
-            if (response) await response.body?.cancel();
-            if (attempt === policy.maxAttempts || Date.now() >= deadline) break;
-            await sleep(delayFor(attempt, retryAfter, deadline));
-        }
-        throw Object.assign(
-            new Error(
-                `Lookout API ${method} ${path} did not succeed after ${policy.maxAttempts} attempts within ${Math.round(policy.totalBudgetMs / 1000)} s (last: ${lastProblem}). Nothing further was changed; run \`pulumi up\` again when the service recovers.`,
-            ),
-            { status: 0, errorCode: "RETRIES_EXHAUSTED" },
-        );
-    }
+    const send = (method: string, path: string, init: { headers: Record<string, string>; body?: string }) =>
+        sendWithRetry({ method, url: baseUrl + path, ...init, describe: `Lookout API ${method} ${path}` }, policy, retryable);
 
     async function fetchToken(): Promise<string> {
         const response = await send("POST", lookoutPaths.token, {

@@ -4,7 +4,8 @@
  * the application key never lands in state or in the serialized provider.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { createLookoutClient, defaultLookoutBaseUrl, type LookoutClient, type RetryPolicy } from "./client";
+import type { RetryPolicy } from "../http/retry";
+import { createLookoutClient, defaultLookoutBaseUrl, type LookoutClient } from "./client";
 
 export interface LookoutConnection {
     baseUrl: string;

@@ -1,5 +1,6 @@
 /** Starts the Lookout emulator on a random loopback port for one suite, with one tenant. */
-import { createLookoutClient, type LookoutClient, type RetryPolicy } from "../../providers/lookout/client";
+import type { RetryPolicy } from "../../providers/http/retry";
+import { createLookoutClient, type LookoutClient } from "../../providers/lookout/client";
 import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
 import type { LookoutConnection } from "../../providers/lookout/connection";
 
