@@ -18,6 +18,7 @@ import {
 } from "../contract/lookout/schemas";
 import { lookoutPaths } from "../providers/lookout/client";
 import { createFaultInjector, faultPlanSchema } from "./faults";
+import { createGraphEmulator, GraphError, graphErrorBody, isGraphPath } from "./graph";
 import { createStore, type Tenant, type Versioned } from "./store";
 
 export interface EmulatorOptions {
@@ -29,6 +30,8 @@ export interface EmulatorOptions {
     rateLimitPerMinute?: number;
     /** Lifetime of access tokens in seconds (Lookout: two hours). */
     tokenTtlSeconds?: number;
+    /** Graph requests a minute per tenant before 429. */
+    graphRateLimitPerMinute?: number;
 }
 
 export interface RequestLogEntry {
@@ -61,22 +64,37 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
     const rateLimit = options.rateLimitPerMinute ?? 100;
     const tokenTtl = options.tokenTtlSeconds ?? 7200;
     const tokens = new Map<string, { tenantId: string; expiresAt: number }>();
+    const graphRateLimit = options.graphRateLimitPerMinute ?? 600;
     const windows = new Map<string, number[]>();
     let requestLog: RequestLogEntry[] = [];
+    let clockOffsetMs = 0;
+    const now = () => Date.now() + clockOffsetMs;
+
+    /** Counts a request against a one-minute sliding window; returns the seconds to wait when over the limit. */
+    function overBudget(bucket: string, limit: number): number | undefined {
+        const at = Date.now();
+        const recent = (windows.get(bucket) ?? []).filter((t) => t > at - 60_000);
+        windows.set(bucket, recent);
+        if (recent.length >= limit) return Math.max(1, Math.ceil((recent[0] + 60_000 - at) / 1000));
+        recent.push(at);
+        return undefined;
+    }
 
     function takeRateBudget(tenantId: string) {
-        const now = Date.now();
-        const recent = (windows.get(tenantId) ?? []).filter((t) => t > now - 60_000);
-        if (recent.length >= rateLimit) {
-            const retryAfter = Math.max(1, Math.ceil((recent[0] + 60_000 - now) / 1000));
-            windows.set(tenantId, recent);
-            throw new HttpError(429, "RATE_LIMITED", `more than ${rateLimit} requests a minute for this tenant`, {
-                "retry-after": String(retryAfter),
-            });
+        const wait = overBudget(tenantId, rateLimit);
+        if (wait !== undefined) {
+            throw new HttpError(429, "RATE_LIMITED", `more than ${rateLimit} requests a minute for this tenant`, { "retry-after": String(wait) });
         }
-        recent.push(now);
-        windows.set(tenantId, recent);
     }
+
+    const graph = createGraphEmulator({
+        store,
+        now,
+        takeRateBudget(bucket) {
+            const wait = overBudget(bucket, graphRateLimit);
+            if (wait !== undefined) throw new GraphError(429, "TooManyRequests", "Too many requests; retry after the given time.", { "retry-after": String(wait) });
+        },
+    });
 
     function bearer(req: IncomingMessage): string | undefined {
         const header = req.headers.authorization ?? "";
@@ -155,6 +173,10 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
                 checkIfMatch(req, doc);
                 const value = parse(intuneConnectorSettingsSchema(), json());
                 tenant.intuneConnector = { value, version: (doc?.version ?? 0) + 1 };
+                // Lookout heartbeats to Intune while its connector is configured (see emulator/graph.ts).
+                const heartbeat = tenant.lookoutHeartbeat;
+                if (!heartbeat.since || heartbeat.stoppedAt) Object.assign(heartbeat, { since: new Date(now()).toISOString(), stoppedAt: null });
+                heartbeat.frequencyMinutes = value.heartbeatFrequencyMinutes;
                 store.persist();
                 return done({ status: doc ? 200 : 201, body: value, headers: { etag: etagOf(tenant.intuneConnector) } });
             }
@@ -162,6 +184,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
                 if (!doc) throw new HttpError(404, "NOT_FOUND", "the Intune connector is not configured");
                 checkIfMatch(req, doc);
                 tenant.intuneConnector = null;
+                tenant.lookoutHeartbeat.stoppedAt = new Date(now()).toISOString();
                 store.persist();
                 return done({ status: 204 });
             }
@@ -212,9 +235,20 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
     async function admin(req: IncomingMessage, path: string, json: () => unknown): Promise<Reply> {
         const method = req.method ?? "GET";
         if (path === "/_emulator/tenants" && method === "POST") {
-            const body = (json() ?? {}) as { name?: string; applicationKey?: string };
-            const tenant = store.addTenant(body.name ?? "tenant", body.applicationKey);
-            return { status: 201, body: { tenantId: tenant.id, applicationKey: tenant.applicationKeys[0] } };
+            const body = (json() ?? {}) as { name?: string; applicationKey?: string; entraTenantId?: string };
+            const tenant = store.addTenant(body.name ?? "tenant", body.applicationKey, body.entraTenantId);
+            return { status: 201, body: { tenantId: tenant.id, entraTenantId: tenant.entraTenantId, applicationKey: tenant.applicationKeys[0] } };
+        }
+        const appMatch = /^\/_emulator\/tenants\/([^/]+)\/graph-apps$/.exec(path);
+        if (appMatch && method === "POST") {
+            const tenant = store.tenantById(appMatch[1]);
+            if (!tenant) throw new HttpError(404, "NOT_FOUND", "no such tenant");
+            const app = store.addGraphApp(tenant, ((json() ?? {}) as { roles?: string[] }).roles);
+            return { status: 201, body: app };
+        }
+        if (path === "/_emulator/clock" && method === "POST") {
+            clockOffsetMs += Number(((json() ?? {}) as { advanceMs?: number }).advanceMs ?? 0);
+            return { status: 200, body: { now: new Date(now()).toISOString() } };
         }
         const tenantMatch = /^\/_emulator\/tenants\/([^/]+)$/.exec(path);
         if (tenantMatch && method === "GET") {
@@ -238,7 +272,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
             return { status: 204 };
         }
         if (path === "/_emulator/tokens/expire" && method === "POST") {
-            for (const entry of tokens.values()) entry.expiresAt = 0;
+            expireTokens();
             return { status: 204 };
         }
         throw new HttpError(404, "NOT_FOUND", `${method} ${path} is not an emulator hook`);
@@ -301,18 +335,29 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
             try {
                 let reply: Reply & { tenantId?: string };
                 if (isAdmin) reply = await admin(req, path, json);
+                else if (isGraphPath(path)) reply = graph.handle(req, path, raw, json) ?? { status: 404, body: graphErrorBody("ResourceNotFound", path, requestId) };
                 else if (path === lookoutPaths.token && method === "POST") reply = await issueToken(req, raw);
                 else reply = await api(req, path, json);
                 entry.status = reply.status;
                 entry.tenantId = reply.tenantId;
                 send(res, reply, requestId);
             } catch (err) {
+                if (err instanceof GraphError) {
+                    entry.status = err.status;
+                    send(res, { status: err.status, headers: err.headers, body: graphErrorBody(err.code, err.message, requestId) }, requestId);
+                    return;
+                }
                 const e = err instanceof HttpError ? err : new HttpError(500, "INTERNAL_ERROR", (err as Error).message);
                 entry.status = e.status;
                 send(res, { status: e.status, headers: e.headers, body: errorBody(e.status, e.errorCode, e.message, requestId) }, requestId);
             }
         });
     });
+
+    function expireTokens() {
+        for (const entry of tokens.values()) entry.expiresAt = 0;
+        graph.expireTokens();
+    }
 
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
@@ -329,9 +374,14 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         clearRequests: () => {
             requestLog = [];
         },
-        expireTokens() {
-            for (const entry of tokens.values()) entry.expiresAt = 0;
+        expireTokens,
+        /** Moves the emulator's clock forward (heartbeats, partner state). */
+        advanceClock(ms: number) {
+            clockOffsetMs += ms;
         },
+        /** The Graph base URL and authority host of this emulator, for `graph:baseUrl` / `graph:authorityHost`. */
+        graphBaseUrl: `http://127.0.0.1:${port}/graph/v1.0`,
+        authorityHost: `http://127.0.0.1:${port}/entra`,
         close: () =>
             new Promise<void>((resolve) => {
                 server.closeAllConnections();

@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import type { MtdConnectorSettings } from "../contract/graph/schemas";
 import {
     type IntuneConnectorSettings,
     type NotificationPreferences,
@@ -16,14 +17,40 @@ export interface Versioned<T> {
     version: number;
 }
 
+/** An app registration that may call the emulated Graph, with the application permissions it was granted. */
+export interface GraphApp {
+    clientId: string;
+    clientSecret: string;
+    roles: string[];
+}
+
+export interface StoredCompliancePolicy {
+    body: Record<string, unknown> & { id: string; "@odata.type": string };
+    assignments: Array<{ id: string; target: { "@odata.type": string; groupId: string } }>;
+}
+
+/** Graph application permissions a new app gets unless a test asks for fewer. */
+export const allGraphRoles = [
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "GroupMember.Read.All",
+];
+
 export interface Tenant {
     id: string;
     name: string;
+    /** The Entra tenant this Lookout tenant belongs to (the emulated Graph's tenant). */
+    entraTenantId: string;
     /** Application keys are kept as given: this is a test double, its keys protect nothing real. */
     applicationKeys: string[];
     intuneConnector: Versioned<IntuneConnectorSettings> | null;
     notificationPreferences: Record<string, Versioned<NotificationPreferences>>;
     threatClassifications: Versioned<Record<string, RiskLevel>>;
+    graphApps: GraphApp[];
+    mtdConnectors: Record<string, MtdConnectorSettings & { id: string }>;
+    compliancePolicies: Record<string, StoredCompliancePolicy>;
+    /** When Lookout's Intune connector started and stopped heartbeating to Intune (emulator clock, ISO). */
+    lookoutHeartbeat: { since: string | null; stoppedAt: string | null; frequencyMinutes: number };
 }
 
 export interface StoreSnapshot {
@@ -59,10 +86,15 @@ export function createStore(stateFile?: string) {
 
     return {
         persist,
-        addTenant(name: string, applicationKey = newApplicationKey()): Tenant {
+        addTenant(name: string, applicationKey = newApplicationKey(), entraTenantId: string = randomUUID()): Tenant {
             const tenant: Tenant = {
                 id: randomUUID(),
                 name,
+                entraTenantId,
+                graphApps: [],
+                mtdConnectors: {},
+                compliancePolicies: {},
+                lookoutHeartbeat: { since: null, stoppedAt: null, frequencyMinutes: 60 },
                 applicationKeys: [applicationKey],
                 intuneConnector: null,
                 notificationPreferences: {},
@@ -75,9 +107,17 @@ export function createStore(stateFile?: string) {
         tenants: () => tenants,
         tenantById: (id: string) => tenants.find((t) => t.id === id),
         tenantByKey: (key: string) => tenants.find((t) => t.applicationKeys.includes(key)),
+        tenantByEntraId: (entraTenantId: string) => tenants.find((t) => t.entraTenantId === entraTenantId),
+        /** Registers an app that may call Graph in this tenant; returns its credentials. */
+        addGraphApp(tenant: Tenant, roles: string[] = allGraphRoles): GraphApp {
+            const app = { clientId: randomUUID(), clientSecret: "gs_" + randomBytes(24).toString("base64url"), roles };
+            tenant.graphApps.push(app);
+            persist();
+            return app;
+        },
         /** A public view of a tenant for tests and the demo: settings only, never keys. */
         describe(tenant: Tenant) {
-            const { applicationKeys: _keys, ...settings } = tenant;
+            const { applicationKeys: _keys, graphApps: _apps, ...settings } = tenant;
             return settings;
         },
     };

@@ -2,13 +2,19 @@
 import type { RetryPolicy } from "../../providers/http/retry";
 import { createLookoutClient, type LookoutClient } from "../../providers/lookout/client";
 import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
+import type { GraphConnection } from "../../providers/graph/connection";
 import type { LookoutConnection } from "../../providers/lookout/connection";
+import type { GraphApp } from "../../emulator/store";
 
 export interface EmulatedTenant {
     emulator: LookoutEmulator;
     tenantId: string;
     applicationKey: string;
     connection: LookoutConnection;
+    /** The emulated Graph with an app holding every permission the providers need. */
+    graph: GraphConnection;
+    graphApp: GraphApp;
+    entraTenantId: string;
     /** A client acting as a console user, for changes behind the stack's back. */
     console: LookoutClient;
     /** The tenant's settings as the emulator holds them. */
@@ -22,11 +28,20 @@ export async function startEmulatedTenant(options: EmulatorOptions = {}): Promis
     const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...options });
     const tenant = emulator.store.addTenant("contoso");
     const applicationKey = tenant.applicationKeys[0];
+    const graphApp = emulator.store.addGraphApp(tenant);
     return {
         emulator,
         tenantId: tenant.id,
         applicationKey,
         connection: { baseUrl: emulator.url, applicationKey, retry: fastRetry },
+        graph: {
+            baseUrl: emulator.graphBaseUrl,
+            authorityHost: emulator.authorityHost,
+            loopbackCredentials: { tenantId: tenant.entraTenantId, clientId: graphApp.clientId, clientSecret: graphApp.clientSecret },
+            retry: fastRetry,
+        },
+        graphApp,
+        entraTenantId: tenant.entraTenantId,
         console: createLookoutClient({ baseUrl: emulator.url, applicationKey, retry: fastRetry }),
         settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
     };

@@ -1,20 +1,29 @@
 /** Calls a dynamic provider's methods the way the engine does: configure first, then CRUD. */
 import type * as pulumi from "@pulumi/pulumi";
+import type { GraphConnection } from "../../providers/graph/connection";
 import type { LookoutConnection } from "../../providers/lookout/connection";
 
-export async function configured<I, O>(provider: pulumi.dynamic.ResourceProvider<I, O>, connection: LookoutConnection) {
+/**
+ * Configures `provider` from stack config pointing at the emulator, then hands it the test's
+ * connection (which adds a fast retry policy and, for Graph, the emulator app's credentials).
+ */
+export async function configured<I, O>(provider: pulumi.dynamic.ResourceProvider<I, O>, connection: LookoutConnection | GraphConnection) {
+    const values: Record<string, string | undefined> =
+        "applicationKey" in connection
+            ? { "lookout:baseUrl": connection.baseUrl, "lookout:applicationKey": connection.applicationKey }
+            : { "graph:baseUrl": connection.baseUrl, "graph:authorityHost": (connection as GraphConnection).authorityHost };
     const config: pulumi.dynamic.Config = {
-        get: (key: string) => ({ "lookout:baseUrl": connection.baseUrl, "lookout:applicationKey": connection.applicationKey })[key],
+        get: (key: string) => values[key],
         require: (key: string) => {
-            const value = config.get(key);
+            const value = values[key];
             if (value === undefined) throw new Error(`missing ${key}`);
             return value;
         },
     };
-    const self = Object.create(provider) as pulumi.dynamic.ResourceProvider<I, O> & { connection?: LookoutConnection };
+    const self = Object.create(provider) as pulumi.dynamic.ResourceProvider<I, O> & { connection?: LookoutConnection | GraphConnection };
     await self.configure!({ config });
-    // Tests use a fast retry policy; stacks use the client's defaults.
-    self.connection = { ...self.connection!, retry: connection.retry };
+    if (self.connection?.baseUrl !== connection.baseUrl) throw new Error("configure did not read the base URL from stack config");
+    self.connection = connection;
     const p = self as Required<pulumi.dynamic.ResourceProvider<I, O>>;
     return {
         check: p.check.bind(p),

@@ -1,0 +1,83 @@
+/**
+ * The Microsoft Graph client of the Intune providers. Every route is in `graphPaths`; the
+ * application permission each route needs is in `requiredPermission`, so a 401 or 403 names what
+ * to grant. Retries follow Graph's throttling guidance: 429, 503 and 504 (and dropped
+ * connections), honouring `Retry-After` up to a cap.
+ */
+import type { z } from "zod";
+import { defaultRetryPolicy, type RetryPolicy, sendWithRetry, validateServiceUrl } from "../http/retry";
+
+export const defaultGraphBaseUrl = "https://graph.microsoft.com/v1.0";
+
+export const graphPaths = {
+    mtdConnectors: "/deviceManagement/mobileThreatDefenseConnectors",
+    mtdConnector: (id: string) => `/deviceManagement/mobileThreatDefenseConnectors/${encodeURIComponent(id)}`,
+    compliancePolicies: "/deviceManagement/deviceCompliancePolicies",
+    compliancePolicy: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}`,
+    compliancePolicyAssign: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}/assign`,
+    compliancePolicyAssignments: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}/assignments`,
+} as const;
+
+/** The least-privileged Graph application permission for a route and method. */
+export function requiredPermission(method: string, path: string): string {
+    const write = method !== "GET";
+    if (path.startsWith(graphPaths.mtdConnectors)) return write ? "DeviceManagementServiceConfig.ReadWrite.All" : "DeviceManagementServiceConfig.Read.All";
+    if (path.startsWith(graphPaths.compliancePolicies)) return write ? "DeviceManagementConfiguration.ReadWrite.All" : "DeviceManagementConfiguration.Read.All";
+    return "the permission documented for this route";
+}
+
+export interface GraphClientSettings {
+    baseUrl: string;
+    /** Returns an access token for Graph; `forceRefresh` after the service rejected one. */
+    getToken(forceRefresh: boolean): Promise<string>;
+    retry?: Partial<RetryPolicy>;
+}
+
+export function graphApiError(method: string, path: string, status: number, body: unknown): Error {
+    const error = ((body ?? {}) as { error?: { code?: string; message?: string; innerError?: Record<string, unknown> } }).error ?? {};
+    const code = error.code ?? `HTTP_${status}`;
+    const requestId = error.innerError?.["request-id"] ? ` (request-id ${error.innerError["request-id"]})` : "";
+    let hint = "";
+    if (status === 401) hint = " The Graph token was refused; check the identity the run signs in with (az login, or AZURE_TENANT_ID/AZURE_CLIENT_ID with a secret or workload identity).";
+    if (status === 403) hint = ` The signed-in identity lacks the Graph application permission ${requiredPermission(method, path)}; grant it with admin consent and run again.`;
+    return Object.assign(new Error(`Microsoft Graph ${method} ${path} failed: ${status} ${code}${error.message ? ": " + error.message : ""}${requestId}.${hint}`), {
+        status,
+        errorCode: code,
+    });
+}
+
+export function createGraphClient(settings: GraphClientSettings) {
+    const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
+    const baseUrl = validateServiceUrl(settings.baseUrl, "graph:baseUrl", defaultGraphBaseUrl);
+    const retryable = (status: number) => status === 429 || status === 503 || status === 504;
+
+    async function request<T>(
+        method: "GET" | "POST" | "PATCH" | "DELETE",
+        path: string,
+        options: { body?: unknown; schema?: z.ZodType<T>; allow404?: boolean } = {},
+    ): Promise<{ status: number; body: T } | undefined> {
+        for (let renewed = false; ; renewed = true) {
+            const token = await settings.getToken(renewed);
+            const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
+            if (options.body !== undefined) headers["content-type"] = "application/json";
+            const response = await sendWithRetry(
+                { method, url: baseUrl + path, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), describe: `Microsoft Graph ${method} ${path}` },
+                policy,
+                retryable,
+            );
+            if (response.status === 401 && !renewed) {
+                await response.body?.cancel();
+                continue;
+            }
+            const text = await response.text();
+            const body = text ? JSON.parse(text) : undefined;
+            if (response.status === 404 && options.allow404) return undefined;
+            if (!response.ok) throw graphApiError(method, path, response.status, body);
+            return { status: response.status, body: options.schema ? options.schema.parse(body) : (body as T) };
+        }
+    }
+
+    return { baseUrl, request };
+}
+
+export type GraphClient = ReturnType<typeof createGraphClient>;

@@ -1,0 +1,92 @@
+/**
+ * Where the Intune providers get Microsoft Graph and its credentials: the endpoint from stack
+ * config, the identity from the environment through `@azure/identity`'s DefaultAzureCredential
+ * (environment variables, workload identity in pipelines, `az login` on a laptop). Credentials are
+ * never resource inputs and never in state.
+ *
+ * The emulator serves Graph on loopback over plain http, which MSAL refuses as an authority; for a
+ * loopback Graph the same OAuth client-credentials request is sent directly to the emulator's token
+ * endpoint, with AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET. For any other Graph
+ * those variables are left to DefaultAzureCredential, which reads them the same way.
+ */
+import { DefaultAzureCredential } from "@azure/identity";
+import type * as pulumi from "@pulumi/pulumi";
+import type { RetryPolicy } from "../http/retry";
+import { createGraphClient, defaultGraphBaseUrl, type GraphClient } from "./client";
+
+export interface ClientCredentials {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+}
+
+export interface GraphConnection {
+    baseUrl: string;
+    /** Where loopback tokens come from (the emulator); Entra's own host otherwise. */
+    authorityHost?: string;
+    /** For a loopback Graph only: the app the emulator knows (AZURE_TENANT_ID, AZURE_CLIENT_ID, AZURE_CLIENT_SECRET). */
+    loopbackCredentials?: ClientCredentials;
+    retry?: Partial<RetryPolicy>;
+}
+
+export function graphConnectionFromConfig(config: pulumi.dynamic.Config | undefined): GraphConnection {
+    const { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: clientSecret } = process.env;
+    return {
+        baseUrl: config?.get("graph:baseUrl") ?? process.env.GRAPH_BASE_URL ?? defaultGraphBaseUrl,
+        authorityHost: config?.get("graph:authorityHost") ?? process.env.AZURE_AUTHORITY_HOST,
+        loopbackCredentials: tenantId && clientId && clientSecret ? { tenantId, clientId, clientSecret } : undefined,
+    };
+}
+
+const graphScope = "https://graph.microsoft.com/.default";
+
+function isLoopback(url: string): boolean {
+    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
+}
+
+/** Client credentials against a loopback authority (the emulator), the protocol MSAL speaks. */
+async function loopbackToken(authorityHost: string, credentials: ClientCredentials | undefined): Promise<{ token: string; expiresAt: number }> {
+    if (!credentials) {
+        throw new Error("The Graph emulator needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (npm run emulator prints them).");
+    }
+    const { tenantId, clientId, clientSecret } = credentials;
+    const response = await fetch(`${authorityHost.replace(/\/+$/, "")}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, scope: graphScope }).toString(),
+        signal: AbortSignal.timeout(20_000),
+    });
+    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+    if (!response.ok || !body.access_token) {
+        throw new Error(`Getting a Graph token from ${authorityHost} failed: ${response.status} ${body.error ?? ""} ${body.error_description ?? ""}`.trim());
+    }
+    return { token: body.access_token, expiresAt: Date.now() + ((body.expires_in ?? 3600) - 60) * 1000 };
+}
+
+export function graphClientFor(connection: GraphConnection | undefined): GraphClient {
+    const c = connection ?? graphConnectionFromConfig(undefined);
+    let cached: { token: string; expiresAt: number } | undefined;
+    let credential: DefaultAzureCredential | undefined;
+    const loopback = isLoopback(c.baseUrl);
+    if (loopback && !c.authorityHost) {
+        throw new Error("graph:baseUrl points at a loopback Graph (the emulator); set graph:authorityHost to the emulator's URL too.");
+    }
+
+    async function getToken(forceRefresh: boolean): Promise<string> {
+        if (!forceRefresh && cached && cached.expiresAt > Date.now()) return cached.token;
+        if (loopback) {
+            cached = await loopbackToken(c.authorityHost!, c.loopbackCredentials);
+        } else {
+            credential ??= new DefaultAzureCredential();
+            const token = await credential.getToken(graphScope).catch((err: Error) => {
+                throw new Error(
+                    `Signing in to Microsoft Graph failed: ${err.message}. On a laptop run \`az login\`; in a pipeline set AZURE_TENANT_ID and AZURE_CLIENT_ID with workload identity (OIDC) or AZURE_CLIENT_SECRET.`,
+                );
+            });
+            cached = { token: token.token, expiresAt: token.expiresOnTimestamp - 60_000 };
+        }
+        return cached.token;
+    }
+
+    return createGraphClient({ baseUrl: c.baseUrl, getToken, retry: c.retry });
+}

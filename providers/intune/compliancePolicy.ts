@@ -1,0 +1,170 @@
+/**
+ * An Intune device compliance policy that marks a device non-compliant when Lookout reports a
+ * threat at or above a level, assigned to groups, as a dynamic resource. One per platform:
+ * Android device administrator, Android work profile, Android fully managed, iOS/iPadOS.
+ *
+ * Graph requires exactly one scheduled action rule with one `block` action at creation and does
+ * not let it be patched; the assignment is replaced as a whole by `POST .../assign`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import {
+    assignmentListSchema,
+    type CompliancePlatform,
+    compliancePolicySchema,
+    compliancePolicyTypes,
+} from "../../contract/graph/schemas";
+import { changedProperties, checkWith } from "../checks";
+import { graphPaths } from "../graph/client";
+import { graphClientFor, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
+
+export const requiredSecurityLevels = ["secured", "low", "medium", "high"] as const;
+
+export interface ThreatCompliancePolicyArgs {
+    /** androidDeviceAdministrator, androidWorkProfile, androidFullyManaged or ios. Changing it replaces the policy. */
+    platform: pulumi.Input<CompliancePlatform>;
+    displayName: pulumi.Input<string>;
+    description?: pulumi.Input<string>;
+    /** Highest threat level a device may have and stay compliant: secured (none), low, medium or high. */
+    requiredSecurityLevel: pulumi.Input<(typeof requiredSecurityLevels)[number]>;
+    /** Object IDs of the Entra groups the policy applies to (the enrollment groups). */
+    groupIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+export interface CompliancePolicyInputs {
+    platform: CompliancePlatform;
+    displayName: string;
+    description: string;
+    requiredSecurityLevel: (typeof requiredSecurityLevels)[number];
+    groupIds: string[];
+}
+export type CompliancePolicyOutputs = CompliancePolicyInputs;
+
+export function compliancePolicyInputsSchema() {
+    return z
+        .object({
+            platform: z.enum(Object.keys(compliancePolicyTypes) as [CompliancePlatform, ...CompliancePlatform[]]),
+            displayName: z.string().trim().min(1).max(256),
+            description: z.string().max(1024).default(""),
+            requiredSecurityLevel: z.enum(requiredSecurityLevels),
+            groupIds: z.array(z.string().min(1)).min(1, "assign the policy to at least one group").transform((ids) => [...new Set(ids)].sort()),
+        })
+        .strict();
+}
+
+const properties: ReadonlyArray<keyof CompliancePolicyInputs> = ["platform", "displayName", "description", "requiredSecurityLevel", "groupIds"];
+
+function assignBody(groupIds: string[]) {
+    return { assignments: groupIds.map((groupId) => ({ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId } })) };
+}
+
+function settingsBody(inputs: CompliancePolicyInputs) {
+    return {
+        "@odata.type": compliancePolicyTypes[inputs.platform],
+        displayName: inputs.displayName,
+        description: inputs.description,
+        deviceThreatProtectionEnabled: true,
+        deviceThreatProtectionRequiredSecurityLevel: inputs.requiredSecurityLevel,
+    };
+}
+
+type ProviderThis = { connection?: GraphConnection };
+
+function explain(err: unknown, inputs: { displayName: string }): Error {
+    return Object.assign(new Error(`Intune compliance policy '${inputs.displayName}': ${(err as Error).message}`), { cause: err });
+}
+
+export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<CompliancePolicyInputs, CompliancePolicyOutputs> = {
+    async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
+        this.connection = graphConnectionFromConfig(req.config);
+    },
+
+    async check(_olds: CompliancePolicyInputs, news: CompliancePolicyInputs) {
+        return checkWith(compliancePolicyInputsSchema(), news as unknown as Record<string, unknown>);
+    },
+
+    async diff(_id: string, olds: CompliancePolicyOutputs, news: CompliancePolicyInputs) {
+        const changes = changedProperties<CompliancePolicyInputs>(olds, news, properties);
+        return { changes: changes.length > 0, replaces: changes.filter((p) => p === "platform") };
+    },
+
+    async create(this: ProviderThis, inputs: CompliancePolicyInputs) {
+        const graph = graphClientFor(this.connection);
+        let created: string | undefined;
+        try {
+            const policy = await graph.request("POST", graphPaths.compliancePolicies, {
+                body: {
+                    ...settingsBody(inputs),
+                    scheduledActionsForRule: [
+                        {
+                            ruleName: "PasswordRequired",
+                            scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }],
+                        },
+                    ],
+                },
+                schema: compliancePolicySchema(),
+            });
+            created = policy!.body.id;
+            await graph.request("POST", graphPaths.compliancePolicyAssign(created), { body: assignBody(inputs.groupIds) });
+            return { id: created, outs: inputs };
+        } catch (err) {
+            // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
+            if (created) await graph.request("DELETE", graphPaths.compliancePolicy(created), { allow404: true }).catch(() => undefined);
+            throw explain(err, inputs);
+        }
+    },
+
+    async read(this: ProviderThis, id: string, props?: CompliancePolicyOutputs) {
+        const state = props as CompliancePolicyOutputs;
+        try {
+            const graph = graphClientFor(this.connection);
+            const policy = await graph.request("GET", graphPaths.compliancePolicy(id), { schema: compliancePolicySchema(), allow404: true });
+            if (!policy) return {};
+            const assignments = await graph.request("GET", graphPaths.compliancePolicyAssignments(id), { schema: assignmentListSchema() });
+            const platform = (Object.keys(compliancePolicyTypes) as CompliancePlatform[]).find((p) => compliancePolicyTypes[p] === policy.body["@odata.type"]) ?? state.platform;
+            const level = policy.body.deviceThreatProtectionRequiredSecurityLevel;
+            const inputs: CompliancePolicyInputs = {
+                platform,
+                displayName: policy.body.displayName,
+                description: policy.body.description ?? "",
+                // A policy whose threat check was switched off in the portal reads as drift from the declared level.
+                requiredSecurityLevel: (policy.body.deviceThreatProtectionEnabled ? level : "off (deviceThreatProtectionEnabled is false)") as CompliancePolicyInputs["requiredSecurityLevel"],
+                groupIds: assignments!.body.value.flatMap((a) => (a.target.groupId ? [a.target.groupId] : [])).sort(),
+            };
+            return { id, props: inputs, inputs };
+        } catch (err) {
+            throw explain(err, state);
+        }
+    },
+
+    async update(this: ProviderThis, id: string, olds: CompliancePolicyOutputs, news: CompliancePolicyInputs) {
+        try {
+            const graph = graphClientFor(this.connection);
+            const changed = changedProperties<CompliancePolicyInputs>(olds, news, properties);
+            if (changed.some((p) => p !== "groupIds")) await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(news) });
+            if (changed.includes("groupIds")) await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(news.groupIds) });
+            return { outs: news };
+        } catch (err) {
+            throw explain(err, news);
+        }
+    },
+
+    async delete(this: ProviderThis, id: string, props: CompliancePolicyOutputs) {
+        try {
+            await graphClientFor(this.connection).request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
+        } catch (err) {
+            throw explain(err, props);
+        }
+    },
+};
+
+export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
+    declare readonly platform: pulumi.Output<CompliancePlatform>;
+    declare readonly displayName: pulumi.Output<string>;
+    declare readonly requiredSecurityLevel: pulumi.Output<string>;
+    declare readonly groupIds: pulumi.Output<string[]>;
+
+    constructor(name: string, args: ThreatCompliancePolicyArgs, opts?: pulumi.CustomResourceOptions) {
+        super(compliancePolicyProvider, name, args, opts, "intune", "ThreatCompliancePolicy");
+    }
+}
