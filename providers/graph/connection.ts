@@ -90,3 +90,9 @@ export function graphClientFor(connection: GraphConnection | undefined): GraphCl
 
     return createGraphClient({ baseUrl: c.baseUrl, getToken, retry: c.retry });
 }
+
+/** The configured provider's client, built once so its token is reused across calls. */
+export function graphClientOf(provider: { connection?: GraphConnection; client?: GraphClient }): GraphClient {
+    provider.client ??= graphClientFor(provider.connection);
+    return provider.client;
+}

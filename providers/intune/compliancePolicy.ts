@@ -16,7 +16,8 @@ import {
 } from "../../contract/graph/schemas";
 import { changedProperties, checkWith } from "../checks";
 import { graphPaths } from "../graph/client";
-import { graphClientFor, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
+import type { GraphClient } from "../graph/client";
+import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
 
 export const requiredSecurityLevels = ["secured", "low", "medium", "high"] as const;
 
@@ -68,7 +69,7 @@ function settingsBody(inputs: CompliancePolicyInputs) {
     };
 }
 
-type ProviderThis = { connection?: GraphConnection };
+type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
 
 function explain(err: unknown, inputs: { displayName: string }): Error {
     return Object.assign(new Error(`Intune compliance policy '${inputs.displayName}': ${(err as Error).message}`), { cause: err });
@@ -77,6 +78,7 @@ function explain(err: unknown, inputs: { displayName: string }): Error {
 export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<CompliancePolicyInputs, CompliancePolicyOutputs> = {
     async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
         this.connection = graphConnectionFromConfig(req.config);
+        this.client = undefined;
     },
 
     async check(_olds: CompliancePolicyInputs, news: CompliancePolicyInputs) {
@@ -89,7 +91,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
     },
 
     async create(this: ProviderThis, inputs: CompliancePolicyInputs) {
-        const graph = graphClientFor(this.connection);
+        const graph = graphClientOf(this);
         let created: string | undefined;
         try {
             const policy = await graph.request("POST", graphPaths.compliancePolicies, {
@@ -117,7 +119,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
     async read(this: ProviderThis, id: string, props?: CompliancePolicyOutputs) {
         const state = props as CompliancePolicyOutputs;
         try {
-            const graph = graphClientFor(this.connection);
+            const graph = graphClientOf(this);
             const policy = await graph.request("GET", graphPaths.compliancePolicy(id), { schema: compliancePolicySchema(), allow404: true });
             if (!policy) return {};
             const assignments = await graph.request("GET", graphPaths.compliancePolicyAssignments(id), { schema: assignmentListSchema() });
@@ -139,7 +141,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
 
     async update(this: ProviderThis, id: string, olds: CompliancePolicyOutputs, news: CompliancePolicyInputs) {
         try {
-            const graph = graphClientFor(this.connection);
+            const graph = graphClientOf(this);
             const changed = changedProperties<CompliancePolicyInputs>(olds, news, properties);
             if (changed.some((p) => p !== "groupIds")) await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(news) });
             if (changed.includes("groupIds")) await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(news.groupIds) });
@@ -151,7 +153,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
 
     async delete(this: ProviderThis, id: string, props: CompliancePolicyOutputs) {
         try {
-            await graphClientFor(this.connection).request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
+            await graphClientOf(this).request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
         } catch (err) {
             throw explain(err, props);
         }

@@ -10,7 +10,8 @@ import { z } from "zod";
 import { lookoutMtdConnectorId, type MtdConnector, type MtdConnectorSettings, mtdConnectorSchema, type partnerStates } from "../../contract/graph/schemas";
 import { changedProperties, checkWith } from "../checks";
 import { graphPaths } from "../graph/client";
-import { graphClientFor, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
+import type { GraphClient } from "../graph/client";
+import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
 
 export interface IntuneMtdConnectorArgs {
     /** Evaluate Android devices with Lookout (default true). */
@@ -69,7 +70,7 @@ function outputsOf(connector: MtdConnector, previous: MtdConnectorSettings | nul
     return { ...settingsOf(connector), partnerState: connector.partnerState, lastHeartbeatDateTime: connector.lastHeartbeatDateTime, previous };
 }
 
-type ProviderThis = { connection?: GraphConnection };
+type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
 const what = "Intune Mobile Threat Defense connector for Lookout";
 const path = graphPaths.mtdConnector(lookoutMtdConnectorId);
 
@@ -80,6 +81,7 @@ function explain(err: unknown): Error {
 export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorInputs, MtdConnectorOutputs> = {
     async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
         this.connection = graphConnectionFromConfig(req.config);
+        this.client = undefined;
     },
 
     async check(_olds: MtdConnectorInputs, news: MtdConnectorInputs) {
@@ -92,7 +94,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
 
     async create(this: ProviderThis, inputs: MtdConnectorInputs) {
         try {
-            const graph = graphClientFor(this.connection);
+            const graph = graphClientOf(this);
             const existing = await graph.request("GET", path, { schema: mtdConnectorSchema(), allow404: true });
             const written = existing
                 ? await graph.request("PATCH", path, { body: settingsOf(inputs), schema: mtdConnectorSchema() })
@@ -105,7 +107,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
 
     async read(this: ProviderThis, id: string, props?: MtdConnectorOutputs) {
         try {
-            const current = await graphClientFor(this.connection).request("GET", path, { schema: mtdConnectorSchema(), allow404: true });
+            const current = await graphClientOf(this).request("GET", path, { schema: mtdConnectorSchema(), allow404: true });
             if (!current) return {};
             const outs = outputsOf(current.body, props?.previous ?? null);
             return { id, props: outs, inputs: settingsOf(current.body) as MtdConnectorOutputs };
@@ -116,7 +118,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
 
     async update(this: ProviderThis, _id: string, olds: MtdConnectorOutputs, news: MtdConnectorInputs) {
         try {
-            const written = await graphClientFor(this.connection).request("PATCH", path, { body: settingsOf(news), schema: mtdConnectorSchema() });
+            const written = await graphClientOf(this).request("PATCH", path, { body: settingsOf(news), schema: mtdConnectorSchema() });
             return { outs: outputsOf(written!.body, olds.previous ?? null) };
         } catch (err) {
             throw explain(err);
@@ -125,7 +127,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
 
     async delete(this: ProviderThis, _id: string, props: MtdConnectorOutputs) {
         try {
-            const graph = graphClientFor(this.connection);
+            const graph = graphClientOf(this);
             if (props.previous) await graph.request("PATCH", path, { body: props.previous });
             else await graph.request("DELETE", path, { allow404: true });
         } catch (err) {

@@ -29,3 +29,9 @@ export function clientFor(connection: LookoutConnection | undefined): LookoutCli
     }
     return createLookoutClient({ baseUrl: c.baseUrl, applicationKey: c.applicationKey, retry: c.retry });
 }
+
+/** The configured provider's client, built once so its token is reused across calls. */
+export function lookoutClientOf(provider: { connection?: LookoutConnection; client?: LookoutClient }): LookoutClient {
+    provider.client ??= clientFor(provider.connection);
+    return provider.client;
+}

@@ -16,7 +16,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { changedProperties, checkWith } from "../checks";
-import { clientFor, connectionFromConfig, type LookoutConnection } from "./connection";
+import type { LookoutClient } from "./client";
+import { connectionFromConfig, type LookoutConnection, lookoutClientOf } from "./connection";
 
 export interface DocumentOutputs<P> {
     /** ETag of the remote document after the last write or refresh. */
@@ -40,7 +41,7 @@ export interface DocumentSpec<I extends object, P> {
     replaceOn: ReadonlyArray<keyof I>;
 }
 
-type ProviderThis = { connection?: LookoutConnection };
+type ProviderThis = { connection?: LookoutConnection; client?: LookoutClient };
 
 export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>): pulumi.dynamic.ResourceProvider<I, I & DocumentOutputs<P>> {
     function explain(err: unknown, inputs: I): Error {
@@ -51,6 +52,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
     return {
         async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
             this.connection = connectionFromConfig(req.config);
+            this.client = undefined;
         },
 
         async check(_olds: I, news: I) {
@@ -65,7 +67,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
 
         async create(this: ProviderThis, inputs: I) {
             try {
-                const client = clientFor(this.connection);
+                const client = lookoutClientOf(this);
                 const existing = await client.request("GET", spec.path(inputs), { schema: spec.payloadSchema(), allow404: true });
                 const written = await client.request("PUT", spec.path(inputs), {
                     body: spec.toPayload(inputs),
@@ -82,7 +84,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
         async read(this: ProviderThis, id: string, props?: I & DocumentOutputs<P>) {
             const state = props as I & DocumentOutputs<P>;
             try {
-                const client = clientFor(this.connection);
+                const client = lookoutClientOf(this);
                 const current = await client.request("GET", spec.path(state), { schema: spec.payloadSchema(), allow404: true });
                 // Gone remotely: an empty result tells the engine the resource no longer exists.
                 if (!current) return {};
@@ -97,7 +99,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
 
         async update(this: ProviderThis, _id: string, olds: I & DocumentOutputs<P>, news: I) {
             try {
-                const client = clientFor(this.connection);
+                const client = lookoutClientOf(this);
                 const written = await client.request("PUT", spec.path(news), {
                     body: spec.toPayload(news),
                     ifMatch: olds.etag || undefined,
@@ -111,7 +113,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
 
         async delete(this: ProviderThis, _id: string, props: I & DocumentOutputs<P>) {
             try {
-                const client = clientFor(this.connection);
+                const client = lookoutClientOf(this);
                 const ifMatch = props.etag || undefined;
                 if (props.previous) {
                     await client.request("PUT", spec.path(props), { body: props.previous, ifMatch });

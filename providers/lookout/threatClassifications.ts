@@ -11,7 +11,8 @@ import { z } from "zod";
 import { type RiskLevel, riskLevels, threatClassificationListSchema } from "../../contract/lookout/schemas";
 import { changedProperties, checkWith } from "../checks";
 import { lookoutPaths } from "./client";
-import { clientFor, connectionFromConfig, type LookoutConnection } from "./connection";
+import type { LookoutClient } from "./client";
+import { connectionFromConfig, type LookoutConnection, lookoutClientOf } from "./connection";
 
 export interface ThreatClassificationsArgs {
     /** Risk level per classification name, e.g. `{ SIDELOADED_APP: "high" }`. */
@@ -37,15 +38,15 @@ export function threatClassificationsInputsSchema() {
         .strict();
 }
 
-type ProviderThis = { connection?: LookoutConnection };
+type ProviderThis = { connection?: LookoutConnection; client?: LookoutClient };
 const what = "Lookout threat classifications";
 
 function sorted(levels: Record<string, RiskLevel>): Record<string, RiskLevel> {
     return Object.fromEntries(Object.entries(levels).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-async function readLevels(connection: LookoutConnection | undefined) {
-    const client = clientFor(connection);
+async function readLevels(provider: ProviderThis) {
+    const client = lookoutClientOf(provider);
     const response = await client.request("GET", lookoutPaths.threatClassifications, { schema: threatClassificationListSchema() });
     const levels = Object.fromEntries(response!.body.classifications.map((c) => [c.name, c.riskLevel])) as Record<string, RiskLevel>;
     return { client, levels, etag: response!.etag };
@@ -72,6 +73,7 @@ function unknownNames(names: string[], remote: Record<string, RiskLevel>) {
 export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<ThreatClassificationsInputs, ThreatClassificationsOutputs> = {
     async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
         this.connection = connectionFromConfig(req.config);
+        this.client = undefined;
     },
 
     async check(_olds: ThreatClassificationsInputs, news: ThreatClassificationsInputs) {
@@ -85,7 +87,7 @@ export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<Thre
     },
 
     async create(this: ProviderThis, inputs: ThreatClassificationsInputs) {
-        const { client, levels, etag } = await readLevels(this.connection);
+        const { client, levels, etag } = await readLevels(this);
         unknownNames(Object.keys(inputs.riskLevels), levels);
         const previous = sorted(Object.fromEntries(Object.keys(inputs.riskLevels).map((n) => [n, levels[n]])));
         await client.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: inputs.riskLevels }, ifMatch: etag });
@@ -94,13 +96,13 @@ export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<Thre
 
     async read(this: ProviderThis, id: string, props?: ThreatClassificationsOutputs) {
         const state = props as ThreatClassificationsOutputs;
-        const { levels } = await readLevels(this.connection);
+        const { levels } = await readLevels(this);
         const riskLevels = sorted(Object.fromEntries(Object.keys(state.riskLevels).filter((n) => n in levels).map((n) => [n, levels[n]])));
         return { id, props: { riskLevels, previous: state.previous }, inputs: { riskLevels } as ThreatClassificationsOutputs };
     },
 
     async update(this: ProviderThis, _id: string, olds: ThreatClassificationsOutputs, news: ThreatClassificationsInputs) {
-        const { client, levels, etag } = await readLevels(this.connection);
+        const { client, levels, etag } = await readLevels(this);
         assertUnchanged(olds.riskLevels, levels);
         unknownNames(Object.keys(news.riskLevels), levels);
         const released = Object.keys(olds.riskLevels).filter((n) => !(n in news.riskLevels));
@@ -112,7 +114,7 @@ export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<Thre
     },
 
     async delete(this: ProviderThis, _id: string, props: ThreatClassificationsOutputs) {
-        const { client, levels, etag } = await readLevels(this.connection);
+        const { client, levels, etag } = await readLevels(this);
         assertUnchanged(props.riskLevels, levels);
         const restore = Object.fromEntries(Object.keys(props.riskLevels).filter((n) => n in levels).map((n) => [n, props.previous[n] ?? levels[n]]));
         if (Object.keys(restore).length === 0) return;

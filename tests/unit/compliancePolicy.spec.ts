@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { graphPaths } from "../../providers/graph/client";
+import { graphClientFor } from "../../providers/graph/connection";
+import { compliancePolicyProvider, type CompliancePolicyInputs, type CompliancePolicyOutputs } from "../../providers/intune/compliancePolicy";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { configured } from "../support/providerHarness";
+
+const android: CompliancePolicyInputs = {
+    platform: "androidWorkProfile",
+    displayName: "Lookout MTP - Android work profile",
+    description: "",
+    requiredSecurityLevel: "medium",
+    groupIds: ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"],
+};
+
+describe("ThreatCompliancePolicy provider", () => {
+    let t: EmulatedTenant;
+    let provider: Awaited<ReturnType<typeof configured<CompliancePolicyInputs, CompliancePolicyOutputs>>>;
+    beforeEach(async () => {
+        t = await startEmulatedTenant();
+        provider = await configured(compliancePolicyProvider, t.graph);
+    });
+    afterEach(() => t.emulator.close());
+
+    const stored = () => Object.values(t.settings().compliancePolicies);
+
+    it("rejects notSet and unknown platforms in check", async () => {
+        const { failures } = await provider.check({} as never, { ...android, platform: "windows" as never, requiredSecurityLevel: "notSet" as never, groupIds: [] });
+        assert.deepEqual(failures!.map((f) => f.property).sort(), ["groupIds", "platform", "requiredSecurityLevel"]);
+    });
+
+    it("creates the policy with the documented type, threat settings and one block action, assigned to the groups", async () => {
+        const { id, outs } = await provider.create(android);
+        const [policy] = stored();
+        assert.equal(policy.body.id, id);
+        assert.equal(policy.body["@odata.type"], "#microsoft.graph.androidWorkProfileCompliancePolicy");
+        assert.equal(policy.body.deviceThreatProtectionEnabled, true);
+        assert.equal(policy.body.deviceThreatProtectionRequiredSecurityLevel, "medium");
+        assert.deepEqual(
+            policy.assignments.map((a) => a.target),
+            android.groupIds.map((groupId) => ({ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId })),
+        );
+        assert.deepEqual(outs, android);
+        const posted = t.emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith("/graph")).map((r) => r.path);
+        assert.deepEqual(posted, [graphPaths.compliancePolicies, graphPaths.compliancePolicyAssign(id)].map((p) => "/graph/v1.0" + p));
+    });
+
+    it("uses the right type per platform", async () => {
+        for (const [platform, type] of [
+            ["androidDeviceAdministrator", "#microsoft.graph.androidCompliancePolicy"],
+            ["androidFullyManaged", "#microsoft.graph.androidDeviceOwnerCompliancePolicy"],
+            ["ios", "#microsoft.graph.iosCompliancePolicy"],
+        ] as const) {
+            const { id } = await provider.create({ ...android, platform, displayName: platform });
+            assert.equal(t.settings().compliancePolicies[id].body["@odata.type"], type);
+        }
+    });
+
+    it("leaves nothing behind when the assignment fails", async () => {
+        t.emulator.faults.set([{ kind: "status", status: 400, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies/", methods: ["POST"] }]);
+        await assert.rejects(provider.create(android), /Intune compliance policy 'Lookout MTP - Android work profile': .*400/);
+        assert.deepEqual(stored(), []);
+    });
+
+    it("replaces the policy when the platform changes and updates it otherwise", async () => {
+        const { id, outs } = await provider.create(android);
+        assert.deepEqual((await provider.diff(id, outs, { ...android, platform: "ios" })).replaces, ["platform"]);
+        const level = await provider.diff(id, outs, { ...android, requiredSecurityLevel: "low" });
+        assert.deepEqual(level, { changes: true, replaces: [] });
+        assert.deepEqual(await provider.diff(id, outs, android), { changes: false, replaces: [] });
+    });
+
+    it("patches the level and reassigns groups on update", async () => {
+        const { id, outs } = await provider.create(android);
+        t.emulator.clearRequests();
+        await provider.update(id, outs, { ...android, requiredSecurityLevel: "low" });
+        assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "low");
+        assert.deepEqual(t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.method), ["PATCH"]);
+        await provider.update(id, { ...outs, requiredSecurityLevel: "low" }, { ...android, requiredSecurityLevel: "low", groupIds: [android.groupIds[0]] });
+        assert.deepEqual(stored()[0].assignments.map((a) => a.target.groupId), [android.groupIds[0]]);
+    });
+
+    it("reads threat protection switched off in the portal as drift", async () => {
+        const { id, outs } = await provider.create(android);
+        assert.deepEqual((await provider.read(id, outs)).props, outs);
+        await graphClientFor(t.graph).request("PATCH", graphPaths.compliancePolicy(id), {
+            body: { "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy", deviceThreatProtectionEnabled: false },
+        });
+        const read = await provider.read(id, outs);
+        assert.match(String(read.props!.requiredSecurityLevel), /^off/);
+        assert.equal((await provider.diff(id, read.props!, android)).changes, true);
+    });
+
+    it("deletes the policy, and treats one already gone as deleted", async () => {
+        const { id, outs } = await provider.create(android);
+        await provider.delete(id, outs);
+        assert.deepEqual(stored(), []);
+        await provider.delete(id, outs);
+        assert.deepEqual(await provider.read(id, outs), {});
+    });
+});

@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import { graphPaths } from "../../providers/graph/client";
+import { graphClientFor } from "../../providers/graph/connection";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+
+describe("Graph client", () => {
+    let t: EmulatedTenant;
+    beforeEach(async () => {
+        t = await startEmulatedTenant();
+    });
+    afterEach(() => t.emulator.close());
+
+    const list = () => graphClientFor(t.graph).request("GET", graphPaths.compliancePolicies);
+    const graphStatuses = () => t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.status);
+
+    it("retries 429, 503 and 504 honouring Retry-After", async () => {
+        t.emulator.faults.set([
+            { kind: "status", status: 429, retryAfterSeconds: 0, limit: 1, pathPrefix: "/graph" },
+            { kind: "status", status: 503, limit: 1, pathPrefix: "/graph" },
+            { kind: "status", status: 504, limit: 1, pathPrefix: "/graph" },
+        ]);
+        assert.equal((await list())!.status, 200);
+        assert.deepEqual(graphStatuses(), [429, 503, 504, 200]);
+    });
+
+    it("does not retry a 500, and reports Graph's error code and request id", async () => {
+        t.emulator.faults.set([{ kind: "status", status: 500, limit: 1, pathPrefix: "/graph" }]);
+        await assert.rejects(list(), /Microsoft Graph GET \/deviceManagement\/deviceCompliancePolicies failed: 500/);
+        assert.deepEqual(graphStatuses(), [500]);
+    });
+
+    it("reuses its token, and gets a new one when Graph refuses an expired one", async () => {
+        const client = graphClientFor(t.graph);
+        await client.request("GET", graphPaths.compliancePolicies);
+        await client.request("GET", graphPaths.compliancePolicies);
+        assert.equal(t.emulator.requests().filter((r) => r.path.startsWith("/entra")).length, 1);
+        t.emulator.expireTokens();
+        t.emulator.clearRequests();
+        assert.equal((await client.request("GET", graphPaths.compliancePolicies))!.status, 200);
+        assert.deepEqual(
+            t.emulator.requests().map((r) => `${r.method} ${r.path.split("/")[1]} ${r.status}`),
+            ["GET graph 401", "POST entra 200", "GET graph 200"],
+        );
+    });
+
+    it("explains a bad client secret", async () => {
+        const client = graphClientFor({ ...t.graph, loopbackCredentials: { ...t.graph.loopbackCredentials!, clientSecret: "wrong" } });
+        await assert.rejects(client.request("GET", graphPaths.compliancePolicies), /invalid_client AADSTS7000215/);
+    });
+
+    it("names the read permission a reader lacks", async () => {
+        const tenant = t.emulator.store.tenantByEntraId(t.entraTenantId)!;
+        const app = t.emulator.store.addGraphApp(tenant, ["GroupMember.Read.All"]);
+        const client = graphClientFor({ ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
+        await assert.rejects(client.request("GET", graphPaths.compliancePolicies), /lacks the Graph application permission DeviceManagementConfiguration\.Read\.All/);
+    });
+
+    it("refuses plain http to Graph on a non-loopback host", () => {
+        assert.throws(() => graphClientFor({ baseUrl: "http://graph.example.com/v1.0" }), /graph:baseUrl 'http:\/\/graph.example.com\/v1.0' uses plain http/);
+    });
+});
