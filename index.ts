@@ -25,3 +25,5 @@ export const lookoutServicePrincipalObjectId = onboarding.lookoutServicePrincipa
 );
 export const connectorHeartbeatFrequencyMinutes = onboarding.connector.heartbeatFrequencyMinutes;
 export const onboardingRequest = onboarding.onboardingRequest;
+export const intunePartnerState = onboarding.intune?.partnerState ?? "not managed: no intune config";
+export const intuneLastHeartbeat = onboarding.intune?.lastHeartbeatDateTime ?? "not managed: no intune config";

@@ -10,6 +10,7 @@ import { LookoutNotificationPreferences } from "../providers/lookout/notificatio
 import { ThreatClassifications } from "../providers/lookout/threatClassifications";
 import { ConsoleAccessGroups } from "./consoleAccess";
 import { EnrollmentGroups } from "./enrollmentGroups";
+import { IntuneThreatDefense } from "./intuneThreatDefense";
 import { onboardingRequestText } from "./onboardingRequest";
 import { TenantConsent } from "./tenantConsent";
 
@@ -27,6 +28,8 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
     /** Ready-to-send request text for Lookout Enterprise Support. */
     declare readonly onboardingRequest: pulumi.Output<string>;
     declare readonly connector: IntuneConnector;
+    /** The Intune side, when `intune` is configured. */
+    declare readonly intune: IntuneThreatDefense | undefined;
 
     constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
@@ -55,6 +58,15 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
             // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
             { parent: this, dependsOn: consent ? [consent] : [] },
         );
+
+        this.intune = config.intune
+            ? new IntuneThreatDefense(
+                  `${name}-intune`,
+                  { mtdConnector: config.intune.mtdConnector, compliancePolicies: config.intune.compliancePolicies, groupIds: enrollment.objectIds },
+                  // Intune's connector reports Lookout's partner state once Lookout's side is configured.
+                  { parent: this, dependsOn: [this.connector] },
+              )
+            : undefined;
 
         for (const n of config.notifications) {
             new LookoutNotificationPreferences(`${name}-notifications-${n.email.toLowerCase()}`, n, child);

@@ -7,6 +7,9 @@
  */
 import { z } from "zod";
 import { connectorLimits, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
+import { compliancePolicyTypes } from "../contract/graph/schemas";
+import { defaultGraphBaseUrl } from "../providers/graph/client";
+import { validateServiceUrl } from "../providers/http/retry";
 import { validateBaseUrl } from "../providers/lookout/client";
 
 export const projectNamespace = "lookout-mtp";
@@ -110,6 +113,51 @@ export function stackConfigSchema() {
                         seen.add(key);
                     });
                 }),
+            intune: z
+                .object({
+                    /** Intune's Mobile Threat Defense connector for Lookout. */
+                    mtdConnector: z
+                        .object({
+                            androidEnabled: z.boolean().default(true),
+                            iosEnabled: z.boolean().default(true),
+                            androidDeviceBlockedOnMissingPartnerData: z.boolean().default(false),
+                            iosDeviceBlockedOnMissingPartnerData: z.boolean().default(false),
+                            partnerUnsupportedOsVersionBlocked: z.boolean().default(false),
+                            partnerUnresponsivenessThresholdInDays: z.number().int().min(1).max(365).default(7),
+                            allowPartnerToCollectIosApplicationMetadata: z.boolean().default(false),
+                        })
+                        .strict()
+                        .default({
+                            androidEnabled: true,
+                            iosEnabled: true,
+                            androidDeviceBlockedOnMissingPartnerData: false,
+                            iosDeviceBlockedOnMissingPartnerData: false,
+                            partnerUnsupportedOsVersionBlocked: false,
+                            partnerUnresponsivenessThresholdInDays: 7,
+                            allowPartnerToCollectIosApplicationMetadata: false,
+                        }),
+                    /** One compliance policy per platform, assigned to the enrollment groups. */
+                    compliancePolicies: z
+                        .array(
+                            z
+                                .object({
+                                    platform: z.enum(Object.keys(compliancePolicyTypes) as [keyof typeof compliancePolicyTypes, ...(keyof typeof compliancePolicyTypes)[]]),
+                                    requiredSecurityLevel: z.enum(["secured", "low", "medium", "high"], "must be secured, low, medium or high (the highest threat level a compliant device may have)"),
+                                    displayName: z.string().trim().min(1).max(256).optional(),
+                                })
+                                .strict(),
+                        )
+                        .default([])
+                        .superRefine((policies, ctx) => {
+                            const seen = new Set<string>();
+                            policies.forEach((p, i) => {
+                                if (seen.has(p.platform)) ctx.addIssue({ code: "custom", path: [i, "platform"], message: `'${p.platform}' has a policy already; one per platform` });
+                                seen.add(p.platform);
+                            });
+                        }),
+                })
+                .strict()
+                .optional(),
             threatClassifications: z
                 .record(z.string(), z.enum(riskLevels, `must be one of ${riskLevels.join(", ")}`))
                 .default({})
@@ -157,8 +205,9 @@ export function stackConfigSchema() {
 export type StackConfig = z.infer<ReturnType<typeof stackConfigSchema>>;
 
 /** Keys of the project namespace, as `pulumi config` names them. */
-const sectionKeys = ["entra", "consoleAccess", "enrollmentGroups", "consent", "connector", "notifications", "threatClassifications"] as const;
+const sectionKeys = ["entra", "consoleAccess", "enrollmentGroups", "consent", "connector", "notifications", "threatClassifications", "intune"] as const;
 const lookoutKeys = ["baseUrl", "applicationKey"] as const;
+const graphKeys = ["baseUrl", "authorityHost"] as const;
 
 export type ConfigResult = { ok: true; config: StackConfig } | { ok: false; errors: string[] };
 
@@ -183,6 +232,16 @@ export function parseStackConfig(raw: Record<string, string>, isSecret: (key: st
             } catch {
                 // A plain string value: keep it, so the schema reports the expected type.
                 input[name] = value;
+            }
+        } else if (namespace === "graph") {
+            if (!(graphKeys as readonly string[]).includes(name)) {
+                errors.push(`${key}: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)`);
+                continue;
+            }
+            try {
+                validateServiceUrl(value, key, name === "baseUrl" ? defaultGraphBaseUrl : "https://login.microsoftonline.com");
+            } catch (err) {
+                errors.push((err as Error).message);
             }
         } else if (namespace === "lookout") {
             if (!(lookoutKeys as readonly string[]).includes(name)) {

@@ -69,7 +69,15 @@ export function createStore(stateFile?: string) {
     let tenants: Tenant[] = [];
     if (stateFile) {
         try {
-            tenants = (JSON.parse(readFileSync(stateFile, "utf8")) as StoreSnapshot).tenants;
+            // Files written before a field existed get its empty value.
+            tenants = (JSON.parse(readFileSync(stateFile, "utf8")) as StoreSnapshot).tenants.map((t) => ({
+                ...t,
+                entraTenantId: t.entraTenantId ?? t.id,
+                graphApps: t.graphApps ?? [],
+                mtdConnectors: t.mtdConnectors ?? {},
+                compliancePolicies: t.compliancePolicies ?? {},
+                lookoutHeartbeat: t.lookoutHeartbeat ?? { since: null, stoppedAt: null, frequencyMinutes: 60 },
+            }));
         } catch (err) {
             if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
                 throw new Error(`emulator state file ${stateFile} is unreadable: ${(err as Error).message}`);

@@ -15,8 +15,10 @@ import { startLookoutEmulator } from "../emulator/server";
 import { engineEnv, projectRoot } from "./lib/engine";
 
 const stateDir = join(projectRoot, ".state");
-/** Where Pulumi.dev.yaml expects the emulator (lookout:baseUrl). */
+/** Where Pulumi.dev.yaml expects the emulator (lookout:baseUrl, graph:baseUrl). */
 const devPort = 8787;
+/** The Entra tenant of Pulumi.dev.yaml (lookout-mtp:entra.tenantId), which the emulated Graph serves. */
+const devTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
 
 /** Runs the CLI without blocking this process, which serves the emulator the CLI talks to. */
 function pulumi(env: Record<string, string>, args: string[], capture = false): Promise<string> {
@@ -44,9 +46,16 @@ async function main() {
         throw err;
     });
     try {
-        const tenant = emulator.store.tenants().find((t) => t.name === "contoso") ?? emulator.store.addTenant("contoso");
-        console.log(`    ${emulator.url}, tenant ${tenant.name} (${tenant.id}); the application key goes to pulumi in LOOKOUT_APPLICATION_KEY`);
-        const env = { ...baseEnv, LOOKOUT_APPLICATION_KEY: tenant.applicationKeys[0] };
+        const tenant = emulator.store.tenants().find((t) => t.name === "contoso") ?? emulator.store.addTenant("contoso", undefined, devTenantId);
+        const graphApp = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
+        console.log(`    ${emulator.url}, tenant ${tenant.name}; Lookout key in LOOKOUT_APPLICATION_KEY, Graph app in AZURE_* for pulumi`);
+        const env = {
+            ...baseEnv,
+            LOOKOUT_APPLICATION_KEY: tenant.applicationKeys[0],
+            AZURE_TENANT_ID: tenant.entraTenantId,
+            AZURE_CLIENT_ID: graphApp.clientId,
+            AZURE_CLIENT_SECRET: graphApp.clientSecret,
+        };
 
         console.log("\n3/4 Reconciling the dev stack");
         await pulumi(env, ["stack", "select", "dev", "--create"]);
@@ -55,7 +64,7 @@ async function main() {
         console.log("\nStack outputs:");
         console.log(await pulumi(env, ["stack", "output", "--json"], true));
         console.log("Lookout settings in the emulator after the run:");
-        const { intuneConnector, notificationPreferences, threatClassifications } = emulator.store.describe(tenant);
+        const { intuneConnector, notificationPreferences, threatClassifications, mtdConnectors, compliancePolicies } = emulator.store.describe(tenant);
         const changedLevels = Object.fromEntries(
             threatClassificationCatalogue
                 .filter((c) => threatClassifications.value[c.name] !== c.defaultRiskLevel)
@@ -67,6 +76,13 @@ async function main() {
                     intuneConnector: intuneConnector?.value ?? null,
                     notificationPreferences: Object.fromEntries(Object.entries(notificationPreferences).map(([k, v]) => [k, v.value])),
                     threatClassificationsChangedFromDefault: changedLevels,
+                    intuneMtdConnectors: mtdConnectors,
+                    intuneCompliancePolicies: Object.values(compliancePolicies).map((p) => ({
+                        type: p.body["@odata.type"],
+                        displayName: p.body.displayName,
+                        requiredSecurityLevel: p.body.deviceThreatProtectionRequiredSecurityLevel,
+                        assignedTo: p.assignments.map((a) => a.target.groupId),
+                    })),
                 },
                 null,
                 2,

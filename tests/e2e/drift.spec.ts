@@ -1,5 +1,7 @@
 /** A console edit behind the stack's back is seen by `preview --refresh` and undone by `up --refresh`. */
 import assert from "node:assert/strict";
+import { graphPaths } from "../../providers/graph/client";
+import { graphClientFor } from "../../providers/graph/connection";
 import { lookoutPaths } from "../../providers/lookout/client";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { changedProperties, changedSteps, createTestStack, type TestStack } from "../support/testStack";
@@ -26,12 +28,16 @@ describe("drift (real engine)", function () {
         const current = (await tenant.console.request("GET", lookoutPaths.intuneConnector))!.body as Record<string, unknown>;
         await tenant.console.request("PUT", lookoutPaths.intuneConnector, { body: { ...current, stateSync: { deviceStatus: false, threatStatus: true } } });
         await tenant.console.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: { SIDELOADED_APP: "low" } } });
+        const [iosPolicy] = Object.values(tenant.settings().compliancePolicies).filter((p) => p.body["@odata.type"] === "#microsoft.graph.iosCompliancePolicy");
+        await graphClientFor(tenant.graph).request("PATCH", graphPaths.compliancePolicy(iosPolicy.body.id), {
+            body: { "@odata.type": "#microsoft.graph.iosCompliancePolicy", deviceThreatProtectionRequiredSecurityLevel: "high" },
+        });
 
         const preview = await t.stack.preview({ ...t.run, refresh: true, diff: true });
-        assert.deepEqual(changedSteps(t.events).sort(), ["update lookout-intune-connector", "update lookout-threat-classifications"]);
+        assert.deepEqual(changedSteps(t.events).sort(), ["update lookout-intune-connector", "update lookout-intune-ios", "update lookout-threat-classifications"]);
         // The refresh half shows what changed remotely (the values and the connector's new ETag), the
         // update half what `up` would set back; nothing else is marked.
-        assert.deepEqual([...new Set(changedProperties(preview.stdout))].sort(), ["SIDELOADED_APP", "deviceStatus", "etag", "riskLevels", "stateSync"]);
+        assert.deepEqual([...new Set(changedProperties(preview.stdout))].sort(), ["SIDELOADED_APP", "deviceStatus", "etag", "requiredSecurityLevel", "riskLevels", "stateSync"]);
     });
 
     it("up --refresh restores the declared settings", async () => {
@@ -39,6 +45,8 @@ describe("drift (real engine)", function () {
         const settings = tenant.settings();
         assert.deepEqual(settings.intuneConnector!.value.stateSync, { deviceStatus: true, threatStatus: true });
         assert.equal(settings.threatClassifications.value.SIDELOADED_APP, "high");
+        const levels = Object.values(settings.compliancePolicies).map((p) => p.body.deviceThreatProtectionRequiredSecurityLevel).sort();
+        assert.deepEqual(levels, ["low", "medium"]);
         t.events.length = 0;
         await t.stack.preview({ ...t.run, refresh: true });
         assert.deepEqual(changedSteps(t.events), []);

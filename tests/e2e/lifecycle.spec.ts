@@ -37,6 +37,23 @@ describe("stack lifecycle (real engine)", function () {
         assert.match(result.outputs.onboardingRequest.value, /full console access \('Lookout MTP Admins'\)/);
     });
 
+    it("up enables Intune's Lookout connector and assigns one threat-level policy per platform", async () => {
+        const settings = tenant.settings();
+        assert.deepEqual(Object.keys(settings.mtdConnectors), ["2c7790de-8b02-4814-85cf-e0c59380dee8"]);
+        const policies = Object.values(settings.compliancePolicies).map((p) => ({
+            type: p.body["@odata.type"],
+            level: p.body.deviceThreatProtectionRequiredSecurityLevel,
+            groups: p.assignments.map((a) => a.target.groupId),
+        }));
+        const groups = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];
+        assert.deepEqual(policies.sort((a, b) => a.type.localeCompare(b.type)), [
+            { type: "#microsoft.graph.androidWorkProfileCompliancePolicy", level: "medium", groups },
+            { type: "#microsoft.graph.iosCompliancePolicy", level: "low", groups },
+        ]);
+        const outputs = await t.stack.outputs();
+        assert.equal(outputs.intunePartnerState.value, "enabled", "Lookout heartbeats once its connector is configured");
+    });
+
     it("a second preview reports zero changes", async () => {
         const preview = await t.stack.preview(t.run);
         assert.deepEqual(changedSteps(t.events), []);
@@ -47,13 +64,19 @@ describe("stack lifecycle (real engine)", function () {
         tenant.emulator.clearRequests();
         const refresh = await t.stack.refresh(t.run);
         assert.deepEqual(Object.keys(refresh.summary.resourceChanges ?? {}), ["same"]);
-        const reads = tenant.emulator.requests().filter((r) => r.method === "GET").map((r) => r.path);
+        const reads = tenant.emulator.requests().filter((r) => r.method === "GET").map((r) => r.path.replace(/[0-9a-f-]{36}$/, "{id}").replace(/[0-9a-f-]{36}\//, "{id}/"));
         assert.deepEqual(reads.sort(), [
             "/console/v1/connectors/intune",
             "/console/v1/threat-classifications",
             "/console/v1/users/secops%40contoso.example/notification-preferences",
+            "/graph/v1.0/deviceManagement/deviceCompliancePolicies/{id}",
+            "/graph/v1.0/deviceManagement/deviceCompliancePolicies/{id}",
+            "/graph/v1.0/deviceManagement/deviceCompliancePolicies/{id}/assignments",
+            "/graph/v1.0/deviceManagement/deviceCompliancePolicies/{id}/assignments",
+            "/graph/v1.0/deviceManagement/mobileThreatDefenseConnectors/{id}",
         ]);
-        assert.equal(tenant.emulator.requests().filter((r) => r.method !== "GET" && r.method !== "POST").length, 0);
+        const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token"));
+        assert.deepEqual(writes, []);
     });
 
     it("a one-setting change previews as exactly that property on one resource", async () => {
@@ -70,7 +93,7 @@ describe("stack lifecycle (real engine)", function () {
         tenant.emulator.clearRequests();
         await t.stack.up(t.run);
         assert.equal(tenant.settings().intuneConnector!.value.heartbeatFrequencyMinutes, 30);
-        const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.startsWith("/oauth2"));
+        const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token"));
         assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), ["PUT /console/v1/connectors/intune"]);
     });
 
@@ -80,5 +103,7 @@ describe("stack lifecycle (real engine)", function () {
         assert.equal(after.intuneConnector, null);
         assert.deepEqual(after.notificationPreferences, untouched.notificationPreferences);
         assert.deepEqual(after.threatClassifications.value, untouched.threatClassifications.value);
+        assert.deepEqual(after.mtdConnectors, {});
+        assert.deepEqual(after.compliancePolicies, {}, "no policy left behind");
     });
 });

@@ -17,7 +17,7 @@ describe("secrets (real engine)", function () {
         await tenant?.emulator.close();
     });
 
-    it("keeps the application key out of state, engine output and the emulator's log", async () => {
+    it("keeps the application key and the Graph secret out of state, engine output and the emulator's log", async () => {
         await t.stack.up(t.run);
         await t.stack.preview(t.run);
         await t.stack.refresh(t.run);
@@ -33,6 +33,7 @@ describe("secrets (real engine)", function () {
             ["emulator request log", JSON.stringify(tenant.emulator.requests())],
         ] as const) {
             assert.ok(!text.includes(tenant.applicationKey), `the application key is in the ${where}`);
+            assert.ok(!text.includes(tenant.graphApp.clientSecret), `the Graph client secret is in the ${where}`);
         }
     });
 });
@@ -82,6 +83,6 @@ describe("state sync turned off (real engine)", function () {
     it("is allowed, with a warning that Intune stops getting Lookout's verdicts", async () => {
         const preview = await t.stack.preview(t.run);
         assert.match(preview.stdout, /warning: State sync of threat status is off: Intune stops receiving Lookout's threat status/);
-        assert.equal(preview.changeSummary.create, 7, "stack, 3 components, connector, notifications, classifications");
+        assert.equal(preview.changeSummary.create, 11, "stack, 4 components, Lookout connector, notifications, classifications, Intune connector, 2 policies");
     });
 });

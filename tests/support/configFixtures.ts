@@ -20,6 +20,15 @@ export function validReferenceConfig(): Record<string, unknown> {
         },
         "lookout-mtp:notifications": [{ email: "secops@contoso.example", emailNotifications: true }],
         "lookout-mtp:threatClassifications": { SIDELOADED_APP: "high" },
+        "graph:baseUrl": "http://127.0.0.1:8787/graph/v1.0",
+        "graph:authorityHost": "http://127.0.0.1:8787/entra",
+        "lookout-mtp:intune": {
+            mtdConnector: { partnerUnsupportedOsVersionBlocked: true },
+            compliancePolicies: [
+                { platform: "androidWorkProfile", requiredSecurityLevel: "medium" },
+                { platform: "ios", requiredSecurityLevel: "low" },
+            ],
+        },
     };
 }
 

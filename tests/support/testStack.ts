@@ -52,6 +52,10 @@ export async function createTestStack(name: string, tenant: EmulatedTenant, over
             PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
             PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL,
             PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE,
+            // The emulated Graph's app, read by the Intune providers as a pipeline would set it.
+            AZURE_TENANT_ID: tenant.entraTenantId,
+            AZURE_CLIENT_ID: tenant.graphApp.clientId,
+            AZURE_CLIENT_SECRET: tenant.graphApp.clientSecret,
         },
     });
     const stack = await Stack.create(name, workspace);
@@ -64,7 +68,13 @@ export async function createTestStack(name: string, tenant: EmulatedTenant, over
         await stack.setAllConfig(map);
     }
 
-    await setConfig({ ...validReferenceConfig(), "lookout:baseUrl": tenant.emulator.url, ...overrides });
+    await setConfig({
+        ...validReferenceConfig(),
+        "lookout:baseUrl": tenant.emulator.url,
+        "graph:baseUrl": tenant.emulator.graphBaseUrl,
+        "graph:authorityHost": tenant.emulator.authorityHost,
+        ...overrides,
+    });
     await stack.setConfig("lookout:applicationKey", { value: tenant.applicationKey, secret: true });
 
     return {

@@ -88,6 +88,23 @@ describe("LookoutOnboarding resource graph", () => {
         ]);
     });
 
+    it("assigns the Intune compliance policies to the enrollment groups, after the connectors", async () => {
+        new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+        const policies = byType(registered, "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy");
+        assert.deepEqual(policies.map((p) => p.inputs.platform).sort(), ["androidWorkProfile", "ios"]);
+        for (const policy of policies) {
+            assert.deepEqual(await valueOf(policy.inputs.groupIds as pulumi.Output<string[]>), [
+                "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80",
+                "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091",
+            ]);
+            assert.equal((policy.opts.dependsOn as pulumi.Resource[]).length, 1);
+        }
+        const [connector] = byType(registered, "pulumi-nodejs:dynamic/intune:MtdConnector");
+        assert.equal(connector.inputs.partnerUnsupportedOsVersionBlocked, true);
+        const [intune] = byType(registered, "lookout-mtp:index:IntuneThreatDefense");
+        assert.equal((intune.opts.dependsOn as pulumi.Resource[]).length, 1, "Intune waits for Lookout's connector");
+    });
+
     it("never passes the application key to a resource", async () => {
         process.env.LOOKOUT_APPLICATION_KEY = "lk_must_not_leak";
         try {

@@ -88,6 +88,12 @@ describe("stack config", () => {
         ["notifications given as yes/no text", () => withChange(validReferenceConfig, "lookout-mtp:notifications", () => [{ email: "a@contoso.example", emailNotifications: "yes" }]), "lookout-mtp:notifications[0].emailNotifications"],
         ["an unknown project key", () => ({ ...validReferenceConfig(), "lookout-mtp:enrolmentGroups": [] }), "lookout-mtp:enrolmentGroups"],
         ["an unknown Lookout key", () => ({ ...validReferenceConfig(), "lookout:apiKey": "x" }), "lookout:apiKey"],
+        ["two compliance policies for one platform", () => withChange(validReferenceConfig, "lookout-mtp:intune", (i) => ({ ...i, compliancePolicies: [...i.compliancePolicies, { platform: "ios", requiredSecurityLevel: "high" }] })), "lookout-mtp:intune.compliancePolicies[2].platform"],
+        ["a compliance level of notSet", () => withChange(validReferenceConfig, "lookout-mtp:intune", (i) => ({ ...i, compliancePolicies: [{ platform: "ios", requiredSecurityLevel: "notSet" }] })), "lookout-mtp:intune.compliancePolicies[0].requiredSecurityLevel"],
+        ["an unknown compliance platform", () => withChange(validReferenceConfig, "lookout-mtp:intune", (i) => ({ ...i, compliancePolicies: [{ platform: "windows", requiredSecurityLevel: "low" }] })), "lookout-mtp:intune.compliancePolicies[0].platform"],
+        ["an unresponsiveness threshold of 0 days", () => withChange(validReferenceConfig, "lookout-mtp:intune", (i) => ({ ...i, mtdConnector: { partnerUnresponsivenessThresholdInDays: 0 } })), "lookout-mtp:intune.mtdConnector.partnerUnresponsivenessThresholdInDays"],
+        ["a Graph secret in config", () => ({ ...validReferenceConfig(), "graph:clientSecret": "s3cret" }), "graph:clientSecret"],
+        ["plain http to a remote Graph", () => ({ ...validReferenceConfig(), "graph:baseUrl": "http://graph.example.com/v1.0" }), "graph:baseUrl"],
         ["plain http to a remote host", () => ({ ...validReferenceConfig(), "lookout:baseUrl": "http://lookout.example.com" }), "lookout:baseUrl"],
         ["a base URL that is no URL", () => ({ ...validReferenceConfig(), "lookout:baseUrl": "api.lookout.com" }), "lookout:baseUrl"],
     ];

@@ -1,0 +1,63 @@
+/**
+ * The Intune side of the onboarding: the Mobile Threat Defense connector for Lookout, and one
+ * compliance policy per platform that marks a device non-compliant above a threat level, assigned
+ * to the same groups Lookout enrolls.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { CompliancePlatform } from "../contract/graph/schemas";
+import { ThreatCompliancePolicy } from "../providers/intune/compliancePolicy";
+import { IntuneMtdConnector, type IntuneMtdConnectorArgs } from "../providers/intune/mtdConnector";
+
+export interface IntuneCompliancePolicyArgs {
+    readonly platform: CompliancePlatform;
+    /** Highest threat level a compliant device may have: secured, low, medium or high. */
+    readonly requiredSecurityLevel: "secured" | "low" | "medium" | "high";
+    /** Defaults to "Lookout MTP - <platform>". */
+    readonly displayName?: string;
+}
+
+export interface IntuneThreatDefenseArgs {
+    /** Settings of Intune's connector for Lookout. */
+    readonly mtdConnector: IntuneMtdConnectorArgs;
+    /** One policy per platform. */
+    readonly compliancePolicies: IntuneCompliancePolicyArgs[];
+    /** Object IDs of the groups the policies apply to: the enrollment groups. */
+    readonly groupIds: pulumi.Input<string[]>;
+}
+
+export const platformLabels: Record<CompliancePlatform, string> = {
+    androidDeviceAdministrator: "Android device administrator",
+    androidWorkProfile: "Android work profile",
+    androidFullyManaged: "Android fully managed",
+    ios: "iOS/iPadOS",
+};
+
+export class IntuneThreatDefense extends pulumi.ComponentResource {
+    /** Whether Intune hears from Lookout: enabled, available, unresponsive, notSetUp, ... */
+    declare readonly partnerState: pulumi.Output<string>;
+    declare readonly lastHeartbeatDateTime: pulumi.Output<string>;
+    declare readonly compliancePolicyIds: pulumi.Output<string[]>;
+
+    constructor(name: string, args: IntuneThreatDefenseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lookout-mtp:index:IntuneThreatDefense", name, {}, opts);
+        const connector = new IntuneMtdConnector(`${name}-mtd-connector`, args.mtdConnector, { parent: this });
+        const policies = args.compliancePolicies.map(
+            (p) =>
+                new ThreatCompliancePolicy(
+                    `${name}-${p.platform}`,
+                    {
+                        platform: p.platform,
+                        displayName: p.displayName ?? `Lookout MTP - ${platformLabels[p.platform]}`,
+                        requiredSecurityLevel: p.requiredSecurityLevel,
+                        groupIds: args.groupIds,
+                    },
+                    // Threat levels mean nothing to Intune until the connector is on.
+                    { parent: this, dependsOn: [connector] },
+                ),
+        );
+        this.partnerState = connector.partnerState;
+        this.lastHeartbeatDateTime = connector.lastHeartbeatDateTime;
+        this.compliancePolicyIds = pulumi.all(policies.map((p) => p.id));
+        this.registerOutputs({ partnerState: this.partnerState, compliancePolicyIds: this.compliancePolicyIds });
+    }
+}
