@@ -1,8 +1,8 @@
 /**
- * `npm run emulator`: starts the Lookout emulator on loopback and prints its URL and a ready
- * application key for a new tenant.
+ * `npm run emulator`: starts the Lookout and Graph emulator on loopback and prints its URL, a ready
+ * Lookout application key and Graph app credentials for a tenant.
  *
- *   npm run emulator -- [--port 8787] [--state-file .state/emulator.json] [--rate-limit 100] [--tenant contoso]
+ *   npm run emulator -- [--port 8787] [--state-file .state/emulator.json] [--rate-limit 100] [--tenant contoso] [--entra-tenant-id <guid>]
  */
 import { parseArgs } from "node:util";
 import { startLookoutEmulator } from "./server";
@@ -14,6 +14,7 @@ async function main() {
             "state-file": { type: "string" },
             "rate-limit": { type: "string", default: "100" },
             tenant: { type: "string", default: "contoso" },
+            "entra-tenant-id": { type: "string", default: "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10" },
         },
     });
     const port = Number(values.port);
@@ -23,14 +24,18 @@ async function main() {
 
     const emulator = await startLookoutEmulator({ port, stateFile: values["state-file"], rateLimitPerMinute: rateLimit });
     const existing = emulator.store.tenants().find((t) => t.name === values.tenant);
-    const tenant = existing ?? emulator.store.addTenant(values.tenant!);
-    console.log(`Lookout emulator listening on ${emulator.url}`);
-    console.log(`tenant ${tenant.name} (${tenant.id})`);
-    console.log(`application key: ${tenant.applicationKeys[0]}`);
+    const tenant = existing ?? emulator.store.addTenant(values.tenant!, undefined, values["entra-tenant-id"]);
+    const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
+    console.log(`Lookout and Microsoft Graph emulator listening on ${emulator.url}`);
+    console.log(`tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}`);
+    console.log(`Lookout application key: ${tenant.applicationKeys[0]}`);
     console.log("");
     console.log("Point a stack at it:");
     console.log(`  pulumi config set lookout:baseUrl ${emulator.url}`);
     console.log("  pulumi config set --secret lookout:applicationKey <the key above>");
+    console.log(`  pulumi config set graph:baseUrl ${emulator.graphBaseUrl}`);
+    console.log(`  pulumi config set graph:authorityHost ${emulator.authorityHost}`);
+    console.log(`  export AZURE_TENANT_ID=${tenant.entraTenantId} AZURE_CLIENT_ID=${app.clientId} AZURE_CLIENT_SECRET=${app.clientSecret}`);
     const stop = async () => {
         await emulator.close();
         process.exit(0);
