@@ -7,8 +7,11 @@ import { z } from "zod";
 export function faultPlanSchema() {
     return z
         .object({
-            /** What a selected request gets: an HTTP status, a dropped connection, or a slow answer. */
-            kind: z.enum(["status", "drop", "delay"]),
+            /**
+             * What a selected request gets: an HTTP status, a dropped connection before it is handled,
+             * a slow answer, or `loseResponse`: handled, then the connection drops before the answer.
+             */
+            kind: z.enum(["status", "drop", "delay", "loseResponse"]),
             status: z.number().int().min(400).max(599).optional(),
             retryAfterSeconds: z.number().min(0).optional(),
             delayMs: z.number().int().min(0).max(120_000).optional(),

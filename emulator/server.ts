@@ -325,12 +325,21 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
                     entry.status = fault.status!;
                     const headers: Record<string, string> = {};
                     if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
-                    send(res, { status: fault.status!, headers, body: errorBody(fault.status!, "INJECTED_FAULT", "fault injected by the emulator", requestId) }, requestId);
+                    const body = isGraphPath(path)
+                        ? graphErrorBody("InjectedFault", "fault injected by the emulator", requestId)
+                        : errorBody(fault.status!, "INJECTED_FAULT", "fault injected by the emulator", requestId);
+                    send(res, { status: fault.status!, headers, body }, requestId);
                     return;
                 }
-                await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-                if (res.destroyed || req.socket.destroyed) return;
+                if (fault.kind === "delay") {
+                    await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+                    if (res.destroyed || req.socket.destroyed) return;
+                }
             }
+            const respond = (reply: Reply) => {
+                if (fault?.kind === "loseResponse") req.socket.destroy();
+                else send(res, reply, requestId);
+            };
 
             try {
                 let reply: Reply & { tenantId?: string };
@@ -340,16 +349,16 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
                 else reply = await api(req, path, json);
                 entry.status = reply.status;
                 entry.tenantId = reply.tenantId;
-                send(res, reply, requestId);
+                respond(reply);
             } catch (err) {
                 if (err instanceof GraphError) {
                     entry.status = err.status;
-                    send(res, { status: err.status, headers: err.headers, body: graphErrorBody(err.code, err.message, requestId) }, requestId);
+                    respond({ status: err.status, headers: err.headers, body: graphErrorBody(err.code, err.message, requestId) });
                     return;
                 }
                 const e = err instanceof HttpError ? err : new HttpError(500, "INTERNAL_ERROR", (err as Error).message);
                 entry.status = e.status;
-                send(res, { status: e.status, headers: e.headers, body: errorBody(e.status, e.errorCode, e.message, requestId) }, requestId);
+                respond({ status: e.status, headers: e.headers, body: errorBody(e.status, e.errorCode, e.message, requestId) });
             }
         });
     });

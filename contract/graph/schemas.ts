@@ -106,6 +106,11 @@ export function compliancePolicySchema() {
 }
 export type CompliancePolicy = z.infer<ReturnType<typeof compliancePolicySchema>>;
 
+/** A page of `GET /deviceManagement/deviceCompliancePolicies`. */
+export function compliancePolicyPageSchema() {
+    return z.object({ value: z.array(compliancePolicySchema()), "@odata.nextLink": z.string().optional() });
+}
+
 /** `POST .../deviceCompliancePolicies/{id}/assign` */
 export function assignBodySchema() {
     return z

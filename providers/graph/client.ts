@@ -61,7 +61,15 @@ export function createGraphClient(settings: GraphClientSettings) {
             const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
             if (options.body !== undefined) headers["content-type"] = "application/json";
             const response = await sendWithRetry(
-                { method, url: baseUrl + path, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body), describe: `Microsoft Graph ${method} ${path}` },
+                {
+                    method,
+                    url: baseUrl + path,
+                    headers,
+                    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+                    describe: `Microsoft Graph ${method} ${path}`,
+                    // Only a POST to a collection creates; `.../assign` replaces and is safe to repeat.
+                    idempotent: method !== "POST" || path.endsWith("/assign"),
+                },
                 policy,
                 retryable,
             );

@@ -11,7 +11,7 @@
  */
 import { DefaultAzureCredential } from "@azure/identity";
 import type * as pulumi from "@pulumi/pulumi";
-import type { RetryPolicy } from "../http/retry";
+import { type RetryPolicy, retryPolicyFromEnv } from "../http/retry";
 import { createGraphClient, defaultGraphBaseUrl, type GraphClient } from "./client";
 
 export interface ClientCredentials {
@@ -35,6 +35,7 @@ export function graphConnectionFromConfig(config: pulumi.dynamic.Config | undefi
         baseUrl: config?.get("graph:baseUrl") ?? process.env.GRAPH_BASE_URL ?? defaultGraphBaseUrl,
         authorityHost: config?.get("graph:authorityHost") ?? process.env.AZURE_AUTHORITY_HOST,
         loopbackCredentials: tenantId && clientId && clientSecret ? { tenantId, clientId, clientSecret } : undefined,
+        retry: retryPolicyFromEnv(),
     };
 }
 

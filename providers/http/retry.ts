@@ -35,6 +35,12 @@ export interface Exchange {
     body?: string;
     /** For messages: the service and route, never a credential. */
     describe: string;
+    /**
+     * Whether repeating the request is harmless. A request that is not (a POST that creates) is
+     * retried only when the service answered that it did not process it (a retryable status), never
+     * after a dropped connection or a timeout, which may have hidden a success.
+     */
+    idempotent?: boolean;
 }
 
 /**
@@ -59,6 +65,7 @@ export async function sendWithRetry(exchange: Exchange, policy: RetryPolicy, ret
         }
         if (response && !retryable(response.status)) return response;
         if (response) lastProblem = `HTTP ${response.status}`;
+        else if (exchange.idempotent === false) break;
         const retryAfter = response?.headers.get("retry-after") ?? null;
         if (response) await response.body?.cancel();
         if (attempt === policy.maxAttempts || Date.now() >= deadline) break;
@@ -66,7 +73,7 @@ export async function sendWithRetry(exchange: Exchange, policy: RetryPolicy, ret
     }
     throw Object.assign(
         new Error(
-            `${exchange.describe} did not succeed after ${policy.maxAttempts} attempts within ${Math.round(policy.totalBudgetMs / 1000)} s (last: ${lastProblem}). Nothing further was changed; run \`pulumi up\` again when the service recovers.`,
+            `${exchange.describe} did not succeed (last: ${lastProblem}; retries: at most ${policy.maxAttempts} attempts within ${Math.round(policy.totalBudgetMs / 1000)} s). Nothing further was changed; run \`pulumi up\` again when the service recovers.`,
         ),
         { status: 0, errorCode: "RETRIES_EXHAUSTED" },
     );
@@ -101,4 +108,25 @@ export function validateServiceUrl(raw: string, key: string, example: string): s
         throw new Error(`${key} '${raw}' must be an https URL`);
     }
     return url.toString().replace(/\/+$/, "");
+}
+
+/**
+ * Overrides of the retry policy from LOOKOUT_MTP_RETRY_POLICY (JSON, e.g. `{"attemptTimeoutMs":5000}`),
+ * for pipelines that want a shorter budget. A malformed value is an error that names the variable.
+ */
+export function retryPolicyFromEnv(raw = process.env.LOOKOUT_MTP_RETRY_POLICY): Partial<RetryPolicy> | undefined {
+    if (!raw) return undefined;
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(raw);
+    } catch {
+        throw new Error(`LOOKOUT_MTP_RETRY_POLICY is not JSON; use e.g. {"maxAttempts":4,"attemptTimeoutMs":5000}`);
+    }
+    const keys = Object.keys(defaultRetryPolicy);
+    const entries = Object.entries(parsed as Record<string, unknown>);
+    const bad = entries.filter(([k, v]) => !keys.includes(k) || typeof v !== "number" || !Number.isFinite(v) || v < (k === "maxAttempts" ? 1 : 0));
+    if (typeof parsed !== "object" || parsed === null || bad.length > 0) {
+        throw new Error(`LOOKOUT_MTP_RETRY_POLICY: ${bad.map(([k]) => k).join(", ") || "value"} invalid; allowed keys (non-negative numbers): ${keys.join(", ")}`);
+    }
+    return parsed as Partial<RetryPolicy>;
 }

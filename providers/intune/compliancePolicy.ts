@@ -5,12 +5,18 @@
  *
  * Graph requires exactly one scheduled action rule with one `block` action at creation and does
  * not let it be patched; the assignment is replaced as a whole by `POST .../assign`.
+ *
+ * Creating first looks for a policy of the same type and display name and adopts it: a policy made
+ * by hand is taken over (and given back on delete), and a run whose create answer was lost does
+ * not make a second policy on the next `up`.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import {
     assignmentListSchema,
     type CompliancePlatform,
+    type CompliancePolicy,
+    compliancePolicyPageSchema,
     compliancePolicySchema,
     compliancePolicyTypes,
 } from "../../contract/graph/schemas";
@@ -39,7 +45,10 @@ export interface CompliancePolicyInputs {
     requiredSecurityLevel: (typeof requiredSecurityLevels)[number];
     groupIds: string[];
 }
-export type CompliancePolicyOutputs = CompliancePolicyInputs;
+export interface CompliancePolicyOutputs extends CompliancePolicyInputs {
+    /** The adopted policy's level, description and groups before this stack; `null` when the stack created it. */
+    previous: { description: string; requiredSecurityLevel: string; groupIds: string[] } | null;
+}
 
 export function compliancePolicyInputsSchema() {
     return z
@@ -71,6 +80,23 @@ function settingsBody(inputs: CompliancePolicyInputs) {
 
 type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
 
+function groupIdsOf(list: z.infer<ReturnType<typeof assignmentListSchema>>): string[] {
+    return list.value.flatMap((a) => (a.target.groupId ? [a.target.groupId] : [])).sort();
+}
+
+/** Every compliance policy of the tenant, following Graph's paging. */
+async function listPolicies(graph: GraphClient) {
+    const policies: CompliancePolicy[] = [];
+    let path: string | undefined = graphPaths.compliancePolicies;
+    while (path) {
+        const page: { body: z.infer<ReturnType<typeof compliancePolicyPageSchema>> } | undefined = await graph.request("GET", path, { schema: compliancePolicyPageSchema() });
+        policies.push(...page!.body.value);
+        const next: string | undefined = page!.body["@odata.nextLink"];
+        path = next ? next.slice(next.indexOf(graphPaths.compliancePolicies)) : undefined;
+    }
+    return policies;
+}
+
 function explain(err: unknown, inputs: { displayName: string }): Error {
     return Object.assign(new Error(`Intune compliance policy '${inputs.displayName}': ${(err as Error).message}`), { cause: err });
 }
@@ -94,6 +120,24 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
         const graph = graphClientOf(this);
         let created: string | undefined;
         try {
+            const existing = (await listPolicies(graph)).filter(
+                (p) => p["@odata.type"] === compliancePolicyTypes[inputs.platform] && p.displayName === inputs.displayName,
+            );
+            if (existing.length > 1) {
+                throw new Error(`${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`);
+            }
+            if (existing.length === 1) {
+                const id = existing[0].id;
+                const assignments = await graph.request("GET", graphPaths.compliancePolicyAssignments(id), { schema: assignmentListSchema() });
+                const previous = {
+                    description: existing[0].description ?? "",
+                    requiredSecurityLevel: existing[0].deviceThreatProtectionRequiredSecurityLevel,
+                    groupIds: groupIdsOf(assignments!.body),
+                };
+                await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(inputs) });
+                await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(inputs.groupIds) });
+                return { id, outs: { ...inputs, previous } };
+            }
             const policy = await graph.request("POST", graphPaths.compliancePolicies, {
                 body: {
                     ...settingsBody(inputs),
@@ -108,7 +152,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
             });
             created = policy!.body.id;
             await graph.request("POST", graphPaths.compliancePolicyAssign(created), { body: assignBody(inputs.groupIds) });
-            return { id: created, outs: inputs };
+            return { id: created, outs: { ...inputs, previous: null } };
         } catch (err) {
             // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
             if (created) await graph.request("DELETE", graphPaths.compliancePolicy(created), { allow404: true }).catch(() => undefined);
@@ -131,9 +175,9 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
                 description: policy.body.description ?? "",
                 // A policy whose threat check was switched off in the portal reads as drift from the declared level.
                 requiredSecurityLevel: (policy.body.deviceThreatProtectionEnabled ? level : "off (deviceThreatProtectionEnabled is false)") as CompliancePolicyInputs["requiredSecurityLevel"],
-                groupIds: assignments!.body.value.flatMap((a) => (a.target.groupId ? [a.target.groupId] : [])).sort(),
+                groupIds: groupIdsOf(assignments!.body),
             };
-            return { id, props: inputs, inputs };
+            return { id, props: { ...inputs, previous: state.previous ?? null }, inputs: inputs as CompliancePolicyOutputs };
         } catch (err) {
             throw explain(err, state);
         }
@@ -145,7 +189,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
             const changed = changedProperties<CompliancePolicyInputs>(olds, news, properties);
             if (changed.some((p) => p !== "groupIds")) await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(news) });
             if (changed.includes("groupIds")) await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(news.groupIds) });
-            return { outs: news };
+            return { outs: { ...news, previous: olds.previous ?? null } };
         } catch (err) {
             throw explain(err, news);
         }
@@ -153,7 +197,16 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
 
     async delete(this: ProviderThis, id: string, props: CompliancePolicyOutputs) {
         try {
-            await graphClientOf(this).request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
+            const graph = graphClientOf(this);
+            if (props.previous) {
+                const { description, requiredSecurityLevel, groupIds } = props.previous;
+                await graph.request("PATCH", graphPaths.compliancePolicy(id), {
+                    body: { "@odata.type": compliancePolicyTypes[props.platform], description, deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel },
+                });
+                await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(groupIds) });
+                return;
+            }
+            await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
         } catch (err) {
             throw explain(err, props);
         }
@@ -165,8 +218,9 @@ export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
     declare readonly displayName: pulumi.Output<string>;
     declare readonly requiredSecurityLevel: pulumi.Output<string>;
     declare readonly groupIds: pulumi.Output<string[]>;
+    declare readonly previous: pulumi.Output<CompliancePolicyOutputs["previous"]>;
 
     constructor(name: string, args: ThreatCompliancePolicyArgs, opts?: pulumi.CustomResourceOptions) {
-        super(compliancePolicyProvider, name, args, opts, "intune", "ThreatCompliancePolicy");
+        super(compliancePolicyProvider, name, { ...args, previous: undefined }, opts, "intune", "ThreatCompliancePolicy");
     }
 }

@@ -4,7 +4,7 @@
  * the application key never lands in state or in the serialized provider.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { RetryPolicy } from "../http/retry";
+import { type RetryPolicy, retryPolicyFromEnv } from "../http/retry";
 import { createLookoutClient, defaultLookoutBaseUrl, type LookoutClient } from "./client";
 
 export interface LookoutConnection {
@@ -17,7 +17,7 @@ export interface LookoutConnection {
 export function connectionFromConfig(config: pulumi.dynamic.Config | undefined): LookoutConnection {
     const baseUrl = config?.get("lookout:baseUrl") ?? process.env.LOOKOUT_BASE_URL ?? defaultLookoutBaseUrl;
     const applicationKey = config?.get("lookout:applicationKey") ?? process.env.LOOKOUT_APPLICATION_KEY;
-    return { baseUrl, applicationKey };
+    return { baseUrl, applicationKey, retry: retryPolicyFromEnv() };
 }
 
 export function clientFor(connection: LookoutConnection | undefined): LookoutClient {

@@ -70,7 +70,7 @@ describe("Lookout client", () => {
 
     it("gives up after its attempts with a message that says what to do", async () => {
         t.emulator.faults.set([{ kind: "status", status: 503 }]);
-        await assert.rejects(classifications(), /did not succeed after 6 attempts .*last: HTTP 503.*run `pulumi up` again/);
+        await assert.rejects(classifications(), /did not succeed \(last: HTTP 503; retries: at most 6 attempts within 10 s\).*run `pulumi up` again/);
         assert.equal(t.emulator.requests().length, 6);
     });
 

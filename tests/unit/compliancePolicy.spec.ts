@@ -40,9 +40,57 @@ describe("ThreatCompliancePolicy provider", () => {
             policy.assignments.map((a) => a.target),
             android.groupIds.map((groupId) => ({ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId })),
         );
-        assert.deepEqual(outs, android);
+        assert.deepEqual(outs, { ...android, previous: null });
         const posted = t.emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith("/graph")).map((r) => r.path);
         assert.deepEqual(posted, [graphPaths.compliancePolicies, graphPaths.compliancePolicyAssign(id)].map((p) => "/graph/v1.0" + p));
+    });
+
+    it("adopts a policy made by hand with the same type and name, and gives it back on delete", async () => {
+        const graph = graphClientFor(t.graph);
+        const byHand = await graph.request("POST", graphPaths.compliancePolicies, {
+            body: {
+                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
+                displayName: android.displayName,
+                deviceThreatProtectionEnabled: true,
+                deviceThreatProtectionRequiredSecurityLevel: "high",
+                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+            },
+        });
+        const handId = (byHand!.body as { id: string }).id;
+        await graph.request("POST", graphPaths.compliancePolicyAssign(handId), { body: { assignments: [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-old" } }] } });
+        const { id, outs } = await provider.create(android);
+        assert.equal(id, handId);
+        assert.deepEqual(outs.previous, { description: "", requiredSecurityLevel: "high", groupIds: ["g-old"] });
+        assert.equal(stored().length, 1);
+        assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "medium");
+        await provider.delete(id, outs);
+        assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "high");
+        assert.deepEqual(stored()[0].assignments.map((a) => a.target.groupId), ["g-old"]);
+    });
+
+    it("never creates a second policy when the answer to the first create was lost", async () => {
+        t.emulator.faults.set([{ kind: "loseResponse", limit: 1, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
+        await assert.rejects(provider.create(android), /connection failed/);
+        assert.equal(stored().length, 1, "the lost create was not repeated");
+        const { id } = await provider.create(android);
+        assert.equal(stored().length, 1, "the next run adopted it");
+        assert.equal(stored()[0].body.id, id);
+        assert.equal(stored()[0].assignments.length, 2);
+    });
+
+    it("refuses to guess between two policies of the same name", async () => {
+        await provider.create(android);
+        const graph = graphClientFor(t.graph);
+        await graph.request("POST", graphPaths.compliancePolicies, {
+            body: {
+                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
+                displayName: android.displayName,
+                deviceThreatProtectionEnabled: true,
+                deviceThreatProtectionRequiredSecurityLevel: "high",
+                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+            },
+        });
+        await assert.rejects(provider.create(android), /2 policies of this type are named 'Lookout MTP - Android work profile'/);
     });
 
     it("uses the right type per platform", async () => {
