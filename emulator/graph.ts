@@ -81,8 +81,15 @@ export function createGraphEmulator(ctx: GraphContext) {
             return { status: 401, body: { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." } };
         }
         ctx.takeRateBudget(`entra:${tenant.id}`);
-        const accessToken = "eyJ0eXAi." + randomBytes(32).toString("base64url");
-        tokens.set(accessToken, { tenantId: tenant.id, roles: app.roles, expiresAt: ctx.now() + 3599_000 });
+        // Shaped like Entra's app-only tokens (a JWT with tid and roles); the signature is random bytes.
+        const expiresAt = ctx.now() + 3599_000;
+        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+        const accessToken = [
+            part({ typ: "JWT", alg: "none" }),
+            part({ aud: "https://graph.microsoft.com", tid: tenant.entraTenantId, appid: app.clientId, roles: app.roles, exp: Math.floor(expiresAt / 1000) }),
+            randomBytes(32).toString("base64url"),
+        ].join(".");
+        tokens.set(accessToken, { tenantId: tenant.id, roles: app.roles, expiresAt });
         return { status: 200, body: { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, tenantId: tenant.id };
     }
 

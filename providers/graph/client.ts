@@ -26,6 +26,22 @@ export function requiredPermission(method: string, path: string): string {
     return "the permission documented for this route";
 }
 
+/**
+ * The Graph application permissions an access token lacks of `required`, read from its `roles`
+ * claim (app-only tokens). Tokens without that claim (a user's delegated token, or an opaque one)
+ * tell nothing and yield no complaint: the service's 403 will.
+ */
+export function missingPermissions(accessToken: string, required: string[]): string[] {
+    let roles: unknown;
+    try {
+        roles = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")).roles;
+    } catch {
+        return [];
+    }
+    if (!Array.isArray(roles)) return [];
+    return required.filter((p) => !roles.includes(p) && !(p.endsWith(".Read.All") && roles.includes(p.replace(".Read.All", ".ReadWrite.All"))));
+}
+
 export interface GraphClientSettings {
     baseUrl: string;
     /** Returns an access token for Graph; `forceRefresh` after the service rejected one. */
@@ -85,7 +101,15 @@ export function createGraphClient(settings: GraphClientSettings) {
         }
     }
 
-    return { baseUrl, request };
+    /** Fails before any write when the token shows the identity lacks a permission the next writes need. */
+    async function assertPermissions(required: string[], what: string): Promise<void> {
+        const missing = missingPermissions(await settings.getToken(false), required);
+        if (missing.length > 0) {
+            throw new Error(`${what} needs the Graph application permission ${missing.join(" and ")}, which the signed-in identity lacks; grant it with admin consent and run again. Nothing was changed.`);
+        }
+    }
+
+    return { baseUrl, request, assertPermissions };
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;

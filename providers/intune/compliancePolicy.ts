@@ -21,7 +21,7 @@ import {
     compliancePolicyTypes,
 } from "../../contract/graph/schemas";
 import { changedProperties, checkWith } from "../checks";
-import { graphPaths } from "../graph/client";
+import { graphPaths, requiredPermission } from "../graph/client";
 import type { GraphClient } from "../graph/client";
 import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
 
@@ -120,6 +120,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
         const graph = graphClientOf(this);
         let created: string | undefined;
         try {
+            await graph.assertPermissions([requiredPermission("POST", graphPaths.compliancePolicies)], "Creating the policy");
             const existing = (await listPolicies(graph)).filter(
                 (p) => p["@odata.type"] === compliancePolicyTypes[inputs.platform] && p.displayName === inputs.displayName,
             );
@@ -186,6 +187,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
     async update(this: ProviderThis, id: string, olds: CompliancePolicyOutputs, news: CompliancePolicyInputs) {
         try {
             const graph = graphClientOf(this);
+            await graph.assertPermissions([requiredPermission("PATCH", graphPaths.compliancePolicies)], "Changing the policy");
             const changed = changedProperties<CompliancePolicyInputs>(olds, news, properties);
             if (changed.some((p) => p !== "groupIds")) await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(news) });
             if (changed.includes("groupIds")) await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(news.groupIds) });

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { lookoutMtdConnectorId, type MtdConnector, type MtdConnectorSettings, mtdConnectorSchema, type partnerStates } from "../../contract/graph/schemas";
 import { changedProperties, checkWith } from "../checks";
-import { graphPaths } from "../graph/client";
+import { graphPaths, requiredPermission } from "../graph/client";
 import type { GraphClient } from "../graph/client";
 import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
 
@@ -95,6 +95,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
     async create(this: ProviderThis, inputs: MtdConnectorInputs) {
         try {
             const graph = graphClientOf(this);
+            await graph.assertPermissions([requiredPermission("PATCH", path)], "Enabling the connector");
             const existing = await graph.request("GET", path, { schema: mtdConnectorSchema(), allow404: true });
             const written = existing
                 ? await graph.request("PATCH", path, { body: settingsOf(inputs), schema: mtdConnectorSchema() })
@@ -118,7 +119,9 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
 
     async update(this: ProviderThis, _id: string, olds: MtdConnectorOutputs, news: MtdConnectorInputs) {
         try {
-            const written = await graphClientOf(this).request("PATCH", path, { body: settingsOf(news), schema: mtdConnectorSchema() });
+            const graph = graphClientOf(this);
+            await graph.assertPermissions([requiredPermission("PATCH", path)], "Changing the connector");
+            const written = await graph.request("PATCH", path, { body: settingsOf(news), schema: mtdConnectorSchema() });
             return { outs: outputsOf(written!.body, olds.previous ?? null) };
         } catch (err) {
             throw explain(err);

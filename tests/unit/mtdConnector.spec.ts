@@ -96,7 +96,9 @@ describe("IntuneMtdConnector provider", () => {
         const tenant = t.emulator.store.tenantByEntraId(t.entraTenantId)!;
         const readOnly = t.emulator.store.addGraphApp(tenant, ["DeviceManagementServiceConfig.Read.All"]);
         const limited = await configured(mtdConnectorProvider, { ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: readOnly.clientId, clientSecret: readOnly.clientSecret } });
-        await assert.rejects(limited.create(desired), /403 Authorization_RequestDenied.*lacks the Graph application permission DeviceManagementServiceConfig\.ReadWrite\.All/);
+        t.emulator.clearRequests();
+        await assert.rejects(limited.create(desired), /needs the Graph application permission DeviceManagementServiceConfig\.ReadWrite\.All, which the signed-in identity lacks.*Nothing was changed/);
         assert.deepEqual(t.settings().mtdConnectors, {});
+        assert.deepEqual(t.emulator.requests().filter((r) => r.path.startsWith("/graph")), [], "refused before calling Graph at all");
     });
 });
