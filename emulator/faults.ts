@@ -9,9 +9,10 @@ export function faultPlanSchema() {
         .object({
             /**
              * What a selected request gets: an HTTP status, a dropped connection before it is handled,
-             * a slow answer, or `loseResponse`: handled, then the connection drops before the answer.
+             * a slow answer, `loseResponse` (handled, then the connection drops before the answer), or
+             * `expireTokens` (every access token expires just before this request is handled).
              */
-            kind: z.enum(["status", "drop", "delay", "loseResponse"]),
+            kind: z.enum(["status", "drop", "delay", "loseResponse", "expireTokens"]),
             status: z.number().int().min(400).max(599).optional(),
             retryAfterSeconds: z.number().min(0).optional(),
             delayMs: z.number().int().min(0).max(120_000).optional(),

@@ -198,6 +198,7 @@ export function createGraphEmulator(ctx: GraphContext) {
         expireTokens() {
             for (const entry of tokens.values()) entry.expiresAt = 0;
         },
+        issuedTokens: () => [...tokens.keys()],
     };
 }
 

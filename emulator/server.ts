@@ -331,6 +331,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
                     send(res, { status: fault.status!, headers, body }, requestId);
                     return;
                 }
+                if (fault.kind === "expireTokens") expireTokens();
                 if (fault.kind === "delay") {
                     await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
                     if (res.destroyed || req.socket.destroyed) return;
@@ -384,6 +385,8 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
             requestLog = [];
         },
         expireTokens,
+        /** Every access token handed out so far (Lookout and Graph), for leak checks in tests. */
+        issuedTokens: () => [...tokens.keys(), ...graph.issuedTokens()],
         /** Moves the emulator's clock forward (heartbeats, partner state). */
         advanceClock(ms: number) {
             clockOffsetMs += ms;

@@ -109,7 +109,7 @@ export function createGraphClient(settings: GraphClientSettings) {
         }
     }
 
-    return { baseUrl, request, assertPermissions };
+    return { baseUrl, policy, request, assertPermissions };
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;

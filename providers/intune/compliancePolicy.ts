@@ -84,6 +84,45 @@ function groupIdsOf(list: z.infer<ReturnType<typeof assignmentListSchema>>): str
     return list.value.flatMap((a) => (a.target.groupId ? [a.target.groupId] : [])).sort();
 }
 
+function matching(policies: CompliancePolicy[], inputs: CompliancePolicyInputs) {
+    return policies.filter((p) => p["@odata.type"] === compliancePolicyTypes[inputs.platform] && p.displayName === inputs.displayName);
+}
+
+/**
+ * POSTs the policy. When the outcome is unknown (the connection dropped or the answer timed out,
+ * and a create is never blindly repeated), it looks for a late write for one more attempt timeout
+ * and takes it; only when none appears does it create again.
+ */
+async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<CompliancePolicy> {
+    const post = async () =>
+        (
+            await graph.request("POST", graphPaths.compliancePolicies, {
+                body: {
+                    ...settingsBody(inputs),
+                    scheduledActionsForRule: [
+                        {
+                            ruleName: "PasswordRequired",
+                            scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }],
+                        },
+                    ],
+                },
+                schema: compliancePolicySchema(),
+            })
+        )!.body;
+    try {
+        return await post();
+    } catch (err) {
+        if ((err as { status?: number }).status !== 0) throw err;
+        const deadline = Date.now() + graph.policy.attemptTimeoutMs;
+        do {
+            const [late] = matching(await listPolicies(graph), inputs);
+            if (late) return late;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+        } while (Date.now() < deadline);
+        return await post();
+    }
+}
+
 /** Every compliance policy of the tenant, following Graph's paging. */
 async function listPolicies(graph: GraphClient) {
     const policies: CompliancePolicy[] = [];
@@ -121,9 +160,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
         let created: string | undefined;
         try {
             await graph.assertPermissions([requiredPermission("POST", graphPaths.compliancePolicies)], "Creating the policy");
-            const existing = (await listPolicies(graph)).filter(
-                (p) => p["@odata.type"] === compliancePolicyTypes[inputs.platform] && p.displayName === inputs.displayName,
-            );
+            const existing = matching(await listPolicies(graph), inputs);
             if (existing.length > 1) {
                 throw new Error(`${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`);
             }
@@ -139,19 +176,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
                 await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(inputs.groupIds) });
                 return { id, outs: { ...inputs, previous } };
             }
-            const policy = await graph.request("POST", graphPaths.compliancePolicies, {
-                body: {
-                    ...settingsBody(inputs),
-                    scheduledActionsForRule: [
-                        {
-                            ruleName: "PasswordRequired",
-                            scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }],
-                        },
-                    ],
-                },
-                schema: compliancePolicySchema(),
-            });
-            created = policy!.body.id;
+            created = (await createPolicy(graph, inputs)).id;
             await graph.request("POST", graphPaths.compliancePolicyAssign(created), { body: assignBody(inputs.groupIds) });
             return { id: created, outs: { ...inputs, previous: null } };
         } catch (err) {

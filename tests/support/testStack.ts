@@ -17,6 +17,9 @@ const execFileAsync = promisify(execFile);
 
 export interface TestStack {
     stack: Stack;
+    /** The temporary project folder, and the environment the engine runs with. */
+    dir: string;
+    env: Record<string, string>;
     /** Everything the engine printed and every event it emitted, for leak checks. */
     transcript: string[];
     /** Sets project config values (objects are stored as JSON, as a user would with --path or YAML). */
@@ -32,7 +35,12 @@ export interface TestStack {
     dispose(): Promise<void>;
 }
 
-export async function createTestStack(name: string, tenant: EmulatedTenant, overrides: Record<string, unknown> = {}): Promise<TestStack> {
+export async function createTestStack(
+    name: string,
+    tenant: EmulatedTenant,
+    overrides: Record<string, unknown> = {},
+    extraEnv: Record<string, string> = {},
+): Promise<TestStack> {
     const dir = mkdtempSync(join(tmpdir(), `lookout-e2e-${name}-`));
     writeFileSync(
         join(dir, "Pulumi.yaml"),
@@ -56,6 +64,7 @@ export async function createTestStack(name: string, tenant: EmulatedTenant, over
             AZURE_TENANT_ID: tenant.entraTenantId,
             AZURE_CLIENT_ID: tenant.graphApp.clientId,
             AZURE_CLIENT_SECRET: tenant.graphApp.clientSecret,
+            ...extraEnv,
         },
     });
     const stack = await Stack.create(name, workspace);
@@ -79,6 +88,8 @@ export async function createTestStack(name: string, tenant: EmulatedTenant, over
 
     return {
         stack,
+        dir,
+        env: { ...(process.env as Record<string, string>), ...workspace.envVars },
         transcript,
         events,
         setConfig,
