@@ -65,15 +65,26 @@ export function graphApiError(method: string, path: string, status: number, body
 export function createGraphClient(settings: GraphClientSettings) {
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
     const baseUrl = validateServiceUrl(settings.baseUrl, "graph:baseUrl", defaultGraphBaseUrl);
-    const retryable = (status: number) => status === 429 || status === 503 || status === 504;
+    // Graph's guidance: 429, 503 and 504 mean "not processed, try later". A 500 or 502 may hide a
+    // success, so only requests that are safe to repeat retry them.
+    const retryable = (idempotent: boolean) => (status: number) =>
+        status === 429 || status === 503 || status === 504 || (idempotent && (status === 500 || status === 502));
 
     async function request<T>(
         method: "GET" | "POST" | "PATCH" | "DELETE",
         path: string,
-        options: { body?: unknown; schema?: z.ZodType<T>; allow404?: boolean } = {},
+        options: {
+            body?: unknown;
+            schema?: z.ZodType<T>;
+            allow404?: boolean;
+            /** Whether repeating is harmless; by default everything but a POST that creates (`.../assign` replaces). */
+            idempotent?: boolean;
+        } = {},
     ): Promise<{ status: number; body: T } | undefined> {
-        for (let renewed = false; ; renewed = true) {
-            const token = await settings.getToken(renewed);
+        // As in the Lookout client: up to two renewals when Graph refuses a token as expired.
+        const idempotent = options.idempotent ?? (method !== "POST" || path.endsWith("/assign"));
+        for (let renewals = 0; ; renewals++) {
+            const token = await settings.getToken(renewals > 0);
             const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
             if (options.body !== undefined) headers["content-type"] = "application/json";
             const response = await sendWithRetry(
@@ -83,13 +94,12 @@ export function createGraphClient(settings: GraphClientSettings) {
                     headers,
                     body: options.body === undefined ? undefined : JSON.stringify(options.body),
                     describe: `Microsoft Graph ${method} ${path}`,
-                    // Only a POST to a collection creates; `.../assign` replaces and is safe to repeat.
-                    idempotent: method !== "POST" || path.endsWith("/assign"),
+                    idempotent,
                 },
                 policy,
-                retryable,
+                retryable(idempotent),
             );
-            if (response.status === 401 && !renewed) {
+            if (response.status === 401 && renewals < 2) {
                 await response.body?.cancel();
                 continue;
             }

@@ -11,7 +11,7 @@
  */
 import { DefaultAzureCredential } from "@azure/identity";
 import type * as pulumi from "@pulumi/pulumi";
-import { type RetryPolicy, retryPolicyFromEnv } from "../http/retry";
+import { defaultRetryPolicy, type RetryPolicy, retryPolicyFromEnv, sendWithRetry } from "../http/retry";
 import { createGraphClient, defaultGraphBaseUrl, type GraphClient } from "./client";
 
 export interface ClientCredentials {
@@ -46,20 +46,27 @@ function isLoopback(url: string): boolean {
 }
 
 /** Client credentials against a loopback authority (the emulator), the protocol MSAL speaks. */
-async function loopbackToken(authorityHost: string, credentials: ClientCredentials | undefined): Promise<{ token: string; expiresAt: number }> {
+async function loopbackToken(authorityHost: string, credentials: ClientCredentials | undefined, policy: RetryPolicy): Promise<{ token: string; expiresAt: number }> {
     if (!credentials) {
         throw new Error("The Graph emulator needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (npm run emulator prints them).");
     }
     const { tenantId, clientId, clientSecret } = credentials;
-    const response = await fetch(`${authorityHost.replace(/\/+$/, "")}/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`, {
-        method: "POST",
-        headers: { "content-type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, scope: graphScope }).toString(),
-        signal: AbortSignal.timeout(20_000),
-    });
-    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: string; error_description?: string };
+    const path = `/${encodeURIComponent(tenantId)}/oauth2/v2.0/token`;
+    const response = await sendWithRetry(
+        {
+            method: "POST",
+            url: authorityHost.replace(/\/+$/, "") + path,
+            headers: { "content-type": "application/x-www-form-urlencoded" },
+            body: new URLSearchParams({ grant_type: "client_credentials", client_id: clientId, client_secret: clientSecret, scope: graphScope }).toString(),
+            describe: `Entra token request ${path}`,
+        },
+        policy,
+        (status) => status === 429 || status >= 500,
+    );
+    const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; error?: unknown; error_description?: string };
     if (!response.ok || !body.access_token) {
-        throw new Error(`Getting a Graph token from ${authorityHost} failed: ${response.status} ${body.error ?? ""} ${body.error_description ?? ""}`.trim());
+        const code = typeof body.error === "string" ? body.error : JSON.stringify(body.error ?? "");
+        throw new Error(`Getting a Graph token from ${authorityHost} failed: ${response.status} ${code} ${body.error_description ?? ""}`.trim());
     }
     return { token: body.access_token, expiresAt: Date.now() + ((body.expires_in ?? 3600) - 60) * 1000 };
 }
@@ -76,7 +83,7 @@ export function graphClientFor(connection: GraphConnection | undefined): GraphCl
     async function getToken(forceRefresh: boolean): Promise<string> {
         if (!forceRefresh && cached && cached.expiresAt > Date.now()) return cached.token;
         if (loopback) {
-            cached = await loopbackToken(c.authorityHost!, c.loopbackCredentials);
+            cached = await loopbackToken(c.authorityHost!, c.loopbackCredentials, { ...defaultRetryPolicy, ...(c.retry ?? {}) });
         } else {
             credential ??= new DefaultAzureCredential();
             const token = await credential.getToken(graphScope).catch((err: Error) => {

@@ -89,37 +89,35 @@ function matching(policies: CompliancePolicy[], inputs: CompliancePolicyInputs) 
 }
 
 /**
- * POSTs the policy. When the outcome is unknown (the connection dropped or the answer timed out,
- * and a create is never blindly repeated), it looks for a late write for one more attempt timeout
- * and takes it; only when none appears does it create again.
+ * POSTs the policy. A create is never blindly repeated: when its outcome is unknown (the connection
+ * dropped, the answer timed out, or a 500/502 that may hide a success), it looks for a late write
+ * for one more attempt timeout and takes it; only when none appears does it create again, within
+ * the retry policy's attempts.
  */
 async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<CompliancePolicy> {
-    const post = async () =>
-        (
-            await graph.request("POST", graphPaths.compliancePolicies, {
-                body: {
-                    ...settingsBody(inputs),
-                    scheduledActionsForRule: [
-                        {
-                            ruleName: "PasswordRequired",
-                            scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }],
-                        },
-                    ],
-                },
-                schema: compliancePolicySchema(),
-            })
-        )!.body;
-    try {
-        return await post();
-    } catch (err) {
-        if ((err as { status?: number }).status !== 0) throw err;
+    const body = {
+        ...settingsBody(inputs),
+        scheduledActionsForRule: [
+            {
+                ruleName: "PasswordRequired",
+                scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }],
+            },
+        ],
+    };
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return (await graph.request("POST", graphPaths.compliancePolicies, { body, schema: compliancePolicySchema() }))!.body;
+        } catch (err) {
+            const status = (err as { status?: number }).status ?? 0;
+            const uncertain = status === 0 || status === 500 || status === 502;
+            if (!uncertain || attempt >= graph.policy.maxAttempts) throw err;
+        }
         const deadline = Date.now() + graph.policy.attemptTimeoutMs;
         do {
             const [late] = matching(await listPolicies(graph), inputs);
             if (late) return late;
             await new Promise((resolve) => setTimeout(resolve, 250));
         } while (Date.now() < deadline);
-        return await post();
     }
 }
 

@@ -97,9 +97,17 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
             const graph = graphClientOf(this);
             await graph.assertPermissions([requiredPermission("PATCH", path)], "Enabling the connector");
             const existing = await graph.request("GET", path, { schema: mtdConnectorSchema(), allow404: true });
+            const patch = () => graph.request("PATCH", path, { body: settingsOf(inputs), schema: mtdConnectorSchema() });
+            // The POST names the connector's id, so repeating it is harmless: a repeat that finds it
+            // created by an earlier attempt answers 409, and the settings are then patched.
             const written = existing
-                ? await graph.request("PATCH", path, { body: settingsOf(inputs), schema: mtdConnectorSchema() })
-                : await graph.request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...settingsOf(inputs) }, schema: mtdConnectorSchema() });
+                ? await patch()
+                : await graph
+                      .request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...settingsOf(inputs) }, schema: mtdConnectorSchema(), idempotent: true })
+                      .catch((err: { status?: number }) => {
+                          if (err.status === 409) return patch();
+                          throw err;
+                      });
             return { id: lookoutMtdConnectorId, outs: outputsOf(written!.body, existing ? settingsOf(existing.body) : null) };
         } catch (err) {
             throw explain(err);

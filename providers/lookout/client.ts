@@ -89,7 +89,9 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         path: string,
         options: { body?: unknown; ifMatch?: string; schema?: z.ZodType<T>; allow404?: boolean } = {},
     ): Promise<LookoutResponse<T> | undefined> {
-        for (let renewed = false; ; renewed = true) {
+        // A token can expire between renewal and use when other calls race it; two renewals cover that,
+        // and a revoked key fails at the token endpoint itself.
+        for (let renewals = 0; ; renewals++) {
             const accessToken = token && token.expiresAt > Date.now() ? token.value : await fetchToken();
             const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: "application/json" };
             if (options.body !== undefined) headers["content-type"] = "application/json";
@@ -98,7 +100,7 @@ export function createLookoutClient(settings: LookoutClientSettings) {
                 headers,
                 body: options.body === undefined ? undefined : JSON.stringify(options.body),
             });
-            if (response.status === 401 && !renewed) {
+            if (response.status === 401 && renewals < 2) {
                 await response.body?.cancel();
                 token = undefined;
                 continue;
