@@ -18,7 +18,7 @@ const scenarios: Array<[string, FaultPlanInput]> = [
     ["503, 50%", { kind: "status", status: 503, share: 0.5 }],
     ["dropped connection, 30%", { kind: "drop", share: 0.3 }],
     ["answer after 3 s (> 1.5 s timeout), 30%", { kind: "delay", delayMs: 3000, share: 0.3 }],
-    ["token expires mid-run, 20%", { kind: "expireTokens", share: 0.2 }],
+    ["every token expires mid-run, twice", { kind: "expireTokens", share: 0.2, limit: 2 }],
 ];
 
 describe("transient faults (real engine)", function () {
