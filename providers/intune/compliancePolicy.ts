@@ -27,6 +27,13 @@ import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "
 
 export const requiredSecurityLevels = ["secured", "low", "medium", "high"] as const;
 
+/**
+ * The description of policies this stack creates. Finding it on a policy at create time means an
+ * earlier run created the policy and was interrupted before recording it: that policy is taken
+ * back as the stack's own (deleted on destroy), not adopted as hand-made (restored on destroy).
+ */
+export const managedPolicyDescription = "Created by lookout-mtp (Pulumi): non-compliant when Lookout reports a threat above the required level.";
+
 export interface ThreatCompliancePolicyArgs {
     /** androidDeviceAdministrator, androidWorkProfile, androidFullyManaged or ios. Changing it replaces the policy. */
     platform: pulumi.Input<CompliancePlatform>;
@@ -55,7 +62,7 @@ export function compliancePolicyInputsSchema() {
         .object({
             platform: z.enum(Object.keys(compliancePolicyTypes) as [CompliancePlatform, ...CompliancePlatform[]]),
             displayName: z.string().trim().min(1).max(256),
-            description: z.string().max(1024).default(""),
+            description: z.string().max(1024).default(managedPolicyDescription),
             requiredSecurityLevel: z.enum(requiredSecurityLevels),
             groupIds: z.array(z.string().min(1)).min(1, "assign the policy to at least one group").transform((ids) => [...new Set(ids)].sort()),
         })
@@ -165,11 +172,14 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
             if (existing.length === 1) {
                 const id = existing[0].id;
                 const assignments = await graph.request("GET", graphPaths.compliancePolicyAssignments(id), { schema: assignmentListSchema() });
-                const previous = {
-                    description: existing[0].description ?? "",
-                    requiredSecurityLevel: existing[0].deviceThreatProtectionRequiredSecurityLevel,
-                    groupIds: groupIdsOf(assignments!.body),
-                };
+                const previous =
+                    existing[0].description === managedPolicyDescription
+                        ? null
+                        : {
+                              description: existing[0].description ?? "",
+                              requiredSecurityLevel: existing[0].deviceThreatProtectionRequiredSecurityLevel,
+                              groupIds: groupIdsOf(assignments!.body),
+                          };
                 await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(inputs) });
                 await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(inputs.groupIds) });
                 return { id, outs: { ...inputs, previous } };

@@ -1,14 +1,19 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../providers/graph/client";
 import { graphClientFor } from "../../providers/graph/connection";
-import { compliancePolicyProvider, type CompliancePolicyInputs, type CompliancePolicyOutputs } from "../../providers/intune/compliancePolicy";
+import {
+    compliancePolicyProvider,
+    type CompliancePolicyInputs,
+    type CompliancePolicyOutputs,
+    managedPolicyDescription,
+} from "../../providers/intune/compliancePolicy";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 
 const android: CompliancePolicyInputs = {
     platform: "androidWorkProfile",
     displayName: "Lookout MTP - Android work profile",
-    description: "",
+    description: managedPolicyDescription,
     requiredSecurityLevel: "medium",
     groupIds: ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"],
 };
@@ -66,6 +71,26 @@ describe("ThreatCompliancePolicy provider", () => {
         await provider.delete(id, outs);
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "high");
         assert.deepEqual(stored()[0].assignments.map((a) => a.target.groupId), ["g-old"]);
+    });
+
+    it("takes back, rather than adopts, a policy an interrupted run of the stack created", async () => {
+        t.emulator.faults.set([{ kind: "loseResponse", limit: 1, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
+        const graph = graphClientFor(t.graph);
+        await graph.request("POST", graphPaths.compliancePolicies, {
+            body: {
+                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
+                displayName: android.displayName,
+                description: managedPolicyDescription,
+                deviceThreatProtectionEnabled: true,
+                deviceThreatProtectionRequiredSecurityLevel: "medium",
+                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+            },
+        }).catch(() => undefined);
+        t.emulator.faults.clear();
+        const { id, outs } = await provider.create(android);
+        assert.equal(outs.previous, null);
+        await provider.delete(id, outs);
+        assert.deepEqual(stored(), [], "destroy deletes it like any policy the stack created");
     });
 
     it("never creates a second policy when the answer to the create was lost", async () => {
