@@ -1,0 +1,61 @@
+/**
+ * A console edit lands between the stack's read and its write. The write carries the ETag of the
+ * read, so the `up` fails naming the resource instead of overwriting the edit; after a refresh the
+ * next `up` applies the declared settings knowingly.
+ */
+import assert from "node:assert/strict";
+import { lookoutPaths } from "../../providers/lookout/client";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { createTestStack, type TestStack } from "../support/testStack";
+import { recordFault } from "./summary";
+import { fastRetryEnv, faultCount, findLeaks } from "./support";
+
+describe("concurrent console edits (real engine)", function () {
+    this.timeout(300_000);
+    let tenant: EmulatedTenant;
+    let t: TestStack;
+    before(async () => {
+        tenant = await startEmulatedTenant();
+        t = await createTestStack("concurrent", tenant, {}, fastRetryEnv);
+        await t.stack.up(t.run);
+    });
+    after(async () => {
+        tenant.emulator.faults.clear();
+        await t.dispose().catch(() => undefined);
+        await tenant.emulator.close();
+    });
+
+    it("an edit between the stack's read and its write fails the up, naming the resource", async () => {
+        const started = Date.now();
+        await t.setConfig({ "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" } });
+        // Hold the stack's write for a moment and edit the connector in the console meanwhile.
+        tenant.emulator.faults.set([{ kind: "delay", delayMs: 1200, limit: 1, pathPrefix: lookoutPaths.intuneConnector, methods: ["PUT"] }]);
+        const up = t.stack.up(t.run).then(
+            () => undefined,
+            (e: Error) => e,
+        );
+        while (!tenant.emulator.requests().some((r) => r.method === "PUT" && r.path === lookoutPaths.intuneConnector && r.fault)) {
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+        const current = tenant.settings().intuneConnector!.value;
+        await tenant.console.request("PUT", lookoutPaths.intuneConnector, { body: { ...current, errorReportEmail: "console-user@contoso.example" } });
+        const error = await up;
+        assert.ok(error, "the up must fail");
+        assert.match(error.message, /Lookout Intune connector: Lookout API PUT \/console\/v1\/connectors\/intune failed: 412 PRECONDITION_FAILED/);
+        assert.match(error.message, /run `pulumi refresh` to see the change, then `pulumi up`/);
+        assert.equal(tenant.settings().intuneConnector!.value.errorReportEmail, "console-user@contoso.example", "the console edit survives");
+        const leaks = await findLeaks(t, tenant);
+        recordFault({ scenario: "concurrent edit", injected: "console edit during the stack's PUT", outcome: "up failed: 412, names the connector", requests: tenant.emulator.requests().length, faults: faultCount(tenant), seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+        assert.deepEqual(leaks, []);
+    });
+
+    it("after a refresh shows the edit, up applies the declared settings", async () => {
+        tenant.emulator.faults.clear();
+        const preview = await t.stack.preview({ ...t.run, refresh: true, diff: true });
+        assert.match(preview.stdout, /errorReportEmail\s*: "console-user@contoso.example" => "mobile-security@contoso.example"/);
+        await t.stack.up({ ...t.run, refresh: true });
+        const value = tenant.settings().intuneConnector!.value;
+        assert.equal(value.heartbeatFrequencyMinutes, 30);
+        assert.equal(value.errorReportEmail, "mobile-security@contoso.example");
+    });
+});
