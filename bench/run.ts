@@ -1,0 +1,229 @@
+/**
+ * `npm run bench`: how fast a preview and an up are, how they grow, and what they cost in API calls,
+ * measured with the real engine against the emulator, side by side in one run. Prints a table and
+ * writes JSON to bench/results/. Not part of the tests: figures, not pass/fail.
+ *
+ *   npm run bench -- [--runs 5] [--groups 1,10,100,500] [--classifications 10,25] [--fleet 1,10,50] [--concurrency 4]
+ */
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, freemem, totalmem, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
+import { threatClassificationCatalogue } from "../contract/lookout/schemas";
+import { engineEnv, ensureEngine, projectRoot } from "../scripts/lib/engine";
+import { type EmulatedTenant, startEmulatedTenant } from "../tests/support/lookoutEmulator";
+import { createTestStack, type TestStack } from "../tests/support/testStack";
+import { fmt, measure, type Sample, summarize } from "./stats";
+
+const { values } = parseArgs({
+    options: {
+        runs: { type: "string", default: "5" },
+        groups: { type: "string", default: "1,10,100,500" },
+        classifications: { type: "string", default: "10,25" },
+        fleet: { type: "string", default: "1,10,50" },
+        concurrency: { type: "string", default: "4" },
+    },
+});
+const runs = Number(values.runs);
+const list = (s: string) => s.split(",").filter(Boolean).map(Number);
+
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+
+function guid(n: number) {
+    const hex = n.toString(16).padStart(12, "0");
+    return `5a000000-0000-4000-8000-${hex}`;
+}
+
+function configWith(groups: number, classifications: number): Record<string, unknown> {
+    const names = threatClassificationCatalogue.slice(0, classifications).map((c) => c.name);
+    return {
+        "lookout-mtp:enrollmentGroups": Array.from({ length: groups }, (_, i) => ({ displayName: `Enrollment ${i + 1}`, objectId: guid(i + 1) })),
+        "lookout-mtp:threatClassifications": Object.fromEntries(names.map((n) => [n, "high"])),
+    };
+}
+
+interface CallCount {
+    reads: number;
+    writes: number;
+    tokens: number;
+}
+
+function countCalls(tenant: EmulatedTenant): CallCount {
+    const requests = tenant.emulator.requests();
+    const token = (p: string) => p.endsWith("/token");
+    return {
+        reads: requests.filter((r) => r.method === "GET").length,
+        writes: requests.filter((r) => r.method !== "GET" && !token(r.path)).length,
+        tokens: requests.filter((r) => token(r.path)).length,
+    };
+}
+
+async function emptyProgramStack() {
+    const dir = mkdtempSync(join(tmpdir(), "lookout-bench-empty-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), ["name: bench-empty", "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${join(projectRoot, "bench", "empty")}`, ""].join("\n"));
+    mkdirSync(join(dir, "backend"));
+    const env = engineEnv({ backendDir: join(dir, "backend") });
+    const workspace = await LocalWorkspace.create({
+        workDir: dir,
+        pulumiHome: join(dir, "home"),
+        pulumiCommand: await PulumiCommand.get({ root: join(ensureEngine(), ".."), skipVersionCheck: true }),
+        envVars: { PATH: env.PATH, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE },
+    });
+    const { Stack } = await import("@pulumi/pulumi/automation");
+    const stack = await Stack.create("bench", workspace);
+    return { stack, dispose: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function stateBytes(t: TestStack) {
+    const exported = JSON.parse(await t.exportState()) as { deployment: { resources: Array<{ type: string; outputs?: Record<string, unknown> }> } };
+    const dynamic = exported.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
+    return {
+        total: JSON.stringify(exported).length,
+        perDynamicResource: Object.fromEntries(
+            dynamic.map((r) => [r.type.replace("pulumi-nodejs:dynamic/", ""), { resource: JSON.stringify(r).length, serializedProvider: String(r.outputs?.__provider ?? "").length }]),
+        ),
+    };
+}
+
+function importTime(module: string): Sample {
+    const seconds: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const out = execFileSync(process.execPath, ["-e", `const t=performance.now();require(${JSON.stringify(module)});process.stdout.write(String((performance.now()-t)/1000))`], { cwd: projectRoot, encoding: "utf8" });
+        seconds.push(Number(out));
+    }
+    return summarize(seconds);
+}
+
+async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
+    const queue = [...items];
+    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+    }));
+}
+
+async function main() {
+    ensureEngine();
+    const pulumiVersion = execFileSync(join(ensureEngine(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
+    const results: Record<string, unknown> = {
+        date: new Date().toISOString(),
+        machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), freeGiB: Math.round(freemem() / 2 ** 30), node: process.version, pulumi: pulumiVersion },
+        runsPerFigure: runs,
+    };
+    const table: string[][] = [];
+
+    log("1/5 engine floor: no-op preview of an empty program");
+    const empty = await emptyProgramStack();
+    await empty.stack.up();
+    const emptyPreview = await measure(runs, () => empty.stack.preview());
+    empty.dispose();
+
+    log("1/5 the dev stack: up from empty, no-op preview");
+    const tenant = await startEmulatedTenant();
+    const dev = await createTestStack("bench-dev", tenant);
+    const upTimes: number[] = [];
+    for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
+        await dev.stack.destroy();
+        const started = performance.now();
+        await dev.stack.up();
+        upTimes.push((performance.now() - started) / 1000);
+    }
+    const devUp = summarize(upTimes);
+    const devPreview = await measure(runs, () => dev.stack.preview());
+    const ratio = devPreview.median / emptyPreview.median;
+    results.floor = { emptyProgramPreview: emptyPreview, devStackPreview: devPreview, ratio, devStackUpFromEmpty: devUp };
+    table.push(["no-op preview, empty program", fmt(emptyPreview), ""]);
+    table.push(["no-op preview, dev stack", fmt(devPreview), `${ratio.toFixed(2)}x the empty program (target <= 1.3x)`]);
+    table.push(["up from empty, dev stack", fmt(devUp), ""]);
+
+    log("3/5 API calls per operation (dev stack)");
+    const calls: Record<string, CallCount> = {};
+    await dev.stack.destroy();
+    tenant.emulator.clearRequests();
+    await dev.stack.up();
+    calls.firstUp = countCalls(tenant);
+    tenant.emulator.clearRequests();
+    await dev.stack.up();
+    calls.noOpUp = countCalls(tenant);
+    tenant.emulator.clearRequests();
+    await dev.stack.refresh();
+    calls.refresh = countCalls(tenant);
+    await dev.setConfig({ "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" } });
+    tenant.emulator.clearRequests();
+    await dev.stack.up();
+    calls.oneSettingChange = countCalls(tenant);
+    results.apiCalls = calls;
+    for (const [op, c] of Object.entries(calls)) table.push([`API calls, ${op}`, `${c.writes} writes, ${c.reads} reads, ${c.tokens} token`, ""]);
+
+    log("4/5 state cost and import time");
+    const state = await stateBytes(dev);
+    results.state = state;
+    for (const [type, bytes] of Object.entries(state.perDynamicResource)) {
+        table.push([`state bytes, ${type}`, `${bytes.resource} (provider ${bytes.serializedProvider})`, "target: provider <= 20 KB"]);
+    }
+    const imports: Record<string, Sample> = {};
+    for (const module of ["@pulumi/pulumi", "@pulumi/azuread", "@azure/identity", "zod"]) imports[module] = importTime(module);
+    results.importSeconds = imports;
+    for (const [module, sample] of Object.entries(imports)) table.push([`import ${module}`, fmt(sample, 3), ""]);
+    await dev.dispose();
+    await tenant.emulator.close();
+
+    log("2/5 growth with enrollment groups and classifications");
+    const growth: Array<Record<string, unknown>> = [];
+    const sizes: Array<[number, number]> = [...list(values.groups!).map((g) => [g, 10] as [number, number]), ...list(values.classifications!).map((c) => [2, c] as [number, number])];
+    for (const [groups, classifications] of sizes) {
+        const tnt = await startEmulatedTenant();
+        const t = await createTestStack(`bench-g${groups}-c${classifications}`, tnt, configWith(groups, classifications));
+        const started = performance.now();
+        await t.stack.up();
+        const up = (performance.now() - started) / 1000;
+        const preview = await measure(runs, () => t.stack.preview());
+        const bytes = JSON.stringify(JSON.parse(await t.exportState())).length;
+        growth.push({ groups, classifications, upSeconds: up, preview, stateBytes: bytes });
+        table.push([`${groups} groups, ${classifications} classifications`, `preview ${fmt(preview)}, up ${up.toFixed(2)}`, `state ${bytes} B`]);
+        await t.dispose();
+        await tnt.emulator.close();
+    }
+    results.growth = growth;
+    const at = (g: number) => growth.find((r) => r.groups === g && r.classifications === 10)?.preview as Sample | undefined;
+    if (at(10) && at(500)) table.push(["preview growth 10 -> 500 groups", `${(at(500)!.median / at(10)!.median).toFixed(2)}x`, "target < 2x"]);
+
+    log("5/5 fleet: N tenants, sequential vs parallel");
+    const fleet: Array<Record<string, unknown>> = [];
+    const concurrency = Number(values.concurrency);
+    for (const n of list(values.fleet!)) {
+        for (const mode of ["sequential", "parallel"] as const) {
+            const tenants = await Promise.all(Array.from({ length: n }, () => startEmulatedTenant({ rateLimitPerMinute: 100 })));
+            const stacks = await Promise.all(tenants.map((tn, i) => createTestStack(`fleet-${mode}-${n}-${i}`, tn)));
+            const started = performance.now();
+            await pool(stacks, mode === "sequential" ? 1 : concurrency, async (s) => {
+                await s.stack.up();
+            });
+            const seconds = (performance.now() - started) / 1000;
+            fleet.push({ tenants: n, mode, concurrency: mode === "sequential" ? 1 : concurrency, seconds, perTenant: seconds / n });
+            table.push([`fleet of ${n}, ${mode}`, `${seconds.toFixed(1)} s`, `${(seconds / n).toFixed(2)} s per tenant`]);
+            await pool(stacks, concurrency, (s) => s.dispose());
+            await Promise.all(tenants.map((tn) => tn.emulator.close()));
+        }
+    }
+    results.fleet = fleet;
+
+    mkdirSync(join(projectRoot, "bench", "results"), { recursive: true });
+    const json = JSON.stringify(results, null, 2);
+    writeFileSync(join(projectRoot, "bench", "results", "latest.json"), json);
+    writeFileSync(join(projectRoot, "bench", "results", `${(results.date as string).replace(/[:.]/g, "-")}.json`), json);
+
+    const widths = [0, 1, 2].map((i) => Math.max(...table.map((r) => r[i].length), 6));
+    console.log(`\nlookout-mtp benchmarks (${pulumiVersion}, ${cpus().length} cores, ${process.version}); seconds: median (min-max) of ${runs} runs\n`);
+    for (const row of [["figure", "value", "note"], widths.map((w) => "-".repeat(w)), ...table]) {
+        console.log("| " + row.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |");
+    }
+    console.log(`\nJSON: bench/results/latest.json`);
+}
+
+main().catch((err) => {
+    console.error(`bench failed: ${(err as Error).stack ?? err}`);
+    process.exit(1);
+});
+
