@@ -35,16 +35,25 @@ export interface TestStack {
     dispose(): Promise<void>;
 }
 
+/** Which Pulumi program a test stack runs: this project's by default. */
+export interface TestProgram {
+    project: string;
+    dir: string;
+    /** Its config before the test's overrides (project keys are prefixed with `project:`). */
+    config: Record<string, unknown>;
+}
+
 export async function createTestStack(
     name: string,
     tenant: EmulatedTenant,
     overrides: Record<string, unknown> = {},
     extraEnv: Record<string, string> = {},
+    program: TestProgram = { project: "lookout-mtp", dir: projectRoot, config: validReferenceConfig() },
 ): Promise<TestStack> {
     const dir = mkdtempSync(join(tmpdir(), `lookout-e2e-${name}-`));
     writeFileSync(
         join(dir, "Pulumi.yaml"),
-        ["name: lookout-mtp", "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${projectRoot}`, ""].join("\n"),
+        [`name: ${program.project}`, "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${program.dir}`, ""].join("\n"),
     );
     const bin = ensureEngine();
     const env = engineEnv({ backendDir: join(dir, "backend"), passphrase: "e2e-passphrase" });
@@ -78,7 +87,7 @@ export async function createTestStack(
     }
 
     await setConfig({
-        ...validReferenceConfig(),
+        ...program.config,
         "lookout:baseUrl": tenant.emulator.url,
         "graph:baseUrl": tenant.emulator.graphBaseUrl,
         "graph:authorityHost": tenant.emulator.authorityHost,

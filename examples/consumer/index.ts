@@ -1,0 +1,31 @@
+/**
+ * A Pulumi program of another team that uses lookout-mtp as a package: its own config, its own
+ * choice of pieces. Here: Lookout's Intune connector and threat levels, and one Intune
+ * compliance policy, for groups this program already knows by object ID.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { IntuneConnector, ThreatClassifications, ThreatCompliancePolicy } from "@lookout-mtp/onboarding";
+
+const config = new pulumi.Config();
+const groups = config.requireObject<Array<{ displayName: string; objectId: string }>>("groups");
+
+const connector = new IntuneConnector("lookout", {
+    heartbeatFrequencyMinutes: config.getNumber("heartbeatFrequencyMinutes") ?? 60,
+    enrollmentGroups: groups.map((g) => g.displayName),
+    errorReportEmail: config.require("errorReportEmail"),
+});
+
+new ThreatClassifications("threat-levels", { riskLevels: { SIDELOADED_APP: "high", ROOT_ENABLER: "high" } });
+
+new ThreatCompliancePolicy(
+    "threat-policy",
+    {
+        platform: config.get("platform") === "ios" ? "ios" : "androidWorkProfile",
+        displayName: "Field devices - Lookout threat level",
+        requiredSecurityLevel: "low",
+        groupIds: groups.map((g) => g.objectId),
+    },
+    { dependsOn: [connector] },
+);
+
+export const enrolled = connector.enrollmentGroups;

@@ -1,3 +1,0 @@
-export { IntuneConnector, type IntuneConnectorArgs } from "./intuneConnector";
-export { LookoutNotificationPreferences, type NotificationPreferencesArgs } from "./notificationPreferences";
-export { ThreatClassifications, type ThreatClassificationsArgs } from "./threatClassifications";

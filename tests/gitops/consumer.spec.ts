@@ -1,0 +1,99 @@
+/**
+ * Another team's program (examples/consumer) uses the built package, runs on the real engine
+ * against the emulator, and its previews read well: one setting changed is one property on one
+ * resource, a change that forces replacement says so, and nothing else is in the output.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { projectRoot } from "../../scripts/lib/engine";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { createTestStack, type TestStack } from "../support/testStack";
+
+const execFileAsync = promisify(execFile);
+const consumerDir = join(projectRoot, "examples", "consumer");
+const groups = [
+    { displayName: "Field Pilot", objectId: "6b000000-0000-4000-8000-000000000001" },
+    { displayName: "Field Service", objectId: "6b000000-0000-4000-8000-000000000002" },
+];
+
+interface PreviewStep {
+    op: string;
+    urn: string;
+    replaceReasons?: string[];
+    oldState?: { inputs?: Record<string, unknown> };
+    newState?: { inputs?: Record<string, unknown> };
+}
+
+function changedInputs(step: PreviewStep): string[] {
+    const olds = step.oldState?.inputs ?? {};
+    const news = step.newState?.inputs ?? {};
+    return [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+}
+
+describe("the package in another program (real engine)", function () {
+    this.timeout(300_000);
+    let tenant: EmulatedTenant;
+    let t: TestStack;
+
+    /** `pulumi preview --diff --json`, as a pull-request job would run it. */
+    async function previewJson() {
+        const { stdout } = await execFileAsync("pulumi", ["preview", "--diff", "--json", "--stack", "consumer"], { cwd: t.dir, env: t.env, maxBuffer: 64 * 1024 * 1024 });
+        const parsed = JSON.parse(stdout) as { steps: PreviewStep[]; diagnostics?: Array<{ severity: string; message: string }> };
+        return { steps: parsed.steps.filter((s) => s.op !== "same"), diagnostics: parsed.diagnostics ?? [] };
+    }
+
+    before(async () => {
+        assert.ok(existsSync(join(projectRoot, "dist", "lib.js")), "run `npm run package` first (npm run test:gitops does)");
+        // What `npm install` does for a file: dependency: a link to the package folder.
+        const link = join(consumerDir, "node_modules", "@lookout-mtp", "onboarding");
+        rmSync(link, { force: true, recursive: true });
+        mkdirSync(join(consumerDir, "node_modules", "@lookout-mtp"), { recursive: true });
+        symlinkSync(join(projectRoot, "dist"), link, "dir");
+        tenant = await startEmulatedTenant();
+        t = await createTestStack("consumer", tenant, {}, {}, {
+            project: "lookout-consumer",
+            dir: consumerDir,
+            config: { "lookout-consumer:groups": groups, "lookout-consumer:errorReportEmail": "field-it@contoso.example" },
+        });
+    });
+    after(async () => {
+        await t?.dispose().catch(() => undefined);
+        await tenant?.emulator.close();
+    });
+
+    it("configures Lookout and Intune through the package", async () => {
+        await t.stack.up(t.run);
+        const s = tenant.settings();
+        assert.deepEqual(s.intuneConnector!.value.enrollmentGroups, ["Field Pilot", "Field Service"]);
+        assert.equal(s.intuneConnector!.value.newDeviceCheckIntervalMinutes, 5, "the package's defaults apply");
+        assert.equal(s.threatClassifications.value.ROOT_ENABLER, "high");
+        const [policy] = Object.values(s.compliancePolicies);
+        assert.equal(policy.body["@odata.type"], "#microsoft.graph.androidWorkProfileCompliancePolicy");
+        assert.deepEqual(policy.assignments.map((a) => a.target.groupId), groups.map((g) => g.objectId));
+    });
+
+    it("previews nothing when nothing changed", async () => {
+        const { steps, diagnostics } = await previewJson();
+        assert.deepEqual(steps, []);
+        assert.deepEqual(diagnostics, []);
+    });
+
+    it("previews one setting as one property changed on one resource, without noise", async () => {
+        await t.setConfig({ "lookout-consumer:heartbeatFrequencyMinutes": 30 });
+        const { steps, diagnostics } = await previewJson();
+        const resources = steps.filter((s) => !s.urn.includes("pulumi:providers:"));
+        assert.deepEqual(resources.map((s) => [s.op, s.urn.split("::").pop()]), [["update", "lookout"]]);
+        assert.deepEqual(changedInputs(resources[0]), ["heartbeatFrequencyMinutes"]);
+        assert.deepEqual(diagnostics, []);
+    });
+
+    it("says when a change forces a replacement, and why", async () => {
+        await t.setConfig({ "lookout-consumer:heartbeatFrequencyMinutes": 60, "lookout-consumer:platform": "ios" });
+        const { steps } = await previewJson();
+        const resources = steps.filter((s) => !s.urn.includes("pulumi:providers:"));
+        assert.deepEqual(resources.map((s) => [s.op, s.urn.split("::").pop(), s.replaceReasons]), [["replace", "threat-policy", ["platform"]]]);
+    });
+});

@@ -1,0 +1,79 @@
+/**
+ * `pulumi preview --policy-pack policy` on the real engine: the onboarding stack passes, and a
+ * stack breaking each mandatory rule is refused with that rule's message. The two rules on Entra
+ * resources (groups, Lookout's service principal) need the azuread provider plugin, which these
+ * machines cannot download; they are tested by calling the rules (tests/unit/policyRules.spec.ts).
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { projectRoot } from "../../scripts/lib/engine";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { createTestStack } from "../support/testStack";
+
+const policyPack = join(projectRoot, "policy");
+const connector = { heartbeatFrequencyMinutes: 60, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" };
+
+async function previewWithPolicy(tenant: EmulatedTenant, name: string, ...rest: Parameters<typeof createTestStack> extends [unknown, unknown, ...infer R] ? R : never) {
+    const t = await createTestStack(name, tenant, ...rest);
+    try {
+        return await t.stack.preview({ policyPacks: [policyPack] }).then(
+            (result) => ({ ok: true as const, output: result.stdout }),
+            (err: Error) => ({ ok: false as const, output: err.message }),
+        );
+    } finally {
+        await t.dispose();
+    }
+}
+
+describe("policy pack (real engine)", function () {
+    this.timeout(300_000);
+    let tenant: EmulatedTenant;
+    before(async () => {
+        tenant = await startEmulatedTenant();
+    });
+    after(() => tenant.emulator.close());
+
+    it("lets the onboarding stack through", async () => {
+        const result = await previewWithPolicy(tenant, "policy-pass");
+        assert.ok(result.ok, result.output);
+        assert.match(result.output, /Policies:\s*\n\s*✅ lookout-mtp@v/);
+    });
+
+    const refused: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["lookout-state-sync-on", { "lookout-mtp:connector": { ...connector, stateSync: { threatStatus: false } } }, /lookout-state-sync-on[\s\S]*State sync of threatStatus is off/],
+        ["lookout-intervals-in-range (heartbeat)", { "lookout-mtp:connector": { ...connector, heartbeatFrequencyMinutes: 600 } }, /lookout-intervals-in-range[\s\S]*heartbeatFrequencyMinutes is 600/],
+        ["lookout-intervals-in-range (check interval)", { "lookout-mtp:connector": { ...connector, newDeviceCheckIntervalMinutes: 30 } }, /lookout-intervals-in-range[\s\S]*newDeviceCheckIntervalMinutes is 30/],
+    ];
+    for (const [rule, overrides, message] of refused) {
+        it(`refuses a stack breaking ${rule}`, async () => {
+            const result = await previewWithPolicy(tenant, `policy-${rule.replace(/\W+/g, "-")}`, overrides);
+            assert.ok(!result.ok, "the preview must be refused");
+            assert.match(result.output, /mandatory/);
+            assert.match(result.output, message);
+        });
+    }
+
+    const unchecked = { project: "policy-fixture", dir: join(projectRoot, "tests", "gitops", "fixtures", "unchecked"), config: {} };
+    const fixtureCases: Array<[string, Record<string, unknown>, RegExp]> = [
+        ["lookout-error-report-address-set", { "policy-fixture:connector": { ...connector, heartbeatFrequencyMinutes: 60, enrollmentGroups: ["Pilot"], errorReportEmail: "" } }, /lookout-error-report-address-set[\s\S]*No error-report e-mail address is set/],
+        ["intune-compliance-checks-threat-level", { "policy-fixture:compliancePolicy": { platform: "ios", displayName: "iOS", requiredSecurityLevel: "notSet", groupIds: ["g"] } }, /intune-compliance-checks-threat-level[\s\S]*does not check Lookout's threat level/],
+    ];
+    for (const [rule, config, message] of fixtureCases) {
+        it(`refuses resources breaking ${rule}, even declared around our own validation`, async () => {
+            const result = await previewWithPolicy(tenant, `policy-${rule}`, config, {}, unchecked);
+            assert.ok(!result.ok, "the preview must be refused");
+            assert.match(result.output, message);
+        });
+    }
+
+    it("reports advisory rules without refusing", async () => {
+        const result = await previewWithPolicy(tenant, "policy-advisory", {
+            "lookout-mtp:enrollmentGroups": [
+                { displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" },
+                { displayName: "Lookout Pilot", objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80" },
+            ],
+        });
+        assert.ok(result.ok, result.output);
+        assert.match(result.output, /lookout-pilot-group-first[\s\S]*start with a pilot group/);
+    });
+});
