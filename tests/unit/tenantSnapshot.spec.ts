@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import { parseStackConfig } from "../../config/stackConfig";
+import { tenantSnapshot } from "../../config/tenantSnapshot";
+import { graphPaths } from "../../providers/graph/client";
+import { graphClientFor } from "../../providers/graph/connection";
+import { lookoutPaths } from "../../providers/lookout/client";
+import { asRawConfig, validReferenceConfig } from "../support/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+
+describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
+    let t: EmulatedTenant;
+    beforeEach(async () => {
+        t = await startEmulatedTenant();
+    });
+    afterEach(() => t.emulator.close());
+
+    it("expresses hand-made Lookout and Intune settings as valid stack config", async () => {
+        await t.console.request("PUT", lookoutPaths.intuneConnector, {
+            body: {
+                heartbeatFrequencyMinutes: 120,
+                enrollmentGroups: ["Sales Mobile"],
+                newDeviceCheckIntervalMinutes: 5,
+                disconnectedDeviceThresholdDays: null,
+                stateSync: { deviceStatus: true, threatStatus: true },
+                errorReportEmail: "it@contoso.example",
+            },
+        });
+        await t.console.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: { ADWARE: "none", TROJAN: "high" } } });
+        const graph = graphClientFor(t.graph);
+        await graph.request("POST", graphPaths.mtdConnectors, {
+            body: {
+                id: "2c7790de-8b02-4814-85cf-e0c59380dee8",
+                androidEnabled: true,
+                iosEnabled: false,
+                androidDeviceBlockedOnMissingPartnerData: false,
+                iosDeviceBlockedOnMissingPartnerData: false,
+                partnerUnsupportedOsVersionBlocked: false,
+                partnerUnresponsivenessThresholdInDays: 14,
+                allowPartnerToCollectIosApplicationMetadata: false,
+            },
+        });
+        await graph.request("POST", graphPaths.compliancePolicies, {
+            body: {
+                "@odata.type": "#microsoft.graph.androidCompliancePolicy",
+                displayName: "Android - Lookout",
+                deviceThreatProtectionEnabled: true,
+                deviceThreatProtectionRequiredSecurityLevel: "medium",
+                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+            },
+        });
+
+        const snapshot = await tenantSnapshot(t.console, graph);
+        assert.deepEqual(snapshot["lookout-mtp:threatClassifications"], { ADWARE: "none" }, "only levels that differ from Lookout's defaults (TROJAN is high by default)");
+        assert.deepEqual(snapshot["lookout-mtp:enrollmentGroups"], [{ displayName: "Sales Mobile" }]);
+        assert.deepEqual((snapshot["lookout-mtp:intune"] as { compliancePolicies: unknown }).compliancePolicies, [
+            { platform: "androidDeviceAdministrator", requiredSecurityLevel: "medium", displayName: "Android - Lookout" },
+        ]);
+
+        // Completed with what a snapshot cannot know (console groups, group object IDs), it is a valid config.
+        const config = { ...validReferenceConfig(), ...snapshot, "lookout-mtp:enrollmentGroups": [{ displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }] };
+        const parsed = parseStackConfig(asRawConfig(config), () => true);
+        assert.ok(parsed.ok, JSON.stringify(parsed));
+        assert.equal(parsed.config.connector.heartbeatFrequencyMinutes, 120);
+        assert.equal(parsed.config.intune!.mtdConnector.partnerUnresponsivenessThresholdInDays, 14);
+    });
+});
