@@ -10,6 +10,7 @@ import { connectorLimits, riskLevels, threatClassificationCatalogue } from "../c
 import { compliancePolicyTypes } from "../contract/graph/schemas";
 import { defaultGraphBaseUrl } from "../providers/graph/client";
 import { validateServiceUrl } from "../providers/http/retry";
+import { mtdConnectorInputsSchema } from "../providers/intune/mtdConnector";
 import { validateBaseUrl } from "../providers/lookout/client";
 
 export const projectNamespace = "lookout-mtp";
@@ -116,26 +117,7 @@ export function stackConfigSchema() {
             intune: z
                 .object({
                     /** Intune's Mobile Threat Defense connector for Lookout. */
-                    mtdConnector: z
-                        .object({
-                            androidEnabled: z.boolean().default(true),
-                            iosEnabled: z.boolean().default(true),
-                            androidDeviceBlockedOnMissingPartnerData: z.boolean().default(false),
-                            iosDeviceBlockedOnMissingPartnerData: z.boolean().default(false),
-                            partnerUnsupportedOsVersionBlocked: z.boolean().default(false),
-                            partnerUnresponsivenessThresholdInDays: z.number().int().min(1).max(365).default(7),
-                            allowPartnerToCollectIosApplicationMetadata: z.boolean().default(false),
-                        })
-                        .strict()
-                        .default({
-                            androidEnabled: true,
-                            iosEnabled: true,
-                            androidDeviceBlockedOnMissingPartnerData: false,
-                            iosDeviceBlockedOnMissingPartnerData: false,
-                            partnerUnsupportedOsVersionBlocked: false,
-                            partnerUnresponsivenessThresholdInDays: 7,
-                            allowPartnerToCollectIosApplicationMetadata: false,
-                        }),
+                    mtdConnector: mtdConnectorInputsSchema().prefault({}),
                     /** One compliance policy per platform, assigned to the enrollment groups. */
                     compliancePolicies: z
                         .array(
