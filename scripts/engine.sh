@@ -16,17 +16,6 @@ host_version="$(sed -n 's/^\tgithub.com\/pulumi\/pulumi\/sdk\/v3 \(v[0-9.]*\).*/
 bin="$root/.engine/bin"
 log() { echo "engine: $*" >&2; }
 
-# The analyzer plugin for Node.js policy packs: in Pulumi's release archives it is a two-line
-# script next to the CLI; the program it starts ships in the @pulumi/pulumi npm package.
-write_policy_shim() {
-    cat > "$bin/pulumi-analyzer-policy" <<'SH'
-#!/bin/sh
-script=$(node -e "console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))")
-exec node "$script" "$@"
-SH
-    chmod +x "$bin/pulumi-analyzer-policy"
-}
-
 version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]; }
 
 if [ -z "${LOOKOUT_MTP_BUILD_ENGINE:-}" ] && command -v pulumi >/dev/null 2>&1 && [ "$(command -v pulumi)" != "$bin/pulumi" ]; then
@@ -67,5 +56,4 @@ shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 [ -f "$shim" ] || { log "run 'npm ci' first: $shim is missing"; exit 1; }
 cp "$shim" "$bin/"
 chmod +x "$bin/pulumi-resource-pulumi-nodejs"
-write_policy_shim
 echo "$bin"
