@@ -50,3 +50,15 @@ export function validManageConfig(): Record<string, unknown> {
 export function asRawConfig(config: Record<string, unknown>): Record<string, string> {
     return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
+
+/** Lookout Intune connector settings as the contract stores them, for tests that need one in the emulator. */
+export function sampleConnectorSettings() {
+    return {
+        heartbeatFrequencyMinutes: 60,
+        enrollmentGroups: ["Lookout Pilot"],
+        newDeviceCheckIntervalMinutes: 5,
+        disconnectedDeviceThresholdDays: null,
+        stateSync: { deviceStatus: true, threatStatus: true },
+        errorReportEmail: "sec@contoso.example",
+    };
+}

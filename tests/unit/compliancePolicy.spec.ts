@@ -29,6 +29,21 @@ describe("ThreatCompliancePolicy provider", () => {
 
     const stored = () => Object.values(t.settings().compliancePolicies);
 
+    /** A policy an admin made in the Intune portal, named like the stack's; returns its id. */
+    async function createByHand(overrides: Record<string, unknown> = {}): Promise<string> {
+        const created = await graphClientFor(t.graph).request("POST", graphPaths.compliancePolicies, {
+            body: {
+                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
+                displayName: android.displayName,
+                deviceThreatProtectionEnabled: true,
+                deviceThreatProtectionRequiredSecurityLevel: "high",
+                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+                ...overrides,
+            },
+        });
+        return (created!.body as { id: string }).id;
+    }
+
     it("rejects notSet and unknown platforms in check", async () => {
         const { failures } = await provider.check({} as never, { ...android, platform: "windows" as never, requiredSecurityLevel: "notSet" as never, groupIds: [] });
         assert.deepEqual(failures!.map((f) => f.property).sort(), ["groupIds", "platform", "requiredSecurityLevel"]);
@@ -52,16 +67,7 @@ describe("ThreatCompliancePolicy provider", () => {
 
     it("adopts a policy made by hand with the same type and name, and gives it back on delete", async () => {
         const graph = graphClientFor(t.graph);
-        const byHand = await graph.request("POST", graphPaths.compliancePolicies, {
-            body: {
-                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
-                displayName: android.displayName,
-                deviceThreatProtectionEnabled: true,
-                deviceThreatProtectionRequiredSecurityLevel: "high",
-                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
-            },
-        });
-        const handId = (byHand!.body as { id: string }).id;
+        const handId = await createByHand();
         await graph.request("POST", graphPaths.compliancePolicyAssign(handId), { body: { assignments: [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-old" } }] } });
         const { id, outs } = await provider.create(android);
         assert.equal(id, handId);
@@ -75,17 +81,7 @@ describe("ThreatCompliancePolicy provider", () => {
 
     it("takes back, rather than adopts, a policy an interrupted run of the stack created", async () => {
         t.emulator.faults.set([{ kind: "loseResponse", limit: 1, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
-        const graph = graphClientFor(t.graph);
-        await graph.request("POST", graphPaths.compliancePolicies, {
-            body: {
-                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
-                displayName: android.displayName,
-                description: managedPolicyDescription,
-                deviceThreatProtectionEnabled: true,
-                deviceThreatProtectionRequiredSecurityLevel: "medium",
-                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
-            },
-        }).catch(() => undefined);
+        await createByHand({ description: managedPolicyDescription, deviceThreatProtectionRequiredSecurityLevel: "medium" }).catch(() => undefined);
         t.emulator.faults.clear();
         const { id, outs } = await provider.create(android);
         assert.equal(outs.previous, null);
@@ -116,16 +112,7 @@ describe("ThreatCompliancePolicy provider", () => {
 
     it("refuses to guess between two policies of the same name", async () => {
         await provider.create(android);
-        const graph = graphClientFor(t.graph);
-        await graph.request("POST", graphPaths.compliancePolicies, {
-            body: {
-                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
-                displayName: android.displayName,
-                deviceThreatProtectionEnabled: true,
-                deviceThreatProtectionRequiredSecurityLevel: "high",
-                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
-            },
-        });
+        await createByHand();
         await assert.rejects(provider.create(android), /2 policies of this type are named 'Lookout MTP - Android work profile'/);
     });
 

@@ -4,16 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLookoutEmulator } from "../../emulator/server";
 import { lookoutPaths } from "../../providers/lookout/client";
+import { sampleConnectorSettings } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 
-const connector = {
-    heartbeatFrequencyMinutes: 60,
-    enrollmentGroups: ["Lookout Pilot"],
-    newDeviceCheckIntervalMinutes: 5,
-    disconnectedDeviceThresholdDays: null,
-    stateSync: { deviceStatus: true, threatStatus: true },
-    errorReportEmail: "sec@contoso.example",
-};
+const connector = sampleConnectorSettings();
 
 describe("Lookout emulator (the contract)", () => {
     let t: EmulatedTenant;

@@ -4,6 +4,7 @@ import { graphClientFor } from "../../providers/graph/connection";
 import { graphPaths } from "../../providers/graph/client";
 import { lookoutPaths } from "../../providers/lookout/client";
 import { mtdConnectorProvider, type MtdConnectorInputs, type MtdConnectorOutputs } from "../../providers/intune/mtdConnector";
+import { sampleConnectorSettings } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 
@@ -16,14 +17,7 @@ const desired: MtdConnectorInputs = {
     partnerUnresponsivenessThresholdInDays: 7,
     allowPartnerToCollectIosApplicationMetadata: false,
 };
-const lookoutConnector = {
-    heartbeatFrequencyMinutes: 60,
-    enrollmentGroups: ["Lookout Pilot"],
-    newDeviceCheckIntervalMinutes: 5,
-    disconnectedDeviceThresholdDays: null,
-    stateSync: { deviceStatus: true, threatStatus: true },
-    errorReportEmail: "sec@contoso.example",
-};
+const lookoutConnector = sampleConnectorSettings();
 const day = 86_400_000;
 
 describe("IntuneMtdConnector provider", () => {
