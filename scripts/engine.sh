@@ -41,15 +41,24 @@ if [ "$("$bin/pulumi" version 2>/dev/null || true)" != "$cli_version" ]; then
     log "built pulumi in $(( $(date +%s) - start )) s"
 fi
 
-stamp="$bin/.pulumi-language-nodejs.version"
-if [ ! -x "$bin/pulumi-language-nodejs" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$host_version" ]; then
-    log "building pulumi-language-nodejs $host_version"
+# The Node.js language host: the one in sdk/v3 v3.68.0 (its own module is refused by the module
+# proxy), fronted by engine/nodehost, which forwards every call to it and adds RunPlugin (policy packs).
+stamp="$bin/.legacy-pulumi-language-nodejs.version"
+if [ ! -x "$bin/legacy-pulumi-language-nodejs" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$host_version" ]; then
+    log "building the Node.js language host of sdk $host_version"
     start=$(date +%s)
     (cd "$root/engine/langhost" && go build -trimpath \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$host_version" \
-        -o "$bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
+        -o "$bin/legacy-pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
     echo "$host_version" > "$stamp"
-    log "built pulumi-language-nodejs in $(( $(date +%s) - start )) s"
+    log "built it in $(( $(date +%s) - start )) s"
+fi
+front_stamp="$bin/.pulumi-language-nodejs.sum"
+front_sum="$(cat "$root/engine/nodehost/main.go" "$root/engine/go.sum" | sha256sum | cut -c1-16)"
+if [ ! -x "$bin/pulumi-language-nodejs" ] || [ "$(cat "$front_stamp" 2>/dev/null)" != "$front_sum" ]; then
+    log "building pulumi-language-nodejs (engine/nodehost)"
+    (cd "$root/engine" && go build -trimpath -ldflags "-s -w" -o "$bin/pulumi-language-nodejs" ./nodehost)
+    echo "$front_sum" > "$front_stamp"
 fi
 
 shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"

@@ -3,20 +3,14 @@
  * stack breaking each mandatory rule is refused with that rule's message. The two rules on Entra
  * resources (groups, Lookout's service principal) need the azuread provider plugin, which these
  * machines cannot download; they are tested by calling the rules (tests/unit/policyRules.spec.ts).
- *
- * The CLI runs a Node.js policy pack through the language host's RunPlugin, which the v3.68.0 host
- * built on these machines does not implement ("not supported"; see README, The engine). The suite
- * therefore runs where a current Pulumi is installed (scripts/engine.sh uses it) and is skipped,
- * saying so, with the engine built here.
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ensureEngine, projectRoot } from "../../scripts/lib/engine";
+import { projectRoot } from "../../scripts/lib/engine";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { createTestStack } from "../support/testStack";
 
 const policyPack = join(projectRoot, "policy");
-const builtHere = () => ensureEngine() === join(projectRoot, ".engine", "bin");
 const connector = { heartbeatFrequencyMinutes: 60, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" };
 
 async function previewWithPolicy(tenant: EmulatedTenant, name: string, ...rest: Parameters<typeof createTestStack> extends [unknown, unknown, ...infer R] ? R : never) {
@@ -33,18 +27,14 @@ async function previewWithPolicy(tenant: EmulatedTenant, name: string, ...rest: 
 
 describe("policy pack (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant | undefined;
-    before(async function () {
-        if (builtHere()) {
-            console.log("    (skipped: the v3.68.0 language host built here cannot run policy packs; run with a current Pulumi on PATH)");
-            this.skip();
-        }
+    let tenant: EmulatedTenant;
+    before(async () => {
         tenant = await startEmulatedTenant();
     });
-    after(() => tenant?.emulator.close());
+    after(() => tenant.emulator.close());
 
     it("lets the onboarding stack through", async () => {
-        const result = await previewWithPolicy(tenant!, "policy-pass");
+        const result = await previewWithPolicy(tenant, "policy-pass");
         assert.ok(result.ok, result.output);
         assert.match(result.output, /Policies:\s*\n\s*✅ lookout-mtp@v/);
     });
@@ -56,7 +46,7 @@ describe("policy pack (real engine)", function () {
     ];
     for (const [rule, overrides, message] of refused) {
         it(`refuses a stack breaking ${rule}`, async () => {
-            const result = await previewWithPolicy(tenant!, `policy-${rule.replace(/\W+/g, "-")}`, overrides);
+            const result = await previewWithPolicy(tenant, `policy-${rule.replace(/\W+/g, "-")}`, overrides);
             assert.ok(!result.ok, "the preview must be refused");
             assert.match(result.output, /mandatory/);
             assert.match(result.output, message);
@@ -70,14 +60,14 @@ describe("policy pack (real engine)", function () {
     ];
     for (const [rule, config, message] of fixtureCases) {
         it(`refuses resources breaking ${rule}, even declared around our own validation`, async () => {
-            const result = await previewWithPolicy(tenant!, `policy-${rule}`, config, {}, unchecked);
+            const result = await previewWithPolicy(tenant, `policy-${rule}`, config, {}, unchecked);
             assert.ok(!result.ok, "the preview must be refused");
             assert.match(result.output, message);
         });
     }
 
     it("reports advisory rules without refusing", async () => {
-        const result = await previewWithPolicy(tenant!, "policy-advisory", {
+        const result = await previewWithPolicy(tenant, "policy-advisory", {
             "lookout-mtp:enrollmentGroups": [
                 { displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" },
                 { displayName: "Lookout Pilot", objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80" },
