@@ -21,7 +21,7 @@ export const fullAccessGroupObjectId = onboarding.fullAccessGroupObjectId;
 export const restrictedAccessGroupObjectId = onboarding.restrictedAccessGroupObjectId;
 export const enrollmentGroupNames = onboarding.enrollmentGroupNames;
 export const lookoutServicePrincipalObjectId = onboarding.lookoutServicePrincipalObjectId.apply(
-    (id) => id ?? "not managed: entra.mode is reference",
+    (id) => id ?? "not managed: consent needs entra.mode manage",
 );
 export const connectorHeartbeatFrequencyMinutes = onboarding.connector.heartbeatFrequencyMinutes;
 export const onboardingRequest = onboarding.onboardingRequest;

@@ -1,14 +1,16 @@
 /**
  * One Entra group as the components need it: created by the stack, or an existing group found by
- * display name and validated, or (in reference mode) taken from config without calling Entra.
+ * display name and validated (through azuread in manage mode, through Microsoft Graph in graph
+ * mode), or (in reference mode) taken from config without calling Entra.
  * Whatever the source, the display name comes from the group itself, so case never drifts.
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig } from "../config/stackConfig";
+import { programGraphClient, resolveGroupViaGraph } from "./graphDirectory";
 import { assertDisplayName, assertSecurityGroup, assertUsersOnly, resolveExistingGroup } from "./groupValidation";
 
-export type EntraMode = "manage" | "reference";
+export type EntraMode = "manage" | "graph" | "reference";
 
 export interface EntraGroupRef {
     objectId: pulumi.Output<string>;
@@ -22,6 +24,10 @@ export interface EntraGroupRef {
 export function declareEntraGroup(name: string, spec: GroupConfig, mode: EntraMode, where: string, parent: pulumi.Resource): EntraGroupRef {
     if (mode === "reference") {
         return { objectId: pulumi.output(spec.objectId!), displayName: pulumi.output(spec.displayName) };
+    }
+    if (mode === "graph") {
+        const group = pulumi.output(resolveGroupViaGraph(programGraphClient(), spec, where));
+        return { objectId: group.objectId, displayName: group.displayName };
     }
     const opts = { parent };
     if (spec.create) {

@@ -10,6 +10,7 @@ import { LookoutNotificationPreferences } from "../providers/lookout/notificatio
 import { ThreatClassifications } from "../providers/lookout/threatClassifications";
 import { ConsoleAccessGroups } from "./consoleAccess";
 import { EnrollmentGroups } from "./enrollmentGroups";
+import { programGraphClient } from "./graphDirectory";
 import { IntuneThreatDefense } from "./intuneThreatDefense";
 import { onboardingRequestText } from "./onboardingRequest";
 import { TenantConsent } from "./tenantConsent";
@@ -38,17 +39,29 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
         const child = { parent: this };
 
         this.tenantId =
-            entraMode === "manage" ? azuread.getClientConfigOutput(child).tenantId : pulumi.output(config.entra.tenantId!);
+            entraMode === "manage"
+                ? azuread.getClientConfigOutput(child).tenantId
+                : entraMode === "graph"
+                  ? pulumi.output(programGraphClient().tenantId())
+                  : pulumi.output(config.entra.tenantId!);
 
         const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode }, child);
         const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode }, child);
         const consent =
             entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
 
+        // Nothing is written before every group has passed its checks (found, exact name, unique,
+        // users only): the Lookout settings take their inputs through this gate, the Intune side
+        // waits for the Lookout connector.
+        const groupsChecked = pulumi
+            .all([consoleAccess.fullAccessGroupObjectId, consoleAccess.restrictedAccessGroupObjectId, enrollment.objectIds])
+            .apply(() => true);
+        const afterGroupChecks = <T>(value: T) => groupsChecked.apply(() => value);
+
         this.connector = new IntuneConnector(
             `${name}-intune-connector`,
             {
-                heartbeatFrequencyMinutes: config.connector.heartbeatFrequencyMinutes,
+                heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes),
                 enrollmentGroups: enrollment.displayNames,
                 newDeviceCheckIntervalMinutes: config.connector.newDeviceCheckIntervalMinutes,
                 disconnectedDeviceThresholdDays: config.connector.disconnectedDeviceThresholdDays,
@@ -69,10 +82,14 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
             : undefined;
 
         for (const n of config.notifications) {
-            new LookoutNotificationPreferences(`${name}-notifications-${n.email.toLowerCase()}`, n, child);
+            new LookoutNotificationPreferences(
+                `${name}-notifications-${n.email.toLowerCase()}`,
+                { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications },
+                child,
+            );
         }
         if (Object.keys(config.threatClassifications).length > 0) {
-            new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: config.threatClassifications }, child);
+            new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);
         }
 
         this.fullAccessGroupObjectId = consoleAccess.fullAccessGroupObjectId;

@@ -62,11 +62,14 @@ export function stackConfigSchema() {
             entra: z
                 .object({
                     /**
-                     * `manage`: the stack talks to Entra (azuread) and reads the tenant ID from the signed-in identity.
+                     * `manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID
+                     * from the signed-in identity.
+                     * `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the
+                     * tenant ID comes from the signed-in identity's token; consent is not managed.
                      * `reference`: no Entra calls; every group is given by objectId and displayName, and the tenant ID
-                     * in config (for the local emulator and for reviewing a stack without tenant access).
+                     * in config (for reviewing a stack without tenant access).
                      */
-                    mode: z.enum(["manage", "reference"]).default("manage"),
+                    mode: z.enum(["manage", "graph", "reference"]).default("manage"),
                     tenantId: guid().optional(),
                 })
                 .strict()
@@ -177,6 +180,12 @@ export function stackConfigSchema() {
                 for (const { g, path } of groups) {
                     if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message: "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'" });
                     else if (!g.objectId) ctx.addIssue({ code: "custom", path: [...path, "objectId"], message: "reference mode makes no Entra lookups; give the group's objectId" });
+                }
+            } else if (c.entra.mode === "graph") {
+                if (c.entra.tenantId) ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config" });
+                if (c.consent) ctx.addIssue({ code: "custom", path: ["consent"], message: "graph mode does not manage consent (that needs entra.mode 'manage'); remove consent" });
+                for (const { g, path } of groups) {
+                    if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message: "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group" });
                 }
             } else {
                 if (c.entra.tenantId) ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });

@@ -113,10 +113,45 @@ export function createGraphEmulator(ctx: GraphContext) {
         return { "@odata.type": "#microsoft.graph.mobileThreatDefenseConnector", ...connector, ...partnerView(tenant, connector, ctx.now()) };
     }
 
+    /** `GET /groups?$filter=startswith(displayName,'x')` or `displayName eq 'x'`, compared ignoring case as Graph does. */
+    function groupFilter(filter: string | null): (name: string) => boolean {
+        if (!filter) return () => true;
+        const startsWith = /^startswith\(displayName,'((?:[^']|'')*)'\)$/.exec(filter);
+        const equals = /^displayName eq '((?:[^']|'')*)'$/.exec(filter);
+        const value = (startsWith ?? equals)?.[1].replace(/''/g, "'").toLowerCase();
+        if (value === undefined) throw new GraphError(400, "Request_UnsupportedQuery", `Unsupported query: ${filter}`);
+        return startsWith ? (name) => name.toLowerCase().startsWith(value) : (name) => name.toLowerCase() === value;
+    }
+
+    function directory(tenant: Tenant, method: string, segments: string[], query: URLSearchParams): Reply | undefined {
+        if (method !== "GET") return undefined;
+        const view = (g: Tenant["directory"]["groups"][number]) => ({ id: g.id, displayName: g.displayName, securityEnabled: g.securityEnabled, mailEnabled: g.mailEnabled });
+        const groups = tenant.directory.groups;
+        if (segments.length === 1) {
+            const keep = groupFilter(query.get("$filter"));
+            return { status: 200, body: { value: groups.filter((g) => keep(g.displayName)).map(view) } };
+        }
+        const group = groups.find((g) => g.id === segments[1]);
+        if (!group) throw new GraphError(404, "Request_ResourceNotFound", `Resource '${segments[1]}' does not exist.`);
+        if (segments.length === 2) return { status: 200, body: view(group) };
+        if (segments[2] === "members") {
+            const users = new Set(tenant.directory.users.map((u) => u.id));
+            const type = (id: string) => (users.has(id) ? "#microsoft.graph.user" : groups.some((g) => g.id === id) ? "#microsoft.graph.group" : "#microsoft.graph.device");
+            return { status: 200, body: { value: group.members.map((id) => ({ "@odata.type": type(id), id })) } };
+        }
+        return undefined;
+    }
+
     function intune(req: IncomingMessage, method: string, route: string, json: () => unknown): Reply {
-        const tenant = authorize(req, method, route);
+        const [routePath, rawQuery] = route.split("?");
+        const tenant = authorize(req, method, routePath);
         const done = (reply: Reply): Reply => ({ ...reply, tenantId: tenant.id });
-        const segments = route.split("/").filter(Boolean).map(decodeURIComponent);
+        const segments = routePath.split("/").filter(Boolean).map(decodeURIComponent);
+
+        if (segments[0] === "groups") {
+            const reply = directory(tenant, method, segments, new URLSearchParams(rawQuery ?? ""));
+            if (reply) return done(reply);
+        }
 
         if (segments[0] === "deviceManagement" && segments[1] === "mobileThreatDefenseConnectors") {
             const id = segments[2];

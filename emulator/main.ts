@@ -5,6 +5,7 @@
  *   npm run emulator -- [--port 8787] [--state-file .state/emulator.json] [--rate-limit 100] [--tenant contoso] [--entra-tenant-id <guid>]
  */
 import { parseArgs } from "node:util";
+import { devDirectory, devEntraTenantId } from "./devTenant";
 import { startLookoutEmulator } from "./server";
 
 async function main() {
@@ -14,7 +15,7 @@ async function main() {
             "state-file": { type: "string" },
             "rate-limit": { type: "string", default: "100" },
             tenant: { type: "string", default: "contoso" },
-            "entra-tenant-id": { type: "string", default: "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10" },
+            "entra-tenant-id": { type: "string", default: devEntraTenantId },
         },
     });
     const port = Number(values.port);
@@ -25,6 +26,11 @@ async function main() {
     const emulator = await startLookoutEmulator({ port, stateFile: values["state-file"], rateLimitPerMinute: rateLimit });
     const existing = emulator.store.tenants().find((t) => t.name === values.tenant);
     const tenant = existing ?? emulator.store.addTenant(values.tenant!, undefined, values["entra-tenant-id"]);
+    if (tenant.directory.groups.length === 0) {
+        // The groups the dev stack names, so `pulumi up` of Pulumi.dev.yaml works against this emulator.
+        tenant.directory = devDirectory();
+        emulator.store.persist();
+    }
     const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
     console.log(`Lookout and Microsoft Graph emulator listening on ${emulator.url}`);
     console.log(`tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}`);

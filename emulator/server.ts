@@ -246,6 +246,14 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
             const app = store.addGraphApp(tenant, ((json() ?? {}) as { roles?: string[] }).roles);
             return { status: 201, body: app };
         }
+        const directoryMatch = /^\/_emulator\/tenants\/([^/]+)\/directory$/.exec(path);
+        if (directoryMatch && method === "PUT") {
+            const tenant = store.tenantById(directoryMatch[1]);
+            if (!tenant) throw new HttpError(404, "NOT_FOUND", "no such tenant");
+            tenant.directory = json() as Tenant["directory"];
+            store.persist();
+            return { status: 200, body: tenant.directory };
+        }
         if (path === "/_emulator/clock" && method === "POST") {
             clockOffsetMs += Number(((json() ?? {}) as { advanceMs?: number }).advanceMs ?? 0);
             return { status: 200, body: { now: new Date(now()).toISOString() } };
@@ -345,7 +353,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
             try {
                 let reply: Reply & { tenantId?: string };
                 if (isAdmin) reply = await admin(req, path, json);
-                else if (isGraphPath(path)) reply = graph.handle(req, path, raw, json) ?? { status: 404, body: graphErrorBody("ResourceNotFound", path, requestId) };
+                else if (isGraphPath(path)) reply = graph.handle(req, path + url.search, raw, json) ?? { status: 404, body: graphErrorBody("ResourceNotFound", path, requestId) };
                 else if (path === lookoutPaths.token && method === "POST") reply = await issueToken(req, raw);
                 else reply = await api(req, path, json);
                 entry.status = reply.status;

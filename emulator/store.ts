@@ -36,6 +36,12 @@ export const allGraphRoles = [
     "GroupMember.Read.All",
 ];
 
+/** The slice of an Entra directory the stack reads: groups with their members, and users. */
+export interface Directory {
+    users: Array<{ id: string; userPrincipalName: string }>;
+    groups: Array<{ id: string; displayName: string; securityEnabled: boolean; mailEnabled: boolean; members: string[] }>;
+}
+
 export interface Tenant {
     id: string;
     name: string;
@@ -49,6 +55,7 @@ export interface Tenant {
     graphApps: GraphApp[];
     mtdConnectors: Record<string, MtdConnectorSettings & { id: string }>;
     compliancePolicies: Record<string, StoredCompliancePolicy>;
+    directory: Directory;
     /** When Lookout's Intune connector started and stopped heartbeating to Intune (emulator clock, ISO). */
     lookoutHeartbeat: { since: string | null; stoppedAt: string | null; frequencyMinutes: number };
 }
@@ -74,6 +81,7 @@ export function createStore(stateFile?: string) {
                 ...t,
                 entraTenantId: t.entraTenantId ?? t.id,
                 graphApps: t.graphApps ?? [],
+                directory: t.directory ?? { users: [], groups: [] },
                 mtdConnectors: t.mtdConnectors ?? {},
                 compliancePolicies: t.compliancePolicies ?? {},
                 lookoutHeartbeat: t.lookoutHeartbeat ?? { since: null, stoppedAt: null, frequencyMinutes: 60 },
@@ -100,6 +108,7 @@ export function createStore(stateFile?: string) {
                 name,
                 entraTenantId,
                 graphApps: [],
+                directory: { users: [], groups: [] },
                 mtdConnectors: {},
                 compliancePolicies: {},
                 lookoutHeartbeat: { since: null, stoppedAt: null, frequencyMinutes: 60 },

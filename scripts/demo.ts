@@ -11,14 +11,14 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { threatClassificationCatalogue } from "../contract/lookout/schemas";
+import { devDirectory, devEntraTenantId } from "../emulator/devTenant";
 import { startLookoutEmulator } from "../emulator/server";
 import { engineEnv, projectRoot } from "./lib/engine";
 
 const stateDir = join(projectRoot, ".state");
 /** Where Pulumi.dev.yaml expects the emulator (lookout:baseUrl, graph:baseUrl). */
 const devPort = 8787;
-/** The Entra tenant of Pulumi.dev.yaml (lookout-mtp:entra.tenantId), which the emulated Graph serves. */
-const devTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
+
 
 /** Runs the CLI without blocking this process, which serves the emulator the CLI talks to. */
 function pulumi(env: Record<string, string>, args: string[], capture = false): Promise<string> {
@@ -46,7 +46,10 @@ async function main() {
         throw err;
     });
     try {
-        const tenant = emulator.store.tenants().find((t) => t.name === "contoso") ?? emulator.store.addTenant("contoso", undefined, devTenantId);
+        const tenant = emulator.store.tenants().find((t) => t.name === "contoso") ?? emulator.store.addTenant("contoso", undefined, devEntraTenantId);
+        // The groups and users Pulumi.dev.yaml names, found through the emulated Graph (entra.mode graph).
+        tenant.directory = devDirectory();
+        emulator.store.persist();
         const graphApp = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
         console.log(`    ${emulator.url}, tenant ${tenant.name}; Lookout key in LOOKOUT_APPLICATION_KEY, Graph app in AZURE_* for pulumi`);
         const env = {

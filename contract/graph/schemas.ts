@@ -140,3 +140,17 @@ export function graphErrorSchema() {
         error: z.object({ code: z.string(), message: z.string(), innerError: z.record(z.string(), z.unknown()).optional() }),
     });
 }
+
+/** A group as `GET /groups` and `GET /groups/{id}` return it with `$select=id,displayName,securityEnabled,mailEnabled`. */
+export function directoryGroupSchema() {
+    return z.object({ id: z.string(), displayName: z.string(), securityEnabled: z.boolean().nullable(), mailEnabled: z.boolean().nullable() });
+}
+
+export function directoryGroupPageSchema() {
+    return z.object({ value: z.array(directoryGroupSchema()), "@odata.nextLink": z.string().optional() });
+}
+
+/** `GET /groups/{id}/members?$select=id`: directory objects with their type. */
+export function memberPageSchema() {
+    return z.object({ value: z.array(z.object({ "@odata.type": z.string(), id: z.string() })), "@odata.nextLink": z.string().optional() });
+}

@@ -16,6 +16,11 @@ export const graphPaths = {
     compliancePolicy: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}`,
     compliancePolicyAssign: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}/assign`,
     compliancePolicyAssignments: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}/assignments`,
+    /** Groups whose display name starts with `prefix`, ignoring case (as Graph compares). */
+    groupsByNamePrefix: (prefix: string) =>
+        `/groups?$filter=${encodeURIComponent(`startswith(displayName,'${prefix.replace(/'/g, "''")}')`)}&$select=id,displayName,securityEnabled,mailEnabled`,
+    group: (id: string) => `/groups/${encodeURIComponent(id)}?$select=id,displayName,securityEnabled,mailEnabled`,
+    groupMembers: (id: string) => `/groups/${encodeURIComponent(id)}/members?$select=id`,
 } as const;
 
 /** The least-privileged Graph application permission for a route and method. */
@@ -23,6 +28,7 @@ export function requiredPermission(method: string, path: string): string {
     const write = method !== "GET";
     if (path.startsWith(graphPaths.mtdConnectors)) return write ? "DeviceManagementServiceConfig.ReadWrite.All" : "DeviceManagementServiceConfig.Read.All";
     if (path.startsWith(graphPaths.compliancePolicies)) return write ? "DeviceManagementConfiguration.ReadWrite.All" : "DeviceManagementConfiguration.Read.All";
+    if (path.startsWith("/groups")) return write ? "Group.ReadWrite.All" : "GroupMember.Read.All";
     return "the permission documented for this route";
 }
 
@@ -119,7 +125,19 @@ export function createGraphClient(settings: GraphClientSettings) {
         }
     }
 
-    return { baseUrl, policy, request, assertPermissions };
+    /** The Entra tenant of the signed-in identity, from its token's `tid` claim: never typed by hand. */
+    async function tenantId(): Promise<string> {
+        const token = await settings.getToken(false);
+        try {
+            const tid = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).tid;
+            if (typeof tid === "string" && tid) return tid;
+        } catch {
+            // fall through to the error below
+        }
+        throw new Error("The Graph access token names no tenant (tid claim); sign in with a work or school identity of the tenant.");
+    }
+
+    return { baseUrl, policy, request, assertPermissions, tenantId };
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;

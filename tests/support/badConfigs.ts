@@ -2,7 +2,7 @@
  * Malformed stack configs, each with the config key its error must name. The unit tests feed them
  * to the schema; the fault suite runs each through `pulumi up` on the real engine.
  */
-import { validManageConfig, validReferenceConfig } from "./configFixtures";
+import { validGraphConfig, validManageConfig, validReferenceConfig } from "./configFixtures";
 
 /** [what is wrong, the config, the key the error must name] */
 export type BadConfig = [string, () => Record<string, unknown>, string];
@@ -42,6 +42,8 @@ export const badConfigs: BadConfig[] = [
     ["a reference-mode group to create", () => withChange(validReferenceConfig, "lookout-mtp:consoleAccess", (c) => ({ ...c, full: { displayName: "Admins", create: true, members: ["a@contoso.com"] } })), "lookout-mtp:consoleAccess.full.create"],
     ["reference mode without a tenant ID", () => withChange(validReferenceConfig, "lookout-mtp:entra", () => ({ mode: "reference" })), "lookout-mtp:entra.tenantId"],
     ["a typed tenant ID in manage mode", () => withChange(validManageConfig, "lookout-mtp:entra", () => ({ mode: "manage", tenantId: "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10" })), "lookout-mtp:entra.tenantId"],
+    ["a typed tenant ID in graph mode", () => withChange(validGraphConfig, "lookout-mtp:entra", () => ({ mode: "graph", tenantId: "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10" })), "lookout-mtp:entra.tenantId"],
+    ["a group to create in graph mode", () => withChange(validGraphConfig, "lookout-mtp:enrollmentGroups", () => [{ displayName: "Pilot", create: true, members: ["a@contoso.com"] }]), "lookout-mtp:enrollmentGroups[0].create"],
     ["an unknown Entra mode", () => withChange(validReferenceConfig, "lookout-mtp:entra", (e) => ({ ...e, mode: "offline" })), "lookout-mtp:entra.mode"],
     ["manage mode without consent", () => withChange(validManageConfig, "lookout-mtp:consent", () => undefined), "lookout-mtp:consent"],
     ["a Lookout client ID that is no GUID", () => withChange(validManageConfig, "lookout-mtp:consent", () => ({ lookoutClientId: "lookout" })), "lookout-mtp:consent.lookoutClientId"],

@@ -1,3 +1,5 @@
+import { devDirectory } from "../../emulator/devTenant";
+import type { Directory } from "../../emulator/store";
 /** A valid stack config in the shape `pulumi.runtime.allConfig()` returns, for tests to break one key at a time. */
 export const referenceTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
 
@@ -60,5 +62,36 @@ export function sampleConnectorSettings() {
         disconnectedDeviceThresholdDays: null,
         stateSync: { deviceStatus: true, threatStatus: true },
         errorReportEmail: "sec@contoso.example",
+    };
+}
+
+/** The dev-like config in graph mode: groups found through Microsoft Graph, one of them pinned by object ID. */
+export function validGraphConfig(): Record<string, unknown> {
+    return {
+        ...validReferenceConfig(),
+        "lookout-mtp:entra": { mode: "graph" },
+        "lookout-mtp:consoleAccess": { full: { displayName: "Lookout MTP Admins" }, restricted: { displayName: "Lookout MTP Analysts" } },
+        "lookout-mtp:enrollmentGroups": [{ displayName: "Lookout Pilot" }, { displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }],
+    };
+}
+
+/**
+ * An Entra directory matching the fixtures (the dev tenant's groups, same object IDs as the
+ * reference config), plus groups that must be refused: a nested one, a mail-enabled one, and two
+ * sharing a name.
+ */
+export function sampleDirectory(): Directory {
+    const dev = devDirectory();
+    const [alex] = dev.users;
+    const group = (id: string, displayName: string, members: string[], mailEnabled = false) => ({ id, displayName, securityEnabled: true, mailEnabled, members });
+    return {
+        users: dev.users,
+        groups: [
+            ...dev.groups,
+            group("5f0d6071-2c3e-4f90-9b4c-5d6e7f809100", "Field Mobile", [alex.id, "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"]),
+            group("6a1e7182-3d4f-4a01-8c5d-6e7f8091a2b3", "Newsletter", [alex.id], true),
+            group("7b2f8293-4e5a-4b12-9d6e-7f8091a2b3c4", "Shared Mobile", []),
+            group("8c309304-5f6b-4c23-8e7f-8091a2b3c4d5", "Shared Mobile", []),
+        ],
     };
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../config/stackConfig";
 import { badConfigs, withChange } from "../support/badConfigs";
-import { asRawConfig, validManageConfig, validReferenceConfig } from "../support/configFixtures";
+import { asRawConfig, validGraphConfig, validManageConfig, validReferenceConfig } from "../support/configFixtures";
 
 const allSecret = () => true;
 
@@ -31,6 +31,12 @@ describe("stack config", () => {
             "DeviceManagementApps.Read.All",
         ]);
         assert.deepEqual(result.config.consent!.delegatedScopes, ["User.Read"]);
+    });
+
+    it("accepts graph mode with groups by name, one pinned by object ID", () => {
+        const result = parse(validGraphConfig());
+        assert.ok(result.ok, JSON.stringify(result));
+        assert.equal(result.config.entra.mode, "graph");
     });
 
     it("reports every problem at once", () => {

@@ -1,0 +1,56 @@
+/**
+ * entra.mode `graph` on the real engine: existing groups are found and checked through the
+ * emulated Microsoft Graph while the program runs, and the tenant ID comes from the signed-in
+ * identity. A group that fails the checks stops the run before any write.
+ */
+import assert from "node:assert/strict";
+import { sampleDirectory, validGraphConfig } from "../support/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { createTestStack } from "../support/testStack";
+
+describe("graph mode (real engine)", function () {
+    this.timeout(300_000);
+    let tenant: EmulatedTenant;
+    before(async () => {
+        tenant = await startEmulatedTenant();
+        tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = sampleDirectory();
+    });
+    after(() => tenant.emulator.close());
+
+    const program = () => ({ project: "lookout-mtp", dir: require("../../scripts/lib/engine").projectRoot as string, config: validGraphConfig() });
+
+    it("onboards with groups found through Graph and the tenant ID of the signed-in identity", async () => {
+        const t = await createTestStack("graphmode", tenant, {}, {}, program());
+        try {
+            const result = await t.stack.up(t.run);
+            assert.equal(result.outputs.tenantId.value, tenant.entraTenantId);
+            assert.equal(result.outputs.fullAccessGroupObjectId.value, "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e");
+            assert.deepEqual(tenant.settings().intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);
+        } finally {
+            await t.dispose();
+        }
+    });
+
+    const refusals: Array<[string, unknown[], RegExp]> = [
+        ["a name that differs only in case", [{ displayName: "lookout pilot" }], /lookout-mtp:enrollmentGroups\[0\] \('lookout pilot'\): no Entra group is named 'lookout pilot'; did you mean 'Lookout Pilot'\?/],
+        ["a group with a nested group", [{ displayName: "Field Mobile" }], /group 'Field Mobile' has 1 member\(s\) that are not users/],
+    ];
+    for (const [what, groups, message] of refusals) {
+        it(`stops before any write for ${what}`, async () => {
+            const t = await createTestStack("graphmode-bad", tenant, { "lookout-mtp:enrollmentGroups": groups }, {}, program());
+            try {
+                tenant.emulator.clearRequests();
+                const error = await t.stack.up(t.run).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                assert.ok(error, "up must fail");
+                assert.match(error.message, message);
+                const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token"));
+                assert.deepEqual(writes, [], "nothing was written");
+            } finally {
+                await t.dispose();
+            }
+        });
+    }
+});
