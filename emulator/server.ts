@@ -19,7 +19,7 @@ import {
 import { lookoutPaths } from "../providers/lookout/client";
 import { createFaultInjector, faultPlanSchema } from "./faults";
 import { createGraphEmulator, GraphError, graphErrorBody, isGraphPath } from "./graph";
-import { createStore, type Tenant, type Versioned } from "./store";
+import { createStore, lookoutScopes, type Tenant, type Versioned } from "./store";
 
 export interface EmulatorOptions {
     /** Port on 127.0.0.1; 0 picks a free one. */
@@ -63,7 +63,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
     const faults = createFaultInjector();
     const rateLimit = options.rateLimitPerMinute ?? 100;
     const tokenTtl = options.tokenTtlSeconds ?? 7200;
-    const tokens = new Map<string, { tenantId: string; expiresAt: number }>();
+    const tokens = new Map<string, { tenantId: string; scopes: string[]; expiresAt: number }>();
     const graphRateLimit = options.graphRateLimitPerMinute ?? 600;
     const windows = new Map<string, number[]>();
     let requestLog: RequestLogEntry[] = [];
@@ -109,6 +109,8 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         const tenant = store.tenantById(entry.tenantId);
         if (!tenant) throw new HttpError(401, "UNAUTHORIZED", "the tenant of this token no longer exists");
         takeRateBudget(tenant.id);
+        const needed = req.method === "GET" ? "settings:read" : "settings:write";
+        if (!entry.scopes.includes(needed)) throw new HttpError(403, "INSUFFICIENT_SCOPE", `the application key lacks the scope ${needed}`);
         return tenant;
     }
 
@@ -154,8 +156,9 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         if (!tenant) return { status: 401, body: { error: "invalid_client", error_description: "unknown application key" } };
         takeRateBudget(tenant.id);
         const accessToken = randomBytes(32).toString("base64url");
-        tokens.set(accessToken, { tenantId: tenant.id, expiresAt: Date.now() + tokenTtl * 1000 });
-        return { status: 200, body: { access_token: accessToken, token_type: "bearer", expires_in: tokenTtl } };
+        const scopes = tenant.keyScopes?.[key!] ?? [...lookoutScopes];
+        tokens.set(accessToken, { tenantId: tenant.id, scopes, expiresAt: Date.now() + tokenTtl * 1000 });
+        return { status: 200, body: { access_token: accessToken, token_type: "bearer", expires_in: tokenTtl, scope: scopes.join(" ") } };
     }
 
     async function api(req: IncomingMessage, path: string, json: () => unknown): Promise<Reply & { tenantId?: string }> {

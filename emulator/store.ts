@@ -49,6 +49,8 @@ export interface Tenant {
     entraTenantId: string;
     /** Application keys are kept as given: this is a test double, its keys protect nothing real. */
     applicationKeys: string[];
+    /** Scopes of keys created with fewer than all (see `lookoutScopes`); other keys have all. */
+    keyScopes?: Record<string, string[]>;
     intuneConnector: Versioned<IntuneConnectorSettings> | null;
     notificationPreferences: Record<string, Versioned<NotificationPreferences>>;
     threatClassifications: Versioned<Record<string, RiskLevel>>;
@@ -63,6 +65,9 @@ export interface Tenant {
 export interface StoreSnapshot {
     tenants: Tenant[];
 }
+
+/** What a Lookout application key may do with the console settings. */
+export const lookoutScopes = ["settings:read", "settings:write"] as const;
 
 export function defaultRiskLevels(): Record<string, RiskLevel> {
     return Object.fromEntries(threatClassificationCatalogue.map((c) => [c.name, c.defaultRiskLevel]));
@@ -125,6 +130,14 @@ export function createStore(stateFile?: string) {
         tenantById: (id: string) => tenants.find((t) => t.id === id),
         tenantByKey: (key: string) => tenants.find((t) => t.applicationKeys.includes(key)),
         tenantByEntraId: (entraTenantId: string) => tenants.find((t) => t.entraTenantId === entraTenantId),
+        /** Adds an application key limited to `scopes`; returns it. */
+        addLimitedKey(tenant: Tenant, scopes: string[]): string {
+            const key = newApplicationKey();
+            tenant.applicationKeys.push(key);
+            tenant.keyScopes = { ...(tenant.keyScopes ?? {}), [key]: scopes };
+            persist();
+            return key;
+        },
         /** Registers an app that may call Graph in this tenant; returns its credentials. */
         addGraphApp(tenant: Tenant, roles: string[] = allGraphRoles): GraphApp {
             const app = { clientId: randomUUID(), clientSecret: "gs_" + randomBytes(24).toString("base64url"), roles };
@@ -134,7 +147,7 @@ export function createStore(stateFile?: string) {
         },
         /** A public view of a tenant for tests and the demo: settings only, never keys. */
         describe(tenant: Tenant) {
-            const { applicationKeys: _keys, graphApps: _apps, ...settings } = tenant;
+            const { applicationKeys: _keys, keyScopes: _scopes, graphApps: _apps, ...settings } = tenant;
             return settings;
         },
     };

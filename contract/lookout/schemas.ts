@@ -93,6 +93,8 @@ export function tokenResponseSchema() {
         access_token: z.string().min(1),
         token_type: z.string(),
         expires_in: z.number().int().positive(),
+        /** Space-separated scopes of the key (settings:read, settings:write); absent means unrestricted. */
+        scope: z.string().optional(),
     });
 }
 

@@ -47,7 +47,7 @@ export function lookoutApiError(method: string, path: string, status: number, bo
     if (status === 401 || code === "invalid_client") {
         hint = " Check the Lookout application key (stack config lookout:applicationKey or LOOKOUT_APPLICATION_KEY); it may be revoked or expired.";
     } else if (status === 403) {
-        hint = " The application key lacks the permission for this setting; create a key with console-settings access in the Lookout console.";
+        hint = " The application key lacks the permission for this setting; create a key with the settings:read and settings:write scopes in the Lookout console.";
     } else if (status === 412) {
         hint = " The setting was changed outside Pulumi since the stack last read it; run `pulumi refresh` to see the change, then `pulumi up`.";
     }
@@ -60,7 +60,7 @@ export function lookoutApiError(method: string, path: string, status: number, bo
 export function createLookoutClient(settings: LookoutClientSettings) {
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
     const baseUrl = validateBaseUrl(settings.baseUrl);
-    let token: { value: string; expiresAt: number } | undefined;
+    let token: { value: string; expiresAt: number; scopes?: string[] } | undefined;
 
     // Lookout's guidance: retry throttling and server errors, but not 501 (never going to work).
     const retryable = (status: number) => status === 429 || (status >= 500 && status !== 501);
@@ -80,7 +80,7 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         if (!response.ok) throw lookoutApiError("POST", lookoutPaths.token, response.status, body);
         const parsed = tokenResponseSchema().parse(body);
         // Renew a minute early so a token never expires between our check and the server's.
-        token = { value: parsed.access_token, expiresAt: Date.now() + (parsed.expires_in - 60) * 1000 };
+        token = { value: parsed.access_token, expiresAt: Date.now() + (parsed.expires_in - 60) * 1000, scopes: parsed.scope?.split(" ").filter(Boolean) };
         return token.value;
     }
 
@@ -117,7 +117,18 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         }
     }
 
-    return { baseUrl, request };
+    /** Fails before any write when the key's token says it may not write settings. */
+    async function assertCanWrite(what: string): Promise<void> {
+        if (!token || token.expiresAt <= Date.now()) await fetchToken();
+        const scopes = token!.scopes;
+        if (scopes && !scopes.includes("settings:write")) {
+            throw new Error(
+                `${what} needs the Lookout scope settings:write, which the application key lacks (it has: ${scopes.join(", ") || "none"}); create a key with settings:read and settings:write. Nothing was changed.`,
+            );
+        }
+    }
+
+    return { baseUrl, request, assertCanWrite };
 }
 
 export type LookoutClient = ReturnType<typeof createLookoutClient>;

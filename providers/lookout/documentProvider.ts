@@ -68,6 +68,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
         async create(this: ProviderThis, inputs: I) {
             try {
                 const client = lookoutClientOf(this);
+                await client.assertCanWrite("Configuring it");
                 const existing = await client.request("GET", spec.path(inputs), { schema: spec.payloadSchema(), allow404: true });
                 const written = await client.request("PUT", spec.path(inputs), {
                     body: spec.toPayload(inputs),
@@ -100,6 +101,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
         async update(this: ProviderThis, _id: string, olds: I & DocumentOutputs<P>, news: I) {
             try {
                 const client = lookoutClientOf(this);
+                await client.assertCanWrite("Changing it");
                 const written = await client.request("PUT", spec.path(news), {
                     body: spec.toPayload(news),
                     ifMatch: olds.etag || undefined,

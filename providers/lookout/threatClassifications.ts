@@ -87,6 +87,7 @@ export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<Thre
     },
 
     async create(this: ProviderThis, inputs: ThreatClassificationsInputs) {
+        await lookoutClientOf(this).assertCanWrite(`${what}: setting risk levels`);
         const { client, levels, etag } = await readLevels(this);
         unknownNames(Object.keys(inputs.riskLevels), levels);
         const previous = sorted(Object.fromEntries(Object.keys(inputs.riskLevels).map((n) => [n, levels[n]])));
@@ -102,6 +103,7 @@ export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<Thre
     },
 
     async update(this: ProviderThis, _id: string, olds: ThreatClassificationsOutputs, news: ThreatClassificationsInputs) {
+        await lookoutClientOf(this).assertCanWrite(`${what}: changing risk levels`);
         const { client, levels, etag } = await readLevels(this);
         assertUnchanged(olds.riskLevels, levels);
         unknownNames(Object.keys(news.riskLevels), levels);

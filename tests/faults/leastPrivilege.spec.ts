@@ -17,6 +17,31 @@ const cases: Array<[string, string]> = [
 describe("least privilege (real engine)", function () {
     this.timeout(300_000);
 
+    it("a Lookout key without settings:write fails naming the scope, with no write to Lookout", async () => {
+        const started = Date.now();
+        const tenant = await startEmulatedTenant();
+        const readOnlyKey = tenant.emulator.store.addLimitedKey(tenant.emulator.store.tenantById(tenant.tenantId)!, ["settings:read"]);
+        const t = await createTestStack("leastpriv-lookout", tenant, {}, fastRetryEnv);
+        await t.stack.setConfig("lookout:applicationKey", { value: readOnlyKey, secret: true });
+        try {
+            const error = await t.stack.up(t.run).then(
+                () => undefined,
+                (e: Error) => e,
+            );
+            assert.ok(error, "up must fail");
+            assert.match(error.message, /needs the Lookout scope settings:write, which the application key lacks/);
+            const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && r.path.startsWith("/console"));
+            assert.deepEqual(writes, [], "nothing was written to Lookout");
+            const leaks = await findLeaks(t, tenant);
+            assert.ok(!t.transcript.join("\n").includes(readOnlyKey), "the read-only key is not printed");
+            recordFault({ scenario: "least privilege", injected: "Lookout key with settings:read only", outcome: "up failed naming settings:write, no write", requests: tenant.emulator.requests().length, faults: 0, seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+            assert.deepEqual(leaks, []);
+        } finally {
+            await t.dispose().catch(() => undefined);
+            await tenant.emulator.close();
+        }
+    });
+
     for (const [missing, route] of cases) {
         it(`a Graph identity without ${missing} fails naming it, with no write to ${route}`, async () => {
             const started = Date.now();

@@ -67,6 +67,16 @@ describe("Lookout emulator (the contract)", () => {
         assert.equal((await expired.json()).errorCode, "TOKEN_EXPIRED");
     });
 
+    it("answers 403 with the missing scope to a key that may only read", async () => {
+        const key = t.emulator.store.addLimitedKey(t.emulator.store.tenantById(t.tenantId)!, ["settings:read"]);
+        const body = await (await token(key)).json();
+        assert.equal(body.scope, "settings:read");
+        assert.equal((await call("GET", lookoutPaths.intuneConnector, body.access_token)).status, 404);
+        const write = await call("PUT", lookoutPaths.intuneConnector, body.access_token, connector);
+        assert.equal(write.status, 403);
+        assert.match((await write.json()).message, /lacks the scope settings:write/);
+    });
+
     it("validates payloads with the contract's schemas", async () => {
         const { access_token } = await (await token()).json();
         const response = await call("PUT", lookoutPaths.intuneConnector, access_token, { ...connector, heartbeatFrequencyMinutes: 1 });

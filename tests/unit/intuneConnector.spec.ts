@@ -117,6 +117,15 @@ describe("IntuneConnector provider", () => {
         assert.deepEqual(t.settings().intuneConnector!.value, byHand);
     });
 
+    it("refuses to write with a read-only key, naming the missing scope, before any write", async () => {
+        const readOnlyKey = t.emulator.store.addLimitedKey(t.emulator.store.tenantById(t.tenantId)!, ["settings:read"]);
+        const readOnly = await configured(intuneConnectorProvider, { ...t.connection, applicationKey: readOnlyKey });
+        t.emulator.clearRequests();
+        await assert.rejects(readOnly.create(desired), /Lookout Intune connector: Configuring it needs the Lookout scope settings:write, which the application key lacks \(it has: settings:read\).*Nothing was changed/);
+        assert.deepEqual(t.emulator.requests().map((r) => r.method), ["POST"], "only the token was requested");
+        assert.equal(t.settings().intuneConnector, null);
+    });
+
     it("says where to put the application key when there is none", async () => {
         const keyless = await configured(intuneConnectorProvider, { ...t.connection, applicationKey: undefined });
         const saved = process.env.LOOKOUT_APPLICATION_KEY;
