@@ -25,7 +25,7 @@ export interface IntuneThreatDefenseArgs {
     readonly groupIds: pulumi.Input<string[]>;
 }
 
-export const platformLabels: Record<CompliancePlatform, string> = {
+const platformLabels: Record<CompliancePlatform, string> = {
     androidDeviceAdministrator: "Android device administrator",
     androidWorkProfile: "Android work profile",
     androidFullyManaged: "Android fully managed",

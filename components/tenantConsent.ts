@@ -8,7 +8,7 @@ import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 
 /** Microsoft Graph's well-known application ID. */
-export const microsoftGraphAppId = "00000003-0000-0000-c000-000000000000";
+const microsoftGraphAppId = "00000003-0000-0000-c000-000000000000";
 
 export interface TenantConsentArgs {
     /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */

@@ -14,6 +14,7 @@ import {
     assignBodySchema,
     compliancePolicyCreateSchema,
     compliancePolicyPatchSchema,
+    type GraphErrorBody,
     type MtdConnectorSettings,
     mtdConnectorSettingsSchema,
 } from "../contract/graph/schemas";
@@ -34,7 +35,7 @@ export class GraphError extends Error {
     }
 }
 
-export function graphErrorBody(code: string, message: string, requestId: string) {
+export function graphErrorBody(code: string, message: string, requestId: string): GraphErrorBody {
     return { error: { code, message, innerError: { date: new Date().toISOString(), "request-id": requestId, "client-request-id": requestId } } };
 }
 

@@ -12,6 +12,7 @@ import type { AddressInfo } from "node:net";
 import type { z } from "zod";
 import {
     intuneConnectorSettingsSchema,
+    type LookoutError,
     notificationPreferencesSchema,
     threatClassificationCatalogue,
     threatClassificationPatchSchema,
@@ -415,6 +416,6 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
 
 export type LookoutEmulator = Awaited<ReturnType<typeof startLookoutEmulator>>;
 
-function errorBody(statusCode: number, errorCode: string, message: string, requestId: string) {
+function errorBody(statusCode: number, errorCode: string, message: string, requestId: string): LookoutError {
     return { type: "Error", statusCode, errorCode, message, requestId };
 }

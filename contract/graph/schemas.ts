@@ -140,6 +140,7 @@ export function graphErrorSchema() {
         error: z.object({ code: z.string(), message: z.string(), innerError: z.record(z.string(), z.unknown()).optional() }),
     });
 }
+export type GraphErrorBody = z.infer<ReturnType<typeof graphErrorSchema>>;
 
 /** A group as `GET /groups` and `GET /groups/{id}` return it with `$select=id,displayName,securityEnabled,mailEnabled`. */
 export function directoryGroupSchema() {

@@ -56,11 +56,6 @@ export function notificationPreferencesSchema() {
 }
 export type NotificationPreferences = z.infer<ReturnType<typeof notificationPreferencesSchema>>;
 
-export function consoleUserSchema() {
-    return z.object({ email: z.email(), role: z.enum(["full", "restricted"]) }).strict();
-}
-export type ConsoleUser = z.infer<ReturnType<typeof consoleUserSchema>>;
-
 export function threatClassificationSchema() {
     return z
         .object({
@@ -109,11 +104,6 @@ export function lookoutErrorSchema() {
     });
 }
 export type LookoutError = z.infer<ReturnType<typeof lookoutErrorSchema>>;
-
-/** RFC 6749 section 5.2 error body of the token endpoint. */
-export function oauthErrorSchema() {
-    return z.object({ error: z.string(), error_description: z.string().optional() });
-}
 
 /**
  * Lookout's threat classifications with the risk level a new tenant starts with. The emulator seeds

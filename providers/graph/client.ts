@@ -37,7 +37,7 @@ export function requiredPermission(method: string, path: string): string {
  * claim (app-only tokens). Tokens without that claim (a user's delegated token, or an opaque one)
  * tell nothing and yield no complaint: the service's 403 will.
  */
-export function missingPermissions(accessToken: string, required: string[]): string[] {
+function missingPermissions(accessToken: string, required: string[]): string[] {
     let roles: unknown;
     try {
         roles = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")).roles;

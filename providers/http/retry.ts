@@ -80,7 +80,7 @@ export async function sendWithRetry(exchange: Exchange, policy: RetryPolicy, ret
 }
 
 /** The wait before retry number `attempt`: the server's Retry-After (capped) or jittered exponential backoff. */
-export function retryDelay(policy: RetryPolicy, attempt: number, retryAfter: string | null, deadline: number): number {
+function retryDelay(policy: RetryPolicy, attempt: number, retryAfter: string | null, deadline: number): number {
     let ms = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
     if (retryAfter) {
         const seconds = Number(retryAfter);
