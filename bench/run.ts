@@ -13,6 +13,8 @@ import { parseArgs } from "node:util";
 import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { engineEnv, ensureEngine, projectRoot } from "../scripts/lib/engine";
+import { devDirectory } from "../emulator/devTenant";
+import { validGraphConfig } from "../tests/support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../tests/support/lookoutEmulator";
 import { createTestStack, type TestStack } from "../tests/support/testStack";
 import { fmt, measure, type Sample, summarize } from "./stats";
@@ -119,9 +121,10 @@ async function main() {
     const emptyPreview = await measure(runs, () => empty.stack.preview());
     empty.dispose();
 
-    log("1/5 the dev stack: up from empty, no-op preview");
+    log("1/5 the dev stack (graph mode, as Pulumi.dev.yaml): up from empty, no-op preview");
     const tenant = await startEmulatedTenant();
-    const dev = await createTestStack("bench-dev", tenant);
+    tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = devDirectory();
+    const dev = await createTestStack("bench-dev", tenant, {}, {}, { project: "lookout-mtp", dir: projectRoot, config: validGraphConfig() });
     const upTimes: number[] = [];
     for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
         await dev.stack.destroy();
@@ -169,7 +172,7 @@ async function main() {
     await dev.dispose();
     await tenant.emulator.close();
 
-    log("2/5 growth with enrollment groups and classifications");
+    log("2/5 growth with enrollment groups and classifications (reference mode: groups by object ID)");
     const growth: Array<Record<string, unknown>> = [];
     const sizes: Array<[number, number]> = [...list(values.groups!).map((g) => [g, 10] as [number, number]), ...list(values.classifications!).map((c) => [2, c] as [number, number])];
     for (const [groups, classifications] of sizes) {
