@@ -80,8 +80,17 @@ export function graphClientFor(connection: GraphConnection | undefined): GraphCl
         throw new Error("graph:baseUrl points at a loopback Graph (the emulator); set graph:authorityHost to the emulator's URL too.");
     }
 
-    async function getToken(forceRefresh: boolean): Promise<string> {
-        if (!forceRefresh && cached && cached.expiresAt > Date.now()) return cached.token;
+    // Calls made at the same time share one token request instead of each asking for a token.
+    let pending: Promise<string> | undefined;
+    function getToken(forceRefresh: boolean): Promise<string> {
+        if (!forceRefresh && cached && cached.expiresAt > Date.now()) return Promise.resolve(cached.token);
+        pending ??= requestToken().finally(() => {
+            pending = undefined;
+        });
+        return pending;
+    }
+
+    async function requestToken(): Promise<string> {
         if (loopback) {
             cached = await loopbackToken(c.authorityHost!, c.loopbackCredentials, { ...defaultRetryPolicy, ...(c.retry ?? {}) });
         } else {

@@ -67,7 +67,16 @@ export function createLookoutClient(settings: LookoutClientSettings) {
     const send = (method: string, path: string, init: { headers: Record<string, string>; body?: string }) =>
         sendWithRetry({ method, url: baseUrl + path, ...init, describe: `Lookout API ${method} ${path}` }, policy, retryable);
 
-    async function fetchToken(): Promise<string> {
+    // Calls made at the same time share one token request instead of each asking for a token.
+    let pendingToken: Promise<string> | undefined;
+    function fetchToken(): Promise<string> {
+        pendingToken ??= requestToken().finally(() => {
+            pendingToken = undefined;
+        });
+        return pendingToken;
+    }
+
+    async function requestToken(): Promise<string> {
         const response = await send("POST", lookoutPaths.token, {
             headers: {
                 authorization: `Bearer ${settings.applicationKey}`,

@@ -68,6 +68,12 @@ describe("Lookout client", () => {
         );
     });
 
+    it("asks for one token when calls start together", async () => {
+        const client = createLookoutClient({ baseUrl: t.emulator.url, applicationKey: t.applicationKey, retry: fastRetry });
+        await Promise.all([1, 2, 3, 4].map(() => client.request("GET", lookoutPaths.threatClassifications)));
+        assert.equal(t.emulator.requests().filter((r) => r.path === lookoutPaths.token).length, 1);
+    });
+
     it("gives up after its attempts with a message that says what to do", async () => {
         t.emulator.faults.set([{ kind: "status", status: 503 }]);
         await assert.rejects(classifications(), /did not succeed \(last: HTTP 503; retries: at most 6 attempts within 10 s\).*run `pulumi up` again/);

@@ -48,6 +48,12 @@ describe("Graph client", () => {
         );
     });
 
+    it("asks for one token when calls start together", async () => {
+        const client = graphClientFor(t.graph);
+        await Promise.all([1, 2, 3, 4].map(() => client.request("GET", graphPaths.compliancePolicies)));
+        assert.equal(t.emulator.requests().filter((r) => r.path.startsWith("/entra")).length, 1);
+    });
+
     it("explains a bad client secret", async () => {
         const client = graphClientFor({ ...t.graph, loopbackCredentials: { ...t.graph.loopbackCredentials!, clientSecret: "wrong" } });
         await assert.rejects(client.request("GET", graphPaths.compliancePolicies), /invalid_client AADSTS7000215/);
