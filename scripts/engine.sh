@@ -20,7 +20,7 @@ version_ge() { [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ];
 
 if [ -z "${LOOKOUT_MTP_BUILD_ENGINE:-}" ] && command -v pulumi >/dev/null 2>&1 && [ "$(command -v pulumi)" != "$bin/pulumi" ]; then
     have="$(pulumi version 2>/dev/null || true)"
-    if [ -n "$have" ] && version_ge "${have#v}" "${cli_version#v}" && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+    if [ -n "$have" ] && version_ge "${have#v}" "${cli_version#v}" && command -v pulumi-language-nodejs >/dev/null 2>&1 && command -v pulumi-language-yaml >/dev/null 2>&1; then
         # An installed Pulumi ships its language host and plugin shims next to the CLI.
         log "using pulumi $have from $(dirname "$(command -v pulumi)")"
         echo "$(dirname "$(command -v pulumi)")"
@@ -53,6 +53,20 @@ if [ ! -x "$bin/legacy-pulumi-language-nodejs" ] || [ "$(cat "$stamp" 2>/dev/nul
     echo "$host_version" > "$stamp"
     log "built it in $(( $(date +%s) - start )) s"
 fi
+# The YAML language host, so the component plugin (plugin/) is exercised from a second Pulumi
+# language; the Python and Go hosts' modules are refused by the module proxy like the Node.js one.
+yaml_version="$(sed -n 's/^\tgithub.com\/pulumi\/pulumi-yaml \(v[0-9.]*\).*/\1/p' "$root/engine/yamlhost/go.mod")"
+yaml_stamp="$bin/.pulumi-language-yaml.version"
+if [ ! -x "$bin/pulumi-language-yaml" ] || [ "$(cat "$yaml_stamp" 2>/dev/null)" != "$yaml_version" ]; then
+    log "building the YAML language host $yaml_version"
+    start=$(date +%s)
+    (cd "$root/engine/yamlhost" && go build -trimpath \
+        -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" \
+        -o "$bin/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml)
+    echo "$yaml_version" > "$yaml_stamp"
+    log "built it in $(( $(date +%s) - start )) s"
+fi
+
 front_stamp="$bin/.pulumi-language-nodejs.sum"
 front_sum="$(cat "$root/engine/nodehost/main.go" "$root/engine/go.sum" | sha256sum | cut -c1-16)"
 if [ ! -x "$bin/pulumi-language-nodejs" ] || [ "$(cat "$front_stamp" 2>/dev/null)" != "$front_sum" ]; then

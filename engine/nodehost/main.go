@@ -65,7 +65,22 @@ func (p *proxy) GetProgramDependencies(ctx context.Context, r *pulumirpc.GetProg
 	return p.old.GetProgramDependencies(ctx, r)
 }
 
+// InstallDependencies forwards to the old host, except for a folder without node_modules of its
+// own that already resolves @pulumi/pulumi through an enclosing project (this repository's
+// plugin/ folder): the old host would run npm install there and then insist on a local
+// node_modules, although node finds every dependency in the project's.
 func (p *proxy) InstallDependencies(r *pulumirpc.InstallDependenciesRequest, out grpc.ServerStreamingServer[pulumirpc.InstallDependenciesResponse]) error {
+	dir := r.Directory
+	if r.Info != nil && r.Info.ProgramDirectory != "" {
+		dir = r.Info.ProgramDirectory
+	}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules")); os.IsNotExist(err) {
+		if sdk, err := resolveFrom(dir, "@pulumi/pulumi"); err == nil {
+			return out.Send(&pulumirpc.InstallDependenciesResponse{
+				Stdout: []byte(fmt.Sprintf("dependencies resolve from the enclosing project (%s)\n", sdk)),
+			})
+		}
+	}
 	in, err := p.old.InstallDependencies(out.Context(), r)
 	if err != nil {
 		return err
@@ -84,33 +99,63 @@ func (p *proxy) InstallDependencies(r *pulumirpc.InstallDependenciesRequest, out
 	}
 }
 
-// RunPlugin starts a Node.js policy pack the way Pulumi's analyzer shim does: node runs
-// @pulumi/pulumi's run-policy-pack on the pack's folder, and its output streams back to the CLI,
-// which reads the analyzer's port from it.
+// RunPlugin starts a Node.js plugin the way Pulumi's own Node.js host does: node runs one of
+// @pulumi/pulumi's plugin entry points on the plugin's folder, and its output streams back to the
+// CLI, which reads the plugin's port from it. Analyzers are policy packs (run-policy-pack);
+// resource plugins are component packages declared by PulumiPlugin.yaml (run-plugin, which
+// serves the folder's exported ComponentResource classes as a provider).
 func (p *proxy) RunPlugin(r *pulumirpc.RunPluginRequest, out grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) error {
-	if r.Kind != "" && r.Kind != "analyzer" {
-		return status.Errorf(codes.Unimplemented, "this host runs Node.js policy packs only, not %q plugins", r.Kind)
-	}
 	dir := r.Program
 	if r.Info != nil && r.Info.ProgramDirectory != "" {
 		dir = r.Info.ProgramDirectory
 	}
-	resolve := exec.Command("node", "-e", "console.log(require.resolve('@pulumi/pulumi/cmd/run-policy-pack'))")
+	var args []string
+	switch r.Kind {
+	case "analyzer":
+		script, err := resolveFrom(dir, "@pulumi/pulumi/cmd/run-policy-pack")
+		if err != nil {
+			return err
+		}
+		args = append(append([]string{script}, r.Args...), ".")
+		if r.Info != nil && r.Info.Options != nil {
+			for key, value := range r.Info.Options.AsMap() {
+				args = append(args, fmt.Sprintf("-%s=%v", key, value))
+			}
+		}
+	case "", "resource":
+		script, err := resolveFrom(dir, "@pulumi/pulumi/cmd/run-plugin")
+		if err != nil {
+			return err
+		}
+		abs, err := filepath.Abs(dir)
+		if err != nil {
+			return err
+		}
+		// "--" keeps the engine's arguments (its address, logging flags) away from run-plugin's
+		// own option parser; they reach the provider server untouched.
+		args = append([]string{script, abs, "--"}, r.Args...)
+	default:
+		return status.Errorf(codes.Unimplemented, "this host runs Node.js policy packs and component plugins, not %q plugins", r.Kind)
+	}
+	return runNode(dir, args, r.Env, out)
+}
+
+// resolveFrom finds a module the way node would from dir, so a plugin folder inside a project
+// uses the project's node_modules.
+func resolveFrom(dir, module string) (string, error) {
+	resolve := exec.Command("node", "-e", fmt.Sprintf("console.log(require.resolve(%q))", module))
 	resolve.Dir = dir
 	script, err := resolve.Output()
 	if err != nil {
-		return fmt.Errorf("cannot find @pulumi/pulumi/cmd/run-policy-pack from %s (run npm install): %w", dir, err)
+		return "", fmt.Errorf("cannot find %s from %s (run npm install): %w", module, dir, err)
 	}
-	args := append([]string{strings.TrimSpace(string(script))}, r.Args...)
-	args = append(args, ".")
-	if r.Info != nil && r.Info.Options != nil {
-		for key, value := range r.Info.Options.AsMap() {
-			args = append(args, fmt.Sprintf("-%s=%v", key, value))
-		}
-	}
+	return strings.TrimSpace(string(script)), nil
+}
+
+func runNode(dir string, args []string, env []string, out grpc.ServerStreamingServer[pulumirpc.RunPluginResponse]) error {
 	cmd := exec.Command("node", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), r.Env...)
+	cmd.Env = append(os.Environ(), env...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return err
