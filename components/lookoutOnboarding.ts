@@ -20,6 +20,18 @@ export interface LookoutOnboardingArgs {
     readonly config: StackConfig;
 }
 
+/** What `declareOnboarding` declared: the outputs both onboarding components expose. */
+export interface OnboardingParts {
+    tenantId: pulumi.Output<string>;
+    fullAccessGroupObjectId: pulumi.Output<string>;
+    restrictedAccessGroupObjectId: pulumi.Output<string | undefined>;
+    enrollmentGroupNames: pulumi.Output<string[]>;
+    lookoutServicePrincipalObjectId: pulumi.Output<string | undefined>;
+    onboardingRequest: pulumi.Output<string>;
+    connector: IntuneConnector;
+    intune: IntuneThreatDefense | undefined;
+}
+
 export class LookoutOnboarding extends pulumi.ComponentResource {
     declare readonly tenantId: pulumi.Output<string>;
     declare readonly fullAccessGroupObjectId: pulumi.Output<string>;
@@ -34,84 +46,7 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
 
     constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
-        const { config } = args;
-        const entraMode = config.entra.mode;
-        const child = { parent: this };
-
-        this.tenantId =
-            entraMode === "manage"
-                ? azuread.getClientConfigOutput(child).tenantId
-                : entraMode === "graph"
-                  ? pulumi.output(programGraphClient().tenantId())
-                  : pulumi.output(config.entra.tenantId!);
-
-        const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode }, child);
-        const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode }, child);
-        const consent =
-            entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
-
-        // Nothing is written before every group has passed its checks (found, exact name, unique,
-        // users only): the Lookout settings take their inputs through this gate, the Intune side
-        // waits for the Lookout connector.
-        const groupsChecked = pulumi
-            .all([consoleAccess.fullAccessGroupObjectId, consoleAccess.restrictedAccessGroupObjectId, enrollment.objectIds])
-            .apply(() => true);
-        const afterGroupChecks = <T>(value: T) => groupsChecked.apply(() => value);
-
-        this.connector = new IntuneConnector(
-            `${name}-intune-connector`,
-            {
-                heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes),
-                enrollmentGroups: enrollment.displayNames,
-                newDeviceCheckIntervalMinutes: config.connector.newDeviceCheckIntervalMinutes,
-                disconnectedDeviceThresholdDays: config.connector.disconnectedDeviceThresholdDays,
-                stateSync: config.connector.stateSync,
-                errorReportEmail: config.connector.errorReportEmail,
-            },
-            // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
-            { parent: this, dependsOn: consent ? [consent] : [] },
-        );
-
-        this.intune = config.intune
-            ? new IntuneThreatDefense(
-                  `${name}-intune`,
-                  { mtdConnector: config.intune.mtdConnector, compliancePolicies: config.intune.compliancePolicies, groupIds: enrollment.objectIds },
-                  // Intune's connector reports Lookout's partner state once Lookout's side is configured.
-                  { parent: this, dependsOn: [this.connector] },
-              )
-            : undefined;
-
-        for (const n of config.notifications) {
-            new LookoutNotificationPreferences(
-                `${name}-notifications-${n.email.toLowerCase()}`,
-                { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications },
-                child,
-            );
-        }
-        if (Object.keys(config.threatClassifications).length > 0) {
-            new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);
-        }
-
-        this.fullAccessGroupObjectId = consoleAccess.fullAccessGroupObjectId;
-        this.restrictedAccessGroupObjectId = consoleAccess.restrictedAccessGroupObjectId;
-        this.enrollmentGroupNames = enrollment.displayNames;
-        this.lookoutServicePrincipalObjectId = consent ? consent.servicePrincipalObjectId : pulumi.output(undefined);
-        this.onboardingRequest = pulumi
-            .all([
-                this.tenantId,
-                consoleAccess.fullAccessGroupObjectId,
-                consoleAccess.fullAccessGroupName,
-                consoleAccess.restrictedAccessGroupObjectId,
-                consoleAccess.restrictedAccessGroupName,
-            ])
-            .apply(([tenantId, fullId, fullName, restrictedId, restrictedName]) =>
-                onboardingRequestText({
-                    tenantId,
-                    fullAccessGroup: { objectId: fullId, displayName: fullName },
-                    restrictedAccessGroup: restrictedId && restrictedName ? { objectId: restrictedId, displayName: restrictedName } : undefined,
-                    lookoutClientId: config.consent?.lookoutClientId,
-                }),
-            );
+        Object.assign(this, declareOnboarding(this, name, args.config));
         this.registerOutputs({
             tenantId: this.tenantId,
             fullAccessGroupObjectId: this.fullAccessGroupObjectId,
@@ -120,4 +55,95 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
             onboardingRequest: this.onboardingRequest,
         });
     }
+}
+
+/**
+ * Declares the onboarding's resources as children of `parent`: shared by `LookoutOnboarding`
+ * (TypeScript programs, validated config in) and the component plugin's `Onboarding` (other
+ * Pulumi languages, plain inputs validated by the same schema).
+ */
+export function declareOnboarding(parent: pulumi.ComponentResource, name: string, config: StackConfig): OnboardingParts {
+    const entraMode = config.entra.mode;
+    const child = { parent };
+
+    const tenantId =
+        entraMode === "manage"
+            ? azuread.getClientConfigOutput(child).tenantId
+            : entraMode === "graph"
+              ? pulumi.output(programGraphClient().tenantId())
+              : pulumi.output(config.entra.tenantId!);
+
+    const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode }, child);
+    const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode }, child);
+    const consent =
+        entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
+
+    // Nothing is written before every group has passed its checks (found, exact name, unique,
+    // users only): the Lookout settings take their inputs through this gate, the Intune side
+    // waits for the Lookout connector.
+    const groupsChecked = pulumi
+        .all([consoleAccess.fullAccessGroupObjectId, consoleAccess.restrictedAccessGroupObjectId, enrollment.objectIds])
+        .apply(() => true);
+    const afterGroupChecks = <T>(value: T) => groupsChecked.apply(() => value);
+
+    const connector = new IntuneConnector(
+        `${name}-intune-connector`,
+        {
+            heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes),
+            enrollmentGroups: enrollment.displayNames,
+            newDeviceCheckIntervalMinutes: config.connector.newDeviceCheckIntervalMinutes,
+            disconnectedDeviceThresholdDays: config.connector.disconnectedDeviceThresholdDays,
+            stateSync: config.connector.stateSync,
+            errorReportEmail: config.connector.errorReportEmail,
+        },
+        // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
+        { parent, dependsOn: consent ? [consent] : [] },
+    );
+
+    const intune = config.intune
+        ? new IntuneThreatDefense(
+              `${name}-intune`,
+              { mtdConnector: config.intune.mtdConnector, compliancePolicies: config.intune.compliancePolicies, groupIds: enrollment.objectIds },
+              // Intune's connector reports Lookout's partner state once Lookout's side is configured.
+              { parent, dependsOn: [connector] },
+          )
+        : undefined;
+
+    for (const n of config.notifications) {
+        new LookoutNotificationPreferences(
+            `${name}-notifications-${n.email.toLowerCase()}`,
+            { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications },
+            child,
+        );
+    }
+    if (Object.keys(config.threatClassifications).length > 0) {
+        new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);
+    }
+
+    const onboardingRequest = pulumi
+        .all([
+            tenantId,
+            consoleAccess.fullAccessGroupObjectId,
+            consoleAccess.fullAccessGroupName,
+            consoleAccess.restrictedAccessGroupObjectId,
+            consoleAccess.restrictedAccessGroupName,
+        ])
+        .apply(([tenantId, fullId, fullName, restrictedId, restrictedName]) =>
+            onboardingRequestText({
+                tenantId,
+                fullAccessGroup: { objectId: fullId, displayName: fullName },
+                restrictedAccessGroup: restrictedId && restrictedName ? { objectId: restrictedId, displayName: restrictedName } : undefined,
+                lookoutClientId: config.consent?.lookoutClientId,
+            }),
+        );
+    return {
+        tenantId,
+        fullAccessGroupObjectId: consoleAccess.fullAccessGroupObjectId,
+        restrictedAccessGroupObjectId: consoleAccess.restrictedAccessGroupObjectId,
+        enrollmentGroupNames: enrollment.displayNames,
+        lookoutServicePrincipalObjectId: consent ? consent.servicePrincipalObjectId : pulumi.output(undefined),
+        onboardingRequest,
+        connector,
+        intune,
+    };
 }

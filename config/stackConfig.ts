@@ -207,8 +207,14 @@ export type ConfigResult = { ok: true; config: StackConfig } | { ok: false; erro
  *
  * @param raw every config value of the stack as `pulumi.runtime.allConfig()` gives it (JSON strings for objects)
  * @param isSecret whether a key was set with `--secret`
+ * @param describeKey how a problem names the setting at a path (section first); by default the
+ *   `pulumi config` key, such as `lookout-mtp:enrollmentGroups[0].displayName`
  */
-export function parseStackConfig(raw: Record<string, string>, isSecret: (key: string) => boolean): ConfigResult {
+export function parseStackConfig(
+    raw: Record<string, string>,
+    isSecret: (key: string) => boolean,
+    describeKey: (path: string[]) => string = (path) => `${projectNamespace}${path.length > 0 ? ":" : ""}${settingPath(path)}`,
+): ConfigResult {
     const errors: string[] = [];
     const input: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
@@ -251,14 +257,19 @@ export function parseStackConfig(raw: Record<string, string>, isSecret: (key: st
     const result = stackConfigSchema().safeParse(input);
     if (!result.success) {
         for (const issue of result.error.issues) {
-            const [section, ...rest] = issue.path.map(String);
-            const key = section ? `${projectNamespace}:${section}${rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}` : projectNamespace;
+            const key = describeKey(issue.path.map(String));
             const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
             const message = missing ? "is required" : issue.message;
             errors.push(`${key}: ${message}`);
         }
     }
     return errors.length > 0 || !result.success ? { ok: false, errors } : { ok: true, config: result.data };
+}
+
+/** `["enrollmentGroups", "0", "displayName"]` as `enrollmentGroups[0].displayName`. */
+export function settingPath(path: string[]): string {
+    const [section = "", ...rest] = path;
+    return `${section}${rest.map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join("")}`;
 }
 
 function valueAt(root: unknown, path: PropertyKey[]): unknown {
