@@ -41,6 +41,8 @@ export interface TestProgram {
     dir: string;
     /** Its config before the test's overrides (project keys are prefixed with `project:`). */
     config: Record<string, unknown>;
+    /** The project file to use instead of a Node.js one whose `main` is `dir` (another language's program). */
+    projectFile?: string;
 }
 
 export async function createTestStack(
@@ -53,7 +55,7 @@ export async function createTestStack(
     const dir = mkdtempSync(join(tmpdir(), `lookout-e2e-${name}-`));
     writeFileSync(
         join(dir, "Pulumi.yaml"),
-        [`name: ${program.project}`, "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${program.dir}`, ""].join("\n"),
+        program.projectFile ?? [`name: ${program.project}`, "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${program.dir}`, ""].join("\n"),
     );
     const bin = ensureEngine();
     const env = engineEnv({ backendDir: join(dir, "backend"), passphrase: "e2e-passphrase" });

@@ -1,0 +1,202 @@
+/**
+ * `Onboarding`: the whole Lookout MTP onboarding as one component for Pulumi programs in any
+ * language. Its inputs mirror the stack config sections (README "Configuration") with plain
+ * types, so Pulumi can derive a schema from them; they pass through the same zod schema as a
+ * TypeScript stack's config before anything is declared, and each problem names its input.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { declareOnboarding } from "../components/lookoutOnboarding";
+import { parseStackConfig, projectNamespace, settingPath, type StackConfig } from "../config/stackConfig";
+
+/** How the stack reaches Entra ID. */
+export const EntraMode = {
+    /** Creates groups and grants consent through the azuread provider. */
+    Manage: "manage",
+    /** Finds and checks existing groups through Microsoft Graph; the tenant ID comes from the token. */
+    Graph: "graph",
+    /** No Entra calls: groups by object ID, tenant ID given. */
+    Reference: "reference",
+} as const;
+export type EntraMode = (typeof EntraMode)[keyof typeof EntraMode];
+
+/** A device platform with its own Intune compliance policy. */
+export const CompliancePlatform = {
+    AndroidDeviceAdministrator: "androidDeviceAdministrator",
+    AndroidWorkProfile: "androidWorkProfile",
+    AndroidFullyManaged: "androidFullyManaged",
+    Ios: "ios",
+} as const;
+export type CompliancePlatform = (typeof CompliancePlatform)[keyof typeof CompliancePlatform];
+
+/** The highest threat level a compliant device may have. */
+export const RequiredSecurityLevel = { Secured: "secured", Low: "low", Medium: "medium", High: "high" } as const;
+export type RequiredSecurityLevel = (typeof RequiredSecurityLevel)[keyof typeof RequiredSecurityLevel];
+
+/** How the stack reaches Entra ID, and the tenant in reference mode. */
+export interface EntraArgs {
+    /** manage (default), graph or reference. */
+    mode?: EntraMode;
+    /** The tenant ID; reference mode only. */
+    tenantId?: string;
+}
+
+/** An Entra group: created by the stack (create, members) or an existing one by exact display name. */
+export interface GroupArgs {
+    /** Display name, exactly as in Entra: Lookout matches it case-sensitively. */
+    displayName: string;
+    /** Object ID of an existing group; skips the lookup by name (required in reference mode). */
+    objectId?: string;
+    /** Create and manage this group (manage mode). */
+    create?: boolean;
+    /** User principal names of a created group's members. */
+    members?: string[];
+    description?: string;
+}
+
+/** The groups whose members may sign in to the Lookout MTP console. */
+export interface ConsoleAccessArgs {
+    /** Full access to the console. */
+    full: GroupArgs;
+    /** Restricted access: no enrollment or configuration modules, read-only security policy. */
+    restricted?: GroupArgs;
+}
+
+/** Admin consent for Lookout's multi-tenant app (manage mode). */
+export interface ConsentArgs {
+    /** Client ID of Lookout's app, from Lookout support. */
+    lookoutClientId: string;
+    applicationPermissions?: string[];
+    delegatedScopes?: string[];
+}
+
+/** Which states Lookout sends to Intune; both on unless turned off. */
+export interface StateSyncArgs {
+    deviceStatus?: boolean;
+    threatStatus?: boolean;
+}
+
+/** The Lookout console's Intune connector. */
+export interface ConnectorArgs {
+    /** How often Lookout checks in with Intune, in minutes. */
+    heartbeatFrequencyMinutes: number;
+    /** Interval for checking for new devices, in minutes (Lookout recommends 5). */
+    newDeviceCheckIntervalMinutes?: number;
+    /** Days after which a silent device counts as disconnected (1-90). */
+    disconnectedDeviceThresholdDays?: number;
+    stateSync?: StateSyncArgs;
+    /** Address that receives the connector's error reports. */
+    errorReportEmail: string;
+}
+
+/** A Lookout console user's e-mail notification preference. */
+export interface NotificationArgs {
+    email: string;
+    emailNotifications: boolean;
+}
+
+/** Intune's Mobile Threat Defense connector for Lookout; unset settings keep Intune's defaults. */
+export interface MtdConnectorArgs {
+    androidEnabled?: boolean;
+    iosEnabled?: boolean;
+    androidDeviceBlockedOnMissingPartnerData?: boolean;
+    iosDeviceBlockedOnMissingPartnerData?: boolean;
+    partnerUnsupportedOsVersionBlocked?: boolean;
+    partnerUnresponsivenessThresholdInDays?: number;
+    allowPartnerToCollectIosApplicationMetadata?: boolean;
+}
+
+/** An Intune compliance policy that blocks devices above a Lookout threat level. */
+export interface CompliancePolicyArgs {
+    platform: CompliancePlatform;
+    requiredSecurityLevel: RequiredSecurityLevel;
+    displayName?: string;
+}
+
+/** The Intune side, through Microsoft Graph. */
+export interface IntuneArgs {
+    mtdConnector?: MtdConnectorArgs;
+    /** One per platform, assigned to the enrollment groups. */
+    compliancePolicies?: CompliancePolicyArgs[];
+}
+
+/** The onboarding's settings: the same sections as a TypeScript stack's `lookout-mtp:` config. */
+export interface OnboardingArgs {
+    entra?: EntraArgs;
+    consoleAccess: ConsoleAccessArgs;
+    /** Groups whose members' devices Lookout enrolls. */
+    enrollmentGroups: GroupArgs[];
+    consent?: ConsentArgs;
+    connector: ConnectorArgs;
+    notifications?: NotificationArgs[];
+    /** Risk level per Lookout threat classification, such as RISKWARE: medium (none, low, medium, high). */
+    threatClassifications?: { [classification: string]: string };
+    intune?: IntuneArgs;
+}
+
+/**
+ * The whole Lookout MTP onboarding of one tenant: Entra groups and consent, the Lookout console
+ * settings, and the Intune side. The Lookout application key comes from the stack's secret
+ * `lookout:applicationKey` (or LOOKOUT_APPLICATION_KEY), Graph credentials from the environment.
+ */
+export class Onboarding extends pulumi.ComponentResource {
+    /** The Entra tenant ID. */
+    declare readonly tenantId: pulumi.Output<string>;
+    /** Object ID of the full-access console group. */
+    declare readonly fullAccessGroupObjectId: pulumi.Output<string>;
+    /** Object ID of the restricted-access console group, when there is one. */
+    declare readonly restrictedAccessGroupObjectId: pulumi.Output<string | undefined>;
+    /** The enrollment groups' display names, as Lookout's connector holds them. */
+    declare readonly enrollmentGroupNames: pulumi.Output<string[]>;
+    /** Ready-to-send request text for Lookout Enterprise Support. */
+    declare readonly onboardingRequest: pulumi.Output<string>;
+    /** Intune's view of Lookout (enabled, unavailable, ...), when the Intune side is managed. */
+    declare readonly intunePartnerState: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: OnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("lookout-mtp:index:Onboarding", name, {}, opts);
+        const parts = declareOnboarding(this, name, onboardingConfig(name, args));
+        this.tenantId = parts.tenantId;
+        this.fullAccessGroupObjectId = parts.fullAccessGroupObjectId;
+        this.restrictedAccessGroupObjectId = parts.restrictedAccessGroupObjectId;
+        this.enrollmentGroupNames = parts.enrollmentGroupNames;
+        this.onboardingRequest = parts.onboardingRequest;
+        this.intunePartnerState = parts.intune ? parts.intune.partnerState : pulumi.output(undefined);
+        this.registerOutputs({
+            tenantId: this.tenantId,
+            fullAccessGroupObjectId: this.fullAccessGroupObjectId,
+            restrictedAccessGroupObjectId: this.restrictedAccessGroupObjectId,
+            enrollmentGroupNames: this.enrollmentGroupNames,
+            onboardingRequest: this.onboardingRequest,
+            intunePartnerState: this.intunePartnerState,
+        });
+    }
+}
+
+/**
+ * The inputs as a validated stack config, with the calling stack's `lookout:` and `graph:`
+ * settings checked as a TypeScript stack's are (a plain-text application key is refused).
+ * Throws one error listing every problem, before any resource is declared.
+ */
+export function onboardingConfig(name: string, args: OnboardingArgs): StackConfig {
+    const problems = unresolvedInputs(args).map((path) => `${path}: is an output of another resource or a secret; pass a plain value (a literal or a plain stack config value)`);
+    const raw: Record<string, string> = {};
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (key.startsWith("lookout:") || key.startsWith("graph:")) raw[key] = value;
+    }
+    for (const [section, value] of Object.entries(args ?? {})) {
+        if (value !== undefined && value !== null) raw[`${projectNamespace}:${section}`] = JSON.stringify(value);
+    }
+    const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+    const parsed = problems.length > 0 ? undefined : parseStackConfig(raw, (key) => runtime.isConfigSecret?.(key) ?? true, (path) => (path.length > 0 ? settingPath(path) : "inputs"));
+    if (parsed?.ok) return parsed.config;
+    const all = [...problems, ...(parsed && !parsed.ok ? parsed.errors : [])];
+    throw new Error(`Onboarding '${name}' has ${all.length} problem(s) in its inputs; nothing was changed:\n  - ${all.join("\n  - ")}`);
+}
+
+/** Paths of inputs that arrived as outputs (another resource's, or secrets): the schema needs plain values. */
+function unresolvedInputs(value: unknown, path: string[] = []): string[] {
+    if (pulumi.Output.isInstance(value)) return [path.length > 0 ? settingPath(path) : "inputs"];
+    if (Array.isArray(value)) return value.flatMap((item, i) => unresolvedInputs(item, [...path, String(i)]));
+    if (value !== null && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => unresolvedInputs(item, [...path, key]));
+    return [];
+}

@@ -1,0 +1,105 @@
+/**
+ * The onboarding from another Pulumi language: the component plugin in plugin/ (PulumiPlugin.yaml)
+ * serves `lookout-mtp:index:Onboarding` with a schema derived from its TypeScript types, and the
+ * Pulumi YAML program in examples/yaml onboards an emulated tenant through it on the real engine.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { readFileSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { engineEnv, projectRoot } from "../../scripts/lib/engine";
+import { devDirectory } from "../../emulator/devTenant";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { createTestStack, type TestStack } from "../support/testStack";
+
+const execFileAsync = promisify(execFile);
+const pluginDir = join(projectRoot, "plugin");
+const yamlExample = join(projectRoot, "examples", "yaml", "Pulumi.yaml");
+
+interface PackageSchema {
+    name: string;
+    resources: Record<string, { isComponent?: boolean; inputProperties: Record<string, unknown>; requiredInputs?: string[]; properties: Record<string, unknown> }>;
+    types: Record<string, { enum?: Array<{ value: string }> }>;
+}
+
+describe("the onboarding from other Pulumi languages (component plugin, real engine)", function () {
+    this.timeout(300_000);
+
+    describe("its schema", () => {
+        let schema: PackageSchema;
+        before(async () => {
+            // Reading a schema touches no state; the backend is only required to be set.
+            const env = engineEnv({ backendDir: tmpdir() });
+            const { stdout } = await execFileAsync("pulumi", ["package", "get-schema", "."], { cwd: pluginDir, env, maxBuffer: 16 * 1024 * 1024 });
+            schema = JSON.parse(stdout) as PackageSchema;
+        });
+
+        it("declares Onboarding as a component of the lookout-mtp package", () => {
+            assert.equal(schema.name, "lookout-mtp");
+            const onboarding = schema.resources["lookout-mtp:index:Onboarding"];
+            assert.equal(onboarding.isComponent, true);
+            assert.deepEqual(Object.keys(onboarding.inputProperties).sort(), ["connector", "consent", "consoleAccess", "enrollmentGroups", "entra", "intune", "notifications", "threatClassifications"]);
+            assert.deepEqual(onboarding.requiredInputs?.sort(), ["connector", "consoleAccess", "enrollmentGroups"]);
+            assert.ok("onboardingRequest" in onboarding.properties && "tenantId" in onboarding.properties);
+        });
+
+        it("turns closed sets of values into enums other languages can type-check", () => {
+            assert.deepEqual(schema.types["lookout-mtp:index:EntraMode"].enum?.map((e) => e.value), ["manage", "graph", "reference"]);
+            assert.deepEqual(schema.types["lookout-mtp:index:RequiredSecurityLevel"].enum?.map((e) => e.value), ["secured", "low", "medium", "high"]);
+        });
+    });
+
+    describe("a Pulumi YAML program (examples/yaml)", () => {
+        let tenant: EmulatedTenant;
+        let t: TestStack;
+
+        before(async () => {
+            tenant = await startEmulatedTenant();
+            tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = devDirectory();
+            // The example names the plugin by a path relative to itself; the stack lives elsewhere.
+            const projectFile = readFileSync(yamlExample, "utf8").replace("lookout-mtp: ../../plugin", `lookout-mtp: ${pluginDir}`);
+            assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../plugin under packages");
+            t = await createTestStack("yaml", tenant, {}, {}, { project: "lookout-mtp-yaml", dir: join(projectRoot, "examples", "yaml"), config: {}, projectFile });
+            // Pulumi starts the dynamic-provider plugin in the program's folder, so the plugin's
+            // Node.js dependencies must resolve from there (pulumi/pulumi#5455): the README's step.
+            symlinkSync(join(pluginDir, "..", "node_modules"), join(t.dir, "node_modules"), "dir");
+        });
+        after(async () => {
+            await t?.dispose().catch(() => undefined);
+            await tenant?.emulator.close();
+        });
+
+        it("onboards the tenant: groups checked, Lookout and Intune configured", async () => {
+            const result = await t.stack.up(t.run);
+            assert.equal(result.outputs.tenantId.value, tenant.entraTenantId, "the tenant ID comes from the Graph token");
+            assert.deepEqual(result.outputs.enrollmentGroupNames.value, ["Lookout Pilot", "Sales Mobile"]);
+            const s = tenant.settings();
+            assert.deepEqual(s.intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);
+            assert.equal(s.intuneConnector!.value.heartbeatFrequencyMinutes, 60);
+            assert.equal(s.threatClassifications.value.RISKWARE, "medium");
+            const [policy] = Object.values(s.compliancePolicies);
+            assert.equal(policy.body["@odata.type"], "#microsoft.graph.iosCompliancePolicy");
+        });
+
+        it("changes nothing on a second up", async () => {
+            const result = await t.stack.up(t.run);
+            const changes = Object.entries(result.summary.resourceChanges ?? {}).filter(([op]) => op !== "same");
+            assert.deepEqual(changes, []);
+        });
+
+        it("refuses bad inputs before any change, naming each input", async () => {
+            await t.setConfig({ "lookout-mtp-yaml:errorReportEmail": "not-an-address" });
+            const before = JSON.stringify(tenant.settings());
+            await assert.rejects(t.stack.preview(t.run), (err: Error) => {
+                assert.match(err.message, /Onboarding 'onboarding' has 1 problem\(s\) in its inputs/);
+                assert.match(err.message, /connector\.errorReportEmail: must be an e-mail address/);
+                return true;
+            });
+            await assert.rejects(t.stack.up(t.run), /connector\.errorReportEmail: must be an e-mail address/);
+            assert.equal(JSON.stringify(tenant.settings()), before, "nothing was written");
+            await t.setConfig({ "lookout-mtp-yaml:errorReportEmail": "mobile-security@contoso.example" });
+        });
+    });
+});
