@@ -20,7 +20,15 @@ const pkg = {
     license: root.license,
     main: "lib.js",
     types: "lib.d.ts",
-    exports: { ".": { types: "./lib.d.ts", default: "./lib.js" } },
+    // "./*" as well: Pulumi serializes a dynamic provider defined in an installed package as
+    // `require("@lookout-mtp/onboarding/<module>[.js]")` of the modules it uses, which must resolve in
+    // the provider's process. Without it, `pulumi up` fails with "package.json export path ... not
+    // found". The subpaths are not an API: import from the package root.
+    exports: {
+        ".": { types: "./lib.d.ts", default: "./lib.js" },
+        "./*.js": { types: "./*.d.ts", default: "./*.js" },
+        "./*": { types: "./*.d.ts", default: "./*.js" },
+    },
     engines: root.engines,
     dependencies: Object.fromEntries(runtime.map((name) => [name, root.dependencies[name]])),
     peerDependencies: { "@pulumi/pulumi": `>=${root.dependencies["@pulumi/pulumi"]}` },

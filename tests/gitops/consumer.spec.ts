@@ -1,14 +1,14 @@
 /**
- * Another team's program (examples/consumer) uses the built package, runs on the real engine
+ * Another team's program (examples/consumer) uses the built package, installed as npm installs it, runs on the real engine
  * against the emulator, and its previews read well: one setting changed is one property on one
  * resource, a change that forces replacement says so, and nothing else is in the output.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { projectRoot } from "../../scripts/lib/engine";
+import { installBuiltPackage, packageName } from "../support/installedPackage";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { createTestStack, type TestStack } from "../support/testStack";
 
@@ -46,12 +46,7 @@ describe("the package in another program (real engine)", function () {
     }
 
     before(async () => {
-        assert.ok(existsSync(join(projectRoot, "dist", "lib.js")), "run `npm run package` first (npm run test:gitops does)");
-        // What `npm install` does for a file: dependency: a link to the package folder.
-        const link = join(consumerDir, "node_modules", "@lookout-mtp", "onboarding");
-        rmSync(link, { force: true, recursive: true });
-        mkdirSync(join(consumerDir, "node_modules", "@lookout-mtp"), { recursive: true });
-        symlinkSync(join(projectRoot, "dist"), link, "dir");
+        installBuiltPackage(consumerDir);
         tenant = await startEmulatedTenant();
         t = await createTestStack("consumer", tenant, {}, {}, {
             project: "lookout-consumer",
@@ -73,6 +68,16 @@ describe("the package in another program (real engine)", function () {
         const [policy] = Object.values(s.compliancePolicies);
         assert.equal(policy.body["@odata.type"], "#microsoft.graph.androidWorkProfileCompliancePolicy");
         assert.deepEqual(policy.assignments.map((a) => a.target.groupId), groups.map((g) => g.objectId));
+    });
+
+    it("stores its providers as references to the installed package, not copies of its code", async () => {
+        const state = JSON.parse(await t.exportState()) as { deployment: { resources: Array<{ type: string; inputs?: { __provider?: string } }> } };
+        const providers = state.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.inputs?.__provider ?? "");
+        assert.equal(providers.length, 3, "connector, classifications, compliance policy");
+        for (const provider of providers) {
+            assert.match(provider, new RegExp(`require\\("${packageName}/providers/`), "the provider's modules are required by name");
+            assert.doesNotMatch(provider, /function __sendWithRetry|function __createLookoutClient|function __createGraphClient/, "the HTTP clients are not inlined");
+        }
     });
 
     it("previews nothing when nothing changed", async () => {
