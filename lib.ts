@@ -8,6 +8,7 @@ export { IntuneThreatDefense, type IntuneThreatDefenseArgs } from "./components/
 export { LookoutOnboarding, type LookoutOnboardingArgs } from "./components/lookoutOnboarding";
 export { TenantConsent, type TenantConsentArgs } from "./components/tenantConsent";
 export { parseStackConfig, type StackConfig, stackConfigSchema } from "./config/stackConfig";
+export { onboardingStack } from "./stack";
 export { ThreatCompliancePolicy, type ThreatCompliancePolicyArgs } from "./providers/intune/compliancePolicy";
 export { IntuneMtdConnector, type IntuneMtdConnectorArgs } from "./providers/intune/mtdConnector";
 export { IntuneConnector, type IntuneConnectorArgs } from "./providers/lookout/intuneConnector";

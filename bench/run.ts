@@ -4,6 +4,7 @@
  * writes JSON to bench/results/. Not part of the tests: figures, not pass/fail.
  *
  *   npm run bench -- [--runs 5] [--groups 1,10,100,500] [--classifications 10,25] [--fleet 1,10,50] [--concurrency 4]
+ *                    [--only floor,growth,fleet]   (a quick look at some figures; results/latest.json is left alone)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +16,7 @@ import { threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { engineEnv, ensureEngine, projectRoot } from "../scripts/lib/engine";
 import { devDirectory } from "../emulator/devTenant";
 import { validGraphConfig } from "../tests/support/configFixtures";
+import { installBuiltPackage } from "../tests/support/installedPackage";
 import { type EmulatedTenant, startEmulatedTenant } from "../tests/support/lookoutEmulator";
 import { createTestStack, type TestStack } from "../tests/support/testStack";
 import { fmt, measure, type Sample, summarize } from "./stats";
@@ -26,11 +28,14 @@ const { values } = parseArgs({
         classifications: { type: "string", default: "10,25" },
         fleet: { type: "string", default: "1,10,50" },
         concurrency: { type: "string", default: "4" },
+        only: { type: "string" },
     },
 });
 const runs = Number(values.runs);
+const sections = new Set((values.only ?? "floor,growth,fleet").split(","));
 const list = (s: string) => s.split(",").filter(Boolean).map(Number);
 
+const packagedDir = join(projectRoot, "bench", "packaged");
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 
 function guid(n: number) {
@@ -62,9 +67,10 @@ function countCalls(tenant: EmulatedTenant): CallCount {
     };
 }
 
-async function emptyProgramStack() {
-    const dir = mkdtempSync(join(tmpdir(), "lookout-bench-empty-"));
-    writeFileSync(join(dir, "Pulumi.yaml"), ["name: bench-empty", "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${join(projectRoot, "bench", "empty")}`, ""].join("\n"));
+/** A stack of one of the floor programs: bench/empty (nothing) or bench/dynamic (one trivial dynamic resource). */
+async function floorProgramStack(program: "empty" | "dynamic") {
+    const dir = mkdtempSync(join(tmpdir(), `lookout-bench-${program}-`));
+    writeFileSync(join(dir, "Pulumi.yaml"), [`name: bench-${program}`, "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${join(projectRoot, "bench", program)}`, ""].join("\n"));
     mkdirSync(join(dir, "backend"));
     const env = engineEnv({ backendDir: join(dir, "backend") });
     const workspace = await LocalWorkspace.create({
@@ -115,114 +121,156 @@ async function main() {
     };
     const table: string[][] = [];
 
-    log("1/5 engine floor: no-op preview of an empty program");
-    const empty = await emptyProgramStack();
-    await empty.stack.up();
-    const emptyPreview = await measure(runs, () => empty.stack.preview());
-    empty.dispose();
+    if (sections.has("floor")) {
+        log("1/5 engine floor: no-op preview of an empty program, and of one with a single trivial dynamic resource");
+        const empty = await floorProgramStack("empty");
+        await empty.stack.up();
+        const emptyPreview = await measure(runs, () => empty.stack.preview());
+        empty.dispose();
+        const dynamicFloor = await floorProgramStack("dynamic");
+        await dynamicFloor.stack.up();
+        const dynamicPreview = await measure(runs, () => dynamicFloor.stack.preview());
+        await dynamicFloor.stack.destroy();
+        dynamicFloor.dispose();
 
-    log("1/5 the dev stack (graph mode, as Pulumi.dev.yaml): up from empty, no-op preview");
-    const tenant = await startEmulatedTenant();
-    tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = devDirectory();
-    const dev = await createTestStack("bench-dev", tenant, {}, {}, { project: "lookout-mtp", dir: projectRoot, config: validGraphConfig() });
-    const upTimes: number[] = [];
-    for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
-        await dev.stack.destroy();
-        const started = performance.now();
-        await dev.stack.up();
-        upTimes.push((performance.now() - started) / 1000);
-    }
-    const devUp = summarize(upTimes);
-    const devPreview = await measure(runs, () => dev.stack.preview());
-    const ratio = devPreview.median / emptyPreview.median;
-    results.floor = { emptyProgramPreview: emptyPreview, devStackPreview: devPreview, ratio, devStackUpFromEmpty: devUp };
-    table.push(["no-op preview, empty program", fmt(emptyPreview), ""]);
-    table.push(["no-op preview, dev stack", fmt(devPreview), `${ratio.toFixed(2)}x the empty program (target <= 1.3x)`]);
-    table.push(["up from empty, dev stack", fmt(devUp), ""]);
-
-    log("3/5 API calls per operation (dev stack)");
-    const calls: Record<string, CallCount> = {};
-    await dev.stack.destroy();
-    tenant.emulator.clearRequests();
-    await dev.stack.up();
-    calls.firstUp = countCalls(tenant);
-    tenant.emulator.clearRequests();
-    await dev.stack.up();
-    calls.noOpUp = countCalls(tenant);
-    tenant.emulator.clearRequests();
-    await dev.stack.refresh();
-    calls.refresh = countCalls(tenant);
-    await dev.setConfig({ "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" } });
-    tenant.emulator.clearRequests();
-    await dev.stack.up();
-    calls.oneSettingChange = countCalls(tenant);
-    results.apiCalls = calls;
-    for (const [op, c] of Object.entries(calls)) table.push([`API calls, ${op}`, `${c.writes} writes, ${c.reads} reads, ${c.tokens} token`, ""]);
-
-    log("4/5 state cost and import time");
-    const state = await stateBytes(dev);
-    results.state = state;
-    for (const [type, bytes] of Object.entries(state.perDynamicResource)) {
-        table.push([`state bytes, ${type}`, `${bytes.resource} (provider ${bytes.serializedProvider})`, "target: provider <= 20 KB"]);
-    }
-    const imports: Record<string, Sample> = {};
-    for (const module of ["@pulumi/pulumi", "@pulumi/azuread", "@azure/identity", "zod"]) imports[module] = importTime(module);
-    results.importSeconds = imports;
-    for (const [module, sample] of Object.entries(imports)) table.push([`import ${module}`, fmt(sample, 3), ""]);
-    await dev.dispose();
-    await tenant.emulator.close();
-
-    log("2/5 growth with enrollment groups and classifications (reference mode: groups by object ID)");
-    const growth: Array<Record<string, unknown>> = [];
-    const sizes: Array<[number, number]> = [...list(values.groups!).map((g) => [g, 10] as [number, number]), ...list(values.classifications!).map((c) => [2, c] as [number, number])];
-    for (const [groups, classifications] of sizes) {
-        const tnt = await startEmulatedTenant();
-        const t = await createTestStack(`bench-g${groups}-c${classifications}`, tnt, configWith(groups, classifications));
-        const started = performance.now();
-        await t.stack.up();
-        const up = (performance.now() - started) / 1000;
-        const preview = await measure(runs, () => t.stack.preview());
-        const bytes = JSON.stringify(JSON.parse(await t.exportState())).length;
-        growth.push({ groups, classifications, upSeconds: up, preview, stateBytes: bytes });
-        table.push([`${groups} groups, ${classifications} classifications`, `preview ${fmt(preview)}, up ${up.toFixed(2)}`, `state ${bytes} B`]);
-        await t.dispose();
-        await tnt.emulator.close();
-    }
-    results.growth = growth;
-    const at = (g: number) => growth.find((r) => r.groups === g && r.classifications === 10)?.preview as Sample | undefined;
-    if (at(10) && at(500)) table.push(["preview growth 10 -> 500 groups", `${(at(500)!.median / at(10)!.median).toFixed(2)}x`, "target < 2x"]);
-
-    log("5/5 fleet: N tenants, sequential vs parallel");
-    const fleet: Array<Record<string, unknown>> = [];
-    const concurrency = Number(values.concurrency);
-    for (const n of list(values.fleet!)) {
-        for (const mode of ["sequential", "parallel"] as const) {
-            const tenants = await Promise.all(Array.from({ length: n }, () => startEmulatedTenant({ rateLimitPerMinute: 100 })));
-            const stacks = await Promise.all(tenants.map((tn, i) => createTestStack(`fleet-${mode}-${n}-${i}`, tn)));
+        log("1/5 the dev stack (graph mode, as Pulumi.dev.yaml): up from empty, no-op preview");
+        const tenant = await startEmulatedTenant();
+        tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = devDirectory();
+        const dev = await createTestStack("bench-dev", tenant, {}, {}, { project: "lookout-mtp", dir: projectRoot, config: validGraphConfig() });
+        const upTimes: number[] = [];
+        for (let i = 0; i < Math.max(3, Math.ceil(runs / 2)); i++) {
+            await dev.stack.destroy();
             const started = performance.now();
-            await pool(stacks, mode === "sequential" ? 1 : concurrency, async (s) => {
-                await s.stack.up();
-            });
-            const seconds = (performance.now() - started) / 1000;
-            fleet.push({ tenants: n, mode, concurrency: mode === "sequential" ? 1 : concurrency, seconds, perTenant: seconds / n });
-            table.push([`fleet of ${n}, ${mode}`, `${seconds.toFixed(1)} s`, `${(seconds / n).toFixed(2)} s per tenant`]);
-            await pool(stacks, concurrency, (s) => s.dispose());
-            await Promise.all(tenants.map((tn) => tn.emulator.close()));
+            await dev.stack.up();
+            upTimes.push((performance.now() - started) / 1000);
         }
-    }
-    results.fleet = fleet;
+        const devUp = summarize(upTimes);
+        const devPreview = await measure(runs, () => dev.stack.preview());
+        const ratio = devPreview.median / emptyPreview.median;
 
-    mkdirSync(join(projectRoot, "bench", "results"), { recursive: true });
-    const json = JSON.stringify(results, null, 2);
-    writeFileSync(join(projectRoot, "bench", "results", "latest.json"), json);
-    writeFileSync(join(projectRoot, "bench", "results", `${(results.date as string).replace(/[:.]/g, "-")}.json`), json);
+        log("1/5 the same stack from the installed package (bench/packaged), as other teams run it");
+        installBuiltPackage(packagedDir);
+        const packagedTenant = await startEmulatedTenant();
+        packagedTenant.emulator.store.tenantByEntraId(packagedTenant.entraTenantId)!.directory = devDirectory();
+        const packaged = await createTestStack("bench-packaged", packagedTenant, {}, {}, { project: "lookout-mtp", dir: packagedDir, config: validGraphConfig() });
+        await packaged.stack.up();
+        const packagedPreview = await measure(runs, () => packaged.stack.preview());
+        const packagedRatio = packagedPreview.median / emptyPreview.median;
+        const packagedState = await stateBytes(packaged);
+        await packaged.dispose();
+        await packagedTenant.emulator.close();
+
+        const vsDynamic = (sample: Sample) => `${(sample.median / dynamicPreview.median).toFixed(2)}x the one-dynamic-resource program`;
+        results.floor = {
+            emptyProgramPreview: emptyPreview,
+            dynamicFloorPreview: dynamicPreview,
+            devStackPreview: devPreview,
+            ratio,
+            devStackUpFromEmpty: devUp,
+            packagedStackPreview: packagedPreview,
+            packagedRatio,
+            ratiosToDynamicFloor: { fromSources: devPreview.median / dynamicPreview.median, installedPackage: packagedPreview.median / dynamicPreview.median },
+        };
+        table.push(["no-op preview, empty program", fmt(emptyPreview), ""]);
+        table.push(["no-op preview, one trivial dynamic resource", fmt(dynamicPreview), `${(dynamicPreview.median / emptyPreview.median).toFixed(2)}x the empty program`]);
+        table.push(["no-op preview, dev stack (from sources)", fmt(devPreview), `${ratio.toFixed(2)}x the empty program (target <= 1.3x); ${vsDynamic(devPreview)}`]);
+        table.push(["no-op preview, dev stack (installed package)", fmt(packagedPreview), `${packagedRatio.toFixed(2)}x the empty program (target <= 1.3x); ${vsDynamic(packagedPreview)}`]);
+        table.push(["up from empty, dev stack", fmt(devUp), ""]);
+        results.packagedState = packagedState;
+        for (const [type, bytes] of Object.entries(packagedState.perDynamicResource)) {
+            table.push([`state bytes, ${type} (installed package)`, `${bytes.resource} (provider ${bytes.serializedProvider})`, "target: provider <= 20 KB"]);
+        }
+
+        log("3/5 API calls per operation (dev stack)");
+        const calls: Record<string, CallCount> = {};
+        await dev.stack.destroy();
+        tenant.emulator.clearRequests();
+        await dev.stack.up();
+        calls.firstUp = countCalls(tenant);
+        tenant.emulator.clearRequests();
+        await dev.stack.up();
+        calls.noOpUp = countCalls(tenant);
+        tenant.emulator.clearRequests();
+        await dev.stack.refresh();
+        calls.refresh = countCalls(tenant);
+        await dev.setConfig({ "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" } });
+        tenant.emulator.clearRequests();
+        await dev.stack.up();
+        calls.oneSettingChange = countCalls(tenant);
+        results.apiCalls = calls;
+        for (const [op, c] of Object.entries(calls)) table.push([`API calls, ${op}`, `${c.writes} writes, ${c.reads} reads, ${c.tokens} token`, ""]);
+
+        log("4/5 state cost and import time");
+        const state = await stateBytes(dev);
+        results.state = state;
+        for (const [type, bytes] of Object.entries(state.perDynamicResource)) {
+            table.push([`state bytes, ${type} (from sources)`, `${bytes.resource} (provider ${bytes.serializedProvider})`, "target: provider <= 20 KB"]);
+        }
+        const imports: Record<string, Sample> = {};
+        for (const module of ["@pulumi/pulumi", "@pulumi/azuread", "@azure/identity", "zod"]) imports[module] = importTime(module);
+        results.importSeconds = imports;
+        for (const [module, sample] of Object.entries(imports)) table.push([`import ${module}`, fmt(sample, 3), ""]);
+        await dev.dispose();
+        await tenant.emulator.close();
+    }
+
+    if (sections.has("growth")) {
+        log("2/5 growth with enrollment groups and classifications (reference mode: groups by object ID)");
+        const growth: Array<Record<string, unknown>> = [];
+        const sizes: Array<[number, number]> = [...list(values.groups!).map((g) => [g, 10] as [number, number]), ...list(values.classifications!).map((c) => [2, c] as [number, number])];
+        for (const [groups, classifications] of sizes) {
+            const tnt = await startEmulatedTenant();
+            const t = await createTestStack(`bench-g${groups}-c${classifications}`, tnt, configWith(groups, classifications));
+            const started = performance.now();
+            await t.stack.up();
+            const up = (performance.now() - started) / 1000;
+            const preview = await measure(runs, () => t.stack.preview());
+            const bytes = JSON.stringify(JSON.parse(await t.exportState())).length;
+            growth.push({ groups, classifications, upSeconds: up, preview, stateBytes: bytes });
+            table.push([`${groups} groups, ${classifications} classifications`, `preview ${fmt(preview)}, up ${up.toFixed(2)}`, `state ${bytes} B`]);
+            await t.dispose();
+            await tnt.emulator.close();
+        }
+        results.growth = growth;
+        const at = (g: number) => growth.find((r) => r.groups === g && r.classifications === 10)?.preview as Sample | undefined;
+        if (at(10) && at(500)) table.push(["preview growth 10 -> 500 groups", `${(at(500)!.median / at(10)!.median).toFixed(2)}x`, "target < 2x"]);
+    }
+
+    if (sections.has("fleet")) {
+        log("5/5 fleet: N tenants, sequential vs parallel");
+        const fleet: Array<Record<string, unknown>> = [];
+        const concurrency = Number(values.concurrency);
+        for (const n of list(values.fleet!)) {
+            for (const mode of ["sequential", "parallel"] as const) {
+                const tenants = await Promise.all(Array.from({ length: n }, () => startEmulatedTenant({ rateLimitPerMinute: 100 })));
+                const stacks = await Promise.all(tenants.map((tn, i) => createTestStack(`fleet-${mode}-${n}-${i}`, tn)));
+                const started = performance.now();
+                await pool(stacks, mode === "sequential" ? 1 : concurrency, async (s) => {
+                    await s.stack.up();
+                });
+                const seconds = (performance.now() - started) / 1000;
+                fleet.push({ tenants: n, mode, concurrency: mode === "sequential" ? 1 : concurrency, seconds, perTenant: seconds / n });
+                table.push([`fleet of ${n}, ${mode}`, `${seconds.toFixed(1)} s`, `${(seconds / n).toFixed(2)} s per tenant`]);
+                await pool(stacks, concurrency, (s) => s.dispose());
+                await Promise.all(tenants.map((tn) => tn.emulator.close()));
+            }
+        }
+        results.fleet = fleet;
+    }
+
+    if (!values.only) {
+        mkdirSync(join(projectRoot, "bench", "results"), { recursive: true });
+        const json = JSON.stringify(results, null, 2);
+        writeFileSync(join(projectRoot, "bench", "results", "latest.json"), json);
+        writeFileSync(join(projectRoot, "bench", "results", `${(results.date as string).replace(/[:.]/g, "-")}.json`), json);
+    }
 
     const widths = [0, 1, 2].map((i) => Math.max(...table.map((r) => r[i].length), 6));
     console.log(`\nlookout-mtp benchmarks (${pulumiVersion}, ${cpus().length} cores, ${process.version}); seconds: median (min-max) of ${runs} runs\n`);
     for (const row of [["figure", "value", "note"], widths.map((w) => "-".repeat(w)), ...table]) {
         console.log("| " + row.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |");
     }
-    console.log(`\nJSON: bench/results/latest.json`);
+    if (!values.only) console.log(`\nJSON: bench/results/latest.json`);
 }
 
 main().catch((err) => {

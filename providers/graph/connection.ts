@@ -9,7 +9,7 @@
  * endpoint, with AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET. For any other Graph
  * those variables are left to DefaultAzureCredential, which reads them the same way.
  */
-import { DefaultAzureCredential } from "@azure/identity";
+import type { DefaultAzureCredential } from "@azure/identity";
 import type * as pulumi from "@pulumi/pulumi";
 import { defaultRetryPolicy, type RetryPolicy, retryPolicyFromEnv, sendWithRetry } from "../http/retry";
 import { createGraphClient, defaultGraphBaseUrl, type GraphClient } from "./client";
@@ -94,7 +94,9 @@ export function graphClientFor(connection: GraphConnection | undefined): GraphCl
         if (loopback) {
             cached = await loopbackToken(c.authorityHost!, c.loopbackCredentials, { ...defaultRetryPolicy, ...(c.retry ?? {}) });
         } else {
-            credential ??= new DefaultAzureCredential();
+            // Loaded on first use, not at import: the emulator's loopback sign-in never needs it, and
+            // every program and provider process that loads this module would otherwise pay its ~80 ms.
+            credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
             const token = await credential.getToken(graphScope).catch((err: Error) => {
                 throw new Error(
                     `Signing in to Microsoft Graph failed: ${err.message}. On a laptop run \`az login\`; in a pipeline set AZURE_TENANT_ID and AZURE_CLIENT_ID with workload identity (OIDC) or AZURE_CLIENT_SECRET.`,

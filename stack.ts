@@ -1,0 +1,31 @@
+/**
+ * The lookout-mtp stack as a function: validates the stack config, declares the whole onboarding,
+ * and returns the stack outputs. `index.ts` is this project's program; a program that installs the
+ * package runs the same stack with `export = onboardingStack();`.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { LookoutOnboarding } from "./components/lookoutOnboarding";
+import { parseStackConfig } from "./config/stackConfig";
+
+export function onboardingStack() {
+    // The SDK tracks which keys were set with --secret but does not type the accessor; fail safe when absent.
+    const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+    const parsed = parseStackConfig(pulumi.runtime.allConfig(), (key) => runtime.isConfigSecret?.(key) ?? true);
+    if (!parsed.ok) {
+        // Thrown before any resource is declared, so nothing is created or changed.
+        throw new pulumi.RunError(`The stack config has ${parsed.errors.length} problem(s):\n  - ${parsed.errors.join("\n  - ")}`);
+    }
+
+    const onboarding = new LookoutOnboarding("lookout", { config: parsed.config });
+    return {
+        tenantId: onboarding.tenantId,
+        fullAccessGroupObjectId: onboarding.fullAccessGroupObjectId,
+        restrictedAccessGroupObjectId: onboarding.restrictedAccessGroupObjectId,
+        enrollmentGroupNames: onboarding.enrollmentGroupNames,
+        lookoutServicePrincipalObjectId: onboarding.lookoutServicePrincipalObjectId.apply((id) => id ?? "not managed: consent needs entra.mode manage"),
+        connectorHeartbeatFrequencyMinutes: onboarding.connector.heartbeatFrequencyMinutes,
+        onboardingRequest: onboarding.onboardingRequest,
+        intunePartnerState: onboarding.intune?.partnerState ?? "not managed: no intune config",
+        intuneLastHeartbeat: onboarding.intune?.lastHeartbeatDateTime ?? "not managed: no intune config",
+    };
+}
