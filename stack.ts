@@ -7,10 +7,14 @@ import * as pulumi from "@pulumi/pulumi";
 import { LookoutOnboarding } from "./components/lookoutOnboarding";
 import { parseStackConfig } from "./config/stackConfig";
 
-export function onboardingStack() {
-    // The SDK tracks which keys were set with --secret but does not type the accessor; fail safe when absent.
+/** Whether a stack config key was set with --secret. The SDK tracks it but does not type the accessor; fail safe when absent. */
+export function isSecretConfigKey(key: string): boolean {
     const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
-    const parsed = parseStackConfig(pulumi.runtime.allConfig(), (key) => runtime.isConfigSecret?.(key) ?? true);
+    return runtime.isConfigSecret?.(key) ?? true;
+}
+
+export function onboardingStack() {
+    const parsed = parseStackConfig(pulumi.runtime.allConfig(), isSecretConfigKey);
     if (!parsed.ok) {
         // Thrown before any resource is declared, so nothing is created or changed.
         throw new pulumi.RunError(`The stack config has ${parsed.errors.length} problem(s):\n  - ${parsed.errors.join("\n  - ")}`);

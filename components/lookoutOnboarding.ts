@@ -46,15 +46,21 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
 
     constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
-        Object.assign(this, declareOnboarding(this, name, args.config));
-        this.registerOutputs({
-            tenantId: this.tenantId,
-            fullAccessGroupObjectId: this.fullAccessGroupObjectId,
-            restrictedAccessGroupObjectId: this.restrictedAccessGroupObjectId,
-            enrollmentGroupNames: this.enrollmentGroupNames,
-            onboardingRequest: this.onboardingRequest,
-        });
+        const parts = declareOnboarding(this, name, args.config);
+        Object.assign(this, parts);
+        this.registerOutputs(registeredOutputs(parts));
     }
+}
+
+/** The outputs both onboarding components register on themselves. */
+export function registeredOutputs(parts: OnboardingParts): pulumi.Inputs {
+    return {
+        tenantId: parts.tenantId,
+        fullAccessGroupObjectId: parts.fullAccessGroupObjectId,
+        restrictedAccessGroupObjectId: parts.restrictedAccessGroupObjectId,
+        enrollmentGroupNames: parts.enrollmentGroupNames,
+        onboardingRequest: parts.onboardingRequest,
+    };
 }
 
 /**

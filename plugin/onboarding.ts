@@ -5,8 +5,9 @@
  * TypeScript stack's config before anything is declared, and each problem names its input.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { declareOnboarding } from "../components/lookoutOnboarding";
+import { declareOnboarding, registeredOutputs } from "../components/lookoutOnboarding";
 import { parseStackConfig, projectNamespace, settingPath, type StackConfig } from "../config/stackConfig";
+import { isSecretConfigKey } from "../stack";
 
 /** How the stack reaches Entra ID. */
 export const EntraMode = {
@@ -161,14 +162,7 @@ export class Onboarding extends pulumi.ComponentResource {
         this.enrollmentGroupNames = parts.enrollmentGroupNames;
         this.onboardingRequest = parts.onboardingRequest;
         this.intunePartnerState = parts.intune ? parts.intune.partnerState : pulumi.output(undefined);
-        this.registerOutputs({
-            tenantId: this.tenantId,
-            fullAccessGroupObjectId: this.fullAccessGroupObjectId,
-            restrictedAccessGroupObjectId: this.restrictedAccessGroupObjectId,
-            enrollmentGroupNames: this.enrollmentGroupNames,
-            onboardingRequest: this.onboardingRequest,
-            intunePartnerState: this.intunePartnerState,
-        });
+        this.registerOutputs({ ...registeredOutputs(parts), intunePartnerState: this.intunePartnerState });
     }
 }
 
@@ -186,8 +180,7 @@ export function onboardingConfig(name: string, args: OnboardingArgs): StackConfi
     for (const [section, value] of Object.entries(args ?? {})) {
         if (value !== undefined && value !== null) raw[`${projectNamespace}:${section}`] = JSON.stringify(value);
     }
-    const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
-    const parsed = problems.length > 0 ? undefined : parseStackConfig(raw, (key) => runtime.isConfigSecret?.(key) ?? true, (path) => (path.length > 0 ? settingPath(path) : "inputs"));
+    const parsed = problems.length > 0 ? undefined : parseStackConfig(raw, isSecretConfigKey, (path) => (path.length > 0 ? settingPath(path) : "inputs"));
     if (parsed?.ok) return parsed.config;
     const all = [...problems, ...(parsed && !parsed.ok ? parsed.errors : [])];
     throw new Error(`Onboarding '${name}' has ${all.length} problem(s) in its inputs; nothing was changed:\n  - ${all.join("\n  - ")}`);
