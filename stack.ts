@@ -4,6 +4,7 @@
  * package runs the same stack with `export = onboardingStack();`.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { checkExistingGroups } from "./components/graphDirectory";
 import { LookoutOnboarding } from "./components/lookoutOnboarding";
 import { parseStackConfig } from "./config/stackConfig";
 
@@ -13,18 +14,22 @@ export function isSecretConfigKey(key: string): boolean {
     return runtime.isConfigSecret?.(key) ?? true;
 }
 
-export function onboardingStack() {
+export async function onboardingStack() {
     const parsed = parseStackConfig(pulumi.runtime.allConfig(), isSecretConfigKey);
     if (!parsed.ok) {
         // Thrown before any resource is declared, so nothing is created or changed.
         throw new pulumi.RunError(`The stack config has ${parsed.errors.length} problem(s):\n  - ${parsed.errors.join("\n  - ")}`);
     }
 
-    const onboarding = new LookoutOnboarding("lookout", { config: parsed.config });
+    // Every existing group is checked before anything is declared: one clean error listing every
+    // group problem, and nothing written (rejects with a RunError).
+    const checkedGroups = await checkExistingGroups(parsed.config);
+    const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, checkedGroups });
     return {
         tenantId: onboarding.tenantId,
         fullAccessGroupObjectId: onboarding.fullAccessGroupObjectId,
-        restrictedAccessGroupObjectId: onboarding.restrictedAccessGroupObjectId,
+        // Only when configured: an undefined output would make the engine warn on every run.
+        ...(parsed.config.consoleAccess.restricted ? { restrictedAccessGroupObjectId: onboarding.restrictedAccessGroupObjectId } : {}),
         enrollmentGroupNames: onboarding.enrollmentGroupNames,
         lookoutServicePrincipalObjectId: onboarding.lookoutServicePrincipalObjectId.apply((id) => id ?? "not managed: consent needs entra.mode manage"),
         connectorHeartbeatFrequencyMinutes: onboarding.connector.heartbeatFrequencyMinutes,

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig } from "../config/stackConfig";
-import { declareEntraGroup, type EntraMode } from "./entraGroup";
+import { type CheckedGroups, declareEntraGroup, type EntraMode } from "./entraGroup";
 
 export interface ConsoleAccessGroupsArgs {
     /** The full-access group: created by the stack (`create: true`, user members) or an existing group. */
@@ -14,6 +14,8 @@ export interface ConsoleAccessGroupsArgs {
     readonly restricted?: GroupConfig;
     /** `manage` talks to Entra; `reference` takes object IDs from config without calling Entra. */
     readonly entraMode: EntraMode;
+    /** Existing groups already checked (`checkExistingGroups`); otherwise each is checked on its own. */
+    readonly checkedGroups?: CheckedGroups;
 }
 
 export class ConsoleAccessGroups extends pulumi.ComponentResource {
@@ -25,9 +27,9 @@ export class ConsoleAccessGroups extends pulumi.ComponentResource {
 
     constructor(name: string, args: ConsoleAccessGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:ConsoleAccessGroups", name, {}, opts);
-        const full = declareEntraGroup(`${name}-full`, args.full, args.entraMode, "lookout-mtp:consoleAccess.full", this);
+        const full = declareEntraGroup(`${name}-full`, args.full, args.entraMode, "lookout-mtp:consoleAccess.full", this, args.checkedGroups);
         const restricted = args.restricted
-            ? declareEntraGroup(`${name}-restricted`, args.restricted, args.entraMode, "lookout-mtp:consoleAccess.restricted", this)
+            ? declareEntraGroup(`${name}-restricted`, args.restricted, args.entraMode, "lookout-mtp:consoleAccess.restricted", this, args.checkedGroups)
             : undefined;
         this.fullAccessGroupObjectId = full.objectId;
         this.fullAccessGroupName = full.displayName;

@@ -5,13 +5,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig } from "../config/stackConfig";
-import { declareEntraGroup, type EntraMode } from "./entraGroup";
+import { type CheckedGroups, declareEntraGroup, type EntraMode } from "./entraGroup";
+import { enrollmentGroupKey } from "./graphDirectory";
 
 export interface EnrollmentGroupsArgs {
     /** The groups, in the order the connector lists them. */
     readonly groups: GroupConfig[];
     /** `manage` talks to Entra; `reference` takes object IDs from config without calling Entra. */
     readonly entraMode: EntraMode;
+    /** Existing groups already checked (`checkExistingGroups`); otherwise each is checked on its own. */
+    readonly checkedGroups?: CheckedGroups;
 }
 
 export class EnrollmentGroups extends pulumi.ComponentResource {
@@ -24,7 +27,7 @@ export class EnrollmentGroups extends pulumi.ComponentResource {
         super("lookout-mtp:index:EnrollmentGroups", name, {}, opts);
         // Children are named after the group, not its position, so reordering the list changes nothing.
         const groups = args.groups.map((spec, i) =>
-            declareEntraGroup(`${name}-${slug(spec.displayName)}`, spec, args.entraMode, `lookout-mtp:enrollmentGroups[${i}] ('${spec.displayName}')`, this),
+            declareEntraGroup(`${name}-${slug(spec.displayName)}`, spec, args.entraMode, enrollmentGroupKey(i, spec), this, args.checkedGroups),
         );
         this.displayNames = pulumi.all(groups.map((g) => g.displayName));
         this.objectIds = pulumi.all(groups.map((g) => g.objectId));

@@ -4,14 +4,14 @@
  * to the same groups Lookout enrolls.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CompliancePlatform } from "../contract/graph/schemas";
+import type { CompliancePlatform, RequiredSecurityLevel } from "../contract/graph/schemas";
 import { ThreatCompliancePolicy } from "../providers/intune/compliancePolicy";
 import { IntuneMtdConnector, type IntuneMtdConnectorArgs } from "../providers/intune/mtdConnector";
 
 export interface IntuneCompliancePolicyArgs {
     readonly platform: CompliancePlatform;
     /** Highest threat level a compliant device may have: secured, low, medium or high. */
-    readonly requiredSecurityLevel: "secured" | "low" | "medium" | "high";
+    readonly requiredSecurityLevel: RequiredSecurityLevel;
     /** Defaults to "Lookout MTP - <platform>". */
     readonly displayName?: string;
 }
@@ -28,7 +28,6 @@ export interface IntuneThreatDefenseArgs {
 const platformLabels: Record<CompliancePlatform, string> = {
     androidDeviceAdministrator: "Android device administrator",
     androidWorkProfile: "Android work profile",
-    androidFullyManaged: "Android fully managed",
     ios: "iOS/iPadOS",
 };
 

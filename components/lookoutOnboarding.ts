@@ -10,7 +10,8 @@ import { LookoutNotificationPreferences } from "../providers/lookout/notificatio
 import { ThreatClassifications } from "../providers/lookout/threatClassifications";
 import { ConsoleAccessGroups } from "./consoleAccess";
 import { EnrollmentGroups } from "./enrollmentGroups";
-import { programGraphClient } from "./graphDirectory";
+import type { CheckedGroups } from "./entraGroup";
+import { checkExistingGroups, programGraphClient } from "./graphDirectory";
 import { IntuneThreatDefense } from "./intuneThreatDefense";
 import { onboardingRequestText } from "./onboardingRequest";
 import { TenantConsent } from "./tenantConsent";
@@ -18,6 +19,12 @@ import { TenantConsent } from "./tenantConsent";
 export interface LookoutOnboardingArgs {
     /** The validated stack config (see `config/stackConfig.ts`). */
     readonly config: StackConfig;
+    /**
+     * The existing groups, already checked by `checkExistingGroups(config)`. A program that awaits
+     * that check first (as `onboardingStack` does) reports every group problem as one clean error
+     * before anything is declared; without it, the component runs the same check itself.
+     */
+    readonly checkedGroups?: CheckedGroups;
 }
 
 /** What `declareOnboarding` declared: the outputs both onboarding components expose. */
@@ -46,7 +53,7 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
 
     constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
-        const parts = declareOnboarding(this, name, args.config);
+        const parts = declareOnboarding(this, name, args.config, args.checkedGroups);
         Object.assign(this, parts);
         this.registerOutputs(registeredOutputs(parts));
     }
@@ -68,8 +75,9 @@ export function registeredOutputs(parts: OnboardingParts): pulumi.Inputs {
  * (TypeScript programs, validated config in) and the component plugin's `Onboarding` (other
  * Pulumi languages, plain inputs validated by the same schema).
  */
-export function declareOnboarding(parent: pulumi.ComponentResource, name: string, config: StackConfig): OnboardingParts {
+export function declareOnboarding(parent: pulumi.ComponentResource, name: string, config: StackConfig, checked?: CheckedGroups): OnboardingParts {
     const entraMode = config.entra.mode;
+    const checkedGroups = checked ?? (entraMode === "reference" ? {} : pulumi.output(checkExistingGroups(config)));
     const child = { parent };
 
     const tenantId =
@@ -79,8 +87,8 @@ export function declareOnboarding(parent: pulumi.ComponentResource, name: string
               ? pulumi.output(programGraphClient().tenantId())
               : pulumi.output(config.entra.tenantId!);
 
-    const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode }, child);
-    const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode }, child);
+    const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode, checkedGroups }, child);
+    const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode, checkedGroups }, child);
     const consent =
         entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
 

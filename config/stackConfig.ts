@@ -7,11 +7,8 @@
  */
 import { z } from "zod";
 import { connectorLimits, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
-import { compliancePolicyTypes } from "../contract/graph/schemas";
-import { defaultGraphBaseUrl } from "../providers/graph/client";
-import { validateServiceUrl } from "../providers/http/retry";
-import { mtdConnectorInputsSchema } from "../providers/intune/mtdConnector";
-import { validateBaseUrl } from "../providers/lookout/client";
+import { defaultAuthorityHost, defaultGraphBaseUrl, defaultLookoutBaseUrl, validateServiceUrl } from "../contract/endpoints";
+import { compliancePlatforms, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevels } from "../contract/graph/schemas";
 
 export const projectNamespace = "lookout-mtp";
 
@@ -119,15 +116,18 @@ export function stackConfigSchema() {
                 }),
             intune: z
                 .object({
-                    /** Intune's Mobile Threat Defense connector for Lookout. */
-                    mtdConnector: mtdConnectorInputsSchema().prefault({}),
+                    /** Intune's Mobile Threat Defense connector for Lookout: only the settings named here are managed. */
+                    mtdConnector: mtdConnectorSettingsSchema().prefault({}),
                     /** One compliance policy per platform, assigned to the enrollment groups. */
                     compliancePolicies: z
                         .array(
                             z
                                 .object({
-                                    platform: z.enum(Object.keys(compliancePolicyTypes) as [keyof typeof compliancePolicyTypes, ...(keyof typeof compliancePolicyTypes)[]]),
-                                    requiredSecurityLevel: z.enum(["secured", "low", "medium", "high"], "must be secured, low, medium or high (the highest threat level a compliant device may have)"),
+                                    platform: z.enum(
+                                        compliancePlatforms,
+                                        `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`,
+                                    ),
+                                    requiredSecurityLevel: z.enum(requiredSecurityLevels, `must be ${requiredSecurityLevels.join(", ")} (the highest threat level a compliant device may have)`),
                                     displayName: z.string().trim().min(1).max(256).optional(),
                                 })
                                 .strict(),
@@ -236,7 +236,7 @@ export function parseStackConfig(
                 continue;
             }
             try {
-                validateServiceUrl(value, key, name === "baseUrl" ? defaultGraphBaseUrl : "https://login.microsoftonline.com");
+                validateServiceUrl(value, key, name === "baseUrl" ? defaultGraphBaseUrl : defaultAuthorityHost);
             } catch (err) {
                 errors.push((err as Error).message);
             }
@@ -247,7 +247,7 @@ export function parseStackConfig(
                 errors.push(`${key}: is stored in plain text; set it again with \`pulumi config set --secret lookout:applicationKey <key>\``);
             } else if (name === "baseUrl") {
                 try {
-                    validateBaseUrl(value, key);
+                    validateServiceUrl(value, key, defaultLookoutBaseUrl);
                 } catch (err) {
                     errors.push((err as Error).message);
                 }
@@ -259,11 +259,21 @@ export function parseStackConfig(
         for (const issue of result.error.issues) {
             const key = describeKey(issue.path.map(String));
             const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
-            const message = missing ? "is required" : issue.message;
+            const message = missing ? "is required" : issue.code === "unrecognized_keys" ? unrecognizedKeys(issue.keys) : issue.message;
             errors.push(`${key}: ${message}`);
         }
     }
     return errors.length > 0 || !result.success ? { ok: false, errors } : { ok: true, config: result.data };
+}
+
+/** Names unknown keys, pointing at Graph's spelling when only the letter case is off (`...IOS...`, not `...Ios...`). */
+function unrecognizedKeys(keys: string[]): string {
+    return keys
+        .map((key) => {
+            const graphName = mtdConnectorSettingKeys.find((k) => k.toLowerCase() === key.toLowerCase());
+            return graphName ? `unknown key '${key}'; Microsoft Graph spells it '${graphName}'` : `unknown key '${key}'`;
+        })
+        .join("; ");
 }
 
 /** `["enrollmentGroups", "0", "displayName"]` as `enrollmentGroups[0].displayName`. */

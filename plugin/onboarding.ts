@@ -7,6 +7,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declareOnboarding, registeredOutputs } from "../components/lookoutOnboarding";
 import { parseStackConfig, projectNamespace, settingPath, type StackConfig } from "../config/stackConfig";
+import type { MtdConnectorSettingKey } from "../contract/graph/schemas";
 import { isSecretConfigKey } from "../stack";
 
 /** How the stack reaches Entra ID. */
@@ -24,7 +25,6 @@ export type EntraMode = (typeof EntraMode)[keyof typeof EntraMode];
 export const CompliancePlatform = {
     AndroidDeviceAdministrator: "androidDeviceAdministrator",
     AndroidWorkProfile: "androidWorkProfile",
-    AndroidFullyManaged: "androidFullyManaged",
     Ios: "ios",
 } as const;
 export type CompliancePlatform = (typeof CompliancePlatform)[keyof typeof CompliancePlatform];
@@ -95,16 +95,27 @@ export interface NotificationArgs {
     emailNotifications: boolean;
 }
 
-/** Intune's Mobile Threat Defense connector for Lookout; unset settings keep Intune's defaults. */
+/** Intune's Mobile Threat Defense connector for Lookout, named as Graph names them; a setting left out is left as the tenant has it. */
 export interface MtdConnectorArgs {
     androidEnabled?: boolean;
     iosEnabled?: boolean;
+    /** App protection policy evaluation for Android. */
+    androidMobileApplicationManagementEnabled?: boolean;
+    /** App protection policy evaluation for iOS/iPadOS. */
+    iosMobileApplicationManagementEnabled?: boolean;
+    /** App Sync for iOS: corporate devices' app inventory. */
+    allowPartnerToCollectIOSApplicationMetadata?: boolean;
+    /** App Sync for iOS: personal devices' app inventory. */
+    allowPartnerToCollectIOSPersonalApplicationMetadata?: boolean;
     androidDeviceBlockedOnMissingPartnerData?: boolean;
     iosDeviceBlockedOnMissingPartnerData?: boolean;
     partnerUnsupportedOsVersionBlocked?: boolean;
     partnerUnresponsivenessThresholdInDays?: number;
-    allowPartnerToCollectIosApplicationMetadata?: boolean;
 }
+// Pulumi derives the plugin's schema from this interface, so it is written out; it must name
+// exactly the settings of the contract (a mismatch fails `tsc`).
+const mtdConnectorArgsMatchContract: [keyof MtdConnectorArgs, MtdConnectorSettingKey] extends [MtdConnectorSettingKey, keyof MtdConnectorArgs] ? true : never = true;
+void mtdConnectorArgsMatchContract;
 
 /** An Intune compliance policy that blocks devices above a Lookout threat level. */
 export interface CompliancePolicyArgs {

@@ -9,10 +9,9 @@
  */
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
-import { tenantSnapshot } from "../config/tenantSnapshot";
-import { defaultGraphBaseUrl } from "../providers/graph/client";
+import { tenantSnapshot } from "../adoption/tenantSnapshot";
+import { defaultGraphBaseUrl, defaultLookoutBaseUrl } from "../contract/endpoints";
 import { graphClientFor, graphConnectionFromConfig } from "../providers/graph/connection";
-import { defaultLookoutBaseUrl } from "../providers/lookout/client";
 import { clientFor } from "../providers/lookout/connection";
 
 async function main() {

@@ -1,67 +1,173 @@
 /**
- * The Microsoft Graph shapes this project writes and reads (Intune's Mobile Threat Defense
- * connector and device compliance policies), as Microsoft documents them, shared by the providers
- * and the Graph part of the emulator. Built by functions for the same serialization reason as the
- * Lookout schemas.
+ * The Microsoft Graph v1.0 shapes this project writes and reads, typed by Microsoft's own generated
+ * types (`@microsoft/microsoft-graph-types`, generated from the published v1.0 metadata), so a
+ * misspelt property or enum value fails `tsc`.
+ *
+ * Readers are tolerant: unknown properties are kept, enums Graph may extend (`unknownFutureValue`
+ * and later members) read as strings, and a list may hold types the project does not manage.
+ * Writers are precise: a body holds only the properties the stack manages (see the providers).
+ *
+ * Zod schemas are built by functions for the dynamic providers' serialization (no native objects
+ * at module scope); the constant lists are plain data.
  */
+import type {
+    AndroidCompliancePolicy,
+    AndroidWorkProfileCompliancePolicy,
+    DeviceComplianceActionType,
+    DeviceComplianceScheduledActionForRule,
+    DeviceThreatProtectionLevel,
+    Group,
+    IosCompliancePolicy,
+    MobileThreatDefenseConnector,
+    MobileThreatPartnerTenantState,
+} from "@microsoft/microsoft-graph-types";
 import { z } from "zod";
 
 /** Intune's id of the Lookout for Work MTD connector. */
 export const lookoutMtdConnectorId = "2c7790de-8b02-4814-85cf-e0c59380dee8";
 
-export const partnerStates = ["unavailable", "available", "enabled", "unresponsive", "notSetUp", "error"] as const;
-export const threatSecurityLevels = ["unavailable", "secured", "low", "medium", "high", "notSet"] as const;
+/** Members of v1.0 enums, spelled out once and checked against Microsoft's types. */
+export const partnerStates = ["unavailable", "available", "enabled", "unresponsive", "unknownFutureValue"] as const satisfies readonly MobileThreatPartnerTenantState[];
+export const threatProtectionLevels = ["unavailable", "secured", "low", "medium", "high", "notSet"] as const satisfies readonly DeviceThreatProtectionLevel[];
+/** The levels a policy may require: "the highest threat level a compliant device may have". */
+export const requiredSecurityLevels = ["secured", "low", "medium", "high"] as const satisfies readonly DeviceThreatProtectionLevel[];
+export type RequiredSecurityLevel = (typeof requiredSecurityLevels)[number];
 
-/** The settable part of `mobileThreatDefenseConnector`. */
+/** A value of a Graph enum as read: a known member, or one Graph added later. */
+export type Evolvable<T extends string> = T | (string & {});
+
+/**
+ * Every v1.0 setting of `mobileThreatDefenseConnector` that applies to Lookout for Work (not the
+ * Windows and Defender for Endpoint ones), named as Graph names them; the portal's toggles map onto
+ * them (Connect Android/iOS devices, App Sync for iOS, Block unsupported OS versions, App protection
+ * policy evaluation, days until unresponsive).
+ */
+export const mtdConnectorSettingKeys = [
+    "androidEnabled",
+    "iosEnabled",
+    "androidMobileApplicationManagementEnabled",
+    "iosMobileApplicationManagementEnabled",
+    "allowPartnerToCollectIOSApplicationMetadata",
+    "allowPartnerToCollectIOSPersonalApplicationMetadata",
+    "androidDeviceBlockedOnMissingPartnerData",
+    "iosDeviceBlockedOnMissingPartnerData",
+    "partnerUnsupportedOsVersionBlocked",
+    "partnerUnresponsivenessThresholdInDays",
+] as const satisfies ReadonlyArray<keyof MobileThreatDefenseConnector>;
+export type MtdConnectorSettingKey = (typeof mtdConnectorSettingKeys)[number];
+/** The managed settings, each optional: a setting left out is left as the tenant has it. */
+export type MtdConnectorSettings = Partial<Required<Pick<MobileThreatDefenseConnector, MtdConnectorSettingKey>>>;
+
+/** The managed settings with what the project accepts for each (Graph itself only types them). */
 export function mtdConnectorSettingsSchema() {
-    return z
-        .object({
-            androidEnabled: z.boolean(),
-            iosEnabled: z.boolean(),
-            androidDeviceBlockedOnMissingPartnerData: z.boolean(),
-            iosDeviceBlockedOnMissingPartnerData: z.boolean(),
-            partnerUnsupportedOsVersionBlocked: z.boolean(),
-            partnerUnresponsivenessThresholdInDays: z.number().int().min(1).max(365),
-            allowPartnerToCollectIosApplicationMetadata: z.boolean(),
-        })
-        .strict();
+    const flag = () => z.boolean().optional();
+    const shape = {
+        androidEnabled: flag(),
+        iosEnabled: flag(),
+        androidMobileApplicationManagementEnabled: flag(),
+        iosMobileApplicationManagementEnabled: flag(),
+        allowPartnerToCollectIOSApplicationMetadata: flag(),
+        allowPartnerToCollectIOSPersonalApplicationMetadata: flag(),
+        androidDeviceBlockedOnMissingPartnerData: flag(),
+        iosDeviceBlockedOnMissingPartnerData: flag(),
+        partnerUnsupportedOsVersionBlocked: flag(),
+        partnerUnresponsivenessThresholdInDays: z.number().int().min(1).max(365).optional(),
+    } satisfies Record<MtdConnectorSettingKey, z.ZodType>;
+    return z.strictObject(shape);
 }
-export type MtdConnectorSettings = z.infer<ReturnType<typeof mtdConnectorSettingsSchema>>;
 
-/** `mobileThreatDefenseConnector` as Graph returns it. */
+/**
+ * Microsoft's generated reference pages for Intune entities show a GET answer as `{"value": {...}}`
+ * while the service answers the bare entity: both are read.
+ */
+function unwrapValue(body: unknown): unknown {
+    const b = body as { id?: unknown; value?: unknown } | null;
+    return b && typeof b === "object" && b.id === undefined && b.value && typeof b.value === "object" && !Array.isArray(b.value) ? b.value : body;
+}
+
+/** `mobileThreatDefenseConnector` as Graph returns it: every property kept, enums read as strings. */
 export function mtdConnectorSchema() {
-    return mtdConnectorSettingsSchema().extend({
-        "@odata.type": z.literal("#microsoft.graph.mobileThreatDefenseConnector").optional(),
+    return z.preprocess(unwrapValue, mtdConnectorObjectSchema());
+}
+
+function mtdConnectorObjectSchema() {
+    return z.looseObject({
         id: z.string(),
-        lastHeartbeatDateTime: z.string(),
-        partnerState: z.enum(partnerStates),
+        lastHeartbeatDateTime: z.string().nullish(),
+        partnerState: z.string().nullish(),
+        androidEnabled: z.boolean().nullish(),
+        iosEnabled: z.boolean().nullish(),
+        partnerUnresponsivenessThresholdInDays: z.number().nullish(),
     });
 }
-export type MtdConnector = z.infer<ReturnType<typeof mtdConnectorSchema>>;
+export type MtdConnectorRead = Omit<MobileThreatDefenseConnector, "partnerState" | "lastHeartbeatDateTime"> & {
+    id: string;
+    partnerState?: Evolvable<MobileThreatPartnerTenantState> | null;
+    lastHeartbeatDateTime?: string | null;
+};
 
-/** The compliance policy types that carry the threat-level settings, by the platform names our config uses. */
+/** A collection page as Graph returns it. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+    return z.looseObject({ value: z.array(item), "@odata.nextLink": z.string().optional(), "@odata.count": z.number().optional() });
+}
+
+/** The compliance policy types that carry the threat-level settings in v1.0, by the platform names our config uses. */
 export const compliancePolicyTypes = {
     androidDeviceAdministrator: "#microsoft.graph.androidCompliancePolicy",
     androidWorkProfile: "#microsoft.graph.androidWorkProfileCompliancePolicy",
-    androidFullyManaged: "#microsoft.graph.androidDeviceOwnerCompliancePolicy",
     ios: "#microsoft.graph.iosCompliancePolicy",
 } as const;
 export type CompliancePlatform = keyof typeof compliancePolicyTypes;
+export const compliancePlatforms = Object.keys(compliancePolicyTypes) as [CompliancePlatform, ...CompliancePlatform[]];
 
+export function platformOfType(odataType: string | undefined): CompliancePlatform | undefined {
+    return compliancePlatforms.find((p) => compliancePolicyTypes[p] === odataType);
+}
+
+/** The properties every threat-capable policy type shares; written only when the stack manages them. */
+type ThreatPolicy = AndroidCompliancePolicy & AndroidWorkProfileCompliancePolicy & IosCompliancePolicy;
+export type ThreatPolicySettings = Partial<Pick<ThreatPolicy, "displayName" | "description" | "deviceThreatProtectionEnabled" | "deviceThreatProtectionRequiredSecurityLevel">>;
+/** A write to a threat-level policy: Graph needs the `@odata.type` on every POST and PATCH of a derived type. */
+export type ThreatPolicyWrite = ThreatPolicySettings & { "@odata.type": (typeof compliancePolicyTypes)[CompliancePlatform]; scheduledActionsForRule?: DeviceComplianceScheduledActionForRule[] };
+
+/** One entry of a compliance policy list: any type; what the project manages is read by `threatPolicySchema`. */
+export function anyCompliancePolicySchema() {
+    return z.looseObject({ "@odata.type": z.string(), id: z.string(), displayName: z.string().nullish() });
+}
+
+/** A threat-capable compliance policy as Graph returns it (every other property kept). */
+export function threatPolicySchema() {
+    return z.preprocess(unwrapValue, threatPolicyObjectSchema());
+}
+
+function threatPolicyObjectSchema() {
+    return z.looseObject({
+        "@odata.type": z.string(),
+        id: z.string(),
+        displayName: z.string(),
+        description: z.string().nullish(),
+        deviceThreatProtectionEnabled: z.boolean().nullish(),
+        deviceThreatProtectionRequiredSecurityLevel: z.string().nullish(),
+        version: z.number().nullish(),
+    });
+}
+export type ThreatPolicyRead = z.infer<ReturnType<typeof threatPolicySchema>>;
+
+/** The action Graph requires on a new policy: exactly one rule with one `block` action. */
+export function blockRule(): DeviceComplianceScheduledActionForRule[] {
+    return [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block" satisfies DeviceComplianceActionType, gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }] }];
+}
+
+export const deviceComplianceActionTypes = ["noAction", "notification", "block", "retire", "wipe", "removeResourceAccessProfiles", "pushNotification"] as const satisfies readonly DeviceComplianceActionType[];
+
+/** `scheduledActionsForRule` on a create: Graph accepts exactly one rule, with one block action. */
 export function scheduledActionsSchema() {
     return z
         .array(
-            z.object({
-                ruleName: z.string().optional(),
+            z.looseObject({
+                ruleName: z.string().nullish(),
                 scheduledActionConfigurations: z
-                    .array(
-                        z.object({
-                            actionType: z.enum(["noAction", "notification", "block", "retire", "wipe", "removeResourceAccessProfiles", "pushNotification", "remoteLock"]),
-                            gracePeriodHours: z.number().int().min(0),
-                            notificationTemplateId: z.string().optional(),
-                            notificationMessageCCList: z.array(z.string()).optional(),
-                        }),
-                    )
+                    .array(z.looseObject({ actionType: z.enum(deviceComplianceActionTypes), gracePeriodHours: z.number().int().min(0).max(8760).optional() }))
                     .min(1),
             }),
         )
@@ -69,69 +175,28 @@ export function scheduledActionsSchema() {
         .refine((rules) => rules[0].scheduledActionConfigurations.filter((a) => a.actionType === "block").length === 1, "the rule needs exactly one block action");
 }
 
-/** The body of `POST /deviceManagement/deviceCompliancePolicies` for a threat-level policy. */
-export function compliancePolicyCreateSchema() {
-    return z.object({
-        "@odata.type": z.enum(Object.values(compliancePolicyTypes) as [string, ...string[]]),
-        displayName: z.string().min(1).max(256),
-        description: z.string().optional(),
-        deviceThreatProtectionEnabled: z.boolean(),
-        deviceThreatProtectionRequiredSecurityLevel: z.enum(threatSecurityLevels),
-        scheduledActionsForRule: scheduledActionsSchema(),
+/** Assignment targets: the `@odata.type` is read with or without Graph's leading `#`. */
+export const assignmentTargetTypes = {
+    group: "#microsoft.graph.groupAssignmentTarget",
+    exclusionGroup: "#microsoft.graph.exclusionGroupAssignmentTarget",
+} as const;
+
+export function normalizeODataType(type: string | undefined): string | undefined {
+    return type === undefined ? undefined : type.startsWith("#") ? type : `#${type}`;
+}
+
+/** A `deviceCompliancePolicyAssignment` as read or written. */
+export function assignmentSchema() {
+    return z.looseObject({
+        id: z.string().optional(),
+        target: z.looseObject({ "@odata.type": z.string().transform((t) => normalizeODataType(t)!), groupId: z.string().nullish() }),
     });
 }
-
-/** `PATCH .../deviceCompliancePolicies/{id}`: scheduled actions cannot be patched. */
-export function compliancePolicyPatchSchema() {
-    return z
-        .object({
-            "@odata.type": z.enum(Object.values(compliancePolicyTypes) as [string, ...string[]]),
-            displayName: z.string().min(1).max(256).optional(),
-            description: z.string().optional(),
-            deviceThreatProtectionEnabled: z.boolean().optional(),
-            deviceThreatProtectionRequiredSecurityLevel: z.enum(threatSecurityLevels).optional(),
-        })
-        .strict();
-}
-
-export function compliancePolicySchema() {
-    return z.object({
-        "@odata.type": z.string(),
-        id: z.string(),
-        displayName: z.string(),
-        description: z.string().nullable().optional(),
-        deviceThreatProtectionEnabled: z.boolean(),
-        deviceThreatProtectionRequiredSecurityLevel: z.enum(threatSecurityLevels),
-    });
-}
-export type CompliancePolicy = z.infer<ReturnType<typeof compliancePolicySchema>>;
-
-/** A page of `GET /deviceManagement/deviceCompliancePolicies`. */
-export function compliancePolicyPageSchema() {
-    return z.object({ value: z.array(compliancePolicySchema()), "@odata.nextLink": z.string().optional() });
-}
+export type Assignment = z.infer<ReturnType<typeof assignmentSchema>>;
 
 /** `POST .../deviceCompliancePolicies/{id}/assign` */
 export function assignBodySchema() {
-    return z
-        .object({
-            assignments: z.array(
-                z.object({
-                    target: z.object({
-                        "@odata.type": z.literal("#microsoft.graph.groupAssignmentTarget"),
-                        groupId: z.string().min(1),
-                    }),
-                }),
-            ),
-        })
-        .strict();
-}
-
-/** `GET .../deviceCompliancePolicies/{id}/assignments` */
-export function assignmentListSchema() {
-    return z.object({
-        value: z.array(z.object({ id: z.string().optional(), target: z.object({ "@odata.type": z.string(), groupId: z.string().optional() }) })),
-    });
+    return z.looseObject({ assignments: z.array(assignmentSchema()) });
 }
 
 /** Graph's error body. */
@@ -142,16 +207,19 @@ export function graphErrorSchema() {
 }
 export type GraphErrorBody = z.infer<ReturnType<typeof graphErrorSchema>>;
 
-/** A group as `GET /groups` and `GET /groups/{id}` return it with `$select=id,displayName,securityEnabled,mailEnabled`. */
+/** The group properties the checks read (`$select=id,displayName,securityEnabled,mailEnabled`). */
+export type DirectoryGroup = { [K in "id" | "displayName"]: NonNullable<Group[K]> } & { [K in "securityEnabled" | "mailEnabled"]: Group[K] | null };
+
 export function directoryGroupSchema() {
-    return z.object({ id: z.string(), displayName: z.string(), securityEnabled: z.boolean().nullable(), mailEnabled: z.boolean().nullable() });
+    return z.looseObject({ id: z.string(), displayName: z.string(), securityEnabled: z.boolean().nullable(), mailEnabled: z.boolean().nullable() });
 }
 
-export function directoryGroupPageSchema() {
-    return z.object({ value: z.array(directoryGroupSchema()), "@odata.nextLink": z.string().optional() });
+/** A directory object as a member list or an OData cast returns it. */
+export function directoryObjectSchema() {
+    return z.looseObject({ "@odata.type": z.string().optional(), id: z.string(), displayName: z.string().nullish() });
 }
 
-/** `GET /groups/{id}/members?$select=id`: directory objects with their type. */
-export function memberPageSchema() {
-    return z.object({ value: z.array(z.object({ "@odata.type": z.string(), id: z.string() })), "@odata.nextLink": z.string().optional() });
+/** `$count` segments answer a plain integer (text/plain). */
+export function countSchema() {
+    return z.coerce.number().int().min(0);
 }

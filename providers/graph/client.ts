@@ -1,36 +1,15 @@
 /**
- * The Microsoft Graph client of the Intune providers. Every route is in `graphPaths`; the
- * application permission each route needs is in `requiredPermission`, so a 401 or 403 names what
- * to grant. Retries follow Graph's throttling guidance: 429, 503 and 504 (and dropped
- * connections), honouring `Retry-After` up to a cap.
+ * The Microsoft Graph client of the Intune providers and the group checks. Routes and the
+ * permission each needs live in `contract/graph/routes.ts`, so a 401 or 403 names what to grant.
+ * Retries follow Graph's throttling guidance: 429, 503 and 504 (and dropped connections),
+ * honouring `Retry-After` up to a cap. Lists are read through `listAll`, which follows
+ * `@odata.nextLink`.
  */
 import type { z } from "zod";
-import { defaultRetryPolicy, type RetryPolicy, sendWithRetry, validateServiceUrl } from "../http/retry";
-
-export const defaultGraphBaseUrl = "https://graph.microsoft.com/v1.0";
-
-export const graphPaths = {
-    mtdConnectors: "/deviceManagement/mobileThreatDefenseConnectors",
-    mtdConnector: (id: string) => `/deviceManagement/mobileThreatDefenseConnectors/${encodeURIComponent(id)}`,
-    compliancePolicies: "/deviceManagement/deviceCompliancePolicies",
-    compliancePolicy: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}`,
-    compliancePolicyAssign: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}/assign`,
-    compliancePolicyAssignments: (id: string) => `/deviceManagement/deviceCompliancePolicies/${encodeURIComponent(id)}/assignments`,
-    /** Groups whose display name starts with `prefix`, ignoring case (as Graph compares). */
-    groupsByNamePrefix: (prefix: string) =>
-        `/groups?$filter=${encodeURIComponent(`startswith(displayName,'${prefix.replace(/'/g, "''")}')`)}&$select=id,displayName,securityEnabled,mailEnabled`,
-    group: (id: string) => `/groups/${encodeURIComponent(id)}?$select=id,displayName,securityEnabled,mailEnabled`,
-    groupMembers: (id: string) => `/groups/${encodeURIComponent(id)}/members?$select=id`,
-} as const;
-
-/** The least-privileged Graph application permission for a route and method. */
-export function requiredPermission(method: string, path: string): string {
-    const write = method !== "GET";
-    if (path.startsWith(graphPaths.mtdConnectors)) return write ? "DeviceManagementServiceConfig.ReadWrite.All" : "DeviceManagementServiceConfig.Read.All";
-    if (path.startsWith(graphPaths.compliancePolicies)) return write ? "DeviceManagementConfiguration.ReadWrite.All" : "DeviceManagementConfiguration.Read.All";
-    if (path.startsWith("/groups")) return write ? "Group.ReadWrite.All" : "GroupMember.Read.All";
-    return "the permission documented for this route";
-}
+import { defaultGraphBaseUrl, validateServiceUrl } from "../../contract/endpoints";
+import { requiredPermission } from "../../contract/graph/routes";
+import { pageSchema } from "../../contract/graph/schemas";
+import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
 
 /**
  * The Graph application permissions an access token lacks of `required`, read from its `roles`
@@ -85,13 +64,15 @@ export function createGraphClient(settings: GraphClientSettings) {
             allow404?: boolean;
             /** Whether repeating is harmless; by default everything but a POST that creates (`.../assign` replaces). */
             idempotent?: boolean;
+            /** Extra request headers, such as `ConsistencyLevel: eventual` for advanced queries. */
+            headers?: Record<string, string>;
         } = {},
     ): Promise<{ status: number; body: T } | undefined> {
         // As in the Lookout client: up to two renewals when Graph refuses a token as expired.
         const idempotent = options.idempotent ?? (method !== "POST" || path.endsWith("/assign"));
         for (let renewals = 0; ; renewals++) {
             const token = await settings.getToken(renewals > 0);
-            const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: "application/json" };
+            const headers: Record<string, string> = { ...options.headers, authorization: `Bearer ${token}`, accept: "application/json" };
             if (options.body !== undefined) headers["content-type"] = "application/json";
             const response = await sendWithRetry(
                 {
@@ -110,7 +91,8 @@ export function createGraphClient(settings: GraphClientSettings) {
                 continue;
             }
             const text = await response.text();
-            const body = text ? JSON.parse(text) : undefined;
+            // `$count` segments answer a plain integer as text/plain; everything else is JSON.
+            const body = !text ? undefined : (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
             if (response.status === 404 && options.allow404) return undefined;
             if (!response.ok) throw graphApiError(method, path, response.status, body);
             return { status: response.status, body: options.schema ? options.schema.parse(body) : (body as T) };
@@ -137,7 +119,30 @@ export function createGraphClient(settings: GraphClientSettings) {
         throw new Error("The Graph access token names no tenant (tid claim); sign in with a work or school identity of the tenant.");
     }
 
-    return { baseUrl, policy, request, assertPermissions, tenantId };
+    /**
+     * Every item of a collection, following `@odata.nextLink` (absolute URLs on the same Graph) until
+     * the last page; items are parsed leniently by `item`.
+     */
+    async function listAll<T extends z.ZodType>(path: string, item: T, options: { headers?: Record<string, string> } = {}): Promise<Array<z.infer<T>>> {
+        const items: Array<z.infer<T>> = [];
+        const schema = pageSchema(item);
+        for (let next: string | undefined = path; next; ) {
+            const page: z.infer<typeof schema> = (await request("GET", next, { schema, headers: options.headers }))!.body;
+            items.push(...page.value);
+            next = relativeToBase(page["@odata.nextLink"]);
+        }
+        return items;
+    }
+
+    /** A next link as a path below the base URL; Graph's links are absolute. */
+    function relativeToBase(link: string | undefined): string | undefined {
+        if (!link) return undefined;
+        if (link.startsWith("/")) return link;
+        if (!link.startsWith(baseUrl + "/")) throw new Error(`Microsoft Graph returned a next link outside ${baseUrl}: ${link}`);
+        return link.slice(baseUrl.length);
+    }
+
+    return { baseUrl, policy, request, listAll, assertPermissions, tenantId };
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;

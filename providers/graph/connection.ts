@@ -12,7 +12,8 @@
 import type { DefaultAzureCredential } from "@azure/identity";
 import type * as pulumi from "@pulumi/pulumi";
 import { defaultRetryPolicy, type RetryPolicy, retryPolicyFromEnv, sendWithRetry } from "../http/retry";
-import { createGraphClient, defaultGraphBaseUrl, type GraphClient } from "./client";
+import { defaultGraphBaseUrl, isLoopbackUrl } from "../../contract/endpoints";
+import { createGraphClient, type GraphClient } from "./client";
 
 export interface ClientCredentials {
     tenantId: string;
@@ -40,10 +41,6 @@ export function graphConnectionFromConfig(config: pulumi.dynamic.Config | undefi
 }
 
 const graphScope = "https://graph.microsoft.com/.default";
-
-function isLoopback(url: string): boolean {
-    return ["127.0.0.1", "localhost", "[::1]"].includes(new URL(url).hostname);
-}
 
 /** Client credentials against a loopback authority (the emulator), the protocol MSAL speaks. */
 async function loopbackToken(authorityHost: string, credentials: ClientCredentials | undefined, policy: RetryPolicy): Promise<{ token: string; expiresAt: number }> {
@@ -75,7 +72,7 @@ export function graphClientFor(connection: GraphConnection | undefined): GraphCl
     const c = connection ?? graphConnectionFromConfig(undefined);
     let cached: { token: string; expiresAt: number } | undefined;
     let credential: DefaultAzureCredential | undefined;
-    const loopback = isLoopback(c.baseUrl);
+    const loopback = isLoopbackUrl(c.baseUrl);
     if (loopback && !c.authorityHost) {
         throw new Error("graph:baseUrl points at a loopback Graph (the emulator); set graph:authorityHost to the emulator's URL too.");
     }

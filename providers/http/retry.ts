@@ -90,26 +90,6 @@ function retryDelay(policy: RetryPolicy, attempt: number, retryAfter: string | n
     return Math.min(ms, Math.max(0, deadline - Date.now()));
 }
 
-/** Refuses plain http except on loopback, where the emulators run. Returns the URL without a trailing slash. */
-export function validateServiceUrl(raw: string, key: string, example: string): string {
-    let url: URL;
-    try {
-        url = new URL(raw);
-    } catch {
-        throw new Error(`${key} '${raw}' is not a valid URL; use e.g. ${example}`);
-    }
-    const loopback = ["127.0.0.1", "localhost", "[::1]", "::1"].includes(url.hostname);
-    if (url.protocol === "http:" && !loopback) {
-        throw new Error(
-            `${key} '${raw}' uses plain http to a non-loopback host; credentials would travel unencrypted. Use https (http is accepted only for 127.0.0.1, ::1 and localhost).`,
-        );
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw new Error(`${key} '${raw}' must be an https URL`);
-    }
-    return url.toString().replace(/\/+$/, "");
-}
-
 /**
  * Overrides of the retry policy from LOOKOUT_MTP_RETRY_POLICY (JSON, e.g. `{"attemptTimeoutMs":5000}`),
  * for pipelines that want a shorter budget. A malformed value is an error that names the variable.

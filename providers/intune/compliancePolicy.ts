@@ -7,25 +7,37 @@
  * not let it be patched; the assignment is replaced as a whole by `POST .../assign`.
  *
  * Creating first looks for a policy of the same type and display name and adopts it: a policy made
- * by hand is taken over (and given back on delete), and a run whose create answer was lost does
- * not make a second policy on the next `up`.
+ * by hand is taken over (and what the stack changed on it is given back on delete), and a run whose
+ * create answer was lost does not make a second policy on the next `up`.
+ *
+ * Precise writes: a PATCH carries only the threat settings, name and description that differ from
+ * the policy (plus the `@odata.type` Graph requires), so password rules and every other setting an
+ * admin made stay as they are. The stack manages the policy's *group* assignments; exclusion
+ * targets and any other target someone added are kept when it assigns.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { graphPaths, requiredPermission } from "../../contract/graph/routes";
 import {
-    assignmentListSchema,
+    type Assignment,
+    assignmentSchema,
+    assignmentTargetTypes,
+    anyCompliancePolicySchema,
+    blockRule,
     type CompliancePlatform,
-    type CompliancePolicy,
-    compliancePolicyPageSchema,
-    compliancePolicySchema,
+    compliancePlatforms,
     compliancePolicyTypes,
+    platformOfType,
+    type RequiredSecurityLevel,
+    requiredSecurityLevels,
+    type ThreatPolicyRead,
+    threatPolicySchema,
+    type ThreatPolicySettings,
+    type ThreatPolicyWrite,
 } from "../../contract/graph/schemas";
 import { changedProperties, checkWith } from "../checks";
-import { graphPaths, requiredPermission } from "../graph/client";
 import type { GraphClient } from "../graph/client";
 import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
-
-export const requiredSecurityLevels = ["secured", "low", "medium", "high"] as const;
 
 /**
  * The description of policies this stack creates. Finding it on a policy at create time means an
@@ -35,12 +47,12 @@ export const requiredSecurityLevels = ["secured", "low", "medium", "high"] as co
 export const managedPolicyDescription = "Created by lookout-mtp (Pulumi): non-compliant when Lookout reports a threat above the required level.";
 
 export interface ThreatCompliancePolicyArgs {
-    /** androidDeviceAdministrator, androidWorkProfile, androidFullyManaged or ios. Changing it replaces the policy. */
+    /** androidDeviceAdministrator, androidWorkProfile or ios. Changing it replaces the policy. */
     platform: pulumi.Input<CompliancePlatform>;
     displayName: pulumi.Input<string>;
     description?: pulumi.Input<string>;
     /** Highest threat level a device may have and stay compliant: secured (none), low, medium or high. */
-    requiredSecurityLevel: pulumi.Input<(typeof requiredSecurityLevels)[number]>;
+    requiredSecurityLevel: pulumi.Input<RequiredSecurityLevel>;
     /** Object IDs of the Entra groups the policy applies to (the enrollment groups). */
     groupIds: pulumi.Input<pulumi.Input<string>[]>;
 }
@@ -49,18 +61,26 @@ export interface CompliancePolicyInputs {
     platform: CompliancePlatform;
     displayName: string;
     description: string;
-    requiredSecurityLevel: (typeof requiredSecurityLevels)[number];
+    requiredSecurityLevel: RequiredSecurityLevel;
+    groupIds: string[];
+}
+
+/** What the stack changed on an adopted policy, as it was before (only the values it changed, and the groups). */
+export interface PreviousPolicy {
+    description?: string;
+    requiredSecurityLevel?: string;
+    deviceThreatProtectionEnabled?: boolean;
     groupIds: string[];
 }
 export interface CompliancePolicyOutputs extends CompliancePolicyInputs {
-    /** The adopted policy's level, description and groups before this stack; `null` when the stack created it. */
-    previous: { description: string; requiredSecurityLevel: string; groupIds: string[] } | null;
+    /** `null` when the stack created the policy. */
+    previous: PreviousPolicy | null;
 }
 
 export function compliancePolicyInputsSchema() {
     return z
         .object({
-            platform: z.enum(Object.keys(compliancePolicyTypes) as [CompliancePlatform, ...CompliancePlatform[]]),
+            platform: z.enum(compliancePlatforms, `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`),
             displayName: z.string().trim().min(1).max(256),
             description: z.string().max(1024).default(managedPolicyDescription),
             requiredSecurityLevel: z.enum(requiredSecurityLevels),
@@ -71,13 +91,9 @@ export function compliancePolicyInputsSchema() {
 
 const properties: ReadonlyArray<keyof CompliancePolicyInputs> = ["platform", "displayName", "description", "requiredSecurityLevel", "groupIds"];
 
-function assignBody(groupIds: string[]) {
-    return { assignments: groupIds.map((groupId) => ({ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId } })) };
-}
-
-function settingsBody(inputs: CompliancePolicyInputs) {
+/** The threat settings as the stack wants them on the policy. */
+function wantedSettings(inputs: CompliancePolicyInputs): ThreatPolicySettings {
     return {
-        "@odata.type": compliancePolicyTypes[inputs.platform],
         displayName: inputs.displayName,
         description: inputs.description,
         deviceThreatProtectionEnabled: true,
@@ -85,14 +101,42 @@ function settingsBody(inputs: CompliancePolicyInputs) {
     };
 }
 
-type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
-
-function groupIdsOf(list: z.infer<ReturnType<typeof assignmentListSchema>>): string[] {
-    return list.value.flatMap((a) => (a.target.groupId ? [a.target.groupId] : [])).sort();
+/** The wanted settings that differ from the policy as it is. */
+function differingSettings(wanted: ThreatPolicySettings, current: ThreatPolicySettings): ThreatPolicySettings {
+    return Object.fromEntries(Object.entries(wanted).filter(([k, v]) => (current as Record<string, unknown>)[k] !== v)) as ThreatPolicySettings;
 }
 
-function matching(policies: CompliancePolicy[], inputs: CompliancePolicyInputs) {
-    return policies.filter((p) => p["@odata.type"] === compliancePolicyTypes[inputs.platform] && p.displayName === inputs.displayName);
+async function patchPolicy(graph: GraphClient, id: string, platform: CompliancePlatform, changes: ThreatPolicySettings): Promise<void> {
+    if (Object.keys(changes).length === 0) return;
+    const body: ThreatPolicyWrite = { "@odata.type": compliancePolicyTypes[platform], ...changes };
+    await graph.request("PATCH", graphPaths.compliancePolicy(id), { body });
+}
+
+type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
+
+/** The groups a policy is assigned to (inclusion targets only). */
+function groupIdsOf(assignments: Assignment[]): string[] {
+    return assignments.flatMap((a) => (a.target["@odata.type"] === assignmentTargetTypes.group && a.target.groupId ? [a.target.groupId] : [])).sort();
+}
+
+async function assignmentsOf(graph: GraphClient, id: string): Promise<Assignment[]> {
+    return graph.listAll(graphPaths.compliancePolicyAssignments(id), assignmentSchema());
+}
+
+/**
+ * Assigns the policy to `groupIds`. `assign` replaces every assignment, so the targets the stack
+ * does not manage (exclusion groups, all users, ...) are read first and sent back unchanged.
+ */
+async function assignGroups(graph: GraphClient, id: string, groupIds: string[], current: Assignment[] | undefined): Promise<void> {
+    const kept = (current ?? (await assignmentsOf(graph, id))).filter((a) => a.target["@odata.type"] !== assignmentTargetTypes.group).map((a) => ({ target: a.target }));
+    const body = { assignments: [...groupIds.map((groupId) => ({ target: { "@odata.type": assignmentTargetTypes.group, groupId } })), ...kept] };
+    await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body });
+}
+
+/** The tenant's policies of the input's type and name; policies of every other type are skipped unread. */
+async function matching(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<ThreatPolicyRead[]> {
+    const all = await graph.listAll(graphPaths.compliancePolicies, anyCompliancePolicySchema());
+    return all.filter((p) => p["@odata.type"] === compliancePolicyTypes[inputs.platform] && p.displayName === inputs.displayName).map((p) => threatPolicySchema().parse(p));
 }
 
 /**
@@ -101,19 +145,11 @@ function matching(policies: CompliancePolicy[], inputs: CompliancePolicyInputs) 
  * for one more attempt timeout and takes it; only when none appears does it create again, within
  * the retry policy's attempts.
  */
-async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<CompliancePolicy> {
-    const body = {
-        ...settingsBody(inputs),
-        scheduledActionsForRule: [
-            {
-                ruleName: "PasswordRequired",
-                scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }],
-            },
-        ],
-    };
+async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<ThreatPolicyRead> {
+    const body: ThreatPolicyWrite = { "@odata.type": compliancePolicyTypes[inputs.platform], ...wantedSettings(inputs), scheduledActionsForRule: blockRule() };
     for (let attempt = 1; ; attempt++) {
         try {
-            return (await graph.request("POST", graphPaths.compliancePolicies, { body, schema: compliancePolicySchema() }))!.body;
+            return (await graph.request("POST", graphPaths.compliancePolicies, { body, schema: threatPolicySchema() }))!.body;
         } catch (err) {
             const status = (err as { status?: number }).status ?? 0;
             const uncertain = status === 0 || status === 500 || status === 502;
@@ -121,24 +157,33 @@ async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs):
         }
         const deadline = Date.now() + graph.policy.attemptTimeoutMs;
         do {
-            const [late] = matching(await listPolicies(graph), inputs);
+            const [late] = await matching(graph, inputs);
             if (late) return late;
             await new Promise((resolve) => setTimeout(resolve, 250));
         } while (Date.now() < deadline);
     }
 }
 
-/** Every compliance policy of the tenant, following Graph's paging. */
-async function listPolicies(graph: GraphClient) {
-    const policies: CompliancePolicy[] = [];
-    let path: string | undefined = graphPaths.compliancePolicies;
-    while (path) {
-        const page: { body: z.infer<ReturnType<typeof compliancePolicyPageSchema>> } | undefined = await graph.request("GET", path, { schema: compliancePolicyPageSchema() });
-        policies.push(...page!.body.value);
-        const next: string | undefined = page!.body["@odata.nextLink"];
-        path = next ? next.slice(next.indexOf(graphPaths.compliancePolicies)) : undefined;
-    }
-    return policies;
+/** Takes over a policy found by type and name; returns what the stack changed on it, as it was. */
+async function adopt(graph: GraphClient, policy: ThreatPolicyRead, inputs: CompliancePolicyInputs): Promise<PreviousPolicy | null> {
+    const assignments = await assignmentsOf(graph, policy.id);
+    const current: ThreatPolicySettings = {
+        displayName: policy.displayName,
+        description: policy.description ?? "",
+        deviceThreatProtectionEnabled: policy.deviceThreatProtectionEnabled ?? undefined,
+        deviceThreatProtectionRequiredSecurityLevel: (policy.deviceThreatProtectionRequiredSecurityLevel ?? undefined) as ThreatPolicySettings["deviceThreatProtectionRequiredSecurityLevel"],
+    };
+    const changes = differingSettings(wantedSettings(inputs), current);
+    await patchPolicy(graph, policy.id, inputs.platform, changes);
+    const groupIds = groupIdsOf(assignments);
+    if (JSON.stringify(groupIds) !== JSON.stringify(inputs.groupIds)) await assignGroups(graph, policy.id, inputs.groupIds, assignments);
+    if (policy.description === managedPolicyDescription) return null;
+    return {
+        ...("description" in changes ? { description: current.description ?? "" } : {}),
+        ...("deviceThreatProtectionRequiredSecurityLevel" in changes ? { requiredSecurityLevel: current.deviceThreatProtectionRequiredSecurityLevel } : {}),
+        ...("deviceThreatProtectionEnabled" in changes ? { deviceThreatProtectionEnabled: current.deviceThreatProtectionEnabled } : {}),
+        groupIds,
+    };
 }
 
 function explain(err: unknown, inputs: { displayName: string }): Error {
@@ -165,27 +210,16 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
         let created: string | undefined;
         try {
             await graph.assertPermissions([requiredPermission("POST", graphPaths.compliancePolicies)], "Creating the policy");
-            const existing = matching(await listPolicies(graph), inputs);
+            const existing = await matching(graph, inputs);
             if (existing.length > 1) {
                 throw new Error(`${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`);
             }
             if (existing.length === 1) {
-                const id = existing[0].id;
-                const assignments = await graph.request("GET", graphPaths.compliancePolicyAssignments(id), { schema: assignmentListSchema() });
-                const previous =
-                    existing[0].description === managedPolicyDescription
-                        ? null
-                        : {
-                              description: existing[0].description ?? "",
-                              requiredSecurityLevel: existing[0].deviceThreatProtectionRequiredSecurityLevel,
-                              groupIds: groupIdsOf(assignments!.body),
-                          };
-                await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(inputs) });
-                await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(inputs.groupIds) });
-                return { id, outs: { ...inputs, previous } };
+                const previous = await adopt(graph, existing[0], inputs);
+                return { id: existing[0].id, outs: { ...inputs, previous } };
             }
             created = (await createPolicy(graph, inputs)).id;
-            await graph.request("POST", graphPaths.compliancePolicyAssign(created), { body: assignBody(inputs.groupIds) });
+            await assignGroups(graph, created, inputs.groupIds, []);
             return { id: created, outs: { ...inputs, previous: null } };
         } catch (err) {
             // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
@@ -198,18 +232,17 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
         const state = props as CompliancePolicyOutputs;
         try {
             const graph = graphClientOf(this);
-            const policy = await graph.request("GET", graphPaths.compliancePolicy(id), { schema: compliancePolicySchema(), allow404: true });
+            const policy = (await graph.request("GET", graphPaths.compliancePolicy(id), { schema: threatPolicySchema(), allow404: true }))?.body;
             if (!policy) return {};
-            const assignments = await graph.request("GET", graphPaths.compliancePolicyAssignments(id), { schema: assignmentListSchema() });
-            const platform = (Object.keys(compliancePolicyTypes) as CompliancePlatform[]).find((p) => compliancePolicyTypes[p] === policy.body["@odata.type"]) ?? state.platform;
-            const level = policy.body.deviceThreatProtectionRequiredSecurityLevel;
+            const assignments = await assignmentsOf(graph, id);
+            const level = policy.deviceThreatProtectionRequiredSecurityLevel ?? "notSet";
             const inputs: CompliancePolicyInputs = {
-                platform,
-                displayName: policy.body.displayName,
-                description: policy.body.description ?? "",
+                platform: platformOfType(policy["@odata.type"]) ?? state.platform,
+                displayName: policy.displayName,
+                description: policy.description ?? "",
                 // A policy whose threat check was switched off in the portal reads as drift from the declared level.
-                requiredSecurityLevel: (policy.body.deviceThreatProtectionEnabled ? level : "off (deviceThreatProtectionEnabled is false)") as CompliancePolicyInputs["requiredSecurityLevel"],
-                groupIds: groupIdsOf(assignments!.body),
+                requiredSecurityLevel: (policy.deviceThreatProtectionEnabled ? level : "off (deviceThreatProtectionEnabled is false)") as RequiredSecurityLevel,
+                groupIds: groupIdsOf(assignments),
             };
             return { id, props: { ...inputs, previous: state.previous ?? null }, inputs: inputs as CompliancePolicyOutputs };
         } catch (err) {
@@ -220,10 +253,15 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
     async update(this: ProviderThis, id: string, olds: CompliancePolicyOutputs, news: CompliancePolicyInputs) {
         try {
             const graph = graphClientOf(this);
-            await graph.assertPermissions([requiredPermission("PATCH", graphPaths.compliancePolicies)], "Changing the policy");
-            const changed = changedProperties<CompliancePolicyInputs>(olds, news, properties);
-            if (changed.some((p) => p !== "groupIds")) await graph.request("PATCH", graphPaths.compliancePolicy(id), { body: settingsBody(news) });
-            if (changed.includes("groupIds")) await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(news.groupIds) });
+            await graph.assertPermissions([requiredPermission("PATCH", graphPaths.compliancePolicy(id))], "Changing the policy");
+            const before: ThreatPolicySettings = {
+                displayName: olds.displayName,
+                description: olds.description,
+                deviceThreatProtectionEnabled: true,
+                deviceThreatProtectionRequiredSecurityLevel: olds.requiredSecurityLevel,
+            };
+            await patchPolicy(graph, id, news.platform, differingSettings(wantedSettings(news), before));
+            if (changedProperties<CompliancePolicyInputs>(olds, news, ["groupIds"]).length > 0) await assignGroups(graph, id, news.groupIds, undefined);
             return { outs: { ...news, previous: olds.previous ?? null } };
         } catch (err) {
             throw explain(err, news);
@@ -233,15 +271,17 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
     async delete(this: ProviderThis, id: string, props: CompliancePolicyOutputs) {
         try {
             const graph = graphClientOf(this);
-            if (props.previous) {
-                const { description, requiredSecurityLevel, groupIds } = props.previous;
-                await graph.request("PATCH", graphPaths.compliancePolicy(id), {
-                    body: { "@odata.type": compliancePolicyTypes[props.platform], description, deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel },
-                });
-                await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assignBody(groupIds) });
+            if (!props.previous) {
+                await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
                 return;
             }
-            await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
+            // Only what the stack changed goes back; a policy adopted before this layout recorded all three.
+            const { description, requiredSecurityLevel, deviceThreatProtectionEnabled, groupIds } = props.previous;
+            const restore = Object.fromEntries(
+                Object.entries({ description, deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel, deviceThreatProtectionEnabled }).filter(([, v]) => v !== undefined),
+            ) as ThreatPolicySettings;
+            await patchPolicy(graph, id, props.platform, restore);
+            await assignGroups(graph, id, groupIds, undefined);
         } catch (err) {
             throw explain(err, props);
         }

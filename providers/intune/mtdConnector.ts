@@ -1,73 +1,71 @@
 /**
  * Intune's Mobile Threat Defense connector for Lookout for Work, as a dynamic resource
- * (`/deviceManagement/mobileThreatDefenseConnectors/{id}`). Creating it adopts a connector that
- * already exists (set up by hand in the Intune admin center) and remembers its settings, which
- * `delete` restores. `partnerState` and `lastHeartbeatDateTime` show whether Lookout is
- * heartbeating.
+ * (`/deviceManagement/mobileThreatDefenseConnectors/{id}`).
+ *
+ * Precise by design: the stack manages only the settings its config names, and every write sends
+ * only those of them that differ from the connector. Whatever else is set on the connector (the
+ * Windows toggles, Defender for Endpoint attach, a setting left out of config) is never sent, so
+ * never reset. Creating it adopts a connector that already exists and remembers the values it
+ * changed, which `delete` puts back; a connector the stack created is deleted.
+ * `partnerState` and `lastHeartbeatDateTime` show whether Lookout is heartbeating.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { lookoutMtdConnectorId, type MtdConnector, type MtdConnectorSettings, mtdConnectorSchema, type partnerStates } from "../../contract/graph/schemas";
-import { changedProperties, checkWith } from "../checks";
-import { graphPaths, requiredPermission } from "../graph/client";
+import { graphPaths, requiredPermission } from "../../contract/graph/routes";
+import {
+    lookoutMtdConnectorId,
+    type MtdConnectorRead,
+    type MtdConnectorSettingKey,
+    type MtdConnectorSettings,
+    mtdConnectorSchema,
+    mtdConnectorSettingKeys,
+    mtdConnectorSettingsSchema,
+} from "../../contract/graph/schemas";
+import { checkWith } from "../checks";
 import type { GraphClient } from "../graph/client";
 import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
 
-export interface IntuneMtdConnectorArgs {
-    /** Evaluate Android devices with Lookout (default true). */
-    androidEnabled?: pulumi.Input<boolean>;
-    /** Evaluate iOS/iPadOS devices with Lookout (default true). */
-    iosEnabled?: pulumi.Input<boolean>;
-    /** Mark Android devices non-compliant while Lookout has sent no data for them (default false). */
-    androidDeviceBlockedOnMissingPartnerData?: pulumi.Input<boolean>;
-    /** Mark iOS devices non-compliant while Lookout has sent no data for them (default false). */
-    iosDeviceBlockedOnMissingPartnerData?: pulumi.Input<boolean>;
-    /** Block devices on OS versions Lookout does not support (default false). */
-    partnerUnsupportedOsVersionBlocked?: pulumi.Input<boolean>;
-    /** Days without a heartbeat before Intune considers Lookout unresponsive (default 7). */
-    partnerUnresponsivenessThresholdInDays?: pulumi.Input<number>;
-    /** Let Lookout collect iOS app inventory metadata (default false). */
-    allowPartnerToCollectIosApplicationMetadata?: pulumi.Input<boolean>;
-}
+/**
+ * The connector's settings, named as Graph names them (see `mtdConnectorSettingKeys`): Android/iOS
+ * enabled, app protection policy evaluation per platform (`...MobileApplicationManagementEnabled`),
+ * iOS app metadata collection (corporate and personal), block on missing partner data per platform,
+ * block unsupported OS versions, and the days until Lookout counts as unresponsive. A setting left
+ * out is left as the tenant has it.
+ */
+export type IntuneMtdConnectorArgs = { [K in MtdConnectorSettingKey]?: pulumi.Input<NonNullable<MtdConnectorSettings[K]>> };
 
 export type MtdConnectorInputs = MtdConnectorSettings;
 export interface MtdConnectorOutputs extends MtdConnectorInputs {
-    partnerState: (typeof partnerStates)[number];
+    /** unavailable, available, enabled, unresponsive (or a state Graph adds later), as of the last read. */
+    partnerState: string;
     lastHeartbeatDateTime: string;
-    /** The connector's settings before this stack adopted it; `null` when it did not exist. */
+    /** The values this stack changed on an adopted connector, as they were; `null` when the stack created it. */
     previous: MtdConnectorSettings | null;
 }
 
-export function mtdConnectorInputsSchema() {
-    return z
-        .object({
-            androidEnabled: z.boolean().default(true),
-            iosEnabled: z.boolean().default(true),
-            androidDeviceBlockedOnMissingPartnerData: z.boolean().default(false),
-            iosDeviceBlockedOnMissingPartnerData: z.boolean().default(false),
-            partnerUnsupportedOsVersionBlocked: z.boolean().default(false),
-            partnerUnresponsivenessThresholdInDays: z.number().int().min(1).max(365).default(7),
-            allowPartnerToCollectIosApplicationMetadata: z.boolean().default(false),
-        })
-        .strict();
+/** The settings the stack manages: those present in `settings`. */
+function managedKeys(settings: MtdConnectorSettings): MtdConnectorSettingKey[] {
+    return mtdConnectorSettingKeys.filter((k) => settings[k] !== undefined && settings[k] !== null);
 }
 
-const settingKeys: ReadonlyArray<keyof MtdConnectorSettings> = [
-    "androidEnabled",
-    "iosEnabled",
-    "androidDeviceBlockedOnMissingPartnerData",
-    "iosDeviceBlockedOnMissingPartnerData",
-    "partnerUnsupportedOsVersionBlocked",
-    "partnerUnresponsivenessThresholdInDays",
-    "allowPartnerToCollectIosApplicationMetadata",
-];
-
-function settingsOf(connector: MtdConnectorSettings): MtdConnectorSettings {
-    return Object.fromEntries(settingKeys.map((k) => [k, connector[k]])) as unknown as MtdConnectorSettings;
+function pick(connector: MtdConnectorSettings, keys: MtdConnectorSettingKey[]): MtdConnectorSettings {
+    return Object.fromEntries(keys.map((k) => [k, connector[k]])) as MtdConnectorSettings;
 }
 
-function outputsOf(connector: MtdConnector, previous: MtdConnectorSettings | null): MtdConnectorOutputs {
-    return { ...settingsOf(connector), partnerState: connector.partnerState, lastHeartbeatDateTime: connector.lastHeartbeatDateTime, previous };
+/** The managed settings whose wanted value differs from `current`: exactly what a write must send. */
+function differing(wanted: MtdConnectorSettings, current: MtdConnectorSettings): MtdConnectorSettings {
+    return pick(
+        wanted,
+        managedKeys(wanted).filter((k) => wanted[k] !== current[k]),
+    );
+}
+
+function outputsOf(connector: MtdConnectorRead, managed: MtdConnectorSettingKey[], previous: MtdConnectorSettings | null): MtdConnectorOutputs {
+    return {
+        ...pick(connector, managed),
+        partnerState: connector.partnerState ?? "unavailable",
+        lastHeartbeatDateTime: connector.lastHeartbeatDateTime ?? "",
+        previous,
+    };
 }
 
 type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
@@ -78,6 +76,17 @@ function explain(err: unknown): Error {
     return Object.assign(new Error(`${what}: ${(err as Error).message}`), { cause: err });
 }
 
+async function readConnector(graph: GraphClient): Promise<MtdConnectorRead | undefined> {
+    return (await graph.request("GET", path, { schema: mtdConnectorSchema(), allow404: true }))?.body as MtdConnectorRead | undefined;
+}
+
+/** PATCHes only `changes` (nothing when empty); Graph answers with the connector, or nothing. */
+async function patchConnector(graph: GraphClient, current: MtdConnectorRead, changes: MtdConnectorSettings): Promise<MtdConnectorRead> {
+    if (managedKeys(changes).length === 0) return current;
+    const answer = await graph.request("PATCH", path, { body: changes, schema: mtdConnectorSchema().optional() });
+    return (answer?.body as MtdConnectorRead | undefined) ?? { ...current, ...changes };
+}
+
 export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorInputs, MtdConnectorOutputs> = {
     async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
         this.connection = graphConnectionFromConfig(req.config);
@@ -85,30 +94,36 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
     },
 
     async check(_olds: MtdConnectorInputs, news: MtdConnectorInputs) {
-        return checkWith(mtdConnectorInputsSchema(), news as unknown as Record<string, unknown>);
+        return checkWith(mtdConnectorSettingsSchema(), news as unknown as Record<string, unknown>);
     },
 
     async diff(_id: string, olds: MtdConnectorOutputs, news: MtdConnectorInputs) {
-        return { changes: changedProperties<MtdConnectorInputs>(olds, news, settingKeys).length > 0, replaces: [] };
+        const keys = new Set([...managedKeys(olds), ...managedKeys(news)]);
+        return { changes: [...keys].some((k) => olds[k] !== news[k]), replaces: [] };
     },
 
     async create(this: ProviderThis, inputs: MtdConnectorInputs) {
         try {
             const graph = graphClientOf(this);
             await graph.assertPermissions([requiredPermission("PATCH", path)], "Enabling the connector");
-            const existing = await graph.request("GET", path, { schema: mtdConnectorSchema(), allow404: true });
-            const patch = () => graph.request("PATCH", path, { body: settingsOf(inputs), schema: mtdConnectorSchema() });
+            const managed = managedKeys(inputs);
+            const existing = await readConnector(graph);
+            if (existing) {
+                const changes = differing(inputs, existing);
+                const written = await patchConnector(graph, existing, changes);
+                return { id: lookoutMtdConnectorId, outs: outputsOf(written, managed, pick(existing, managedKeys(changes))) };
+            }
             // The POST names the connector's id, so repeating it is harmless: a repeat that finds it
             // created by an earlier attempt answers 409, and the settings are then patched.
-            const written = existing
-                ? await patch()
-                : await graph
-                      .request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...settingsOf(inputs) }, schema: mtdConnectorSchema(), idempotent: true })
-                      .catch((err: { status?: number }) => {
-                          if (err.status === 409) return patch();
-                          throw err;
-                      });
-            return { id: lookoutMtdConnectorId, outs: outputsOf(written!.body, existing ? settingsOf(existing.body) : null) };
+            const created = await graph
+                .request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...pick(inputs, managed) }, schema: mtdConnectorSchema(), idempotent: true })
+                .then((answer) => answer!.body as MtdConnectorRead)
+                .catch(async (err: { status?: number }) => {
+                    if (err.status !== 409) throw err;
+                    const current = (await readConnector(graph))!;
+                    return patchConnector(graph, current, differing(inputs, current));
+                });
+            return { id: lookoutMtdConnectorId, outs: outputsOf(created, managed, null) };
         } catch (err) {
             throw explain(err);
         }
@@ -116,10 +131,11 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
 
     async read(this: ProviderThis, id: string, props?: MtdConnectorOutputs) {
         try {
-            const current = await graphClientOf(this).request("GET", path, { schema: mtdConnectorSchema(), allow404: true });
+            const current = await readConnector(graphClientOf(this));
             if (!current) return {};
-            const outs = outputsOf(current.body, props?.previous ?? null);
-            return { id, props: outs, inputs: settingsOf(current.body) as MtdConnectorOutputs };
+            const managed = props ? managedKeys(props) : [...mtdConnectorSettingKeys];
+            const outs = outputsOf(current, managed, props?.previous ?? null);
+            return { id, props: outs, inputs: pick(current, managed) as MtdConnectorOutputs };
         } catch (err) {
             throw explain(err);
         }
@@ -129,8 +145,22 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
         try {
             const graph = graphClientOf(this);
             await graph.assertPermissions([requiredPermission("PATCH", path)], "Changing the connector");
-            const written = await graph.request("PATCH", path, { body: settingsOf(news), schema: mtdConnectorSchema() });
-            return { outs: outputsOf(written!.body, olds.previous ?? null) };
+            const managed = managedKeys(news);
+            const newlyManaged = managed.filter((k) => !managedKeys(olds).includes(k));
+            // A setting the stack starts managing on an adopted connector: its current value is what
+            // destroy restores, so it is read before the write (one read, only then).
+            const { previous: _previous, ...oldSettings } = olds;
+            const known: MtdConnectorRead = { id: lookoutMtdConnectorId, ...oldSettings };
+            const current = newlyManaged.length > 0 && olds.previous !== null ? ((await readConnector(graph)) ?? known) : known;
+            const changes = differing(news, current);
+            const written = await patchConnector(graph, current, changes);
+            let previous = olds.previous;
+            if (previous !== null) {
+                // Released settings are no longer restored; newly changed ones remember their value.
+                previous = pick(previous, managedKeys(previous).filter((k) => managed.includes(k)));
+                for (const k of managedKeys(changes)) if (!(k in previous)) Object.assign(previous, { [k]: current[k] });
+            }
+            return { outs: outputsOf({ ...current, ...written }, managed, previous) };
         } catch (err) {
             throw explain(err);
         }
@@ -139,8 +169,11 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
     async delete(this: ProviderThis, _id: string, props: MtdConnectorOutputs) {
         try {
             const graph = graphClientOf(this);
-            if (props.previous) await graph.request("PATCH", path, { body: props.previous });
-            else await graph.request("DELETE", path, { allow404: true });
+            if (props.previous === null) {
+                await graph.request("DELETE", path, { allow404: true });
+                return;
+            }
+            if (managedKeys(props.previous).length > 0) await graph.request("PATCH", path, { body: props.previous });
         } catch (err) {
             throw explain(err);
         }
@@ -148,10 +181,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
 };
 
 export class IntuneMtdConnector extends pulumi.dynamic.Resource {
-    declare readonly androidEnabled: pulumi.Output<boolean>;
-    declare readonly iosEnabled: pulumi.Output<boolean>;
-    declare readonly partnerUnresponsivenessThresholdInDays: pulumi.Output<number>;
-    /** unavailable, available, enabled, unresponsive, notSetUp or error, as of the last read. */
+    /** unavailable, available, enabled or unresponsive (or a state Graph adds later), as of the last read. */
     declare readonly partnerState: pulumi.Output<string>;
     /** When Lookout last heartbeated to Intune, as of the last read. */
     declare readonly lastHeartbeatDateTime: pulumi.Output<string>;

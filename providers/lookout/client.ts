@@ -1,24 +1,16 @@
 /**
- * The HTTP client for the Lookout console-settings contract. Every route the providers use is in
- * `lookoutPaths` below, so pointing the project at a different endpoint layout is a change to this
- * one file. The payload schemas are in `contract/lookout/schemas.ts`, shared with the emulator.
+ * The HTTP client for the Lookout console-settings contract. Every route is in
+ * `contract/lookout/routes.ts` and every payload schema in `contract/lookout/schemas.ts`, shared
+ * with the emulator, so pointing the project at a different endpoint layout is a change there.
  *
  * Dynamic providers capture this module by value, so it holds plain functions and no module-scope
  * state: a client is built per provider instance from its settings.
  */
 import type { z } from "zod";
 import { tokenResponseSchema } from "../../contract/lookout/schemas";
-import { defaultRetryPolicy, type RetryPolicy, sendWithRetry, validateServiceUrl } from "../http/retry";
-
-export const lookoutPaths = {
-    token: "/oauth2/token",
-    intuneConnector: "/console/v1/connectors/intune",
-    consoleUsers: "/console/v1/users",
-    notificationPreferences: (email: string) => `/console/v1/users/${encodeURIComponent(email)}/notification-preferences`,
-    threatClassifications: "/console/v1/threat-classifications",
-} as const;
-
-export const defaultLookoutBaseUrl = "https://api.lookout.com";
+import { defaultLookoutBaseUrl, validateServiceUrl } from "../../contract/endpoints";
+import { lookoutPaths } from "../../contract/lookout/routes";
+import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
 
 export interface LookoutClientSettings {
     baseUrl: string;

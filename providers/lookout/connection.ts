@@ -5,7 +5,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { type RetryPolicy, retryPolicyFromEnv } from "../http/retry";
-import { createLookoutClient, defaultLookoutBaseUrl, type LookoutClient } from "./client";
+import { createLookoutClient, type LookoutClient } from "./client";
+import { defaultLookoutBaseUrl } from "../../contract/endpoints";
 
 export interface LookoutConnection {
     baseUrl: string;

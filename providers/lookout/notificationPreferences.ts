@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type NotificationPreferences, notificationPreferencesSchema } from "../../contract/lookout/schemas";
-import { lookoutPaths } from "./client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
 export interface NotificationPreferencesArgs {

@@ -10,7 +10,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type RiskLevel, riskLevels, threatClassificationListSchema } from "../../contract/lookout/schemas";
 import { changedProperties, checkWith } from "../checks";
-import { lookoutPaths } from "./client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import type { LookoutClient } from "./client";
 import { connectionFromConfig, type LookoutConnection, lookoutClientOf } from "./connection";
 

@@ -1,6 +1,6 @@
 /** A tenant configured by hand: `up` adopts its Lookout settings, `destroy` gives them back. */
 import assert from "node:assert/strict";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { createTestStack, type TestStack } from "../support/testStack";
 

@@ -1,8 +1,8 @@
 /** A console edit behind the stack's back is seen by `preview --refresh` and undone by `up --refresh`. */
 import assert from "node:assert/strict";
-import { graphPaths } from "../../providers/graph/client";
+import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../providers/graph/connection";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { changedProperties, changedSteps, createTestStack, type TestStack } from "../support/testStack";
 

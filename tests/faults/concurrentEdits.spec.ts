@@ -4,7 +4,7 @@
  * next `up` applies the declared settings knowingly.
  */
 import assert from "node:assert/strict";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { createTestStack, type TestStack } from "../support/testStack";
 import { recordFault } from "./summary";

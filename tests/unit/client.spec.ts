@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createLookoutClient, lookoutPaths, validateBaseUrl } from "../../providers/lookout/client";
+import { createLookoutClient, validateBaseUrl } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, fastRetry, startEmulatedTenant } from "../support/lookoutEmulator";
 
 describe("Lookout client", () => {

@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLookoutEmulator } from "../../emulator/server";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { sampleConnectorSettings } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { graphPaths } from "../../providers/graph/client";
+import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../providers/graph/connection";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { intuneConnectorProvider, type IntuneConnectorInputs, type IntuneConnectorOutputs } from "../../providers/lookout/intuneConnector";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
 import { graphClientFor } from "../../providers/graph/connection";
-import { graphPaths } from "../../providers/graph/client";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { graphPaths } from "../../contract/graph/routes";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { mtdConnectorProvider, type MtdConnectorInputs, type MtdConnectorOutputs } from "../../providers/intune/mtdConnector";
 import { sampleConnectorSettings } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";

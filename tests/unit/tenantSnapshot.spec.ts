@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../config/stackConfig";
-import { tenantSnapshot } from "../../config/tenantSnapshot";
-import { graphPaths } from "../../providers/graph/client";
+import { tenantSnapshot } from "../../adoption/tenantSnapshot";
+import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../providers/graph/connection";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import { asRawConfig, validReferenceConfig } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 

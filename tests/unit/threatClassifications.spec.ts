@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { lookoutPaths } from "../../providers/lookout/client";
+import { lookoutPaths } from "../../contract/lookout/routes";
 import {
     threatClassificationsProvider,
     type ThreatClassificationsInputs,

@@ -3,10 +3,21 @@
  * tenant onboarded by hand can be adopted without changing anything: start the stack's config from
  * this snapshot, and the first `up` takes the tenant over as it is.
  */
-import { compliancePolicyPageSchema, compliancePolicyTypes, lookoutMtdConnectorId, mtdConnectorSchema } from "../contract/graph/schemas";
+import { graphPaths } from "../contract/graph/routes";
+import {
+    anyCompliancePolicySchema,
+    lookoutMtdConnectorId,
+    type MtdConnectorRead,
+    mtdConnectorSchema,
+    mtdConnectorSettingKeys,
+    platformOfType,
+    requiredSecurityLevels,
+    threatPolicySchema,
+} from "../contract/graph/schemas";
 import { intuneConnectorSettingsSchema, threatClassificationListSchema } from "../contract/lookout/schemas";
-import { type GraphClient, graphPaths } from "../providers/graph/client";
-import { type LookoutClient, lookoutPaths } from "../providers/lookout/client";
+import type { GraphClient } from "../providers/graph/client";
+import { type LookoutClient } from "../providers/lookout/client";
+import { lookoutPaths } from "../contract/lookout/routes";
 
 export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient | undefined): Promise<Record<string, unknown>> {
     const config: Record<string, unknown> = {};
@@ -23,19 +34,19 @@ export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient 
 
     if (graph) {
         const intune: Record<string, unknown> = {};
-        const mtd = await graph.request("GET", graphPaths.mtdConnector(lookoutMtdConnectorId), { schema: mtdConnectorSchema(), allow404: true });
+        const mtd = (await graph.request("GET", graphPaths.mtdConnector(lookoutMtdConnectorId), { schema: mtdConnectorSchema(), allow404: true }))?.body as MtdConnectorRead | undefined;
         if (mtd) {
-            const { id: _id, "@odata.type": _type, partnerState: _state, lastHeartbeatDateTime: _last, ...settings } = mtd.body;
-            intune.mtdConnector = settings;
+            // Every Lookout setting as the tenant has it, so the first `up` changes nothing; the
+            // Windows and Defender settings are not Lookout's and stay unmanaged.
+            intune.mtdConnector = Object.fromEntries(mtdConnectorSettingKeys.filter((k) => mtd[k] !== undefined && mtd[k] !== null).map((k) => [k, mtd[k]]));
         }
-        const policies = await graph.request("GET", graphPaths.compliancePolicies, { schema: compliancePolicyPageSchema() });
-        const platforms = Object.entries(compliancePolicyTypes);
-        const threatPolicies = policies!.body.value.flatMap((p) => {
-            const platform = platforms.find(([, type]) => type === p["@odata.type"])?.[0];
-            const level = p.deviceThreatProtectionRequiredSecurityLevel;
-            return platform && p.deviceThreatProtectionEnabled && ["secured", "low", "medium", "high"].includes(level)
-                ? [{ platform, requiredSecurityLevel: level, displayName: p.displayName }]
-                : [];
+        const policies = await graph.listAll(graphPaths.compliancePolicies, anyCompliancePolicySchema());
+        const threatPolicies = policies.flatMap((entry) => {
+            const platform = platformOfType(entry["@odata.type"]);
+            if (!platform) return [];
+            const p = threatPolicySchema().parse(entry);
+            const level = p.deviceThreatProtectionRequiredSecurityLevel ?? "";
+            return p.deviceThreatProtectionEnabled && (requiredSecurityLevels as readonly string[]).includes(level) ? [{ platform, requiredSecurityLevel: level, displayName: p.displayName }] : [];
         });
         if (threatPolicies.length > 0) intune.compliancePolicies = threatPolicies;
         if (Object.keys(intune).length > 0) config["lookout-mtp:intune"] = intune;
