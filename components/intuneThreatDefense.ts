@@ -32,7 +32,7 @@ const platformLabels: Record<CompliancePlatform, string> = {
 };
 
 export class IntuneThreatDefense extends pulumi.ComponentResource {
-    /** Whether Intune hears from Lookout: enabled, available, unresponsive, notSetUp, ... */
+    /** Whether Intune hears from Lookout: enabled, available, unavailable, unresponsive (v1.0's states; read as text, as Graph may add more). */
     declare readonly partnerState: pulumi.Output<string>;
     declare readonly lastHeartbeatDateTime: pulumi.Output<string>;
     declare readonly compliancePolicyIds: pulumi.Output<string[]>;

@@ -71,12 +71,46 @@ describe("ThreatCompliancePolicy provider", () => {
         await graph.request("POST", graphPaths.compliancePolicyAssign(handId), { body: { assignments: [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-old" } }] } });
         const { id, outs } = await provider.create(android);
         assert.equal(id, handId);
-        assert.deepEqual(outs.previous, { description: "", requiredSecurityLevel: "high", groupIds: ["g-old"] });
+        assert.deepEqual(outs.previous, { description: "", requiredSecurityLevel: "high", groupIds: ["g-old"] }, "only what the stack changed, and the groups");
         assert.equal(stored().length, 1);
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "medium");
         await provider.delete(id, outs);
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "high");
         assert.deepEqual(stored()[0].assignments.map((a) => a.target.groupId), ["g-old"]);
+    });
+
+    it("never resets what another admin set on an adopted policy: password rules, exclusion groups", async () => {
+        const graph = graphClientFor(t.graph);
+        const handId = await createByHand({ passwordRequired: true, passwordMinimumLength: 8 });
+        await graph.request("POST", graphPaths.compliancePolicyAssign(handId), {
+            body: { assignments: [{ target: { "@odata.type": "microsoft.graph.exclusionGroupAssignmentTarget", groupId: "g-excluded" } }] },
+        });
+        const { outs } = await provider.create(android);
+        const [policy] = stored();
+        assert.equal(policy.body.passwordRequired, true);
+        assert.equal(policy.body.passwordMinimumLength, 8);
+        const targets = policy.assignments.map((a) => `${a.target["@odata.type"]} ${a.target.groupId}`).sort();
+        assert.deepEqual(targets, [
+            "#microsoft.graph.exclusionGroupAssignmentTarget g-excluded",
+            ...android.groupIds.map((g) => `#microsoft.graph.groupAssignmentTarget ${g}`),
+        ]);
+        assert.deepEqual(outs.groupIds, android.groupIds);
+        await provider.update(policy.body.id as string, outs, { ...android, groupIds: [android.groupIds[0]] });
+        assert.ok(stored()[0].assignments.some((a) => a.target.groupId === "g-excluded"), "the exclusion survives a reassignment");
+    });
+
+    it("skips the tenant's policies of other types, such as Windows 8.1, when it looks for its own", async () => {
+        await graphClientFor(t.graph).request("POST", graphPaths.compliancePolicies, {
+            body: {
+                "@odata.type": "#microsoft.graph.windows81CompliancePolicy",
+                displayName: android.displayName,
+                passwordRequired: true,
+                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+            },
+        });
+        const { outs } = await provider.create(android);
+        assert.equal(outs.previous, null, "the Windows policy of the same name is not adopted");
+        assert.equal(stored().length, 2);
     });
 
     it("takes back, rather than adopts, a policy an interrupted run of the stack created", async () => {
@@ -119,7 +153,6 @@ describe("ThreatCompliancePolicy provider", () => {
     it("uses the right type per platform", async () => {
         for (const [platform, type] of [
             ["androidDeviceAdministrator", "#microsoft.graph.androidCompliancePolicy"],
-            ["androidFullyManaged", "#microsoft.graph.androidDeviceOwnerCompliancePolicy"],
             ["ios", "#microsoft.graph.iosCompliancePolicy"],
         ] as const) {
             const { id } = await provider.create({ ...android, platform, displayName: platform });
@@ -147,7 +180,13 @@ describe("ThreatCompliancePolicy provider", () => {
         await provider.update(id, outs, { ...android, requiredSecurityLevel: "low" });
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "low");
         assert.deepEqual(t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.method), ["PATCH"]);
+        t.emulator.clearRequests();
         await provider.update(id, { ...outs, requiredSecurityLevel: "low" }, { ...android, requiredSecurityLevel: "low", groupIds: [android.groupIds[0]] });
+        assert.deepEqual(
+            t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.method),
+            ["GET", "POST"],
+            "one read of the assignments (to keep what the stack does not manage), one assign",
+        );
         assert.deepEqual(stored()[0].assignments.map((a) => a.target.groupId), [android.groupIds[0]]);
     });
 

@@ -1,8 +1,11 @@
 import assert from "node:assert/strict";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+import { checkExistingGroups } from "../../components/graphDirectory";
 import { LookoutOnboarding } from "../../components/lookoutOnboarding";
 import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
-import { asRawConfig, referenceTenantId, validManageConfig, validReferenceConfig } from "../support/configFixtures";
+import { graphClientFor } from "../../providers/graph/connection";
+import { asRawConfig, referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig } from "../support/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../support/pulumiMocks";
 
 const directory: Directory = {
@@ -31,18 +34,28 @@ const byType = (registered: Registered[], type: string) => registered.filter((r)
 describe("LookoutOnboarding resource graph", () => {
     let registered: Registered[];
     let opts: pulumi.ComponentResourceOptions;
+    // Entra under mocks for what azuread does in manage mode (create groups, consent, tenant ID);
+    // existing groups are checked through the emulated Graph, as in every mode.
+    let t: EmulatedTenant;
+    before(async () => {
+        t = await startEmulatedTenant();
+        t.emulator.store.tenantByEntraId(t.entraTenantId)!.directory = sampleDirectory();
+    });
+    after(() => t.emulator.close());
     beforeEach(() => {
         ({ registered, opts } = installMocks(directory));
     });
+    const checked = (c: StackConfig) => checkExistingGroups(c, graphClientFor(t.graph));
+    const onboard = async (c: StackConfig) => new LookoutOnboarding("lookout", { config: c, checkedGroups: await checked(c) }, opts);
 
     it("wires the connector's enrollment groups from the groups' own display names", async () => {
-        const onboarding = new LookoutOnboarding("lookout", { config: config(validManageConfig()) }, opts);
+        const onboarding = await onboard(config(validManageConfig()));
         assert.deepEqual(await valueOf(onboarding.connector.enrollmentGroups), ["Lookout Pilot", "Sales Mobile"]);
         assert.equal(await valueOf(onboarding.tenantId), directory.tenantId);
     });
 
     it("creates security groups that are not mail-enabled, with members resolved to user object IDs", async () => {
-        new LookoutOnboarding("lookout", { config: config(validManageConfig()) }, opts);
+        await onboard(config(validManageConfig()));
         await new Promise((resolve) => setImmediate(resolve));
         const groups = byType(registered, "azuread:index/group:Group");
         assert.deepEqual(groups.map((g) => g.inputs.displayName).sort(), ["Lookout MTP Admins", "Lookout Pilot"]);
@@ -55,7 +68,7 @@ describe("LookoutOnboarding resource graph", () => {
     });
 
     it("grants consent as code and never deletes Lookout's service principal", async () => {
-        new LookoutOnboarding("lookout", { config: config(validManageConfig()) }, opts);
+        await onboard(config(validManageConfig()));
         const [sp] = byType(registered, "azuread:index/servicePrincipal:ServicePrincipal");
         assert.equal(sp.opts.retainOnDelete, true);
         assert.equal(sp.inputs.useExisting, true);
@@ -119,12 +132,35 @@ describe("LookoutOnboarding resource graph", () => {
         ["a name that differs only in case", [{ displayName: "sales mobile" }], /did you mean 'Sales Mobile'\?/],
         ["a name no group has", [{ displayName: "Field Sales" }], /no Entra group is named 'Field Sales'/],
         ["a name two groups share", [{ displayName: "Shared Mobile" }], /2 Entra groups are named 'Shared Mobile'/],
-        ["a group with a nested group", [{ displayName: "Field Mobile" }], /Lookout does not support nested groups/],
+        ["a group with a nested group", [{ displayName: "Field Mobile" }], /1 member\(s\) that are not users, among them the group\(s\) 'Sales Mobile'.*Lookout does not support nested groups/],
     ];
     for (const [what, groups, message] of failures) {
-        it(`fails before the connector is configured for ${what}`, async () => {
-            const onboarding = new LookoutOnboarding("lookout", { config: withEnrollment(groups) }, opts);
-            await assert.rejects(valueOf(onboarding.connector.enrollmentGroups), message);
+        it(`stops before anything is declared for ${what}, as a clean error`, async () => {
+            await assert.rejects(checked(withEnrollment(groups)), (err: Error) => pulumi.RunError.isInstance(err) && message.test(err.message));
         });
     }
+
+    it("reports every group problem at once, one line each, naming its config key", async () => {
+        const err = await checked(withEnrollment([{ displayName: "sales mobile" }, { displayName: "Field Mobile" }, { displayName: "Field Sales" }])).catch((e: Error) => e);
+        assert.ok(pulumi.RunError.isInstance(err));
+        const lines = (err as Error).message.split("\n");
+        assert.equal(lines[0], "The Entra groups have 3 problem(s); nothing was changed:");
+        assert.deepEqual(
+            lines.slice(1).map((l) => l.slice(0, l.indexOf(": "))),
+            ["  - lookout-mtp:enrollmentGroups[0] ('sales mobile')", "  - lookout-mtp:enrollmentGroups[1] ('Field Mobile')", "  - lookout-mtp:enrollmentGroups[2] ('Field Sales')"],
+        );
+    });
+
+    it("checks the groups itself when a program declares the component without checking first", async () => {
+        const { tenantId, clientId, clientSecret } = t.graph.loopbackCredentials!;
+        pulumi.runtime.setConfig("graph:baseUrl", t.graph.baseUrl);
+        pulumi.runtime.setConfig("graph:authorityHost", t.graph.authorityHost!);
+        Object.assign(process.env, { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: clientSecret });
+        try {
+            const onboarding = new LookoutOnboarding("lookout", { config: withEnrollment([{ displayName: "Field Sales" }]) }, opts);
+            await assert.rejects(valueOf(onboarding.connector.enrollmentGroups), /no Entra group is named 'Field Sales'/);
+        } finally {
+            for (const key of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"]) delete process.env[key];
+        }
+    });
 });

@@ -15,8 +15,10 @@ const desired: MtdConnectorInputs = {
     iosDeviceBlockedOnMissingPartnerData: false,
     partnerUnsupportedOsVersionBlocked: true,
     partnerUnresponsivenessThresholdInDays: 7,
-    allowPartnerToCollectIosApplicationMetadata: false,
+    allowPartnerToCollectIOSApplicationMetadata: false,
 };
+/** Settings of the connector the stack does not manage: another team's (Windows, Defender) and one left out of config. */
+const notOurs = { windowsEnabled: true, windowsDeviceBlockedOnMissingPartnerData: true, microsoftDefenderForEndpointAttachEnabled: true, iosMobileApplicationManagementEnabled: true };
 const lookoutConnector = sampleConnectorSettings();
 const day = 86_400_000;
 
@@ -29,12 +31,13 @@ describe("IntuneMtdConnector provider", () => {
     });
     afterEach(() => t.emulator.close());
 
-    it("fills Intune's defaults in check and names a bad threshold", async () => {
-        const ok = await provider.check({} as never, {} as never);
-        assert.equal(ok.inputs!.partnerUnresponsivenessThresholdInDays, 7);
-        assert.equal(ok.inputs!.androidEnabled, true);
+    it("manages only the settings named, names a bad threshold, and refuses a name Graph does not have", async () => {
+        const ok = await provider.check({} as never, { iosEnabled: false } as never);
+        assert.deepEqual(ok.inputs, { iosEnabled: false });
         const bad = await provider.check({} as never, { ...desired, partnerUnresponsivenessThresholdInDays: 0 });
         assert.deepEqual(bad.failures!.map((f) => f.property), ["partnerUnresponsivenessThresholdInDays"]);
+        const misspelt = await provider.check({} as never, { allowPartnerToCollectIosApplicationMetadata: true } as never);
+        assert.equal(misspelt.failures!.length, 1);
     });
 
     it("creates the Lookout connector with the documented id and shows Lookout heartbeating", async () => {
@@ -47,20 +50,38 @@ describe("IntuneMtdConnector provider", () => {
         assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].partnerUnsupportedOsVersionBlocked, true);
     });
 
-    it("reports notSetUp while Lookout's side is not configured", async () => {
+    it("reports 'unavailable' (a v1.0 state) while Lookout's side is not configured", async () => {
         const { outs } = await provider.create(desired);
-        assert.equal(outs.partnerState, "notSetUp");
+        assert.equal(outs.partnerState, "unavailable");
     });
 
-    it("adopts a connector enabled by hand and restores it on delete", async () => {
+    it("adopts a connector enabled by hand, writes only what differs, and restores only what it changed", async () => {
         const graph = graphClientFor(t.graph);
-        const byHand = { ...desired, iosEnabled: false, partnerUnresponsivenessThresholdInDays: 30 };
+        const byHand = { ...desired, iosEnabled: false, partnerUnresponsivenessThresholdInDays: 30, ...notOurs };
         await graph.request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...byHand } });
+        const before = { ...t.settings().mtdConnectors[lookoutMtdConnectorId] };
         const { outs } = await provider.create(desired);
-        assert.deepEqual(outs.previous, byHand);
+        assert.deepEqual(outs.previous, { iosEnabled: false, partnerUnresponsivenessThresholdInDays: 30 });
+        const adopted = t.settings().mtdConnectors[lookoutMtdConnectorId];
+        for (const [key, value] of Object.entries(notOurs)) assert.equal(adopted[key], value, `${key} was reset`);
+        assert.equal(adopted.iosEnabled, true);
         await provider.delete(lookoutMtdConnectorId, outs);
-        const { id: _id, ...after } = t.settings().mtdConnectors[lookoutMtdConnectorId];
-        assert.deepEqual(after, byHand);
+        const after = t.settings().mtdConnectors[lookoutMtdConnectorId];
+        for (const key of [...Object.keys(byHand), "iosEnabled"]) assert.deepEqual(after[key], before[key], key);
+    });
+
+    it("leaves a setting out of config as the tenant has it, and writes nothing when nothing differs", async () => {
+        const graph = graphClientFor(t.graph);
+        await graph.request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...desired, iosEnabled: false } });
+        t.emulator.clearRequests();
+        const { outs } = await provider.create({ androidEnabled: true });
+        assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, false);
+        assert.deepEqual(outs.previous, {});
+        assert.deepEqual(
+            t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.method),
+            ["GET"],
+            "an adopted connector that already matches is not written",
+        );
     });
 
     it("updates, reads drift, and deletes a connector it created", async () => {
@@ -74,6 +95,16 @@ describe("IntuneMtdConnector provider", () => {
         assert.deepEqual(await provider.diff(lookoutMtdConnectorId, read.props!, desired), { changes: true, replaces: [] });
         await provider.delete(lookoutMtdConnectorId, updated);
         assert.deepEqual(t.settings().mtdConnectors, {});
+    });
+
+    it("remembers the tenant's value of a setting it starts managing on an adopted connector", async () => {
+        const graph = graphClientFor(t.graph);
+        await graph.request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...desired, ...notOurs } });
+        const { outs } = await provider.create(desired);
+        const { outs: updated } = await provider.update(lookoutMtdConnectorId, outs, { ...desired, iosMobileApplicationManagementEnabled: false });
+        assert.deepEqual(updated.previous, { iosMobileApplicationManagementEnabled: true });
+        await provider.delete(lookoutMtdConnectorId, updated);
+        assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosMobileApplicationManagementEnabled, true);
     });
 
     it("turns unresponsive when Lookout stops heartbeating for longer than the threshold", async () => {

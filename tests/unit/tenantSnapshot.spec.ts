@@ -36,9 +36,20 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
                 iosDeviceBlockedOnMissingPartnerData: false,
                 partnerUnsupportedOsVersionBlocked: false,
                 partnerUnresponsivenessThresholdInDays: 14,
-                allowPartnerToCollectIosApplicationMetadata: false,
+                allowPartnerToCollectIOSApplicationMetadata: false,
             },
         });
+        // Other teams' policies first, so the Lookout one is on the second page of the list.
+        for (let i = 0; i < 120; i++) {
+            await graph.request("POST", graphPaths.compliancePolicies, {
+                body: {
+                    "@odata.type": "#microsoft.graph.windows81CompliancePolicy",
+                    displayName: `Windows baseline ${i}`,
+                    passwordRequired: true,
+                    scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+                },
+            });
+        }
         await graph.request("POST", graphPaths.compliancePolicies, {
             body: {
                 "@odata.type": "#microsoft.graph.androidCompliancePolicy",
@@ -49,7 +60,10 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
             },
         });
 
+        t.emulator.clearRequests();
         const snapshot = await tenantSnapshot(t.console, graph);
+        const listed = t.emulator.requests().filter((r) => r.path.endsWith("/deviceCompliancePolicies"));
+        assert.equal(listed.length, 2, "both pages of the policy list were read");
         assert.deepEqual(snapshot["lookout-mtp:threatClassifications"], { ADWARE: "none" }, "only levels that differ from Lookout's defaults (TROJAN is high by default)");
         assert.deepEqual(snapshot["lookout-mtp:enrollmentGroups"], [{ displayName: "Sales Mobile" }]);
         assert.deepEqual((snapshot["lookout-mtp:intune"] as { compliancePolicies: unknown }).compliancePolicies, [
