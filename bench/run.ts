@@ -4,7 +4,7 @@
  * writes JSON to bench/results/. Not part of the tests: figures, not pass/fail.
  *
  *   npm run bench -- [--runs 5] [--groups 1,10,100,500] [--classifications 10,25] [--fleet 1,10,50] [--concurrency 4]
- *                    [--only floor,growth,fleet]   (a quick look at some figures; results/latest.json is left alone)
+ *                    [--only floor,groupscale,growth,fleet]   (a quick look at some figures; results/latest.json is left alone)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -32,7 +32,7 @@ const { values } = parseArgs({
     },
 });
 const runs = Number(values.runs);
-const sections = new Set((values.only ?? "floor,growth,fleet").split(","));
+const sections = new Set((values.only ?? "floor,groupscale,growth,fleet").split(","));
 const list = (s: string) => s.split(",").filter(Boolean).map(Number);
 
 const packagedDir = join(projectRoot, "bench", "packaged");
@@ -212,6 +212,31 @@ async function main() {
         for (const [module, sample] of Object.entries(imports)) table.push([`import ${module}`, fmt(sample, 3), ""]);
         await dev.dispose();
         await tenant.emulator.close();
+    }
+
+    if (sections.has("groupscale")) {
+        log("group checks at enterprise scale: the dev stack with 'Sales Mobile' holding 2 users, then 100,000 (side by side)");
+        const scale: Record<string, unknown> = {};
+        for (const users of [2, 100_000]) {
+            const tnt = await startEmulatedTenant();
+            const directory = devDirectory();
+            const sales = directory.groups.find((g) => g.displayName === "Sales Mobile")!;
+            if (users > sales.members.length) sales.generatedUsers = users - sales.members.length;
+            tnt.emulator.store.tenantByEntraId(tnt.entraTenantId)!.directory = directory;
+            const t = await createTestStack(`bench-groupscale-${users}`, tnt, {}, {}, { project: "lookout-mtp", dir: projectRoot, config: validGraphConfig() });
+            await t.stack.up();
+            tnt.emulator.clearRequests();
+            const preview = await measure(runs, () => t.stack.preview());
+            const groupRequests = tnt.emulator.requests().filter((r) => r.path.includes(`/groups/${sales.id}`) || r.path.endsWith("/groups")).length / runs;
+            scale[`users${users}`] = { preview, groupCheckRequestsPerPreview: groupRequests, salesMobileRequestsPerPreview: tnt.emulator.requests().filter((r) => r.path.includes(sales.id)).length / runs };
+            table.push([`no-op preview, 'Sales Mobile' with ${users} users`, fmt(preview), `${tnt.emulator.requests().filter((r) => r.path.includes(sales.id)).length / runs} Graph requests for that group`]);
+            await t.dispose();
+            await tnt.emulator.close();
+        }
+        const ratio = (scale.users100000 as { preview: Sample }).preview.median / (scale.users2 as { preview: Sample }).preview.median;
+        scale.ratio = ratio;
+        results.groupScale = scale;
+        table.push(["preview, 100,000-user group vs 2-user group", `${ratio.toFixed(2)}x`, "target <= 1.1x; <= 3 requests per group"]);
     }
 
     if (sections.has("growth")) {

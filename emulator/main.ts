@@ -5,7 +5,7 @@
  *   npm run emulator -- [--port 8787] [--state-file .state/emulator.json] [--rate-limit 100] [--tenant contoso] [--entra-tenant-id <guid>]
  */
 import { parseArgs } from "node:util";
-import { devDirectory, devEntraTenantId } from "./devTenant";
+import { devEntraTenantId, seedDevTenant } from "./devTenant";
 import { startLookoutEmulator } from "./server";
 
 async function main() {
@@ -27,8 +27,9 @@ async function main() {
     const existing = emulator.store.tenants().find((t) => t.name === values.tenant);
     const tenant = existing ?? emulator.store.addTenant(values.tenant!, undefined, values["entra-tenant-id"]);
     if (tenant.directory.groups.length === 0) {
-        // The groups the dev stack names, so `pulumi up` of Pulumi.dev.yaml works against this emulator.
-        tenant.directory = devDirectory();
+        // A tenant seen for the first time: the groups the dev stack names (so `pulumi up` of
+        // Pulumi.dev.yaml works against this emulator) and the Intune objects a real tenant already has.
+        seedDevTenant(tenant);
         emulator.store.persist();
     }
     const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);

@@ -17,7 +17,7 @@ import {
     threatClassificationCatalogue,
     threatClassificationPatchSchema,
 } from "../contract/lookout/schemas";
-import { lookoutPaths } from "../providers/lookout/client";
+import { lookoutPaths } from "../contract/lookout/routes";
 import { createFaultInjector, faultPlanSchema } from "./faults";
 import { createGraphEmulator, GraphError, graphErrorBody, isGraphPath } from "./graph";
 import { createStore, lookoutScopes, type Tenant, type Versioned } from "./store";
@@ -56,7 +56,12 @@ class HttpError extends Error {
 }
 
 const notificationPattern = new RegExp(
-    "^" + lookoutPaths.notificationPreferences("\u0000").replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("%00", "([^/]+)") + "$",
+    "^" +
+        lookoutPaths
+            .notificationPreferences("\u0000")
+            .replace(/[.*+?^${}()|[\]\\]/g, "\\$&")
+            .replace("%00", "([^/]+)") +
+        "$",
 );
 
 export async function startLookoutEmulator(options: EmulatorOptions = {}) {
@@ -177,7 +182,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
                 checkIfMatch(req, doc);
                 const value = parse(intuneConnectorSettingsSchema(), json());
                 tenant.intuneConnector = { value, version: (doc?.version ?? 0) + 1 };
-                // Lookout heartbeats to Intune while its connector is configured (see emulator/graph.ts).
+                // Lookout heartbeats to Intune while its connector is configured (see emulator/graph/intune.ts).
                 const heartbeat = tenant.lookoutHeartbeat;
                 if (!heartbeat.since || heartbeat.stoppedAt) Object.assign(heartbeat, { since: new Date(now()).toISOString(), stoppedAt: null });
                 heartbeat.frequencyMinutes = value.heartbeatFrequencyMinutes;
@@ -296,8 +301,12 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
             res.writeHead(reply.status, headers).end();
             return;
         }
-        const text = JSON.stringify(reply.body);
-        res.writeHead(reply.status, { ...headers, "content-type": "application/json" }).end(text);
+        // Graph's `$count` segments answer a bare integer as text/plain; everything else is JSON.
+        if (headers["content-type"]?.startsWith("text/plain")) {
+            res.writeHead(reply.status, headers).end(String(reply.body));
+            return;
+        }
+        res.writeHead(reply.status, { ...headers, "content-type": "application/json" }).end(JSON.stringify(reply.body));
     }
 
     const server = createServer((req, res) => {
@@ -357,16 +366,17 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
             try {
                 let reply: Reply & { tenantId?: string };
                 if (isAdmin) reply = await admin(req, path, json);
-                else if (isGraphPath(path)) reply = graph.handle(req, path + url.search, raw, json) ?? { status: 404, body: graphErrorBody("ResourceNotFound", path, requestId) };
+                else if (isGraphPath(path)) reply = graph.handle(req, url, raw, json) ?? { status: 404, body: graphErrorBody("ResourceNotFound", path, requestId) };
                 else if (path === lookoutPaths.token && method === "POST") reply = await issueToken(req, raw);
                 else reply = await api(req, path, json);
                 entry.status = reply.status;
                 entry.tenantId = reply.tenantId;
                 respond(reply);
             } catch (err) {
-                if (err instanceof GraphError) {
-                    entry.status = err.status;
-                    respond({ status: err.status, headers: err.headers, body: graphErrorBody(err.code, err.message, requestId) });
+                if (err instanceof GraphError || isGraphPath(path)) {
+                    const e = err instanceof GraphError ? err : new GraphError(500, "InternalServerError", (err as Error).message);
+                    entry.status = e.status;
+                    respond({ status: e.status, headers: e.headers, body: graphErrorBody(e.code, e.message, requestId) });
                     return;
                 }
                 const e = err instanceof HttpError ? err : new HttpError(500, "INTERNAL_ERROR", (err as Error).message);

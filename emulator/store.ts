@@ -1,16 +1,13 @@
 /**
- * The emulator's in-memory model of Lookout tenants, with optional persistence to a JSON file.
- * Each settings document carries a version that the HTTP layer exposes as an ETag.
+ * The emulator's in-memory model of tenants (Lookout settings, and the Entra and Intune objects the
+ * emulated Graph serves), with optional persistence to a JSON file. Each Lookout settings document
+ * carries a version that the HTTP layer exposes as an ETag; Graph entities are kept whole, every
+ * v1.0 property of their type (contract/graph/entities.ts).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import type { MtdConnectorSettings } from "../contract/graph/schemas";
-import {
-    type IntuneConnectorSettings,
-    type NotificationPreferences,
-    type RiskLevel,
-    threatClassificationCatalogue,
-} from "../contract/lookout/schemas";
+import { completeEntity, compliancePolicyEntityTypes, computedProperties, mtdConnectorProperties, settableProperties } from "../contract/graph/entities";
+import { type IntuneConnectorSettings, type NotificationPreferences, type RiskLevel, threatClassificationCatalogue } from "../contract/lookout/schemas";
 
 export interface Versioned<T> {
     value: T;
@@ -24,22 +21,45 @@ export interface GraphApp {
     roles: string[];
 }
 
+/** A Graph entity as stored: every property of its v1.0 type. */
+export type StoredEntity = Record<string, unknown> & { id: string };
+
+/** An assignment target as stored, its `@odata.type` always with Graph's leading `#`. */
+export type StoredAssignmentTarget = Record<string, unknown> & { "@odata.type": string; groupId?: string | null };
+
 export interface StoredCompliancePolicy {
-    body: Record<string, unknown> & { id: string; "@odata.type": string };
-    assignments: Array<{ id: string; target: { "@odata.type": string; groupId: string } }>;
+    body: StoredEntity & { "@odata.type": string };
+    assignments: Array<{ id: string; target: StoredAssignmentTarget }>;
 }
 
 /** Graph application permissions a new app gets unless a test asks for fewer. */
-export const allGraphRoles = [
-    "DeviceManagementServiceConfig.ReadWrite.All",
-    "DeviceManagementConfiguration.ReadWrite.All",
-    "GroupMember.Read.All",
-];
+export const allGraphRoles = ["DeviceManagementServiceConfig.ReadWrite.All", "DeviceManagementConfiguration.ReadWrite.All", "GroupMember.Read.All"];
 
-/** The slice of an Entra directory the stack reads: groups with their members, and users. */
+/**
+ * The slice of an Entra directory the emulated Graph serves: groups with their members, and the
+ * users, devices and service principals they may hold. Objects may carry more of their v1.0
+ * properties (e.g. a group's `mailNickname`); what is absent reads as Graph's unset value.
+ */
 export interface Directory {
-    users: Array<{ id: string; userPrincipalName: string }>;
-    groups: Array<{ id: string; displayName: string; securityEnabled: boolean; mailEnabled: boolean; members: string[] }>;
+    users: Array<{ id: string; userPrincipalName: string; displayName?: string; mail?: string | null; [property: string]: unknown }>;
+    groups: DirectoryGroupRecord[];
+    devices?: Array<{ id: string; displayName: string; [property: string]: unknown }>;
+    servicePrincipals?: Array<{ id: string; displayName: string; appId?: string; [property: string]: unknown }>;
+}
+
+export interface DirectoryGroupRecord {
+    id: string;
+    displayName: string;
+    securityEnabled: boolean;
+    mailEnabled: boolean;
+    /** Object IDs of direct members: users, groups, devices or service principals of this directory. */
+    members: string[];
+    /**
+     * How many more user members the group has, generated on request with deterministic IDs and
+     * never stored, so a group of 100,000 users costs a page per request.
+     */
+    generatedUsers?: number;
+    [property: string]: unknown;
 }
 
 export interface Tenant {
@@ -55,7 +75,7 @@ export interface Tenant {
     notificationPreferences: Record<string, Versioned<NotificationPreferences>>;
     threatClassifications: Versioned<Record<string, RiskLevel>>;
     graphApps: GraphApp[];
-    mtdConnectors: Record<string, MtdConnectorSettings & { id: string }>;
+    mtdConnectors: Record<string, StoredEntity>;
     compliancePolicies: Record<string, StoredCompliancePolicy>;
     directory: Directory;
     /** When Lookout's Intune connector started and stopped heartbeating to Intune (emulator clock, ISO). */
@@ -77,6 +97,25 @@ export function newApplicationKey(): string {
     return "lk_" + randomBytes(24).toString("base64url");
 }
 
+/** Connectors written before the emulator kept whole entities get the properties they lack. */
+function completeConnectors(connectors: Record<string, StoredEntity>): Record<string, StoredEntity> {
+    const settable = settableProperties(mtdConnectorProperties, computedProperties.mtdConnector);
+    return Object.fromEntries(Object.entries(connectors).map(([id, connector]) => [id, { ...completeEntity(settable, connector), id }]));
+}
+
+/** Policies written before the emulator kept whole entities get the properties their type lacks. */
+function completePolicies(policies: Record<string, StoredCompliancePolicy>): Record<string, StoredCompliancePolicy> {
+    return Object.fromEntries(
+        Object.entries(policies).map(([id, policy]) => {
+            const properties = compliancePolicyEntityTypes[policy.body["@odata.type"]];
+            const body = properties
+                ? { ...completeEntity(properties, { lastModifiedDateTime: policy.body.createdDateTime, ...policy.body }), "@odata.type": policy.body["@odata.type"], id }
+                : policy.body;
+            return [id, { ...policy, body }];
+        }),
+    );
+}
+
 export function createStore(stateFile?: string) {
     let tenants: Tenant[] = [];
     if (stateFile) {
@@ -87,13 +126,13 @@ export function createStore(stateFile?: string) {
                 entraTenantId: t.entraTenantId ?? t.id,
                 graphApps: t.graphApps ?? [],
                 directory: t.directory ?? { users: [], groups: [] },
-                mtdConnectors: t.mtdConnectors ?? {},
-                compliancePolicies: t.compliancePolicies ?? {},
+                mtdConnectors: completeConnectors(t.mtdConnectors ?? {}),
+                compliancePolicies: completePolicies(t.compliancePolicies ?? {}),
                 lookoutHeartbeat: t.lookoutHeartbeat ?? { since: null, stoppedAt: null, frequencyMinutes: 60 },
             }));
         } catch (err) {
             if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
-                throw new Error(`emulator state file ${stateFile} is unreadable: ${(err as Error).message}`);
+                throw new Error(`emulator state file ${stateFile} is unreadable: ${(err as Error).message}`, { cause: err });
             }
         }
     }

@@ -11,7 +11,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { threatClassificationCatalogue } from "../contract/lookout/schemas";
-import { devDirectory, devEntraTenantId } from "../emulator/devTenant";
+import { devEntraTenantId, seedDevTenant } from "../emulator/devTenant";
 import { startLookoutEmulator } from "../emulator/server";
 import { engineEnv, projectRoot } from "./lib/engine";
 
@@ -46,9 +46,12 @@ async function main() {
         throw err;
     });
     try {
-        const tenant = emulator.store.tenants().find((t) => t.name === "contoso") ?? emulator.store.addTenant("contoso", undefined, devEntraTenantId);
-        // The groups and users Pulumi.dev.yaml names, found through the emulated Graph (entra.mode graph).
-        tenant.directory = devDirectory();
+        const existing = emulator.store.tenants().find((t) => t.name === "contoso");
+        const tenant = existing ?? emulator.store.addTenant("contoso", undefined, devEntraTenantId);
+        // A new tenant looks like a real one: the groups and users Pulumi.dev.yaml names, a Windows
+        // compliance policy of another admin, and a Lookout connector set up before, with Windows and
+        // Defender settings the stack does not manage. A kept tenant stays as the last run left it.
+        if (!existing || tenant.directory.groups.length === 0) seedDevTenant(tenant);
         emulator.store.persist();
         const graphApp = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
         console.log(`    ${emulator.url}, tenant ${tenant.name}; Lookout key in LOOKOUT_APPLICATION_KEY, Graph app in AZURE_* for pulumi`);

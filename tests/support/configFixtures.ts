@@ -25,7 +25,7 @@ export function validReferenceConfig(): Record<string, unknown> {
         "graph:baseUrl": "http://127.0.0.1:8787/graph/v1.0",
         "graph:authorityHost": "http://127.0.0.1:8787/entra",
         "lookout-mtp:intune": {
-            mtdConnector: { partnerUnsupportedOsVersionBlocked: true },
+            mtdConnector: { androidEnabled: true, iosEnabled: true, partnerUnsupportedOsVersionBlocked: true, partnerUnresponsivenessThresholdInDays: 7 },
             compliancePolicies: [
                 { platform: "androidWorkProfile", requiredSecurityLevel: "medium" },
                 { platform: "ios", requiredSecurityLevel: "low" },

@@ -1,0 +1,310 @@
+/**
+ * The Graph v1.0 entity types the emulator stores, property by property, as the published v1.0
+ * metadata (CSDL) declares them: each type's structural (non-navigation) properties, inherited ones
+ * included, with the EDM type that decides the value Graph gives an unset property and the values
+ * it accepts. `tsc` checks each list against Microsoft's generated types
+ * (`@microsoft/microsoft-graph-types`, generated from that metadata): a property missing, misspelt
+ * or added fails the build.
+ *
+ * Emulator-only facts: the providers read Graph through `schemas.ts`, never through this file.
+ */
+import type {
+    AllDevicesAssignmentTarget,
+    AllLicensedUsersAssignmentTarget,
+    AndroidCompliancePolicy,
+    AndroidRequiredPasswordType,
+    AndroidWorkProfileCompliancePolicy,
+    ConfigurationManagerCollectionAssignmentTarget,
+    DeviceCompliancePolicy,
+    ExclusionGroupAssignmentTarget,
+    Group,
+    GroupAssignmentTarget,
+    IosCompliancePolicy,
+    MobileThreatDefenseConnector,
+    RequiredPasswordType,
+    User,
+    Windows10CompliancePolicy,
+    Windows81CompliancePolicy,
+} from "@microsoft/microsoft-graph-types";
+import { partnerStates, threatProtectionLevels } from "./schemas";
+
+/**
+ * A property's type in the metadata. `nullable` mirrors the absence of `Nullable="false"`; an
+ * enum lists its members in metadata order, the first being the member of value 0 (Graph's value
+ * for an unset non-nullable enum).
+ */
+export type PropertyType =
+    { kind: "Edm.Boolean" | "Edm.Int32" | "Edm.String" | "Edm.DateTimeOffset"; nullable: boolean } | { kind: "enum"; name: string; members: readonly string[]; nullable: false };
+
+const boolean = { kind: "Edm.Boolean", nullable: false } as const;
+const int32 = { kind: "Edm.Int32", nullable: false } as const;
+const nullableInt32 = { kind: "Edm.Int32", nullable: true } as const;
+const string = { kind: "Edm.String", nullable: false } as const;
+const nullableString = { kind: "Edm.String", nullable: true } as const;
+const dateTime = { kind: "Edm.DateTimeOffset", nullable: false } as const;
+const enumOf = (name: string, members: readonly string[]) => ({ kind: "enum", name, members, nullable: false }) as const;
+
+const requiredPasswordType = enumOf("requiredPasswordType", ["deviceDefault", "alphanumeric", "numeric"] satisfies RequiredPasswordType[]);
+const androidRequiredPasswordType = enumOf("androidRequiredPasswordType", [
+    "deviceDefault",
+    "alphabetic",
+    "alphanumeric",
+    "alphanumericWithSymbols",
+    "lowSecurityBiometric",
+    "numeric",
+    "numericComplex",
+    "any",
+] satisfies AndroidRequiredPasswordType[]);
+
+/** The names in `Properties` are exactly the structural properties of `Entity`: an empty type when they are, the missing and extra names otherwise. */
+type Mismatch<Entity, Navigation extends keyof Entity, Properties> = [
+    Exclude<Exclude<keyof Entity, Navigation>, keyof Properties>,
+    Exclude<keyof Properties, keyof Entity>,
+] extends [never, never]
+    ? unknown
+    : { missing: Exclude<Exclude<keyof Entity, Navigation>, keyof Properties>; notInTheType: Exclude<keyof Properties, keyof Entity> };
+
+/**
+ * Declares an entity type's properties; fails to compile unless they are exactly the generated
+ * interface's keys minus its navigation properties.
+ */
+function structuralProperties<Entity, Navigation extends keyof Entity = never>() {
+    return <const Properties extends Record<string, PropertyType>>(properties: Properties & Mismatch<Entity, Navigation, Properties>): Properties => properties;
+}
+
+/** deviceCompliancePolicy's navigation properties in the v1.0 metadata (`NavigationProperty` elements). */
+type CompliancePolicyNavigation =
+    "assignments" | "deviceSettingStateSummaries" | "deviceStatuses" | "deviceStatusOverview" | "scheduledActionsForRule" | "userStatuses" | "userStatusOverview";
+
+export const mtdConnectorProperties = structuralProperties<MobileThreatDefenseConnector>()({
+    id: string,
+    allowPartnerToCollectIOSApplicationMetadata: boolean,
+    allowPartnerToCollectIOSPersonalApplicationMetadata: boolean,
+    androidDeviceBlockedOnMissingPartnerData: boolean,
+    androidEnabled: boolean,
+    androidMobileApplicationManagementEnabled: boolean,
+    iosDeviceBlockedOnMissingPartnerData: boolean,
+    iosEnabled: boolean,
+    iosMobileApplicationManagementEnabled: boolean,
+    lastHeartbeatDateTime: dateTime,
+    microsoftDefenderForEndpointAttachEnabled: boolean,
+    partnerState: enumOf("mobileThreatPartnerTenantState", partnerStates),
+    partnerUnresponsivenessThresholdInDays: int32,
+    partnerUnsupportedOsVersionBlocked: boolean,
+    windowsDeviceBlockedOnMissingPartnerData: boolean,
+    windowsEnabled: boolean,
+});
+
+export const compliancePolicyBaseProperties = structuralProperties<DeviceCompliancePolicy, CompliancePolicyNavigation>()({
+    id: string,
+    createdDateTime: dateTime,
+    description: nullableString,
+    displayName: string,
+    lastModifiedDateTime: dateTime,
+    version: int32,
+});
+
+const threatLevel = enumOf("deviceThreatProtectionLevel", threatProtectionLevels);
+
+export const iosCompliancePolicyProperties = structuralProperties<IosCompliancePolicy, CompliancePolicyNavigation>()({
+    ...compliancePolicyBaseProperties,
+    deviceThreatProtectionEnabled: boolean,
+    deviceThreatProtectionRequiredSecurityLevel: threatLevel,
+    managedEmailProfileRequired: boolean,
+    osMaximumVersion: nullableString,
+    osMinimumVersion: nullableString,
+    passcodeBlockSimple: boolean,
+    passcodeExpirationDays: nullableInt32,
+    passcodeMinimumCharacterSetCount: nullableInt32,
+    passcodeMinimumLength: nullableInt32,
+    passcodeMinutesOfInactivityBeforeLock: nullableInt32,
+    passcodePreviousPasscodeBlockCount: nullableInt32,
+    passcodeRequired: boolean,
+    passcodeRequiredType: requiredPasswordType,
+    securityBlockJailbrokenDevices: boolean,
+});
+
+/** androidCompliancePolicy and androidWorkProfileCompliancePolicy declare the same properties in v1.0. */
+const androidProperties = {
+    ...compliancePolicyBaseProperties,
+    deviceThreatProtectionEnabled: boolean,
+    deviceThreatProtectionRequiredSecurityLevel: threatLevel,
+    minAndroidSecurityPatchLevel: nullableString,
+    osMaximumVersion: nullableString,
+    osMinimumVersion: nullableString,
+    passwordExpirationDays: nullableInt32,
+    passwordMinimumLength: nullableInt32,
+    passwordMinutesOfInactivityBeforeLock: nullableInt32,
+    passwordPreviousPasswordBlockCount: nullableInt32,
+    passwordRequired: boolean,
+    passwordRequiredType: androidRequiredPasswordType,
+    securityBlockJailbrokenDevices: boolean,
+    securityDisableUsbDebugging: boolean,
+    securityPreventInstallAppsFromUnknownSources: boolean,
+    securityRequireCompanyPortalAppIntegrity: boolean,
+    securityRequireGooglePlayServices: boolean,
+    securityRequireSafetyNetAttestationBasicIntegrity: boolean,
+    securityRequireSafetyNetAttestationCertifiedDevice: boolean,
+    securityRequireUpToDateSecurityProviders: boolean,
+    securityRequireVerifyApps: boolean,
+    storageRequireEncryption: boolean,
+} as const;
+export const androidCompliancePolicyProperties = structuralProperties<AndroidCompliancePolicy, CompliancePolicyNavigation>()(androidProperties);
+export const androidWorkProfileCompliancePolicyProperties = structuralProperties<AndroidWorkProfileCompliancePolicy, CompliancePolicyNavigation>()(androidProperties);
+
+/** The password settings windows81CompliancePolicy and windows10CompliancePolicy share. */
+const windowsPasswordProperties = {
+    osMaximumVersion: nullableString,
+    osMinimumVersion: nullableString,
+    passwordBlockSimple: boolean,
+    passwordExpirationDays: nullableInt32,
+    passwordMinimumCharacterSetCount: nullableInt32,
+    passwordMinimumLength: nullableInt32,
+    passwordMinutesOfInactivityBeforeLock: nullableInt32,
+    passwordPreviousPasswordBlockCount: nullableInt32,
+    passwordRequired: boolean,
+    passwordRequiredType: requiredPasswordType,
+    storageRequireEncryption: boolean,
+} as const;
+
+export const windows81CompliancePolicyProperties = structuralProperties<Windows81CompliancePolicy, CompliancePolicyNavigation>()({
+    ...compliancePolicyBaseProperties,
+    ...windowsPasswordProperties,
+});
+
+export const windows10CompliancePolicyProperties = structuralProperties<Windows10CompliancePolicy, CompliancePolicyNavigation>()({
+    ...compliancePolicyBaseProperties,
+    ...windowsPasswordProperties,
+    bitLockerEnabled: boolean,
+    codeIntegrityEnabled: boolean,
+    earlyLaunchAntiMalwareDriverEnabled: boolean,
+    mobileOsMaximumVersion: nullableString,
+    mobileOsMinimumVersion: nullableString,
+    passwordRequiredToUnlockFromIdle: boolean,
+    requireHealthyDeviceReport: boolean,
+    secureBootEnabled: boolean,
+});
+
+export type EntityProperties = Readonly<Record<string, PropertyType>>;
+
+export const mtdConnectorType = "#microsoft.graph.mobileThreatDefenseConnector";
+/** deviceCompliancePolicy is abstract in the metadata: a policy is always one of these derived types. */
+export const compliancePolicyBaseType = "#microsoft.graph.deviceCompliancePolicy";
+
+/** The concrete compliance policy types the emulator stores, by `@odata.type`. */
+export const compliancePolicyEntityTypes: Readonly<Record<string, EntityProperties>> = {
+    "#microsoft.graph.iosCompliancePolicy": iosCompliancePolicyProperties,
+    "#microsoft.graph.androidCompliancePolicy": androidCompliancePolicyProperties,
+    "#microsoft.graph.androidWorkProfileCompliancePolicy": androidWorkProfileCompliancePolicyProperties,
+    "#microsoft.graph.windows81CompliancePolicy": windows81CompliancePolicyProperties,
+    "#microsoft.graph.windows10CompliancePolicy": windows10CompliancePolicyProperties,
+};
+
+/** Every stored entity type by `@odata.type`, with the type it derives from (for reading Learn's base-type examples). */
+export const entityTypes: Readonly<Record<string, { properties: EntityProperties; baseType?: string }>> = {
+    [mtdConnectorType]: { properties: mtdConnectorProperties },
+    ...Object.fromEntries(Object.entries(compliancePolicyEntityTypes).map(([type, properties]) => [type, { properties, baseType: compliancePolicyBaseType }])),
+};
+
+/** The assignment targets (derived types of deviceAndAppManagementAssignmentTarget) a compliance policy assignment accepts, by `@odata.type`. */
+export const assignmentTargetTypes: Readonly<Record<string, EntityProperties>> = {
+    "#microsoft.graph.groupAssignmentTarget": structuralProperties<GroupAssignmentTarget>()({ groupId: nullableString }),
+    "#microsoft.graph.exclusionGroupAssignmentTarget": structuralProperties<ExclusionGroupAssignmentTarget>()({ groupId: nullableString }),
+    "#microsoft.graph.allLicensedUsersAssignmentTarget": structuralProperties<AllLicensedUsersAssignmentTarget>()({}),
+    "#microsoft.graph.allDevicesAssignmentTarget": structuralProperties<AllDevicesAssignmentTarget>()({}),
+    "#microsoft.graph.configurationManagerCollectionAssignmentTarget": structuralProperties<ConfigurationManagerCollectionAssignmentTarget>()({ collectionId: nullableString }),
+};
+
+/** Properties the service computes: a client may send them (Learn's examples do), Graph keeps its own values. */
+export const computedProperties = {
+    mtdConnector: ["id", "lastHeartbeatDateTime", "partnerState"] satisfies Array<keyof typeof mtdConnectorProperties>,
+    compliancePolicy: ["id", "createdDateTime", "lastModifiedDateTime", "version"] satisfies Array<keyof typeof compliancePolicyBaseProperties>,
+} as const;
+
+/** The properties a client sets: the type's properties less those the service computes. */
+export function settableProperties(properties: EntityProperties, computed: readonly string[]): EntityProperties {
+    return Object.fromEntries(Object.entries(properties).filter(([name]) => !computed.includes(name)));
+}
+
+/** The value Graph gives a property nobody set: false, 0, null, or the enum's member of value 0. */
+export function unsetValue(type: PropertyType): unknown {
+    if (type.kind === "enum") return type.members[0];
+    if (type.nullable) return null;
+    if (type.kind === "Edm.Boolean") return false;
+    if (type.kind === "Edm.Int32") return 0;
+    return type.kind === "Edm.DateTimeOffset" ? "0001-01-01T00:00:00Z" : "";
+}
+
+/** An entity with every property of its type: the given values, and Graph's unset value for the others. */
+export function completeEntity(properties: EntityProperties, values: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(properties).map(([name, type]) => [name, name in values ? values[name] : unsetValue(type)]));
+}
+
+/** Whether `value` is a literal of the property's type, as OData's JSON reader accepts it. */
+export function acceptsValue(type: PropertyType, value: unknown): boolean {
+    if (value === null) return type.nullable;
+    if (type.kind === "enum") return typeof value === "string" && type.members.includes(value);
+    if (type.kind === "Edm.Boolean") return typeof value === "boolean";
+    if (type.kind === "Edm.Int32") return Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31;
+    if (type.kind === "Edm.DateTimeOffset") return typeof value === "string" && !Number.isNaN(Date.parse(value));
+    return typeof value === "string";
+}
+
+/** Group properties in the v1.0 metadata snapshot that the installed generated types do not have yet. */
+type ResourceOptions = "resourceBehaviorOptions" | "resourceProvisioningOptions";
+
+/**
+ * The group properties Graph returns without `$select` (Learn, "Get group", example 1), and the
+ * user properties it returns by default (Learn, "user resource type": the default property set).
+ */
+export const groupDefaultProperties = [
+    "id",
+    "deletedDateTime",
+    "classification",
+    "createdDateTime",
+    "description",
+    "displayName",
+    "expirationDateTime",
+    "groupTypes",
+    "isAssignableToRole",
+    "mail",
+    "mailEnabled",
+    "mailNickname",
+    "membershipRule",
+    "membershipRuleProcessingState",
+    "onPremisesDomainName",
+    "onPremisesLastSyncDateTime",
+    "onPremisesNetBiosName",
+    "onPremisesSamAccountName",
+    "onPremisesSecurityIdentifier",
+    "onPremisesSyncEnabled",
+    "preferredDataLocation",
+    "preferredLanguage",
+    "proxyAddresses",
+    "renewedDateTime",
+    "resourceBehaviorOptions",
+    "resourceProvisioningOptions",
+    "securityEnabled",
+    "securityIdentifier",
+    "theme",
+    "visibility",
+    "onPremisesProvisioningErrors",
+] as const satisfies ReadonlyArray<keyof Group | ResourceOptions>;
+
+export const userDefaultProperties = [
+    "id",
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
+] as const satisfies ReadonlyArray<keyof User>;
+
+/** The member types Graph v1.0 lists in `/groups/{id}/members` and accepts as OData casts of it. */
+export const directoryMemberTypes = ["microsoft.graph.user", "microsoft.graph.group", "microsoft.graph.device", "microsoft.graph.servicePrincipal"] as const;
+export type DirectoryMemberType = (typeof directoryMemberTypes)[number];

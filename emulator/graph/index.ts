@@ -1,0 +1,169 @@
+/**
+ * The Microsoft Graph part of the emulator: Entra's client-credentials token endpoint, and the Graph
+ * v1.0 routes of contract/graph/routes.ts with Graph's error body, application-permission checks
+ * taken from that route table, throttling with Retry-After, and answers shaped as Microsoft's
+ * reference documents them (directory.ts, intune.ts, odata.ts).
+ *
+ *   POST /entra/{tenantId}/oauth2/v2.0/token      (authority host: <emulator>/entra)
+ *   /graph/v1.0/...                               (Graph base URL: <emulator>/graph/v1.0)
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { type GraphRouteId, routeFor } from "../../contract/graph/routes";
+import type { Store, Tenant } from "../store";
+import { countMembers, countMembersOfType, getGroup, listGroups, listMembers, listMembersOfType } from "./directory";
+import { badRequest, GraphError, type Reply } from "./errors";
+import {
+    assignPolicy,
+    createConnector,
+    createPolicy,
+    deleteConnector,
+    deletePolicy,
+    getConnector,
+    getPolicy,
+    type IntuneContext,
+    listAssignments,
+    listConnectors,
+    listPolicies,
+    updateConnector,
+    updatePolicy,
+} from "./intune";
+
+export { GraphError, graphErrorBody } from "./errors";
+
+export const graphPrefix = "/graph/v1.0";
+export const authorityPrefix = "/entra";
+
+export interface GraphContext {
+    store: Store;
+    now(): number;
+    /** Throws the service's 429 when the tenant is over its budget. */
+    takeRateBudget(bucket: string): void;
+}
+
+/** A request for one route, with its path parameters by the names the route's template gives them. */
+type RouteRequest = IntuneContext & { params: Record<string, string> };
+
+/** One handler per documented route: a route added to the table without one fails `tsc`. */
+const handlers = {
+    "mtdConnector.list": (r) => listConnectors(r),
+    "mtdConnector.get": (r) => getConnector(r, r.params.mobileThreatDefenseConnectorId),
+    "mtdConnector.create": (r) => createConnector(r),
+    "mtdConnector.update": (r) => updateConnector(r, r.params.mobileThreatDefenseConnectorId),
+    "mtdConnector.delete": (r) => deleteConnector(r, r.params.mobileThreatDefenseConnectorId),
+    "compliancePolicy.list": (r) => listPolicies(r),
+    "compliancePolicy.get": (r) => getPolicy(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.create": (r) => createPolicy(r),
+    "compliancePolicy.update": (r) => updatePolicy(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.delete": (r) => deletePolicy(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.assign": (r) => assignPolicy(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.assignments": (r) => listAssignments(r, r.params.deviceCompliancePolicyId),
+    "group.list": (r) => listGroups(r.tenant.directory, r.req),
+    "group.get": (r) => getGroup(r.tenant.directory, r.req, r.params.groupId),
+    "group.members": (r) => listMembers(r.tenant.directory, r.req, r.params.groupId),
+    "group.membersCount": (r) => countMembers(r.tenant.directory, r.req, r.params.groupId),
+    "group.membersOfType": (r) => listMembersOfType(r.tenant.directory, r.req, r.params.groupId, r.params.type),
+    "group.membersOfTypeCount": (r) => countMembersOfType(r.tenant.directory, r.req, r.params.groupId, r.params.type),
+} satisfies Record<GraphRouteId, (request: RouteRequest) => Reply>;
+
+/** The values of a template's `{placeholders}` in a path the template matched. */
+function paramsOf(template: string, segments: string[]): Record<string, string> {
+    const names = template.split("/").filter(Boolean);
+    return Object.fromEntries(names.flatMap((name, i) => (name.startsWith("{") ? [[name.slice(1, -1), segments[i]]] : [])));
+}
+
+export function createGraphEmulator(ctx: GraphContext) {
+    const tokens = new Map<string, { tenantId: string; roles: string[]; expiresAt: number }>();
+
+    function issueToken(tenantSegment: string, raw: string): Reply {
+        const form = new URLSearchParams(raw);
+        const tenant = ctx.store.tenantByEntraId(decodeURIComponent(tenantSegment));
+        if (!tenant) return { status: 400, body: { error: "invalid_request", error_description: `AADSTS90002: Tenant '${tenantSegment}' not found.` } };
+        if (form.get("grant_type") !== "client_credentials")
+            return { status: 400, body: { error: "unsupported_grant_type", error_description: "AADSTS70003: only client_credentials" } };
+        const app = tenant.graphApps.find((a) => a.clientId === form.get("client_id"));
+        if (!app || app.clientSecret !== form.get("client_secret")) {
+            return { status: 401, body: { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." } };
+        }
+        ctx.takeRateBudget(`entra:${tenant.id}`);
+        // Shaped like Entra's app-only tokens (a JWT with tid and roles); the signature is random bytes.
+        const expiresAt = ctx.now() + 3599_000;
+        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
+        const accessToken = [
+            part({ typ: "JWT", alg: "none" }),
+            part({ aud: "https://graph.microsoft.com", tid: tenant.entraTenantId, appid: app.clientId, roles: app.roles, exp: Math.floor(expiresAt / 1000) }),
+            randomBytes(32).toString("base64url"),
+        ].join(".");
+        tokens.set(accessToken, { tenantId: tenant.id, roles: app.roles, expiresAt });
+        return { status: 200, body: { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, tenantId: tenant.id };
+    }
+
+    function authenticate(req: IncomingMessage): { tenant: Tenant; roles: string[] } {
+        const header = req.headers.authorization ?? "";
+        const entry = header.startsWith("Bearer ") ? tokens.get(header.slice(7)) : undefined;
+        if (!entry || entry.expiresAt <= ctx.now()) throw new GraphError(401, "InvalidAuthenticationToken", "Access token is empty, invalid or has expired.");
+        const tenant = ctx.store.tenantById(entry.tenantId);
+        if (!tenant) throw new GraphError(401, "InvalidAuthenticationToken", "Unknown tenant.");
+        ctx.takeRateBudget(`graph:${tenant.id}`);
+        return { tenant, roles: entry.roles };
+    }
+
+    /** Grants the request when the token holds the route's least-privileged permission or a higher one Microsoft documents. */
+    function authorize(roles: string[], route: { permissions: { least: string; higher: readonly string[] } }): void {
+        const { least, higher } = route.permissions;
+        if ([least, ...higher].some((permission) => roles.includes(permission))) return;
+        throw new GraphError(
+            403,
+            "Authorization_RequestDenied",
+            `Insufficient privileges to complete the operation. The application needs ${least} (or one of: ${higher.join(", ") || "none higher"}).`,
+        );
+    }
+
+    function graph(req: IncomingMessage, url: URL, json: () => unknown): Reply {
+        const method = req.method ?? "GET";
+        const { tenant, roles } = authenticate(req);
+        const path = url.pathname.slice(graphPrefix.length);
+        const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
+        const route = routeFor(method, `/${segments.join("/")}`);
+        if (!route) throw badRequest(`Resource not found for the segment '${segments.at(-1) ?? ""}'.`);
+        authorize(roles, route);
+        const request: RouteRequest = {
+            tenant,
+            now: ctx.now(),
+            params: paramsOf(route.template, segments),
+            req: {
+                origin: `http://${req.headers.host ?? "127.0.0.1"}`,
+                path: url.pathname,
+                query: url.searchParams,
+                eventual: String(req.headers["consistencylevel"]).toLowerCase() === "eventual",
+            },
+            body() {
+                try {
+                    return json();
+                } catch {
+                    throw badRequest("The request body is not valid JSON.");
+                }
+            },
+            persist: () => ctx.store.persist(),
+        };
+        return { ...handlers[route.id](request), tenantId: tenant.id };
+    }
+
+    return {
+        /** Handles a request for the emulated Entra or Graph, or returns undefined when the path is neither. */
+        handle(req: IncomingMessage, url: URL, raw: string, json: () => unknown): Reply | undefined {
+            const token = new RegExp(`^${authorityPrefix}/([^/]+)/oauth2/v2\\.0/token$`).exec(url.pathname);
+            if (token && req.method === "POST") return issueToken(token[1], raw);
+            if (url.pathname.startsWith(graphPrefix + "/")) return graph(req, url, json);
+            return undefined;
+        },
+        expireTokens() {
+            for (const entry of tokens.values()) entry.expiresAt = 0;
+        },
+        issuedTokens: () => [...tokens.keys()],
+    };
+}
+
+export function isGraphPath(path: string): boolean {
+    return path.startsWith(graphPrefix + "/") || path.startsWith(authorityPrefix + "/");
+}

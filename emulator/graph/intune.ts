@@ -1,0 +1,262 @@
+/**
+ * Intune's Graph v1.0 routes for the MTD connector and compliance policies, as Learn documents them
+ * (the route pages named in contract/graph/routes.ts): create answers 201 with the entity, update
+ * 200 with the updated entity, delete 204, assign 200 with `{value: [assignments]}`. Entities are
+ * stored whole, every v1.0 property of their type (contract/graph/entities.ts); a property the type
+ * does not have is refused as OData refuses it.
+ *
+ * The connector's `partnerState` and `lastHeartbeatDateTime` come from Lookout's side of the same
+ * tenant: Lookout heartbeats to Intune while its Intune connector is configured.
+ */
+import { randomUUID } from "node:crypto";
+import {
+    acceptsValue,
+    assignmentTargetTypes,
+    completeEntity,
+    compliancePolicyBaseType,
+    compliancePolicyEntityTypes,
+    computedProperties,
+    type EntityProperties,
+    mtdConnectorProperties,
+    mtdConnectorType,
+    settableProperties,
+} from "../../contract/graph/entities";
+import { normalizeODataType, scheduledActionsSchema } from "../../contract/graph/schemas";
+import type { StoredAssignmentTarget, StoredEntity, Tenant } from "../store";
+import { badRequest, GraphError, type Reply } from "./errors";
+import { arraySequence, collectionPage, type ODataRequest } from "./odata";
+
+export interface IntuneContext {
+    tenant: Tenant;
+    now: number;
+    req: ODataRequest;
+    body(): unknown;
+    persist(): void;
+}
+
+/** Graph's value for a DateTimeOffset that never happened (the property is not nullable in v1.0). */
+const never = "0001-01-01T00:00:00Z";
+
+/**
+ * What Intune reports about Lookout, from when Lookout's connector started and stopped heartbeating,
+ * in v1.0's states (mobileThreatPartnerTenantState): `unavailable` before any heartbeat, `enabled`
+ * while heartbeating with a platform enabled (`available` with both off), `unresponsive` once silent
+ * longer than the connector's threshold.
+ */
+export function partnerView(tenant: Tenant, connector: StoredEntity, now: number): { partnerState: string; lastHeartbeatDateTime: string } {
+    const hb = tenant.lookoutHeartbeat;
+    if (!hb.since) return { partnerState: "unavailable", lastHeartbeatDateTime: never };
+    const since = Date.parse(hb.since);
+    const end = hb.stoppedAt ? Date.parse(hb.stoppedAt) : now;
+    const every = hb.frequencyMinutes * 60_000;
+    const last = since + Math.floor((end - since) / every) * every;
+    const silentDays = (now - last) / 86_400_000;
+    const threshold = Number(connector.partnerUnresponsivenessThresholdInDays);
+    const partnerState = silentDays > threshold ? "unresponsive" : connector.androidEnabled || connector.iosEnabled ? "enabled" : "available";
+    return { partnerState, lastHeartbeatDateTime: new Date(last).toISOString() };
+}
+
+const typeName = (odataType: string) => odataType.replace(/^#/, "");
+
+function bodyObject(ctx: IntuneContext): Record<string, unknown> {
+    const body = ctx.body();
+    if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+    return body as Record<string, unknown>;
+}
+
+/**
+ * The properties of a body that a client may set, checked against the type as OData's reader checks
+ * them: an unknown property or a value of the wrong type is a 400. Instance annotations (`@odata.type`)
+ * and the navigation properties `allowed` are left to the caller; computed properties are read and dropped.
+ */
+function settableValues(
+    odataType: string,
+    properties: EntityProperties,
+    computed: readonly string[],
+    body: Record<string, unknown>,
+    allowed: readonly string[] = [],
+): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    for (const [name, value] of Object.entries(body)) {
+        if (name.startsWith("@") || allowed.includes(name)) continue;
+        const type = properties[name];
+        if (!type) {
+            throw badRequest(
+                `The property '${name}' does not exist on type '${typeName(odataType)}'. Make sure to only use property names that are defined by the type or mark the type as open type.`,
+            );
+        }
+        if (!acceptsValue(type, value)) {
+            const expected = type.kind === "enum" ? `microsoft.graph.${type.name}` : type.kind;
+            throw badRequest(`Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${expected}' (property '${name}').`);
+        }
+        if (!computed.includes(name)) values[name] = value;
+    }
+    return values;
+}
+
+/** A derived type's body names its `@odata.type`; a body for another type is refused. */
+function requireType(body: Record<string, unknown>, expected: string, required: boolean): void {
+    const sent = normalizeODataType(body["@odata.type"] as string | undefined);
+    if (sent === undefined && !required) return;
+    if (sent !== expected) {
+        throw badRequest(
+            sent === undefined ? `The request body must name its type: "@odata.type": "${expected}".` : `The @odata.type '${sent}' does not match the entity's type '${expected}'.`,
+        );
+    }
+}
+
+// ---- mobileThreatDefenseConnector
+
+const connectorSettable = settableProperties(mtdConnectorProperties, computedProperties.mtdConnector);
+
+function connectorView(ctx: IntuneContext, connector: StoredEntity) {
+    return { "@odata.type": mtdConnectorType, ...connector, ...partnerView(ctx.tenant, connector, ctx.now) };
+}
+
+function findConnector(ctx: IntuneContext, id: string): StoredEntity {
+    const connector = ctx.tenant.mtdConnectors[id];
+    if (!connector) throw new GraphError(404, "ResourceNotFound", `mobileThreatDefenseConnector '${id}' was not found.`);
+    return connector;
+}
+
+export function listConnectors(ctx: IntuneContext): Reply {
+    return { status: 200, body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.mtdConnectors)), (c) => connectorView(ctx, c)) };
+}
+
+export function getConnector(ctx: IntuneContext, id: string): Reply {
+    return { status: 200, body: connectorView(ctx, findConnector(ctx, id)) };
+}
+
+/** The partner's well-known id names the connector (Lookout's is lookoutMtdConnectorId); Learn's example sends none, so one is made up then. */
+export function createConnector(ctx: IntuneContext): Reply {
+    const body = bodyObject(ctx);
+    requireType(body, mtdConnectorType, false);
+    const values = settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body);
+    const id = typeof body.id === "string" ? body.id : randomUUID();
+    if (ctx.tenant.mtdConnectors[id]) throw new GraphError(409, "Conflict", `A mobileThreatDefenseConnector with id '${id}' already exists.`);
+    const connector = { ...completeEntity(connectorSettable, values), id };
+    ctx.tenant.mtdConnectors[id] = connector;
+    ctx.persist();
+    return { status: 201, body: connectorView(ctx, connector) };
+}
+
+export function updateConnector(ctx: IntuneContext, id: string): Reply {
+    const connector = findConnector(ctx, id);
+    const body = bodyObject(ctx);
+    requireType(body, mtdConnectorType, false);
+    Object.assign(connector, settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body));
+    ctx.persist();
+    return { status: 200, body: connectorView(ctx, connector) };
+}
+
+export function deleteConnector(ctx: IntuneContext, id: string): Reply {
+    findConnector(ctx, id);
+    delete ctx.tenant.mtdConnectors[id];
+    ctx.persist();
+    return { status: 204 };
+}
+
+// ---- deviceCompliancePolicy
+
+function findPolicy(ctx: IntuneContext, id: string) {
+    const policy = ctx.tenant.compliancePolicies[id];
+    if (!policy) throw new GraphError(404, "ResourceNotFound", `deviceCompliancePolicy '${id}' was not found.`);
+    return policy;
+}
+
+/** The concrete type a create names: deviceCompliancePolicy is abstract, so a body must name one of its derived types. */
+function creatableType(body: Record<string, unknown>): { odataType: string; properties: EntityProperties } {
+    const odataType = normalizeODataType(body["@odata.type"] as string | undefined);
+    if (odataType === undefined || odataType === compliancePolicyBaseType) {
+        throw badRequest(`Cannot create an abstract entity type '${typeName(compliancePolicyBaseType)}': name a derived type in "@odata.type".`);
+    }
+    const properties = compliancePolicyEntityTypes[odataType];
+    if (!properties)
+        throw badRequest(`A type named '${typeName(odataType)}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`);
+    return { odataType, properties };
+}
+
+export function listPolicies(ctx: IntuneContext): Reply {
+    return { status: 200, body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.compliancePolicies)), (p) => p.body) };
+}
+
+export function getPolicy(ctx: IntuneContext, id: string): Reply {
+    return { status: 200, body: findPolicy(ctx, id).body };
+}
+
+/**
+ * Creates a policy. The service requires exactly one scheduled action rule with one `block` action
+ * (its error "Compliance policy must have one and only one block scheduled action", reported in
+ * microsoftgraph/microsoft-graph-docs#7746 and #7912; Learn's create examples omit it). The rule is
+ * a navigation property: accepted on create, never echoed.
+ */
+export function createPolicy(ctx: IntuneContext): Reply {
+    const body = bodyObject(ctx);
+    const { odataType, properties } = creatableType(body);
+    const values = settableValues(odataType, properties, computedProperties.compliancePolicy, body, ["scheduledActionsForRule"]);
+    if (!scheduledActionsSchema().safeParse(body.scheduledActionsForRule).success) {
+        throw badRequest("Compliance policy must have one and only one block scheduled action");
+    }
+    const at = new Date(ctx.now).toISOString();
+    const id = randomUUID();
+    const policy = { ...completeEntity(properties, { ...values, createdDateTime: at, lastModifiedDateTime: at, version: 1 }), "@odata.type": odataType, id };
+    ctx.tenant.compliancePolicies[id] = { body: policy, assignments: [] };
+    ctx.persist();
+    return { status: 201, body: policy };
+}
+
+/** Merges the sent properties into the policy; Learn's update examples always send the policy's `@odata.type`. */
+export function updatePolicy(ctx: IntuneContext, id: string): Reply {
+    const policy = findPolicy(ctx, id);
+    const odataType = policy.body["@odata.type"];
+    const body = bodyObject(ctx);
+    requireType(body, odataType, true);
+    const values = settableValues(odataType, compliancePolicyEntityTypes[odataType] ?? {}, computedProperties.compliancePolicy, body);
+    policy.body = { ...policy.body, ...values, version: Number(policy.body.version) + 1, lastModifiedDateTime: new Date(ctx.now).toISOString() };
+    ctx.persist();
+    return { status: 200, body: policy.body };
+}
+
+export function deletePolicy(ctx: IntuneContext, id: string): Reply {
+    findPolicy(ctx, id);
+    delete ctx.tenant.compliancePolicies[id];
+    ctx.persist();
+    return { status: 204 };
+}
+
+const assignmentView = (assignment: { id: string; target: StoredAssignmentTarget }) => ({ "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment", ...assignment });
+
+/** A target of a type the metadata derives from deviceAndAppManagementAssignmentTarget, its `@odata.type` read with or without `#`. */
+function assignmentTarget(raw: unknown): StoredAssignmentTarget {
+    if (typeof raw !== "object" || raw === null) throw badRequest("Each assignment needs a target.");
+    const target = raw as Record<string, unknown>;
+    const odataType = normalizeODataType(typeof target["@odata.type"] === "string" ? target["@odata.type"] : undefined);
+    const properties = odataType ? assignmentTargetTypes[odataType] : undefined;
+    if (!odataType || !properties) throw badRequest(`A type named '${String(target["@odata.type"])}' could not be resolved by the model as an assignment target.`);
+    const values = settableValues(odataType, properties, [], target);
+    if ("groupId" in properties && typeof values.groupId !== "string") throw badRequest(`A '${typeName(odataType)}' needs a groupId.`);
+    return { ...completeEntity(properties, values), "@odata.type": odataType };
+}
+
+/** Graph names an assignment by policy and target: `{policyId}_{groupId}` for group targets. */
+function assignmentId(policyId: string, target: StoredAssignmentTarget): string {
+    const key = target.groupId ?? (target.collectionId as string | null | undefined) ?? typeName(target["@odata.type"]).replace("microsoft.graph.", "");
+    return `${policyId}_${key}`;
+}
+
+/** `assign` replaces the policy's assignments with the given ones. */
+export function assignPolicy(ctx: IntuneContext, id: string): Reply {
+    const policy = findPolicy(ctx, id);
+    const { assignments } = bodyObject(ctx);
+    if (!Array.isArray(assignments)) throw badRequest("The body needs an 'assignments' collection.");
+    policy.assignments = assignments.map((a: unknown) => {
+        const target = assignmentTarget((a as { target?: unknown } | null)?.target);
+        return { id: assignmentId(id, target), target };
+    });
+    ctx.persist();
+    return { status: 200, body: { value: policy.assignments.map(assignmentView) } };
+}
+
+export function listAssignments(ctx: IntuneContext, id: string): Reply {
+    return { status: 200, body: collectionPage(ctx.req, arraySequence(findPolicy(ctx, id).assignments), assignmentView) };
+}
