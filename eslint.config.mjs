@@ -8,7 +8,20 @@ import tseslint from "typescript-eslint";
 const fromClients = { group: ["**/providers/**", "**/components/**", "**/adoption/**"], message: "take wire facts from contract/, not from the clients (README: Layout)" };
 
 export default tseslint.config(
-    { ignores: ["node_modules/**", "dist/**", ".engine/**", ".state/**", "examples/**/node_modules/**", "bench/packaged/**", "plugin/node_modules/**", "policy/node_modules/**", "**/*.js", "**/*.mjs"] },
+    {
+        ignores: [
+            "node_modules/**",
+            "dist/**",
+            ".engine/**",
+            ".state/**",
+            "examples/**/node_modules/**",
+            "bench/packaged/**",
+            "plugin/node_modules/**",
+            "policy/node_modules/**",
+            "**/*.js",
+            "**/*.mjs",
+        ],
+    },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {
@@ -29,7 +42,14 @@ export default tseslint.config(
         rules: {
             "no-restricted-imports": [
                 "error",
-                { patterns: [{ group: ["**/providers/**", "**/components/**", "**/emulator/**", "**/config/**", "**/adoption/**"], message: "contract/ depends on nothing of the project" }] },
+                {
+                    patterns: [
+                        {
+                            group: ["**/providers/**", "**/components/**", "**/emulator/**", "**/config/**", "**/adoption/**"],
+                            message: "contract/ depends on nothing of the project",
+                        },
+                    ],
+                },
             ],
         },
     },

@@ -34,7 +34,8 @@ export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient 
 
     if (graph) {
         const intune: Record<string, unknown> = {};
-        const mtd = (await graph.request("GET", graphPaths.mtdConnector(lookoutMtdConnectorId), { schema: mtdConnectorSchema(), allow404: true }))?.body as MtdConnectorRead | undefined;
+        const mtd = (await graph.request("GET", graphPaths.mtdConnector(lookoutMtdConnectorId), { schema: mtdConnectorSchema(), allow404: true }))?.body as
+            MtdConnectorRead | undefined;
         if (mtd) {
             // Every Lookout setting as the tenant has it, so the first `up` changes nothing; the
             // Windows and Defender settings are not Lookout's and stay unmanaged.
@@ -46,7 +47,9 @@ export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient 
             if (!platform) return [];
             const p = threatPolicySchema().parse(entry);
             const level = p.deviceThreatProtectionRequiredSecurityLevel ?? "";
-            return p.deviceThreatProtectionEnabled && (requiredSecurityLevels as readonly string[]).includes(level) ? [{ platform, requiredSecurityLevel: level, displayName: p.displayName }] : [];
+            return p.deviceThreatProtectionEnabled && (requiredSecurityLevels as readonly string[]).includes(level)
+                ? [{ platform, requiredSecurityLevel: level, displayName: p.displayName }]
+                : [];
         });
         if (threatPolicies.length > 0) intune.compliancePolicies = threatPolicies;
         if (Object.keys(intune).length > 0) config["lookout-mtp:intune"] = intune;

@@ -70,14 +70,23 @@ function countCalls(tenant: EmulatedTenant): CallCount {
 /** A stack of one of the floor programs: bench/empty (nothing) or bench/dynamic (one trivial dynamic resource). */
 async function floorProgramStack(program: "empty" | "dynamic") {
     const dir = mkdtempSync(join(tmpdir(), `lookout-bench-${program}-`));
-    writeFileSync(join(dir, "Pulumi.yaml"), [`name: bench-${program}`, "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${join(projectRoot, "bench", program)}`, ""].join("\n"));
+    writeFileSync(
+        join(dir, "Pulumi.yaml"),
+        [`name: bench-${program}`, "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${join(projectRoot, "bench", program)}`, ""].join("\n"),
+    );
     mkdirSync(join(dir, "backend"));
     const env = engineEnv({ backendDir: join(dir, "backend") });
     const workspace = await LocalWorkspace.create({
         workDir: dir,
         pulumiHome: join(dir, "home"),
         pulumiCommand: await PulumiCommand.get({ root: join(ensureEngine(), ".."), skipVersionCheck: true }),
-        envVars: { PATH: env.PATH, PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true", PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE },
+        envVars: {
+            PATH: env.PATH,
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_BACKEND_URL: env.PULUMI_BACKEND_URL,
+            PULUMI_CONFIG_PASSPHRASE: env.PULUMI_CONFIG_PASSPHRASE,
+        },
     });
     const { Stack } = await import("@pulumi/pulumi/automation");
     const stack = await Stack.create("bench", workspace);
@@ -90,7 +99,10 @@ async function stateBytes(t: TestStack) {
     return {
         total: JSON.stringify(exported).length,
         perDynamicResource: Object.fromEntries(
-            dynamic.map((r) => [r.type.replace("pulumi-nodejs:dynamic/", ""), { resource: JSON.stringify(r).length, serializedProvider: String(r.outputs?.__provider ?? "").length }]),
+            dynamic.map((r) => [
+                r.type.replace("pulumi-nodejs:dynamic/", ""),
+                { resource: JSON.stringify(r).length, serializedProvider: String(r.outputs?.__provider ?? "").length },
+            ]),
         ),
     };
 }
@@ -98,7 +110,11 @@ async function stateBytes(t: TestStack) {
 function importTime(module: string): Sample {
     const seconds: number[] = [];
     for (let i = 0; i < runs; i++) {
-        const out = execFileSync(process.execPath, ["-e", `const t=performance.now();require(${JSON.stringify(module)});process.stdout.write(String((performance.now()-t)/1000))`], { cwd: projectRoot, encoding: "utf8" });
+        const out = execFileSync(
+            process.execPath,
+            ["-e", `const t=performance.now();require(${JSON.stringify(module)});process.stdout.write(String((performance.now()-t)/1000))`],
+            { cwd: projectRoot, encoding: "utf8" },
+        );
         seconds.push(Number(out));
     }
     return summarize(seconds);
@@ -106,9 +122,11 @@ function importTime(module: string): Sample {
 
 async function pool<T>(items: T[], concurrency: number, work: (item: T) => Promise<void>) {
     const queue = [...items];
-    await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-        for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
-    }));
+    await Promise.all(
+        Array.from({ length: Math.min(concurrency, items.length) }, async () => {
+            for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+        }),
+    );
 }
 
 async function main() {
@@ -116,7 +134,14 @@ async function main() {
     const pulumiVersion = execFileSync(join(ensureEngine(), "pulumi"), ["version"], { encoding: "utf8" }).trim();
     const results: Record<string, unknown> = {
         date: new Date().toISOString(),
-        machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), freeGiB: Math.round(freemem() / 2 ** 30), node: process.version, pulumi: pulumiVersion },
+        machine: {
+            cpus: cpus().length,
+            cpu: cpus()[0]?.model,
+            memoryGiB: Math.round(totalmem() / 2 ** 30),
+            freeGiB: Math.round(freemem() / 2 ** 30),
+            node: process.version,
+            pulumi: pulumiVersion,
+        },
         runsPerFigure: runs,
     };
     const table: string[][] = [];
@@ -174,7 +199,11 @@ async function main() {
         table.push(["no-op preview, empty program", fmt(emptyPreview), ""]);
         table.push(["no-op preview, one trivial dynamic resource", fmt(dynamicPreview), `${(dynamicPreview.median / emptyPreview.median).toFixed(2)}x the empty program`]);
         table.push(["no-op preview, dev stack (from sources)", fmt(devPreview), `${ratio.toFixed(2)}x the empty program (target <= 1.3x); ${vsDynamic(devPreview)}`]);
-        table.push(["no-op preview, dev stack (installed package)", fmt(packagedPreview), `${packagedRatio.toFixed(2)}x the empty program (target <= 1.3x); ${vsDynamic(packagedPreview)}`]);
+        table.push([
+            "no-op preview, dev stack (installed package)",
+            fmt(packagedPreview),
+            `${packagedRatio.toFixed(2)}x the empty program (target <= 1.3x); ${vsDynamic(packagedPreview)}`,
+        ]);
         table.push(["up from empty, dev stack", fmt(devUp), ""]);
         results.packagedState = packagedState;
         for (const [type, bytes] of Object.entries(packagedState.perDynamicResource)) {
@@ -193,7 +222,9 @@ async function main() {
         tenant.emulator.clearRequests();
         await dev.stack.refresh();
         calls.refresh = countCalls(tenant);
-        await dev.setConfig({ "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" } });
+        await dev.setConfig({
+            "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" },
+        });
         tenant.emulator.clearRequests();
         await dev.stack.up();
         calls.oneSettingChange = countCalls(tenant);
@@ -228,8 +259,16 @@ async function main() {
             tnt.emulator.clearRequests();
             const preview = await measure(runs, () => t.stack.preview());
             const groupRequests = tnt.emulator.requests().filter((r) => r.path.includes(`/groups/${sales.id}`) || r.path.endsWith("/groups")).length / runs;
-            scale[`users${users}`] = { preview, groupCheckRequestsPerPreview: groupRequests, salesMobileRequestsPerPreview: tnt.emulator.requests().filter((r) => r.path.includes(sales.id)).length / runs };
-            table.push([`no-op preview, 'Sales Mobile' with ${users} users`, fmt(preview), `${tnt.emulator.requests().filter((r) => r.path.includes(sales.id)).length / runs} Graph requests for that group`]);
+            scale[`users${users}`] = {
+                preview,
+                groupCheckRequestsPerPreview: groupRequests,
+                salesMobileRequestsPerPreview: tnt.emulator.requests().filter((r) => r.path.includes(sales.id)).length / runs,
+            };
+            table.push([
+                `no-op preview, 'Sales Mobile' with ${users} users`,
+                fmt(preview),
+                `${tnt.emulator.requests().filter((r) => r.path.includes(sales.id)).length / runs} Graph requests for that group`,
+            ]);
             await t.dispose();
             await tnt.emulator.close();
         }
@@ -242,7 +281,10 @@ async function main() {
     if (sections.has("growth")) {
         log("2/5 growth with enrollment groups and classifications (reference mode: groups by object ID)");
         const growth: Array<Record<string, unknown>> = [];
-        const sizes: Array<[number, number]> = [...list(values.groups!).map((g) => [g, 10] as [number, number]), ...list(values.classifications!).map((c) => [2, c] as [number, number])];
+        const sizes: Array<[number, number]> = [
+            ...list(values.groups!).map((g) => [g, 10] as [number, number]),
+            ...list(values.classifications!).map((c) => [2, c] as [number, number]),
+        ];
         for (const [groups, classifications] of sizes) {
             const tnt = await startEmulatedTenant();
             const t = await createTestStack(`bench-g${groups}-c${classifications}`, tnt, configWith(groups, classifications));
@@ -302,4 +344,3 @@ main().catch((err) => {
     console.error(`bench failed: ${(err as Error).stack ?? err}`);
     process.exit(1);
 });
-

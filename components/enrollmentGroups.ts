@@ -36,5 +36,10 @@ export class EnrollmentGroups extends pulumi.ComponentResource {
 }
 
 function slug(displayName: string): string {
-    return displayName.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") || "group";
+    return (
+        displayName
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, "-")
+            .replace(/^-|-$/g, "") || "group"
+    );
 }

@@ -46,7 +46,11 @@ export async function resolveGroupViaGraph(graph: GraphClient, spec: GroupConfig
         assertDisplayName(spec.displayName, { objectId: group.id, displayName: group.displayName }, where);
     } else {
         const candidates = (await graph.listAll(graphPaths.groupsByNamePrefix(spec.displayName), directoryGroupSchema())) as DirectoryGroup[];
-        const chosen = resolveExistingGroup(spec.displayName, candidates.map((c) => ({ objectId: c.id, displayName: c.displayName })), where);
+        const chosen = resolveExistingGroup(
+            spec.displayName,
+            candidates.map((c) => ({ objectId: c.id, displayName: c.displayName })),
+            where,
+        );
         group = candidates.find((c) => c.id === chosen.objectId)!;
     }
     const candidate = { objectId: group.id, displayName: group.displayName };
@@ -54,7 +58,9 @@ export async function resolveGroupViaGraph(graph: GraphClient, spec: GroupConfig
     const others = await nonUserMembers(graph, group.id);
     if (others.count > 0) {
         const named = others.examples.length > 0 ? `, among them the group(s) ${others.examples.join(", ")}` : "";
-        throw new Error(`${where}: group '${group.displayName}' has ${others.count} member(s) that are not users${named}. Lookout does not support nested groups; add the users directly.`);
+        throw new Error(
+            `${where}: group '${group.displayName}' has ${others.count} member(s) that are not users${named}. Lookout does not support nested groups; add the users directly.`,
+        );
     }
     return candidate;
 }

@@ -89,15 +89,12 @@ export function declareOnboarding(parent: pulumi.ComponentResource, name: string
 
     const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode, checkedGroups }, child);
     const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode, checkedGroups }, child);
-    const consent =
-        entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
+    const consent = entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
 
     // Nothing is written before every group has passed its checks (found, exact name, unique,
     // users only): the Lookout settings take their inputs through this gate, the Intune side
     // waits for the Lookout connector.
-    const groupsChecked = pulumi
-        .all([consoleAccess.fullAccessGroupObjectId, consoleAccess.restrictedAccessGroupObjectId, enrollment.objectIds])
-        .apply(() => true);
+    const groupsChecked = pulumi.all([consoleAccess.fullAccessGroupObjectId, consoleAccess.restrictedAccessGroupObjectId, enrollment.objectIds]).apply(() => true);
     const afterGroupChecks = <T>(value: T) => groupsChecked.apply(() => value);
 
     const connector = new IntuneConnector(
@@ -124,11 +121,7 @@ export function declareOnboarding(parent: pulumi.ComponentResource, name: string
         : undefined;
 
     for (const n of config.notifications) {
-        new LookoutNotificationPreferences(
-            `${name}-notifications-${n.email.toLowerCase()}`,
-            { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications },
-            child,
-        );
+        new LookoutNotificationPreferences(`${name}-notifications-${n.email.toLowerCase()}`, { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications }, child);
     }
     if (Object.keys(config.threatClassifications).length > 0) {
         new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);

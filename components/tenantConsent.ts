@@ -25,26 +25,20 @@ export class TenantConsent extends pulumi.ComponentResource {
 
     constructor(name: string, args: TenantConsentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:TenantConsent", name, {}, opts);
-        const lookout = new azuread.ServicePrincipal(
-            `${name}-lookout`,
-            { clientId: args.lookoutClientId, useExisting: true },
-            { parent: this, retainOnDelete: true },
-        );
+        const lookout = new azuread.ServicePrincipal(`${name}-lookout`, { clientId: args.lookoutClientId, useExisting: true }, { parent: this, retainOnDelete: true });
         const graph = azuread.getServicePrincipalOutput({ clientId: microsoftGraphAppId }, { parent: this });
 
         for (const permission of args.applicationPermissions) {
             const appRoleId = graph.appRoleIds.apply((ids) => {
                 const id = ids[permission];
                 if (!id) {
-                    throw new Error(`lookout-mtp:consent.applicationPermissions: Microsoft Graph has no application permission '${permission}'. Check the spelling (e.g. User.Read.All).`);
+                    throw new Error(
+                        `lookout-mtp:consent.applicationPermissions: Microsoft Graph has no application permission '${permission}'. Check the spelling (e.g. User.Read.All).`,
+                    );
                 }
                 return id;
             });
-            new azuread.AppRoleAssignment(
-                `${name}-${permission}`,
-                { appRoleId, principalObjectId: lookout.objectId, resourceObjectId: graph.objectId },
-                { parent: this },
-            );
+            new azuread.AppRoleAssignment(`${name}-${permission}`, { appRoleId, principalObjectId: lookout.objectId, resourceObjectId: graph.objectId }, { parent: this });
         }
 
         const claimValues = graph.oauth2PermissionScopeIds.apply((ids) => {

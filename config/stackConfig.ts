@@ -13,13 +13,7 @@ import { compliancePlatforms, mtdConnectorSettingKeys, mtdConnectorSettingsSchem
 export const projectNamespace = "lookout-mtp";
 
 /** Graph application permissions Lookout's app reads with, and its delegated sign-in scope (CONTEXT.md). */
-export const defaultApplicationPermissions = [
-    "Device.Read.All",
-    "GroupMember.Read.All",
-    "User.Read.All",
-    "Application.Read.All",
-    "DeviceManagementApps.Read.All",
-] as const;
+export const defaultApplicationPermissions = ["Device.Read.All", "GroupMember.Read.All", "User.Read.All", "Application.Read.All", "DeviceManagementApps.Read.All"] as const;
 export const defaultDelegatedScopes = ["User.Read"] as const;
 
 const guid = () => z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, "must be a GUID such as 00000000-0000-0000-0000-000000000000");
@@ -45,9 +39,16 @@ export function groupSchema() {
         .strict()
         .superRefine((g, ctx) => {
             if (g.create && g.objectId) ctx.addIssue({ code: "custom", path: ["objectId"], message: "a group the stack creates has no objectId yet; drop objectId or create" });
-            if (!g.create && g.members) ctx.addIssue({ code: "custom", path: ["members"], message: "members are managed only for groups the stack creates (create: true); manage an existing group's members in Entra" });
-            if (g.create && (!g.members || g.members.length === 0)) ctx.addIssue({ code: "custom", path: ["members"], message: "a created group needs at least one member (user principal names)" });
-            if (g.members && new Set(g.members.map((m) => m.toLowerCase())).size !== g.members.length) ctx.addIssue({ code: "custom", path: ["members"], message: "lists a member twice" });
+            if (!g.create && g.members)
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["members"],
+                    message: "members are managed only for groups the stack creates (create: true); manage an existing group's members in Entra",
+                });
+            if (g.create && (!g.members || g.members.length === 0))
+                ctx.addIssue({ code: "custom", path: ["members"], message: "a created group needs at least one member (user principal names)" });
+            if (g.members && new Set(g.members.map((m) => m.toLowerCase())).size !== g.members.length)
+                ctx.addIssue({ code: "custom", path: ["members"], message: "lists a member twice" });
         });
 }
 export type GroupConfig = z.infer<ReturnType<typeof groupSchema>>;
@@ -84,8 +85,14 @@ export function stackConfigSchema() {
                 .object({
                     /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */
                     lookoutClientId: guid(),
-                    applicationPermissions: z.array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All")).min(1).default([...defaultApplicationPermissions]),
-                    delegatedScopes: z.array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph scope such as User.Read")).min(1).default([...defaultDelegatedScopes]),
+                    applicationPermissions: z
+                        .array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All"))
+                        .min(1)
+                        .default([...defaultApplicationPermissions]),
+                    delegatedScopes: z
+                        .array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph scope such as User.Read"))
+                        .min(1)
+                        .default([...defaultDelegatedScopes]),
                 })
                 .strict()
                 .optional(),
@@ -99,7 +106,10 @@ export function stackConfigSchema() {
                         .max(limits.newDeviceCheckIntervalMinutes.max)
                         .default(limits.newDeviceCheckIntervalMinutes.recommended),
                     disconnectedDeviceThresholdDays: z.number().int().min(limits.disconnectedDeviceThresholdDays.min).max(limits.disconnectedDeviceThresholdDays.max).optional(),
-                    stateSync: z.object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) }).strict().default({ deviceStatus: true, threatStatus: true }),
+                    stateSync: z
+                        .object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) })
+                        .strict()
+                        .default({ deviceStatus: true, threatStatus: true }),
                     errorReportEmail: z.email("must be an e-mail address"),
                 })
                 .strict(),
@@ -127,7 +137,10 @@ export function stackConfigSchema() {
                                         compliancePlatforms,
                                         `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`,
                                     ),
-                                    requiredSecurityLevel: z.enum(requiredSecurityLevels, `must be ${requiredSecurityLevels.join(", ")} (the highest threat level a compliant device may have)`),
+                                    requiredSecurityLevel: z.enum(
+                                        requiredSecurityLevels,
+                                        `must be ${requiredSecurityLevels.join(", ")} (the highest threat level a compliant device may have)`,
+                                    ),
                                     displayName: z.string().trim().min(1).max(256).optional(),
                                 })
                                 .strict(),
@@ -136,7 +149,8 @@ export function stackConfigSchema() {
                         .superRefine((policies, ctx) => {
                             const seen = new Set<string>();
                             policies.forEach((p, i) => {
-                                if (seen.has(p.platform)) ctx.addIssue({ code: "custom", path: [i, "platform"], message: `'${p.platform}' has a policy already; one per platform` });
+                                if (seen.has(p.platform))
+                                    ctx.addIssue({ code: "custom", path: [i, "platform"], message: `'${p.platform}' has a policy already; one per platform` });
                                 seen.add(p.platform);
                             });
                         }),
@@ -151,7 +165,11 @@ export function stackConfigSchema() {
                     for (const name of Object.keys(levels)) {
                         if (!known.has(name)) {
                             const hint = [...known].find((k) => k.toLowerCase() === name.toLowerCase());
-                            ctx.addIssue({ code: "custom", path: [name], message: `unknown classification${hint ? ` (did you mean '${hint}'?)` : `; known: ${[...known].join(", ")}`}` });
+                            ctx.addIssue({
+                                code: "custom",
+                                path: [name],
+                                message: `unknown classification${hint ? ` (did you mean '${hint}'?)` : `; known: ${[...known].join(", ")}`}`,
+                            });
                         }
                     }
                 }),
@@ -168,28 +186,58 @@ export function stackConfigSchema() {
                 const lower = g.displayName.toLowerCase();
                 const other = byName.get(lower);
                 if (other !== undefined) {
-                    ctx.addIssue({ code: "custom", path: ["enrollmentGroups", i, "displayName"], message: other === g.displayName ? `'${g.displayName}' is listed twice` : `'${g.displayName}' and '${other}' differ only in letter case; Entra display names are case-insensitive when looked up, so they would name the same group` });
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["enrollmentGroups", i, "displayName"],
+                        message:
+                            other === g.displayName
+                                ? `'${g.displayName}' is listed twice`
+                                : `'${g.displayName}' and '${other}' differ only in letter case; Entra display names are case-insensitive when looked up, so they would name the same group`,
+                    });
                 }
                 byName.set(lower, g.displayName);
             });
             if (c.consoleAccess.restricted && c.consoleAccess.restricted.displayName.toLowerCase() === c.consoleAccess.full.displayName.toLowerCase()) {
-                ctx.addIssue({ code: "custom", path: ["consoleAccess", "restricted", "displayName"], message: "the restricted-access group must differ from the full-access group" });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["consoleAccess", "restricted", "displayName"],
+                    message: "the restricted-access group must differ from the full-access group",
+                });
             }
             if (c.entra.mode === "reference") {
-                if (!c.entra.tenantId) ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "reference mode makes no Entra calls, so it needs the tenant ID here" });
+                if (!c.entra.tenantId)
+                    ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "reference mode makes no Entra calls, so it needs the tenant ID here" });
                 for (const { g, path } of groups) {
-                    if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message: "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'" });
-                    else if (!g.objectId) ctx.addIssue({ code: "custom", path: [...path, "objectId"], message: "reference mode makes no Entra lookups; give the group's objectId" });
+                    if (g.create)
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [...path, "create"],
+                            message: "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'",
+                        });
+                    else if (!g.objectId)
+                        ctx.addIssue({ code: "custom", path: [...path, "objectId"], message: "reference mode makes no Entra lookups; give the group's objectId" });
                 }
             } else if (c.entra.mode === "graph") {
-                if (c.entra.tenantId) ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config" });
+                if (c.entra.tenantId)
+                    ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config" });
                 if (c.consent) ctx.addIssue({ code: "custom", path: ["consent"], message: "graph mode does not manage consent (that needs entra.mode 'manage'); remove consent" });
                 for (const { g, path } of groups) {
-                    if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message: "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group" });
+                    if (g.create)
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [...path, "create"],
+                            message: "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group",
+                        });
                 }
             } else {
-                if (c.entra.tenantId) ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });
-                if (!c.consent) ctx.addIssue({ code: "custom", path: ["consent"], message: "manage mode grants Lookout's app admin consent; set consent.lookoutClientId (from Lookout support)" });
+                if (c.entra.tenantId)
+                    ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });
+                if (!c.consent)
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["consent"],
+                        message: "manage mode grants Lookout's app admin consent; set consent.lookoutClientId (from Lookout support)",
+                    });
             }
         });
 }

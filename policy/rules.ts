@@ -74,7 +74,9 @@ export const compliancePolicyChecksThreats: ResourceValidationPolicy = {
     enforcementLevel: "mandatory",
     validateResource: on(types.compliancePolicy, (props, _args, report) => {
         if (!["secured", "low", "medium", "high"].includes(props.requiredSecurityLevel)) {
-            report(`The compliance policy '${props.displayName}' does not check Lookout's threat level (requiredSecurityLevel is ${props.requiredSecurityLevel ?? "unset"}); use secured, low, medium or high.`);
+            report(
+                `The compliance policy '${props.displayName}' does not check Lookout's threat level (requiredSecurityLevel is ${props.requiredSecurityLevel ?? "unset"}); use secured, low, medium or high.`,
+            );
         }
     }),
 };

@@ -19,7 +19,6 @@ const stateDir = join(projectRoot, ".state");
 /** Where Pulumi.dev.yaml expects the emulator (lookout:baseUrl, graph:baseUrl). */
 const devPort = 8787;
 
-
 /** Runs the CLI without blocking this process, which serves the emulator the CLI talks to. */
 function pulumi(env: Record<string, string>, args: string[], capture = false): Promise<string> {
     console.log(`\n$ pulumi ${args.join(" ")}`);
@@ -42,7 +41,10 @@ async function main() {
 
     console.log("2/4 Starting the Lookout emulator");
     const emulator = await startLookoutEmulator({ port: devPort, stateFile: join(stateDir, "emulator.json") }).catch((err: NodeJS.ErrnoException) => {
-        if (err.code === "EADDRINUSE") throw new Error(`port ${devPort} is busy; the dev stack expects the emulator there (lookout:baseUrl in Pulumi.dev.yaml). Stop what holds it (another \`npm run emulator\`?) and run the demo again.`);
+        if (err.code === "EADDRINUSE")
+            throw new Error(
+                `port ${devPort} is busy; the dev stack expects the emulator there (lookout:baseUrl in Pulumi.dev.yaml). Stop what holds it (another \`npm run emulator\`?) and run the demo again.`,
+            );
         throw err;
     });
     try {

@@ -128,7 +128,10 @@ export function platformOfType(odataType: string | undefined): CompliancePlatfor
 type ThreatPolicy = AndroidCompliancePolicy & AndroidWorkProfileCompliancePolicy & IosCompliancePolicy;
 export type ThreatPolicySettings = Partial<Pick<ThreatPolicy, "displayName" | "description" | "deviceThreatProtectionEnabled" | "deviceThreatProtectionRequiredSecurityLevel">>;
 /** A write to a threat-level policy: Graph needs the `@odata.type` on every POST and PATCH of a derived type. */
-export type ThreatPolicyWrite = ThreatPolicySettings & { "@odata.type": (typeof compliancePolicyTypes)[CompliancePlatform]; scheduledActionsForRule?: DeviceComplianceScheduledActionForRule[] };
+export type ThreatPolicyWrite = ThreatPolicySettings & {
+    "@odata.type": (typeof compliancePolicyTypes)[CompliancePlatform];
+    scheduledActionsForRule?: DeviceComplianceScheduledActionForRule[];
+};
 
 /** One entry of a compliance policy list: any type; what the project manages is read by `threatPolicySchema`. */
 export function anyCompliancePolicySchema() {
@@ -155,10 +158,25 @@ export type ThreatPolicyRead = z.infer<ReturnType<typeof threatPolicySchema>>;
 
 /** The action Graph requires on a new policy: exactly one rule with one `block` action. */
 export function blockRule(): DeviceComplianceScheduledActionForRule[] {
-    return [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block" satisfies DeviceComplianceActionType, gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] }] }];
+    return [
+        {
+            ruleName: "PasswordRequired",
+            scheduledActionConfigurations: [
+                { actionType: "block" satisfies DeviceComplianceActionType, gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] },
+            ],
+        },
+    ];
 }
 
-export const deviceComplianceActionTypes = ["noAction", "notification", "block", "retire", "wipe", "removeResourceAccessProfiles", "pushNotification"] as const satisfies readonly DeviceComplianceActionType[];
+export const deviceComplianceActionTypes = [
+    "noAction",
+    "notification",
+    "block",
+    "retire",
+    "wipe",
+    "removeResourceAccessProfiles",
+    "pushNotification",
+] as const satisfies readonly DeviceComplianceActionType[];
 
 /** `scheduledActionsForRule` on a create: Graph accepts exactly one rule, with one block action. */
 export function scheduledActionsSchema() {

@@ -23,27 +23,14 @@ export function intuneConnectorSettingsSchema() {
     const limits = connectorLimits;
     return z
         .object({
-            heartbeatFrequencyMinutes: z
-                .number()
-                .int()
-                .min(limits.heartbeatFrequencyMinutes.min)
-                .max(limits.heartbeatFrequencyMinutes.max),
+            heartbeatFrequencyMinutes: z.number().int().min(limits.heartbeatFrequencyMinutes.min).max(limits.heartbeatFrequencyMinutes.max),
             enrollmentGroups: z
                 .array(z.string().trim().min(1, "group display name must not be empty").max(256))
                 .min(1, "at least one enrollment group is required")
                 .max(limits.enrollmentGroups.max)
                 .refine((names) => new Set(names).size === names.length, "enrollment groups must be unique"),
-            newDeviceCheckIntervalMinutes: z
-                .number()
-                .int()
-                .min(limits.newDeviceCheckIntervalMinutes.min)
-                .max(limits.newDeviceCheckIntervalMinutes.max),
-            disconnectedDeviceThresholdDays: z
-                .number()
-                .int()
-                .min(limits.disconnectedDeviceThresholdDays.min)
-                .max(limits.disconnectedDeviceThresholdDays.max)
-                .nullable(),
+            newDeviceCheckIntervalMinutes: z.number().int().min(limits.newDeviceCheckIntervalMinutes.min).max(limits.newDeviceCheckIntervalMinutes.max),
+            disconnectedDeviceThresholdDays: z.number().int().min(limits.disconnectedDeviceThresholdDays.min).max(limits.disconnectedDeviceThresholdDays.max).nullable(),
             stateSync: z.object({ deviceStatus: z.boolean(), threatStatus: z.boolean() }).strict(),
             errorReportEmail: z.email(),
         })

@@ -39,7 +39,8 @@ export function graphApiError(method: string, path: string, status: number, body
     const code = error.code ?? `HTTP_${status}`;
     const requestId = error.innerError?.["request-id"] ? ` (request-id ${error.innerError["request-id"]})` : "";
     let hint = "";
-    if (status === 401) hint = " The Graph token was refused; check the identity the run signs in with (az login, or AZURE_TENANT_ID/AZURE_CLIENT_ID with a secret or workload identity).";
+    if (status === 401)
+        hint = " The Graph token was refused; check the identity the run signs in with (az login, or AZURE_TENANT_ID/AZURE_CLIENT_ID with a secret or workload identity).";
     if (status === 403) hint = ` The signed-in identity lacks the Graph application permission ${requiredPermission(method, path)}; grant it with admin consent and run again.`;
     return Object.assign(new Error(`Microsoft Graph ${method} ${path} failed: ${status} ${code}${error.message ? ": " + error.message : ""}${requestId}.${hint}`), {
         status,
@@ -52,8 +53,7 @@ export function createGraphClient(settings: GraphClientSettings) {
     const baseUrl = validateServiceUrl(settings.baseUrl, "graph:baseUrl", defaultGraphBaseUrl);
     // Graph's guidance: 429, 503 and 504 mean "not processed, try later". A 500 or 502 may hide a
     // success, so only requests that are safe to repeat retry them.
-    const retryable = (idempotent: boolean) => (status: number) =>
-        status === 429 || status === 503 || status === 504 || (idempotent && (status === 500 || status === 502));
+    const retryable = (idempotent: boolean) => (status: number) => status === 429 || status === 503 || status === 504 || (idempotent && (status === 500 || status === 502));
 
     async function request<T>(
         method: "GET" | "POST" | "PATCH" | "DELETE",
@@ -103,7 +103,9 @@ export function createGraphClient(settings: GraphClientSettings) {
     async function assertPermissions(required: string[], what: string): Promise<void> {
         const missing = missingPermissions(await settings.getToken(false), required);
         if (missing.length > 0) {
-            throw new Error(`${what} needs the Graph application permission ${missing.join(" and ")}, which the signed-in identity lacks; grant it with admin consent and run again. Nothing was changed.`);
+            throw new Error(
+                `${what} needs the Graph application permission ${missing.join(" and ")}, which the signed-in identity lacks; grant it with admin consent and run again. Nothing was changed.`,
+            );
         }
     }
 
@@ -126,7 +128,7 @@ export function createGraphClient(settings: GraphClientSettings) {
     async function listAll<T extends z.ZodType>(path: string, item: T, options: { headers?: Record<string, string> } = {}): Promise<Array<z.infer<T>>> {
         const items: Array<z.infer<T>> = [];
         const schema = pageSchema(item);
-        for (let next: string | undefined = path; next; ) {
+        for (let next: string | undefined = path; next;) {
             const page: z.infer<typeof schema> = (await request("GET", next, { schema, headers: options.headers }))!.body;
             items.push(...page.value);
             next = relativeToBase(page["@odata.nextLink"]);

@@ -80,11 +80,17 @@ export interface CompliancePolicyOutputs extends CompliancePolicyInputs {
 export function compliancePolicyInputsSchema() {
     return z
         .object({
-            platform: z.enum(compliancePlatforms, `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`),
+            platform: z.enum(
+                compliancePlatforms,
+                `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`,
+            ),
             displayName: z.string().trim().min(1).max(256),
             description: z.string().max(1024).default(managedPolicyDescription),
             requiredSecurityLevel: z.enum(requiredSecurityLevels),
-            groupIds: z.array(z.string().min(1)).min(1, "assign the policy to at least one group").transform((ids) => [...new Set(ids)].sort()),
+            groupIds: z
+                .array(z.string().min(1))
+                .min(1, "assign the policy to at least one group")
+                .transform((ids) => [...new Set(ids)].sort()),
         })
         .strict();
 }
@@ -171,7 +177,8 @@ async function adopt(graph: GraphClient, policy: ThreatPolicyRead, inputs: Compl
         displayName: policy.displayName,
         description: policy.description ?? "",
         deviceThreatProtectionEnabled: policy.deviceThreatProtectionEnabled ?? undefined,
-        deviceThreatProtectionRequiredSecurityLevel: (policy.deviceThreatProtectionRequiredSecurityLevel ?? undefined) as ThreatPolicySettings["deviceThreatProtectionRequiredSecurityLevel"],
+        deviceThreatProtectionRequiredSecurityLevel: (policy.deviceThreatProtectionRequiredSecurityLevel ??
+            undefined) as ThreatPolicySettings["deviceThreatProtectionRequiredSecurityLevel"],
     };
     const changes = differingSettings(wantedSettings(inputs), current);
     await patchPolicy(graph, policy.id, inputs.platform, changes);
@@ -212,7 +219,9 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
             await graph.assertPermissions([requiredPermission("POST", graphPaths.compliancePolicies)], "Creating the policy");
             const existing = await matching(graph, inputs);
             if (existing.length > 1) {
-                throw new Error(`${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`);
+                throw new Error(
+                    `${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`,
+                );
             }
             if (existing.length === 1) {
                 const previous = await adopt(graph, existing[0], inputs);
@@ -278,7 +287,9 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
             // Only what the stack changed goes back; a policy adopted before this layout recorded all three.
             const { description, requiredSecurityLevel, deviceThreatProtectionEnabled, groupIds } = props.previous;
             const restore = Object.fromEntries(
-                Object.entries({ description, deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel, deviceThreatProtectionEnabled }).filter(([, v]) => v !== undefined),
+                Object.entries({ description, deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel, deviceThreatProtectionEnabled }).filter(
+                    ([, v]) => v !== undefined,
+                ),
             ) as ThreatPolicySettings;
             await patchPolicy(graph, id, props.platform, restore);
             await assignGroups(graph, id, groupIds, undefined);

@@ -157,7 +157,10 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
             let previous = olds.previous;
             if (previous !== null) {
                 // Released settings are no longer restored; newly changed ones remember their value.
-                previous = pick(previous, managedKeys(previous).filter((k) => managed.includes(k)));
+                previous = pick(
+                    previous,
+                    managedKeys(previous).filter((k) => managed.includes(k)),
+                );
                 for (const k of managedKeys(changes)) if (!(k in previous)) Object.assign(previous, { [k]: current[k] });
             }
             return { outs: outputsOf({ ...current, ...written }, managed, previous) };

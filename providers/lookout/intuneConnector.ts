@@ -36,9 +36,7 @@ export type IntuneConnectorOutputs = IntuneConnectorInputs & DocumentOutputs<Int
 /** The connector's inputs with defaults applied; the same rules the Lookout contract enforces. */
 export function intuneConnectorInputsSchema() {
     return intuneConnectorSettingsSchema().extend({
-        newDeviceCheckIntervalMinutes: intuneConnectorSettingsSchema().shape.newDeviceCheckIntervalMinutes.default(
-            connectorLimits.newDeviceCheckIntervalMinutes.recommended,
-        ),
+        newDeviceCheckIntervalMinutes: intuneConnectorSettingsSchema().shape.newDeviceCheckIntervalMinutes.default(connectorLimits.newDeviceCheckIntervalMinutes.recommended),
         disconnectedDeviceThresholdDays: intuneConnectorSettingsSchema().shape.disconnectedDeviceThresholdDays.default(null),
         stateSync: z
             .object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) })
@@ -62,17 +60,9 @@ export const intuneConnectorProvider = documentProvider<IntuneConnectorInputs, I
         errorReportEmail: inputs.errorReportEmail,
     }),
     fromPayload: (payload) => payload,
-    properties: [
-        "heartbeatFrequencyMinutes",
-        "enrollmentGroups",
-        "newDeviceCheckIntervalMinutes",
-        "disconnectedDeviceThresholdDays",
-        "stateSync",
-        "errorReportEmail",
-    ],
+    properties: ["heartbeatFrequencyMinutes", "enrollmentGroups", "newDeviceCheckIntervalMinutes", "disconnectedDeviceThresholdDays", "stateSync", "errorReportEmail"],
     replaceOn: [],
 });
-
 
 export class IntuneConnector extends pulumi.dynamic.Resource {
     declare readonly heartbeatFrequencyMinutes: pulumi.Output<number>;

@@ -42,7 +42,6 @@ export const notificationPreferencesProvider = documentProvider<NotificationPref
     replaceOn: ["email"],
 });
 
-
 export class LookoutNotificationPreferences extends pulumi.dynamic.Resource {
     declare readonly email: pulumi.Output<string>;
     declare readonly emailNotifications: pulumi.Output<boolean>;

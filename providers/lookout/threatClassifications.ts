@@ -98,7 +98,13 @@ export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<Thre
     async read(this: ProviderThis, id: string, props?: ThreatClassificationsOutputs) {
         const state = props as ThreatClassificationsOutputs;
         const { levels } = await readLevels(this);
-        const riskLevels = sorted(Object.fromEntries(Object.keys(state.riskLevels).filter((n) => n in levels).map((n) => [n, levels[n]])));
+        const riskLevels = sorted(
+            Object.fromEntries(
+                Object.keys(state.riskLevels)
+                    .filter((n) => n in levels)
+                    .map((n) => [n, levels[n]]),
+            ),
+        );
         return { id, props: { riskLevels, previous: state.previous }, inputs: { riskLevels } as ThreatClassificationsOutputs };
     },
 
@@ -118,12 +124,15 @@ export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<Thre
     async delete(this: ProviderThis, _id: string, props: ThreatClassificationsOutputs) {
         const { client, levels, etag } = await readLevels(this);
         assertUnchanged(props.riskLevels, levels);
-        const restore = Object.fromEntries(Object.keys(props.riskLevels).filter((n) => n in levels).map((n) => [n, props.previous[n] ?? levels[n]]));
+        const restore = Object.fromEntries(
+            Object.keys(props.riskLevels)
+                .filter((n) => n in levels)
+                .map((n) => [n, props.previous[n] ?? levels[n]]),
+        );
         if (Object.keys(restore).length === 0) return;
         await client.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: restore }, ifMatch: etag });
     },
 };
-
 
 export class ThreatClassifications extends pulumi.dynamic.Resource {
     declare readonly riskLevels: pulumi.Output<Record<string, RiskLevel>>;

@@ -45,7 +45,9 @@ describe("drift (real engine)", function () {
         const settings = tenant.settings();
         assert.deepEqual(settings.intuneConnector!.value.stateSync, { deviceStatus: true, threatStatus: true });
         assert.equal(settings.threatClassifications.value.SIDELOADED_APP, "high");
-        const levels = Object.values(settings.compliancePolicies).map((p) => p.body.deviceThreatProtectionRequiredSecurityLevel).sort();
+        const levels = Object.values(settings.compliancePolicies)
+            .map((p) => p.body.deviceThreatProtectionRequiredSecurityLevel)
+            .sort();
         assert.deepEqual(levels, ["low", "medium"]);
         t.events.length = 0;
         await t.stack.preview({ ...t.run, refresh: true });

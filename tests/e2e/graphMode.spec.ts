@@ -32,7 +32,11 @@ describe("graph mode (real engine)", function () {
     });
 
     const refusals: Array<[string, unknown[], RegExp]> = [
-        ["a name that differs only in case", [{ displayName: "lookout pilot" }], /lookout-mtp:enrollmentGroups\[0\] \('lookout pilot'\): no Entra group is named 'lookout pilot'; did you mean 'Lookout Pilot'\?/],
+        [
+            "a name that differs only in case",
+            [{ displayName: "lookout pilot" }],
+            /lookout-mtp:enrollmentGroups\[0\] \('lookout pilot'\): no Entra group is named 'lookout pilot'; did you mean 'Lookout Pilot'\?/,
+        ],
         ["a group with a nested group", [{ displayName: "Field Mobile" }], /group 'Field Mobile' has 1 member\(s\) that are not users/],
     ];
     for (const [what, groups, message] of refusals) {

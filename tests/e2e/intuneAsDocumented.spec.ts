@@ -40,7 +40,15 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
         windowsPolicyBefore = structuredClone(tenant.settings().compliancePolicies[windowsPolicyId].body);
         // The reference config manages one connector setting, which the documented connector has
         // on already, and two threat-level policies.
-        t = await createTestStack("intune-documented", tenant, { "lookout-mtp:intune": { mtdConnector: { partnerUnsupportedOsVersionBlocked: true, iosEnabled: false }, compliancePolicies: [{ platform: "androidWorkProfile", requiredSecurityLevel: "medium" }, { platform: "ios", requiredSecurityLevel: "low" }] } });
+        t = await createTestStack("intune-documented", tenant, {
+            "lookout-mtp:intune": {
+                mtdConnector: { partnerUnsupportedOsVersionBlocked: true, iosEnabled: false },
+                compliancePolicies: [
+                    { platform: "androidWorkProfile", requiredSecurityLevel: "medium" },
+                    { platform: "ios", requiredSecurityLevel: "low" },
+                ],
+            },
+        });
     });
     let disposed = false;
     after(async () => {
@@ -52,7 +60,9 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
         const result = await t.stack.up(t.run);
         assert.equal(result.summary.result, "succeeded");
         assert.equal(connector().iosEnabled, false, "the managed setting is applied");
-        const types = Object.values(tenant.settings().compliancePolicies).map((p) => p.body["@odata.type"]).sort();
+        const types = Object.values(tenant.settings().compliancePolicies)
+            .map((p) => p.body["@odata.type"])
+            .sort();
         assert.deepEqual(types, ["#microsoft.graph.androidWorkProfileCompliancePolicy", "#microsoft.graph.iosCompliancePolicy", "#microsoft.graph.windows81CompliancePolicy"]);
     });
 
@@ -63,7 +73,9 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
 
     it("leaves every connector property the stack does not manage, and the Windows policy, as they were", () => {
         const now = connector();
-        const changed = Object.keys(connectorBefore).filter((k) => JSON.stringify(connectorBefore[k]) !== JSON.stringify(now[k]) && !["partnerState", "lastHeartbeatDateTime"].includes(k));
+        const changed = Object.keys(connectorBefore).filter(
+            (k) => JSON.stringify(connectorBefore[k]) !== JSON.stringify(now[k]) && !["partnerState", "lastHeartbeatDateTime"].includes(k),
+        );
         assert.deepEqual(changed, ["iosEnabled"]);
         assert.deepEqual(tenant.settings().compliancePolicies[windowsPolicyId].body, windowsPolicyBefore);
     });

@@ -46,10 +46,13 @@ describe("stack lifecycle (real engine)", function () {
             groups: p.assignments.map((a) => a.target.groupId),
         }));
         const groups = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];
-        assert.deepEqual(policies.sort((a, b) => a.type.localeCompare(b.type)), [
-            { type: "#microsoft.graph.androidWorkProfileCompliancePolicy", level: "medium", groups },
-            { type: "#microsoft.graph.iosCompliancePolicy", level: "low", groups },
-        ]);
+        assert.deepEqual(
+            policies.sort((a, b) => a.type.localeCompare(b.type)),
+            [
+                { type: "#microsoft.graph.androidWorkProfileCompliancePolicy", level: "medium", groups },
+                { type: "#microsoft.graph.iosCompliancePolicy", level: "low", groups },
+            ],
+        );
         const outputs = await t.stack.outputs();
         assert.equal(outputs.intunePartnerState.value, "enabled", "Lookout heartbeats once its connector is configured");
     });
@@ -64,7 +67,10 @@ describe("stack lifecycle (real engine)", function () {
         tenant.emulator.clearRequests();
         const refresh = await t.stack.refresh(t.run);
         assert.deepEqual(Object.keys(refresh.summary.resourceChanges ?? {}), ["same"]);
-        const reads = tenant.emulator.requests().filter((r) => r.method === "GET").map((r) => r.path.replace(/[0-9a-f-]{36}$/, "{id}").replace(/[0-9a-f-]{36}\//, "{id}/"));
+        const reads = tenant.emulator
+            .requests()
+            .filter((r) => r.method === "GET")
+            .map((r) => r.path.replace(/[0-9a-f-]{36}$/, "{id}").replace(/[0-9a-f-]{36}\//, "{id}/"));
         assert.deepEqual(reads.sort(), [
             "/console/v1/connectors/intune",
             "/console/v1/threat-classifications",
@@ -94,7 +100,10 @@ describe("stack lifecycle (real engine)", function () {
         await t.stack.up(t.run);
         assert.equal(tenant.settings().intuneConnector!.value.heartbeatFrequencyMinutes, 30);
         const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token"));
-        assert.deepEqual(writes.map((w) => `${w.method} ${w.path}`), ["PUT /console/v1/connectors/intune"]);
+        assert.deepEqual(
+            writes.map((w) => `${w.method} ${w.path}`),
+            ["PUT /console/v1/connectors/intune"],
+        );
     });
 
     it("destroy leaves the Lookout tenant as it was before the stack", async () => {

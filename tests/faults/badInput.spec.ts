@@ -70,7 +70,15 @@ describe("bad input (real engine)", function () {
 
     it("counts the rejected configs", async () => {
         const leaks = await findLeaks(t, tenant);
-        recordFault({ scenario: "bad input", injected: `${badConfigs.length + 1} malformed configs`, outcome: `${rejected.length} rejected before any call`, requests: 0, faults: 0, seconds: 0, leaks: leaks.length });
+        recordFault({
+            scenario: "bad input",
+            injected: `${badConfigs.length + 1} malformed configs`,
+            outcome: `${rejected.length} rejected before any call`,
+            requests: 0,
+            faults: 0,
+            seconds: 0,
+            leaks: leaks.length,
+        });
         assert.deepEqual(leaks, []);
         assert.equal(rejected.length, badConfigs.length + 1);
         assert.ok(rejected.length >= 40);

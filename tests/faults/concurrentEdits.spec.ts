@@ -45,7 +45,15 @@ describe("concurrent console edits (real engine)", function () {
         assert.match(error.message, /run `pulumi refresh` to see the change, then `pulumi up`/);
         assert.equal(tenant.settings().intuneConnector!.value.errorReportEmail, "console-user@contoso.example", "the console edit survives");
         const leaks = await findLeaks(t, tenant);
-        recordFault({ scenario: "concurrent edit", injected: "console edit during the stack's PUT", outcome: "up failed: 412, names the connector", requests: tenant.emulator.requests().length, faults: faultCount(tenant), seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+        recordFault({
+            scenario: "concurrent edit",
+            injected: "console edit during the stack's PUT",
+            outcome: "up failed: 412, names the connector",
+            requests: tenant.emulator.requests().length,
+            faults: faultCount(tenant),
+            seconds: (Date.now() - started) / 1000,
+            leaks: leaks.length,
+        });
         assert.deepEqual(leaks, []);
     });
 

@@ -60,7 +60,15 @@ describe("interrupted run (real engine)", function () {
         assertEmpty(tenant);
         const leaks = await findLeaks(t, tenant);
         await t.dispose();
-        recordFault({ scenario: "interrupted", injected: "SIGKILL of the engine mid-up", outcome: "cancel + refresh, up converged, destroy clean", requests: tenant.emulator.requests().length, faults: faultCount(tenant), seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+        recordFault({
+            scenario: "interrupted",
+            injected: "SIGKILL of the engine mid-up",
+            outcome: "cancel + refresh, up converged, destroy clean",
+            requests: tenant.emulator.requests().length,
+            faults: faultCount(tenant),
+            seconds: (Date.now() - started) / 1000,
+            leaks: leaks.length,
+        });
         assert.deepEqual(leaks, []);
     });
 });

@@ -34,7 +34,15 @@ describe("least privilege (real engine)", function () {
             assert.deepEqual(writes, [], "nothing was written to Lookout");
             const leaks = await findLeaks(t, tenant);
             assert.ok(!t.transcript.join("\n").includes(readOnlyKey), "the read-only key is not printed");
-            recordFault({ scenario: "least privilege", injected: "Lookout key with settings:read only", outcome: "up failed naming settings:write, no write", requests: tenant.emulator.requests().length, faults: 0, seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+            recordFault({
+                scenario: "least privilege",
+                injected: "Lookout key with settings:read only",
+                outcome: "up failed naming settings:write, no write",
+                requests: tenant.emulator.requests().length,
+                faults: 0,
+                seconds: (Date.now() - started) / 1000,
+                leaks: leaks.length,
+            });
             assert.deepEqual(leaks, []);
         } finally {
             await t.dispose().catch(() => undefined);
@@ -47,12 +55,20 @@ describe("least privilege (real engine)", function () {
             const started = Date.now();
             const tenant = await startEmulatedTenant();
             const entraTenant = tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!;
-            const limited = tenant.emulator.store.addGraphApp(entraTenant, allGraphRoles.filter((r) => r !== missing));
-            const t = await createTestStack(`leastpriv${cases.findIndex(([m]) => m === missing)}`, tenant, {}, {
-                ...fastRetryEnv,
-                AZURE_CLIENT_ID: limited.clientId,
-                AZURE_CLIENT_SECRET: limited.clientSecret,
-            });
+            const limited = tenant.emulator.store.addGraphApp(
+                entraTenant,
+                allGraphRoles.filter((r) => r !== missing),
+            );
+            const t = await createTestStack(
+                `leastpriv${cases.findIndex(([m]) => m === missing)}`,
+                tenant,
+                {},
+                {
+                    ...fastRetryEnv,
+                    AZURE_CLIENT_ID: limited.clientId,
+                    AZURE_CLIENT_SECRET: limited.clientSecret,
+                },
+            );
             try {
                 const error = await t.stack.up(t.run).then(
                     () => undefined,
@@ -63,7 +79,15 @@ describe("least privilege (real engine)", function () {
                 const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && r.path.includes(route));
                 assert.deepEqual(writes, [], `nothing was written to ${route}`);
                 const leaks = await findLeaks(t, tenant);
-                recordFault({ scenario: "least privilege", injected: `Graph app without ${missing}`, outcome: "up failed naming it, before the write", requests: tenant.emulator.requests().length, faults: 0, seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+                recordFault({
+                    scenario: "least privilege",
+                    injected: `Graph app without ${missing}`,
+                    outcome: "up failed naming it, before the write",
+                    requests: tenant.emulator.requests().length,
+                    faults: 0,
+                    seconds: (Date.now() - started) / 1000,
+                    leaks: leaks.length,
+                });
                 assert.deepEqual(leaks, []);
             } finally {
                 await t.dispose().catch(() => undefined);

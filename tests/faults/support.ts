@@ -18,7 +18,11 @@ export function assertConverged(tenant: EmulatedTenant): void {
     assert.equal(s.threatClassifications.value.SIDELOADED_APP, "high");
     assert.equal(Object.keys(s.mtdConnectors).length, 1);
     const policies = Object.values(s.compliancePolicies);
-    assert.deepEqual(policies.map((p) => p.body["@odata.type"]).sort(), ["#microsoft.graph.androidWorkProfileCompliancePolicy", "#microsoft.graph.iosCompliancePolicy"], "exactly one policy per platform");
+    assert.deepEqual(
+        policies.map((p) => p.body["@odata.type"]).sort(),
+        ["#microsoft.graph.androidWorkProfileCompliancePolicy", "#microsoft.graph.iosCompliancePolicy"],
+        "exactly one policy per platform",
+    );
     for (const p of policies) assert.deepEqual(p.assignments.map((a) => a.target.groupId).sort(), groups);
 }
 

@@ -37,7 +37,15 @@ describe("transient faults (real engine)", function () {
                 assertConverged(tenant);
                 assert.ok(faults > 0, "faults were injected");
                 const leaks = await findLeaks(t, tenant);
-                recordFault({ scenario: "transient", injected, outcome: "up succeeded, converged", requests: tenant.emulator.requests().length, faults, seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+                recordFault({
+                    scenario: "transient",
+                    injected,
+                    outcome: "up succeeded, converged",
+                    requests: tenant.emulator.requests().length,
+                    faults,
+                    seconds: (Date.now() - started) / 1000,
+                    leaks: leaks.length,
+                });
                 assert.deepEqual(leaks, []);
             } finally {
                 tenant.emulator.faults.clear();
@@ -73,7 +81,15 @@ describe("transient faults (real engine)", function () {
             assert.match(error.message, /Microsoft Graph (POST|PATCH) \/deviceManagement\/\S+ did not succeed \(last: HTTP 503; retries: at most 6 attempts/);
             assert.match(error.message, /run `pulumi up` again when the service recovers/);
             const leaks = await findLeaks(t, tenant);
-            recordFault({ scenario: "exhausted", injected: "503 on every Graph write, 100%", outcome: "up failed with a clear message", requests: tenant.emulator.requests().length, faults: faultCount(tenant), seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+            recordFault({
+                scenario: "exhausted",
+                injected: "503 on every Graph write, 100%",
+                outcome: "up failed with a clear message",
+                requests: tenant.emulator.requests().length,
+                faults: faultCount(tenant),
+                seconds: (Date.now() - started) / 1000,
+                leaks: leaks.length,
+            });
             assert.deepEqual(leaks, []);
         });
 
@@ -84,7 +100,15 @@ describe("transient faults (real engine)", function () {
             await t.stack.up(t.run);
             assertConverged(tenant);
             const leaks = await findLeaks(t, tenant);
-            recordFault({ scenario: "exhausted, then up", injected: "none", outcome: "converged, no duplicate", requests: tenant.emulator.requests().length, faults: 0, seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+            recordFault({
+                scenario: "exhausted, then up",
+                injected: "none",
+                outcome: "converged, no duplicate",
+                requests: tenant.emulator.requests().length,
+                faults: 0,
+                seconds: (Date.now() - started) / 1000,
+                leaks: leaks.length,
+            });
             assert.deepEqual(leaks, []);
         });
     });

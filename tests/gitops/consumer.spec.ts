@@ -48,11 +48,17 @@ describe("the package in another program (real engine)", function () {
     before(async () => {
         installBuiltPackage(consumerDir);
         tenant = await startEmulatedTenant();
-        t = await createTestStack("consumer", tenant, {}, {}, {
-            project: "lookout-consumer",
-            dir: consumerDir,
-            config: { "lookout-consumer:groups": groups, "lookout-consumer:errorReportEmail": "field-it@contoso.example" },
-        });
+        t = await createTestStack(
+            "consumer",
+            tenant,
+            {},
+            {},
+            {
+                project: "lookout-consumer",
+                dir: consumerDir,
+                config: { "lookout-consumer:groups": groups, "lookout-consumer:errorReportEmail": "field-it@contoso.example" },
+            },
+        );
     });
     after(async () => {
         await t?.dispose().catch(() => undefined);
@@ -67,7 +73,10 @@ describe("the package in another program (real engine)", function () {
         assert.equal(s.threatClassifications.value.ROOT_ENABLER, "high");
         const [policy] = Object.values(s.compliancePolicies);
         assert.equal(policy.body["@odata.type"], "#microsoft.graph.androidWorkProfileCompliancePolicy");
-        assert.deepEqual(policy.assignments.map((a) => a.target.groupId), groups.map((g) => g.objectId));
+        assert.deepEqual(
+            policy.assignments.map((a) => a.target.groupId),
+            groups.map((g) => g.objectId),
+        );
     });
 
     it("stores its providers as references to the installed package, not copies of its code", async () => {
@@ -90,7 +99,10 @@ describe("the package in another program (real engine)", function () {
         await t.setConfig({ "lookout-consumer:heartbeatFrequencyMinutes": 30 });
         const { steps, diagnostics } = await previewJson();
         const resources = steps.filter((s) => !s.urn.includes("pulumi:providers:"));
-        assert.deepEqual(resources.map((s) => [s.op, s.urn.split("::").pop()]), [["update", "lookout"]]);
+        assert.deepEqual(
+            resources.map((s) => [s.op, s.urn.split("::").pop()]),
+            [["update", "lookout"]],
+        );
         assert.deepEqual(changedInputs(resources[0]), ["heartbeatFrequencyMinutes"]);
         assert.deepEqual(diagnostics, []);
     });
@@ -99,6 +111,9 @@ describe("the package in another program (real engine)", function () {
         await t.setConfig({ "lookout-consumer:heartbeatFrequencyMinutes": 60, "lookout-consumer:platform": "ios" });
         const { steps } = await previewJson();
         const resources = steps.filter((s) => !s.urn.includes("pulumi:providers:"));
-        assert.deepEqual(resources.map((s) => [s.op, s.urn.split("::").pop(), s.replaceReasons]), [["replace", "threat-policy", ["platform"]]]);
+        assert.deepEqual(
+            resources.map((s) => [s.op, s.urn.split("::").pop(), s.replaceReasons]),
+            [["replace", "threat-policy", ["platform"]]],
+        );
     });
 });

@@ -40,14 +40,29 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
             assert.equal(schema.name, "lookout-mtp");
             const onboarding = schema.resources["lookout-mtp:index:Onboarding"];
             assert.equal(onboarding.isComponent, true);
-            assert.deepEqual(Object.keys(onboarding.inputProperties).sort(), ["connector", "consent", "consoleAccess", "enrollmentGroups", "entra", "intune", "notifications", "threatClassifications"]);
+            assert.deepEqual(Object.keys(onboarding.inputProperties).sort(), [
+                "connector",
+                "consent",
+                "consoleAccess",
+                "enrollmentGroups",
+                "entra",
+                "intune",
+                "notifications",
+                "threatClassifications",
+            ]);
             assert.deepEqual(onboarding.requiredInputs?.sort(), ["connector", "consoleAccess", "enrollmentGroups"]);
             assert.ok("onboardingRequest" in onboarding.properties && "tenantId" in onboarding.properties);
         });
 
         it("turns closed sets of values into enums other languages can type-check", () => {
-            assert.deepEqual(schema.types["lookout-mtp:index:EntraMode"].enum?.map((e) => e.value), ["manage", "graph", "reference"]);
-            assert.deepEqual(schema.types["lookout-mtp:index:RequiredSecurityLevel"].enum?.map((e) => e.value), ["secured", "low", "medium", "high"]);
+            assert.deepEqual(
+                schema.types["lookout-mtp:index:EntraMode"].enum?.map((e) => e.value),
+                ["manage", "graph", "reference"],
+            );
+            assert.deepEqual(
+                schema.types["lookout-mtp:index:RequiredSecurityLevel"].enum?.map((e) => e.value),
+                ["secured", "low", "medium", "high"],
+            );
         });
     });
 

@@ -40,9 +40,21 @@ describe("policy pack (real engine)", function () {
     });
 
     const refused: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["lookout-state-sync-on", { "lookout-mtp:connector": { ...connector, stateSync: { threatStatus: false } } }, /lookout-state-sync-on[\s\S]*State sync of threatStatus is off/],
-        ["lookout-intervals-in-range (heartbeat)", { "lookout-mtp:connector": { ...connector, heartbeatFrequencyMinutes: 600 } }, /lookout-intervals-in-range[\s\S]*heartbeatFrequencyMinutes is 600/],
-        ["lookout-intervals-in-range (check interval)", { "lookout-mtp:connector": { ...connector, newDeviceCheckIntervalMinutes: 30 } }, /lookout-intervals-in-range[\s\S]*newDeviceCheckIntervalMinutes is 30/],
+        [
+            "lookout-state-sync-on",
+            { "lookout-mtp:connector": { ...connector, stateSync: { threatStatus: false } } },
+            /lookout-state-sync-on[\s\S]*State sync of threatStatus is off/,
+        ],
+        [
+            "lookout-intervals-in-range (heartbeat)",
+            { "lookout-mtp:connector": { ...connector, heartbeatFrequencyMinutes: 600 } },
+            /lookout-intervals-in-range[\s\S]*heartbeatFrequencyMinutes is 600/,
+        ],
+        [
+            "lookout-intervals-in-range (check interval)",
+            { "lookout-mtp:connector": { ...connector, newDeviceCheckIntervalMinutes: 30 } },
+            /lookout-intervals-in-range[\s\S]*newDeviceCheckIntervalMinutes is 30/,
+        ],
     ];
     for (const [rule, overrides, message] of refused) {
         it(`refuses a stack breaking ${rule}`, async () => {
@@ -55,8 +67,16 @@ describe("policy pack (real engine)", function () {
 
     const unchecked = { project: "policy-fixture", dir: join(projectRoot, "tests", "gitops", "fixtures", "unchecked"), config: {} };
     const fixtureCases: Array<[string, Record<string, unknown>, RegExp]> = [
-        ["lookout-error-report-address-set", { "policy-fixture:connector": { ...connector, heartbeatFrequencyMinutes: 60, enrollmentGroups: ["Pilot"], errorReportEmail: "" } }, /lookout-error-report-address-set[\s\S]*No error-report e-mail address is set/],
-        ["intune-compliance-checks-threat-level", { "policy-fixture:compliancePolicy": { platform: "ios", displayName: "iOS", requiredSecurityLevel: "notSet", groupIds: ["g"] } }, /intune-compliance-checks-threat-level[\s\S]*does not check Lookout's threat level/],
+        [
+            "lookout-error-report-address-set",
+            { "policy-fixture:connector": { ...connector, heartbeatFrequencyMinutes: 60, enrollmentGroups: ["Pilot"], errorReportEmail: "" } },
+            /lookout-error-report-address-set[\s\S]*No error-report e-mail address is set/,
+        ],
+        [
+            "intune-compliance-checks-threat-level",
+            { "policy-fixture:compliancePolicy": { platform: "ios", displayName: "iOS", requiredSecurityLevel: "notSet", groupIds: ["g"] } },
+            /intune-compliance-checks-threat-level[\s\S]*does not check Lookout's threat level/,
+        ],
     ];
     for (const [rule, config, message] of fixtureCases) {
         it(`refuses resources breaking ${rule}, even declared around our own validation`, async () => {

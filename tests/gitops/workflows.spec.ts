@@ -39,7 +39,10 @@ describe("CI workflows", function () {
         assert.equal(step.with!.command, "preview");
         assert.equal(step.with!.policyPacks, "policy");
         assert.equal(step.with!["comment-on-pr"], true);
-        assert.ok(steps(job).some((s) => s.uses?.startsWith("azure/login@")), "logs in to Azure with OIDC");
+        assert.ok(
+            steps(job).some((s) => s.uses?.startsWith("azure/login@")),
+            "logs in to Azure with OIDC",
+        );
     });
 
     it("run up on the main branch and a daily drift check that fails on changes", () => {

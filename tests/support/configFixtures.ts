@@ -40,10 +40,7 @@ export function validManageConfig(): Record<string, unknown> {
         "lookout-mtp:consoleAccess": {
             full: { displayName: "Lookout MTP Admins", create: true, members: ["alex@contoso.com"] },
         },
-        "lookout-mtp:enrollmentGroups": [
-            { displayName: "Lookout Pilot", create: true, members: ["alex@contoso.com", "sam@contoso.com"] },
-            { displayName: "Sales Mobile" },
-        ],
+        "lookout-mtp:enrollmentGroups": [{ displayName: "Lookout Pilot", create: true, members: ["alex@contoso.com", "sam@contoso.com"] }, { displayName: "Sales Mobile" }],
         "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, errorReportEmail: "mobile-security@contoso.com" },
     };
 }

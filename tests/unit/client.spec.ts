@@ -37,7 +37,10 @@ describe("Lookout client", () => {
     });
 
     it("retries 500 and 503 but not 501", async () => {
-        t.emulator.faults.set([{ kind: "status", status: 500, limit: 1 }, { kind: "status", status: 503, limit: 1 }]);
+        t.emulator.faults.set([
+            { kind: "status", status: 500, limit: 1 },
+            { kind: "status", status: 503, limit: 1 },
+        ]);
         assert.equal((await classifications())!.status, 200);
         t.emulator.clearRequests();
         t.emulator.faults.set([{ kind: "status", status: 501, limit: 1 }]);

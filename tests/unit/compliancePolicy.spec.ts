@@ -1,12 +1,7 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../providers/graph/connection";
-import {
-    compliancePolicyProvider,
-    type CompliancePolicyInputs,
-    type CompliancePolicyOutputs,
-    managedPolicyDescription,
-} from "../../providers/intune/compliancePolicy";
+import { compliancePolicyProvider, type CompliancePolicyInputs, type CompliancePolicyOutputs, managedPolicyDescription } from "../../providers/intune/compliancePolicy";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 
@@ -61,14 +56,22 @@ describe("ThreatCompliancePolicy provider", () => {
             android.groupIds.map((groupId) => ({ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId })),
         );
         assert.deepEqual(outs, { ...android, previous: null });
-        const posted = t.emulator.requests().filter((r) => r.method === "POST" && r.path.startsWith("/graph")).map((r) => r.path);
-        assert.deepEqual(posted, [graphPaths.compliancePolicies, graphPaths.compliancePolicyAssign(id)].map((p) => "/graph/v1.0" + p));
+        const posted = t.emulator
+            .requests()
+            .filter((r) => r.method === "POST" && r.path.startsWith("/graph"))
+            .map((r) => r.path);
+        assert.deepEqual(
+            posted,
+            [graphPaths.compliancePolicies, graphPaths.compliancePolicyAssign(id)].map((p) => "/graph/v1.0" + p),
+        );
     });
 
     it("adopts a policy made by hand with the same type and name, and gives it back on delete", async () => {
         const graph = graphClientFor(t.graph);
         const handId = await createByHand();
-        await graph.request("POST", graphPaths.compliancePolicyAssign(handId), { body: { assignments: [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-old" } }] } });
+        await graph.request("POST", graphPaths.compliancePolicyAssign(handId), {
+            body: { assignments: [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-old" } }] },
+        });
         const { id, outs } = await provider.create(android);
         assert.equal(id, handId);
         assert.deepEqual(outs.previous, { description: "", requiredSecurityLevel: "high", groupIds: ["g-old"] }, "only what the stack changed, and the groups");
@@ -76,7 +79,10 @@ describe("ThreatCompliancePolicy provider", () => {
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "medium");
         await provider.delete(id, outs);
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "high");
-        assert.deepEqual(stored()[0].assignments.map((a) => a.target.groupId), ["g-old"]);
+        assert.deepEqual(
+            stored()[0].assignments.map((a) => a.target.groupId),
+            ["g-old"],
+        );
     });
 
     it("never resets what another admin set on an adopted policy: password rules, exclusion groups", async () => {
@@ -90,13 +96,13 @@ describe("ThreatCompliancePolicy provider", () => {
         assert.equal(policy.body.passwordRequired, true);
         assert.equal(policy.body.passwordMinimumLength, 8);
         const targets = policy.assignments.map((a) => `${a.target["@odata.type"]} ${a.target.groupId}`).sort();
-        assert.deepEqual(targets, [
-            "#microsoft.graph.exclusionGroupAssignmentTarget g-excluded",
-            ...android.groupIds.map((g) => `#microsoft.graph.groupAssignmentTarget ${g}`),
-        ]);
+        assert.deepEqual(targets, ["#microsoft.graph.exclusionGroupAssignmentTarget g-excluded", ...android.groupIds.map((g) => `#microsoft.graph.groupAssignmentTarget ${g}`)]);
         assert.deepEqual(outs.groupIds, android.groupIds);
         await provider.update(policy.body.id as string, outs, { ...android, groupIds: [android.groupIds[0]] });
-        assert.ok(stored()[0].assignments.some((a) => a.target.groupId === "g-excluded"), "the exclusion survives a reassignment");
+        assert.ok(
+            stored()[0].assignments.some((a) => a.target.groupId === "g-excluded"),
+            "the exclusion survives a reassignment",
+        );
     });
 
     it("skips the tenant's policies of other types, such as Windows 8.1, when it looks for its own", async () => {
@@ -179,15 +185,27 @@ describe("ThreatCompliancePolicy provider", () => {
         t.emulator.clearRequests();
         await provider.update(id, outs, { ...android, requiredSecurityLevel: "low" });
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "low");
-        assert.deepEqual(t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.method), ["PATCH"]);
+        assert.deepEqual(
+            t.emulator
+                .requests()
+                .filter((r) => r.path.startsWith("/graph"))
+                .map((r) => r.method),
+            ["PATCH"],
+        );
         t.emulator.clearRequests();
         await provider.update(id, { ...outs, requiredSecurityLevel: "low" }, { ...android, requiredSecurityLevel: "low", groupIds: [android.groupIds[0]] });
         assert.deepEqual(
-            t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.method),
+            t.emulator
+                .requests()
+                .filter((r) => r.path.startsWith("/graph"))
+                .map((r) => r.method),
             ["GET", "POST"],
             "one read of the assignments (to keep what the stack does not manage), one assign",
         );
-        assert.deepEqual(stored()[0].assignments.map((a) => a.target.groupId), [android.groupIds[0]]);
+        assert.deepEqual(
+            stored()[0].assignments.map((a) => a.target.groupId),
+            [android.groupIds[0]],
+        );
     });
 
     it("reads threat protection switched off in the portal as drift", async () => {

@@ -11,7 +11,11 @@ describe("Graph client", () => {
     afterEach(() => t.emulator.close());
 
     const list = () => graphClientFor(t.graph).request("GET", graphPaths.compliancePolicies);
-    const graphStatuses = () => t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.status);
+    const graphStatuses = () =>
+        t.emulator
+            .requests()
+            .filter((r) => r.path.startsWith("/graph"))
+            .map((r) => r.status);
 
     it("retries 429, 503 and 504 honouring Retry-After", async () => {
         t.emulator.faults.set([
@@ -30,7 +34,10 @@ describe("Graph client", () => {
         t.emulator.clearRequests();
         t.emulator.faults.set([{ kind: "status", status: 500, limit: 1, pathPrefix: "/graph" }]);
         const create = graphClientFor(t.graph).request("POST", graphPaths.compliancePolicies, { body: {} });
-        await assert.rejects(create, /Microsoft Graph POST \/deviceManagement\/deviceCompliancePolicies failed: 500 InjectedFault: fault injected by the emulator \(request-id [0-9a-f-]+\)/);
+        await assert.rejects(
+            create,
+            /Microsoft Graph POST \/deviceManagement\/deviceCompliancePolicies failed: 500 InjectedFault: fault injected by the emulator \(request-id [0-9a-f-]+\)/,
+        );
         assert.deepEqual(graphStatuses(), [500]);
     });
 

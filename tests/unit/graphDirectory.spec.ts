@@ -40,6 +40,20 @@ describe("existing groups checked through Microsoft Graph", () => {
         });
     }
 
+    it("checks a group of 100,000 users in 3 Graph requests, as it checks a group of 2", async () => {
+        const directory = sampleDirectory();
+        directory.groups.find((g) => g.displayName === "Lookout Pilot")!.generatedUsers = 100_000;
+        t.emulator.store.tenantByEntraId(t.entraTenantId)!.directory = directory;
+        const graph = graphClientFor(t.graph);
+        await graph.tenantId();
+        t.emulator.clearRequests();
+        assert.equal((await resolve({ displayName: "Lookout Pilot" })).displayName, "Lookout Pilot");
+        assert.equal(t.emulator.requests().filter((r) => r.path.startsWith("/graph")).length, 3);
+        t.emulator.clearRequests();
+        await resolve({ displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" });
+        assert.equal(t.emulator.requests().filter((r) => r.path.startsWith("/graph")).length, 3);
+    });
+
     it("reads the tenant ID from the signed-in identity's token", async () => {
         assert.equal(await graphClientFor(t.graph).tenantId(), t.entraTenantId);
     });

@@ -24,12 +24,15 @@ describe("IntuneConnector provider", () => {
 
     describe("check", () => {
         it("fills the defaults Lookout recommends", async () => {
-            const { inputs, failures } = await provider.check({} as never, {
-                heartbeatFrequencyMinutes: 60,
-                enrollmentGroups: ["Pilot"],
-                errorReportEmail: "a@contoso.example",
-                __provider: "serialized",
-            } as never);
+            const { inputs, failures } = await provider.check(
+                {} as never,
+                {
+                    heartbeatFrequencyMinutes: 60,
+                    enrollmentGroups: ["Pilot"],
+                    errorReportEmail: "a@contoso.example",
+                    __provider: "serialized",
+                } as never,
+            );
             assert.equal(failures, undefined);
             assert.equal(inputs!.newDeviceCheckIntervalMinutes, 5);
             assert.equal(inputs!.disconnectedDeviceThresholdDays, null);
@@ -121,8 +124,15 @@ describe("IntuneConnector provider", () => {
         const readOnlyKey = t.emulator.store.addLimitedKey(t.emulator.store.tenantById(t.tenantId)!, ["settings:read"]);
         const readOnly = await configured(intuneConnectorProvider, { ...t.connection, applicationKey: readOnlyKey });
         t.emulator.clearRequests();
-        await assert.rejects(readOnly.create(desired), /Lookout Intune connector: Configuring it needs the Lookout scope settings:write, which the application key lacks \(it has: settings:read\).*Nothing was changed/);
-        assert.deepEqual(t.emulator.requests().map((r) => r.method), ["POST"], "only the token was requested");
+        await assert.rejects(
+            readOnly.create(desired),
+            /Lookout Intune connector: Configuring it needs the Lookout scope settings:write, which the application key lacks \(it has: settings:read\).*Nothing was changed/,
+        );
+        assert.deepEqual(
+            t.emulator.requests().map((r) => r.method),
+            ["POST"],
+            "only the token was requested",
+        );
         assert.equal(t.settings().intuneConnector, null);
     });
 

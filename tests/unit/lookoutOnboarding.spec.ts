@@ -92,7 +92,10 @@ describe("LookoutOnboarding resource graph", () => {
 
     it("declares nothing in Entra in reference mode", async () => {
         new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
-        assert.deepEqual(registered.filter((r) => r.type.startsWith("azuread:")), []);
+        assert.deepEqual(
+            registered.filter((r) => r.type.startsWith("azuread:")),
+            [],
+        );
         const lookout = registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/lookout:")).map((r) => r.type);
         assert.deepEqual(lookout.sort(), [
             "pulumi-nodejs:dynamic/lookout:IntuneConnector",
@@ -106,10 +109,7 @@ describe("LookoutOnboarding resource graph", () => {
         const policies = byType(registered, "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy");
         assert.deepEqual(policies.map((p) => p.inputs.platform).sort(), ["androidWorkProfile", "ios"]);
         for (const policy of policies) {
-            assert.deepEqual(await valueOf(policy.inputs.groupIds as pulumi.Output<string[]>), [
-                "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80",
-                "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091",
-            ]);
+            assert.deepEqual(await valueOf(policy.inputs.groupIds as pulumi.Output<string[]>), ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"]);
             assert.equal((policy.opts.dependsOn as pulumi.Resource[]).length, 1);
         }
         const [connector] = byType(registered, "pulumi-nodejs:dynamic/intune:MtdConnector");
@@ -132,7 +132,11 @@ describe("LookoutOnboarding resource graph", () => {
         ["a name that differs only in case", [{ displayName: "sales mobile" }], /did you mean 'Sales Mobile'\?/],
         ["a name no group has", [{ displayName: "Field Sales" }], /no Entra group is named 'Field Sales'/],
         ["a name two groups share", [{ displayName: "Shared Mobile" }], /2 Entra groups are named 'Shared Mobile'/],
-        ["a group with a nested group", [{ displayName: "Field Mobile" }], /1 member\(s\) that are not users, among them the group\(s\) 'Sales Mobile'.*Lookout does not support nested groups/],
+        [
+            "a group with a nested group",
+            [{ displayName: "Field Mobile" }],
+            /1 member\(s\) that are not users, among them the group\(s\) 'Sales Mobile'.*Lookout does not support nested groups/,
+        ],
     ];
     for (const [what, groups, message] of failures) {
         it(`stops before anything is declared for ${what}, as a clean error`, async () => {

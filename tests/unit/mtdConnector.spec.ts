@@ -18,7 +18,12 @@ const desired: MtdConnectorInputs = {
     allowPartnerToCollectIOSApplicationMetadata: false,
 };
 /** Settings of the connector the stack does not manage: another team's (Windows, Defender) and one left out of config. */
-const notOurs = { windowsEnabled: true, windowsDeviceBlockedOnMissingPartnerData: true, microsoftDefenderForEndpointAttachEnabled: true, iosMobileApplicationManagementEnabled: true };
+const notOurs = {
+    windowsEnabled: true,
+    windowsDeviceBlockedOnMissingPartnerData: true,
+    microsoftDefenderForEndpointAttachEnabled: true,
+    iosMobileApplicationManagementEnabled: true,
+};
 const lookoutConnector = sampleConnectorSettings();
 const day = 86_400_000;
 
@@ -35,7 +40,10 @@ describe("IntuneMtdConnector provider", () => {
         const ok = await provider.check({} as never, { iosEnabled: false } as never);
         assert.deepEqual(ok.inputs, { iosEnabled: false });
         const bad = await provider.check({} as never, { ...desired, partnerUnresponsivenessThresholdInDays: 0 });
-        assert.deepEqual(bad.failures!.map((f) => f.property), ["partnerUnresponsivenessThresholdInDays"]);
+        assert.deepEqual(
+            bad.failures!.map((f) => f.property),
+            ["partnerUnresponsivenessThresholdInDays"],
+        );
         const misspelt = await provider.check({} as never, { allowPartnerToCollectIosApplicationMetadata: true } as never);
         assert.equal(misspelt.failures!.length, 1);
     });
@@ -78,7 +86,10 @@ describe("IntuneMtdConnector provider", () => {
         assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, false);
         assert.deepEqual(outs.previous, {});
         assert.deepEqual(
-            t.emulator.requests().filter((r) => r.path.startsWith("/graph")).map((r) => r.method),
+            t.emulator
+                .requests()
+                .filter((r) => r.path.startsWith("/graph"))
+                .map((r) => r.method),
             ["GET"],
             "an adopted connector that already matches is not written",
         );
@@ -120,10 +131,20 @@ describe("IntuneMtdConnector provider", () => {
     it("names the missing permission when the app may not write the connector", async () => {
         const tenant = t.emulator.store.tenantByEntraId(t.entraTenantId)!;
         const readOnly = t.emulator.store.addGraphApp(tenant, ["DeviceManagementServiceConfig.Read.All"]);
-        const limited = await configured(mtdConnectorProvider, { ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: readOnly.clientId, clientSecret: readOnly.clientSecret } });
+        const limited = await configured(mtdConnectorProvider, {
+            ...t.graph,
+            loopbackCredentials: { tenantId: t.entraTenantId, clientId: readOnly.clientId, clientSecret: readOnly.clientSecret },
+        });
         t.emulator.clearRequests();
-        await assert.rejects(limited.create(desired), /needs the Graph application permission DeviceManagementServiceConfig\.ReadWrite\.All, which the signed-in identity lacks.*Nothing was changed/);
+        await assert.rejects(
+            limited.create(desired),
+            /needs the Graph application permission DeviceManagementServiceConfig\.ReadWrite\.All, which the signed-in identity lacks.*Nothing was changed/,
+        );
         assert.deepEqual(t.settings().mtdConnectors, {});
-        assert.deepEqual(t.emulator.requests().filter((r) => r.path.startsWith("/graph")), [], "refused before calling Graph at all");
+        assert.deepEqual(
+            t.emulator.requests().filter((r) => r.path.startsWith("/graph")),
+            [],
+            "refused before calling Graph at all",
+        );
     });
 });

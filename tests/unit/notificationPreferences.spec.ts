@@ -1,10 +1,6 @@
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import {
-    notificationPreferencesProvider,
-    type NotificationPreferencesInputs,
-    type NotificationPreferencesOutputs,
-} from "../../providers/lookout/notificationPreferences";
+import { notificationPreferencesProvider, type NotificationPreferencesInputs, type NotificationPreferencesOutputs } from "../../providers/lookout/notificationPreferences";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 
@@ -22,7 +18,10 @@ describe("NotificationPreferences provider", () => {
         const ok = await provider.check({} as never, { email: "SecOps@Contoso.example", emailNotifications: true });
         assert.equal(ok.inputs!.email, "secops@contoso.example");
         const bad = await provider.check({} as never, { email: "secops", emailNotifications: true });
-        assert.deepEqual(bad.failures!.map((f) => f.property), ["email"]);
+        assert.deepEqual(
+            bad.failures!.map((f) => f.property),
+            ["email"],
+        );
     });
 
     it("replaces the resource when the user changes, updates it when the preference changes", async () => {

@@ -68,7 +68,10 @@ describe("Onboarding (component plugin)", () => {
                 return true;
             },
         );
-        assert.deepEqual(registered.filter((r) => r.type !== "lookout-mtp:index:Onboarding"), []);
+        assert.deepEqual(
+            registered.filter((r) => r.type !== "lookout-mtp:index:Onboarding"),
+            [],
+        );
     });
 
     it("refuses inputs that are outputs or secrets, which the schema cannot check in advance", () => {

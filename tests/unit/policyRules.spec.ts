@@ -24,7 +24,18 @@ const connector = {
 function violations(policy: ResourceValidationPolicy, type: string, props: Record<string, unknown>, name = "lookout", urn = `urn:pulumi:prod::lookout-mtp::x$${type}::${name}`) {
     const reported: string[] = [];
     const config = { maxHeartbeatFrequencyMinutes: 240, maxNewDeviceCheckIntervalMinutes: 15 };
-    const args = { type, props, urn, name, opts: {}, getConfig: () => config, isType: () => false, asType: () => undefined, stackTags: new Map(), notApplicable: () => undefined } as unknown as ResourceValidationArgs;
+    const args = {
+        type,
+        props,
+        urn,
+        name,
+        opts: {},
+        getConfig: () => config,
+        isType: () => false,
+        asType: () => undefined,
+        stackTags: new Map(),
+        notApplicable: () => undefined,
+    } as unknown as ResourceValidationArgs;
     const validate = policy.validateResource as (a: ResourceValidationArgs, r: (m: string) => void) => void;
     validate(args, (message) => reported.push(message));
     return reported;
@@ -38,11 +49,17 @@ describe("policy pack rules", () => {
     });
 
     it("refuses state sync turned off", () => {
-        assert.match(violations(stateSyncOn, types.lookoutConnector, { ...connector, stateSync: { deviceStatus: true, threatStatus: false } })[0], /threatStatus is off|threat status is off/i);
+        assert.match(
+            violations(stateSyncOn, types.lookoutConnector, { ...connector, stateSync: { deviceStatus: true, threatStatus: false } })[0],
+            /threatStatus is off|threat status is off/i,
+        );
     });
 
     it("refuses a heartbeat or check interval outside the accepted range", () => {
-        assert.match(violations(intervalsInRange, types.lookoutConnector, { ...connector, heartbeatFrequencyMinutes: 600 })[0], /heartbeatFrequencyMinutes is 600; keep it between 5 and 240/);
+        assert.match(
+            violations(intervalsInRange, types.lookoutConnector, { ...connector, heartbeatFrequencyMinutes: 600 })[0],
+            /heartbeatFrequencyMinutes is 600; keep it between 5 and 240/,
+        );
         assert.match(violations(intervalsInRange, types.lookoutConnector, { ...connector, newDeviceCheckIntervalMinutes: 30 })[0], /newDeviceCheckIntervalMinutes is 30/);
     });
 
@@ -51,7 +68,10 @@ describe("policy pack rules", () => {
     });
 
     it("refuses a compliance policy that does not check the threat level", () => {
-        assert.match(violations(compliancePolicyChecksThreats, types.compliancePolicy, { displayName: "P", requiredSecurityLevel: "notSet" })[0], /does not check Lookout's threat level/);
+        assert.match(
+            violations(compliancePolicyChecksThreats, types.compliancePolicy, { displayName: "P", requiredSecurityLevel: "notSet" })[0],
+            /does not check Lookout's threat level/,
+        );
         assert.deepEqual(violations(compliancePolicyChecksThreats, types.compliancePolicy, { displayName: "P", requiredSecurityLevel: "medium" }), []);
     });
 
@@ -62,7 +82,8 @@ describe("policy pack rules", () => {
     });
 
     it("refuses a Lookout service principal the stack would own", () => {
-        const urn = "urn:pulumi:prod::lookout-mtp::lookout-mtp:index:LookoutOnboarding$lookout-mtp:index:TenantConsent$azuread:index/servicePrincipal:ServicePrincipal::lookout-consent-lookout";
+        const urn =
+            "urn:pulumi:prod::lookout-mtp::lookout-mtp:index:LookoutOnboarding$lookout-mtp:index:TenantConsent$azuread:index/servicePrincipal:ServicePrincipal::lookout-consent-lookout";
         assert.match(violations(lookoutServicePrincipalKept, types.servicePrincipal, { clientId: "x" }, "lookout-consent-lookout", urn)[0], /set useExisting: true/);
         assert.deepEqual(violations(lookoutServicePrincipalKept, types.servicePrincipal, { clientId: "x", useExisting: true }, "lookout-consent-lookout", urn), []);
     });

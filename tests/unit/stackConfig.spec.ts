@@ -9,7 +9,6 @@ function parse(config: Record<string, unknown>, isSecret: (key: string) => boole
     return parseStackConfig(asRawConfig(config), isSecret);
 }
 
-
 describe("stack config", () => {
     it("accepts the reference-mode config of the dev stack and fills defaults", () => {
         const result = parse(validReferenceConfig());
@@ -47,7 +46,6 @@ describe("stack config", () => {
         assert.ok(!result.ok);
         assert.equal(result.errors.length, 2, result.errors.join("\n"));
     });
-
 
     for (const [what, build, key] of badConfigs) {
         it(`rejects ${what}, naming ${key}`, () => {

@@ -71,7 +71,11 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
         ]);
 
         // Completed with what a snapshot cannot know (console groups, group object IDs), it is a valid config.
-        const config = { ...validReferenceConfig(), ...snapshot, "lookout-mtp:enrollmentGroups": [{ displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }] };
+        const config = {
+            ...validReferenceConfig(),
+            ...snapshot,
+            "lookout-mtp:enrollmentGroups": [{ displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }],
+        };
         const parsed = parseStackConfig(asRawConfig(config), () => true);
         assert.ok(parsed.ok, JSON.stringify(parsed));
         assert.equal(parsed.config.connector.heartbeatFrequencyMinutes, 120);
