@@ -19,3 +19,8 @@ export function checkWith<T>(schema: z.ZodType<T>, news: Record<string, unknown>
 export function changedProperties<T extends object>(olds: Partial<T>, news: T, keys: ReadonlyArray<keyof T>): string[] {
     return keys.filter((k) => JSON.stringify(olds[k] ?? null) !== JSON.stringify(news[k] ?? null)).map(String);
 }
+
+/** The defined entries of `wanted` whose value differs from `current`: exactly what a precise write sends. */
+export function differingEntries<T extends object>(wanted: T, current: object): Partial<T> {
+    return Object.fromEntries(Object.entries(wanted).filter(([k, v]) => v !== undefined && v !== null && (current as Record<string, unknown>)[k] !== v)) as Partial<T>;
+}

@@ -35,7 +35,7 @@ import {
     type ThreatPolicySettings,
     type ThreatPolicyWrite,
 } from "../../contract/graph/schemas";
-import { changedProperties, checkWith } from "../checks";
+import { changedProperties, checkWith, differingEntries } from "../checks";
 import type { GraphClient } from "../graph/client";
 import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
 
@@ -107,11 +107,6 @@ function wantedSettings(inputs: CompliancePolicyInputs): ThreatPolicySettings {
     };
 }
 
-/** The wanted settings that differ from the policy as it is. */
-function differingSettings(wanted: ThreatPolicySettings, current: ThreatPolicySettings): ThreatPolicySettings {
-    return Object.fromEntries(Object.entries(wanted).filter(([k, v]) => (current as Record<string, unknown>)[k] !== v)) as ThreatPolicySettings;
-}
-
 async function patchPolicy(graph: GraphClient, id: string, platform: CompliancePlatform, changes: ThreatPolicySettings): Promise<void> {
     if (Object.keys(changes).length === 0) return;
     const body: ThreatPolicyWrite = { "@odata.type": compliancePolicyTypes[platform], ...changes };
@@ -180,7 +175,7 @@ async function adopt(graph: GraphClient, policy: ThreatPolicyRead, inputs: Compl
         deviceThreatProtectionRequiredSecurityLevel: (policy.deviceThreatProtectionRequiredSecurityLevel ??
             undefined) as ThreatPolicySettings["deviceThreatProtectionRequiredSecurityLevel"],
     };
-    const changes = differingSettings(wantedSettings(inputs), current);
+    const changes = differingEntries(wantedSettings(inputs), current);
     await patchPolicy(graph, policy.id, inputs.platform, changes);
     const groupIds = groupIdsOf(assignments);
     if (JSON.stringify(groupIds) !== JSON.stringify(inputs.groupIds)) await assignGroups(graph, policy.id, inputs.groupIds, assignments);
@@ -269,7 +264,7 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
                 deviceThreatProtectionEnabled: true,
                 deviceThreatProtectionRequiredSecurityLevel: olds.requiredSecurityLevel,
             };
-            await patchPolicy(graph, id, news.platform, differingSettings(wantedSettings(news), before));
+            await patchPolicy(graph, id, news.platform, differingEntries(wantedSettings(news), before));
             if (changedProperties<CompliancePolicyInputs>(olds, news, ["groupIds"]).length > 0) await assignGroups(graph, id, news.groupIds, undefined);
             return { outs: { ...news, previous: olds.previous ?? null } };
         } catch (err) {

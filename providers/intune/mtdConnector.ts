@@ -20,7 +20,7 @@ import {
     mtdConnectorSettingKeys,
     mtdConnectorSettingsSchema,
 } from "../../contract/graph/schemas";
-import { checkWith } from "../checks";
+import { checkWith, differingEntries } from "../checks";
 import type { GraphClient } from "../graph/client";
 import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
 
@@ -49,14 +49,6 @@ function managedKeys(settings: MtdConnectorSettings): MtdConnectorSettingKey[] {
 
 function pick(connector: MtdConnectorSettings, keys: MtdConnectorSettingKey[]): MtdConnectorSettings {
     return Object.fromEntries(keys.map((k) => [k, connector[k]])) as MtdConnectorSettings;
-}
-
-/** The managed settings whose wanted value differs from `current`: exactly what a write must send. */
-function differing(wanted: MtdConnectorSettings, current: MtdConnectorSettings): MtdConnectorSettings {
-    return pick(
-        wanted,
-        managedKeys(wanted).filter((k) => wanted[k] !== current[k]),
-    );
 }
 
 function outputsOf(connector: MtdConnectorRead, managed: MtdConnectorSettingKey[], previous: MtdConnectorSettings | null): MtdConnectorOutputs {
@@ -109,7 +101,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
             const managed = managedKeys(inputs);
             const existing = await readConnector(graph);
             if (existing) {
-                const changes = differing(inputs, existing);
+                const changes = differingEntries(inputs, existing);
                 const written = await patchConnector(graph, existing, changes);
                 return { id: lookoutMtdConnectorId, outs: outputsOf(written, managed, pick(existing, managedKeys(changes))) };
             }
@@ -121,7 +113,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
                 .catch(async (err: { status?: number }) => {
                     if (err.status !== 409) throw err;
                     const current = (await readConnector(graph))!;
-                    return patchConnector(graph, current, differing(inputs, current));
+                    return patchConnector(graph, current, differingEntries(inputs, current));
                 });
             return { id: lookoutMtdConnectorId, outs: outputsOf(created, managed, null) };
         } catch (err) {
@@ -152,7 +144,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
             const { previous: _previous, ...oldSettings } = olds;
             const known: MtdConnectorRead = { id: lookoutMtdConnectorId, ...oldSettings };
             const current = newlyManaged.length > 0 && olds.previous !== null ? ((await readConnector(graph)) ?? known) : known;
-            const changes = differing(news, current);
+            const changes = differingEntries(news, current);
             const written = await patchConnector(graph, current, changes);
             let previous = olds.previous;
             if (previous !== null) {
