@@ -51,6 +51,14 @@ function pick(connector: MtdConnectorSettings, keys: MtdConnectorSettingKey[]): 
     return Object.fromEntries(keys.map((k) => [k, connector[k]])) as MtdConnectorSettings;
 }
 
+/**
+ * The managed settings whose wanted value differs from `current`: exactly what a write must send.
+ * Inputs from the engine also carry `__provider`, which must never reach Graph.
+ */
+function changesTo(wanted: MtdConnectorSettings, current: MtdConnectorSettings): MtdConnectorSettings {
+    return differingEntries(pick(wanted, managedKeys(wanted)), current);
+}
+
 function outputsOf(connector: MtdConnectorRead, managed: MtdConnectorSettingKey[], previous: MtdConnectorSettings | null): MtdConnectorOutputs {
     return {
         ...pick(connector, managed),
@@ -101,7 +109,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
             const managed = managedKeys(inputs);
             const existing = await readConnector(graph);
             if (existing) {
-                const changes = differingEntries(inputs, existing);
+                const changes = changesTo(inputs, existing);
                 const written = await patchConnector(graph, existing, changes);
                 return { id: lookoutMtdConnectorId, outs: outputsOf(written, managed, pick(existing, managedKeys(changes))) };
             }
@@ -113,7 +121,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
                 .catch(async (err: { status?: number }) => {
                     if (err.status !== 409) throw err;
                     const current = (await readConnector(graph))!;
-                    return patchConnector(graph, current, differingEntries(inputs, current));
+                    return patchConnector(graph, current, changesTo(inputs, current));
                 });
             return { id: lookoutMtdConnectorId, outs: outputsOf(created, managed, null) };
         } catch (err) {
@@ -144,7 +152,7 @@ export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorI
             const { previous: _previous, ...oldSettings } = olds;
             const known: MtdConnectorRead = { id: lookoutMtdConnectorId, ...oldSettings };
             const current = newlyManaged.length > 0 && olds.previous !== null ? ((await readConnector(graph)) ?? known) : known;
-            const changes = differingEntries(news, current);
+            const changes = changesTo(news, current);
             const written = await patchConnector(graph, current, changes);
             let previous = olds.previous;
             if (previous !== null) {

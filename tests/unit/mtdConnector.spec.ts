@@ -78,6 +78,14 @@ describe("IntuneMtdConnector provider", () => {
         for (const key of [...Object.keys(byHand), "iosEnabled"]) assert.deepEqual(after[key], before[key], key);
     });
 
+    it("sends Graph only connector settings, never the engine's __provider input", async () => {
+        await graphClientFor(t.graph).request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, iosEnabled: false } });
+        const { outs } = await provider.create({ ...desired, __provider: "serialized provider" } as never);
+        assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, true);
+        await provider.update(lookoutMtdConnectorId, outs, { ...desired, iosEnabled: false, __provider: "serialized provider" } as never);
+        assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, false);
+    });
+
     it("leaves a setting out of config as the tenant has it, and writes nothing when nothing differs", async () => {
         const graph = graphClientFor(t.graph);
         await graph.request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...desired, iosEnabled: false } });
