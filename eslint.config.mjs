@@ -5,7 +5,16 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
-const fromClients = { group: ["**/providers/**", "**/components/**", "**/adoption/**"], message: "take wire facts from contract/, not from the clients (README: Layout)" };
+// The project's top-level folders that hold clients and resources (README: Where things live).
+const clients = ["dynamic", "http", "graph", "lookout", "intune", "entra", "onboarding", "adoption"];
+
+/** Forbids imports of the named top-level folders from files `depth` folders below the root. */
+function boundary(files, depth, folders, message) {
+    const up = "\\.\\./".repeat(depth);
+    return { files, rules: { "no-restricted-imports": ["error", { patterns: [{ regex: `^${up}(${folders.join("|")})(/|$)`, message }] }] } };
+}
+const fromClients = "take wire facts from contract/, not from the clients (README: Where things live)";
+const contractAlone = "contract/ depends on nothing of the project";
 
 export default tseslint.config(
     {
@@ -29,28 +38,12 @@ export default tseslint.config(
             "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
             // The Pulumi mocks and a few engine payloads are untyped by nature.
             "@typescript-eslint/no-explicit-any": "off",
-            // Lazy loading of @azure/identity (see providers/graph/connection.ts) needs require().
+            // Lazy loading of @azure/identity (see graph/connection.ts) needs require().
             "@typescript-eslint/no-require-imports": "off",
         },
     },
-    {
-        files: ["emulator/**/*.ts", "config/**/*.ts"],
-        rules: { "no-restricted-imports": ["error", { patterns: [fromClients] }] },
-    },
-    {
-        files: ["contract/**/*.ts"],
-        rules: {
-            "no-restricted-imports": [
-                "error",
-                {
-                    patterns: [
-                        {
-                            group: ["**/providers/**", "**/components/**", "**/emulator/**", "**/config/**", "**/adoption/**"],
-                            message: "contract/ depends on nothing of the project",
-                        },
-                    ],
-                },
-            ],
-        },
-    },
+    boundary(["emulator/*.ts", "config/*.ts"], 1, clients, fromClients),
+    boundary(["emulator/*/*.ts"], 2, clients, fromClients),
+    boundary(["contract/*.ts"], 1, [...clients, "emulator", "config"], contractAlone),
+    boundary(["contract/*/*.ts"], 2, [...clients, "emulator", "config"], contractAlone),
 );

@@ -1,7 +1,7 @@
 /**
  * The lookout-mtp stack: validates the stack config, then declares the whole onboarding
- * (stack.ts). See README.md for the config reference.
+ * (onboarding/stack.ts). See README.md for the config reference.
  */
-import { onboardingStack } from "./stack";
+import { onboardingStack } from "./onboarding/stack";
 
 export = onboardingStack();

@@ -15,8 +15,8 @@ import {
     threatPolicySchema,
 } from "../contract/graph/schemas";
 import { intuneConnectorSettingsSchema, threatClassificationListSchema } from "../contract/lookout/schemas";
-import type { GraphClient } from "../providers/graph/client";
-import { type LookoutClient } from "../providers/lookout/client";
+import type { GraphClient } from "../graph/client";
+import { type LookoutClient } from "../lookout/client";
 import { lookoutPaths } from "../contract/lookout/routes";
 
 export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient | undefined): Promise<Record<string, unknown>> {

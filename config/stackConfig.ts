@@ -6,9 +6,9 @@
  * which lives in `lookout:` (baseUrl, applicationKey) because the dynamic providers read it.
  */
 import { z } from "zod";
-import { connectorLimits, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
+import { connectorLimits, intuneConnectorInputsSchema, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { defaultAuthorityHost, defaultGraphBaseUrl, defaultLookoutBaseUrl, validateServiceUrl } from "../contract/endpoints";
-import { compliancePlatforms, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevels } from "../contract/graph/schemas";
+import { compliancePlatformSchema, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevelSchema } from "../contract/graph/schemas";
 
 export const projectNamespace = "lookout-mtp";
 
@@ -96,23 +96,8 @@ export function stackConfigSchema() {
                 })
                 .strict()
                 .optional(),
-            connector: z
-                .object({
-                    heartbeatFrequencyMinutes: z.number().int().min(limits.heartbeatFrequencyMinutes.min).max(limits.heartbeatFrequencyMinutes.max),
-                    newDeviceCheckIntervalMinutes: z
-                        .number()
-                        .int()
-                        .min(limits.newDeviceCheckIntervalMinutes.min)
-                        .max(limits.newDeviceCheckIntervalMinutes.max)
-                        .default(limits.newDeviceCheckIntervalMinutes.recommended),
-                    disconnectedDeviceThresholdDays: z.number().int().min(limits.disconnectedDeviceThresholdDays.min).max(limits.disconnectedDeviceThresholdDays.max).optional(),
-                    stateSync: z
-                        .object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) })
-                        .strict()
-                        .default({ deviceStatus: true, threatStatus: true }),
-                    errorReportEmail: z.email("must be an e-mail address"),
-                })
-                .strict(),
+            /** Lookout's Intune connector: the contract's fields and defaults; the enrollment groups come from `enrollmentGroups`. */
+            connector: intuneConnectorInputsSchema().omit({ enrollmentGroups: true }),
             notifications: z
                 .array(z.object({ email: z.email("must be an e-mail address"), emailNotifications: z.boolean() }).strict())
                 .default([])
@@ -133,14 +118,8 @@ export function stackConfigSchema() {
                         .array(
                             z
                                 .object({
-                                    platform: z.enum(
-                                        compliancePlatforms,
-                                        `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`,
-                                    ),
-                                    requiredSecurityLevel: z.enum(
-                                        requiredSecurityLevels,
-                                        `must be ${requiredSecurityLevels.join(", ")} (the highest threat level a compliant device may have)`,
-                                    ),
+                                    platform: compliancePlatformSchema(),
+                                    requiredSecurityLevel: requiredSecurityLevelSchema(),
                                     displayName: z.string().trim().min(1).max(256).optional(),
                                 })
                                 .strict(),

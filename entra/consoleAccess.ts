@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig } from "../config/stackConfig";
-import { type CheckedGroups, declareEntraGroup, type EntraMode } from "./entraGroup";
+import { type CheckedGroups, declareEntraGroup, type EntraMode } from "./group";
 
 export interface ConsoleAccessGroupsArgs {
     /** The full-access group: created by the stack (`create: true`, user members) or an existing group. */

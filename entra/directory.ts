@@ -13,19 +13,9 @@ import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig, StackConfig } from "../config/stackConfig";
 import { advancedQueryHeaders, graphPaths } from "../contract/graph/routes";
 import { countSchema, type DirectoryGroup, directoryGroupSchema, directoryObjectSchema, pageSchema } from "../contract/graph/schemas";
-import type { GraphClient } from "../providers/graph/client";
-import { graphClientFor, graphConnectionFromConfig } from "../providers/graph/connection";
+import type { GraphClient } from "../graph/client";
+import { programGraphClient } from "../graph/programClient";
 import { assertDisplayName, assertSecurityGroup, type GroupCandidate, resolveExistingGroup } from "./groupValidation";
-
-let programClient: { key: string; client: GraphClient } | undefined;
-
-/** The program's Graph client, configured from `graph:*` stack config and the environment's identity; one per configuration. */
-export function programGraphClient(): GraphClient {
-    const connection = graphConnectionFromConfig({ get: (key) => pulumi.runtime.getConfig(key), require: (key) => pulumi.runtime.getConfig(key) ?? "" });
-    const key = JSON.stringify(connection);
-    if (programClient?.key !== key) programClient = { key, client: graphClientFor(connection) };
-    return programClient.client;
-}
 
 /** How many members of a group are not users, and the first few nested groups by name (only asked when there are any). */
 async function nonUserMembers(graph: GraphClient, groupId: string): Promise<{ count: number; examples: string[] }> {

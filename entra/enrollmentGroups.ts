@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig } from "../config/stackConfig";
-import { type CheckedGroups, declareEntraGroup, type EntraMode } from "./entraGroup";
-import { enrollmentGroupKey } from "./graphDirectory";
+import { type CheckedGroups, declareEntraGroup, type EntraMode } from "./group";
+import { enrollmentGroupKey } from "./directory";
 
 export interface EnrollmentGroupsArgs {
     /** The groups, in the order the connector lists them. */

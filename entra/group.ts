@@ -1,13 +1,14 @@
 /**
  * One Entra group as the components need it: created by the stack (manage mode, through azuread),
  * or an existing group found by display name and validated through Microsoft Graph (manage and
- * graph mode; see `graphDirectory.ts`), or (in reference mode) taken from config without calling
+ * graph mode; see `directory.ts`), or (in reference mode) taken from config without calling
  * Entra. Whatever the source, the display name comes from the group itself, so case never drifts.
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig } from "../config/stackConfig";
-import { type GroupKey, programGraphClient, resolveGroupViaGraph } from "./graphDirectory";
+import { programGraphClient } from "../graph/programClient";
+import { type GroupKey, resolveGroupViaGraph } from "./directory";
 import type { GroupCandidate } from "./groupValidation";
 
 export type EntraMode = "manage" | "graph" | "reference";

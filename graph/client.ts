@@ -6,9 +6,9 @@
  * `@odata.nextLink`.
  */
 import type { z } from "zod";
-import { defaultGraphBaseUrl, validateServiceUrl } from "../../contract/endpoints";
-import { requiredPermission } from "../../contract/graph/routes";
-import { pageSchema } from "../../contract/graph/schemas";
+import { defaultGraphBaseUrl, validateServiceUrl } from "../contract/endpoints";
+import { requiredPermission } from "../contract/graph/routes";
+import { pageSchema } from "../contract/graph/schemas";
 import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
 
 /**

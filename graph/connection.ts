@@ -11,8 +11,10 @@
  */
 import type { DefaultAzureCredential } from "@azure/identity";
 import type * as pulumi from "@pulumi/pulumi";
+import type { ServiceBinding } from "../dynamic/provider";
 import { defaultRetryPolicy, type RetryPolicy, retryPolicyFromEnv, sendWithRetry } from "../http/retry";
-import { defaultGraphBaseUrl, isLoopbackUrl } from "../../contract/endpoints";
+import { defaultGraphBaseUrl, isLoopbackUrl } from "../contract/endpoints";
+import { type AccessToken, createTokenCache, renewalTime } from "../http/tokenCache";
 import { createGraphClient, type GraphClient } from "./client";
 
 export interface ClientCredentials {
@@ -43,7 +45,7 @@ export function graphConnectionFromConfig(config: pulumi.dynamic.Config | undefi
 const graphScope = "https://graph.microsoft.com/.default";
 
 /** Client credentials against a loopback authority (the emulator), the protocol MSAL speaks. */
-async function loopbackToken(authorityHost: string, credentials: ClientCredentials | undefined, policy: RetryPolicy): Promise<{ token: string; expiresAt: number }> {
+async function loopbackToken(authorityHost: string, credentials: ClientCredentials | undefined, policy: RetryPolicy): Promise<AccessToken> {
     if (!credentials) {
         throw new Error("The Graph emulator needs AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (npm run emulator prints them).");
     }
@@ -65,50 +67,32 @@ async function loopbackToken(authorityHost: string, credentials: ClientCredentia
         const code = typeof body.error === "string" ? body.error : JSON.stringify(body.error ?? "");
         throw new Error(`Getting a Graph token from ${authorityHost} failed: ${response.status} ${code} ${body.error_description ?? ""}`.trim());
     }
-    return { token: body.access_token, expiresAt: Date.now() + ((body.expires_in ?? 3600) - 60) * 1000 };
+    return { value: body.access_token, expiresAt: renewalTime(body.expires_in ?? 3600) };
 }
 
 export function graphClientFor(connection: GraphConnection | undefined): GraphClient {
     const c = connection ?? graphConnectionFromConfig(undefined);
-    let cached: { token: string; expiresAt: number } | undefined;
     let credential: DefaultAzureCredential | undefined;
     const loopback = isLoopbackUrl(c.baseUrl);
     if (loopback && !c.authorityHost) {
         throw new Error("graph:baseUrl points at a loopback Graph (the emulator); set graph:authorityHost to the emulator's URL too.");
     }
 
-    // Calls made at the same time share one token request instead of each asking for a token.
-    let pending: Promise<string> | undefined;
-    function getToken(forceRefresh: boolean): Promise<string> {
-        if (!forceRefresh && cached && cached.expiresAt > Date.now()) return Promise.resolve(cached.token);
-        pending ??= requestToken().finally(() => {
-            pending = undefined;
+    const tokens = createTokenCache(async (): Promise<AccessToken> => {
+        if (loopback) return loopbackToken(c.authorityHost!, c.loopbackCredentials, { ...defaultRetryPolicy, ...(c.retry ?? {}) });
+        // Loaded on first use, not at import: the emulator's loopback sign-in never needs it, and
+        // every program and provider process that loads this module would otherwise pay its ~80 ms.
+        credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
+        const token = await credential.getToken(graphScope).catch((err: Error) => {
+            throw new Error(
+                `Signing in to Microsoft Graph failed: ${err.message}. On a laptop run \`az login\`; in a pipeline set AZURE_TENANT_ID and AZURE_CLIENT_ID with workload identity (OIDC) or AZURE_CLIENT_SECRET.`,
+            );
         });
-        return pending;
-    }
+        return { value: token.token, expiresAt: token.expiresOnTimestamp - 60_000 };
+    });
 
-    async function requestToken(): Promise<string> {
-        if (loopback) {
-            cached = await loopbackToken(c.authorityHost!, c.loopbackCredentials, { ...defaultRetryPolicy, ...(c.retry ?? {}) });
-        } else {
-            // Loaded on first use, not at import: the emulator's loopback sign-in never needs it, and
-            // every program and provider process that loads this module would otherwise pay its ~80 ms.
-            credential ??= new (require("@azure/identity") as typeof import("@azure/identity")).DefaultAzureCredential();
-            const token = await credential.getToken(graphScope).catch((err: Error) => {
-                throw new Error(
-                    `Signing in to Microsoft Graph failed: ${err.message}. On a laptop run \`az login\`; in a pipeline set AZURE_TENANT_ID and AZURE_CLIENT_ID with workload identity (OIDC) or AZURE_CLIENT_SECRET.`,
-                );
-            });
-            cached = { token: token.token, expiresAt: token.expiresOnTimestamp - 60_000 };
-        }
-        return cached.token;
-    }
-
-    return createGraphClient({ baseUrl: c.baseUrl, getToken, retry: c.retry });
+    return createGraphClient({ baseUrl: c.baseUrl, getToken: (renew) => tokens.get(renew).then((t) => t.value), retry: c.retry });
 }
 
-/** The configured provider's client, built once so its token is reused across calls. */
-export function graphClientOf(provider: { connection?: GraphConnection; client?: GraphClient }): GraphClient {
-    provider.client ??= graphClientFor(provider.connection);
-    return provider.client;
-}
+/** How the Intune resources reach Microsoft Graph (see `dynamic/provider.ts`). */
+export const graphService: ServiceBinding<GraphConnection, GraphClient> = { connectionFromConfig: graphConnectionFromConfig, clientFor: graphClientFor };

@@ -17,7 +17,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { graphPaths, requiredPermission } from "../../contract/graph/routes";
+import { graphPaths, requiredPermission } from "../contract/graph/routes";
 import {
     type Assignment,
     assignmentSchema,
@@ -25,19 +25,20 @@ import {
     anyCompliancePolicySchema,
     blockRule,
     type CompliancePlatform,
-    compliancePlatforms,
+    compliancePlatformSchema,
     compliancePolicyTypes,
     platformOfType,
     type RequiredSecurityLevel,
-    requiredSecurityLevels,
+    requiredSecurityLevelSchema,
     type ThreatPolicyRead,
     threatPolicySchema,
     type ThreatPolicySettings,
     type ThreatPolicyWrite,
-} from "../../contract/graph/schemas";
-import { changedProperties, checkWith, differingEntries } from "../checks";
+} from "../contract/graph/schemas";
+import { changedProperties, differingEntries } from "../dynamic/checks";
+import { dynamicProvider, dynamicResourceType } from "../dynamic/provider";
 import type { GraphClient } from "../graph/client";
-import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
+import { type GraphConnection, graphService } from "../graph/connection";
 
 /**
  * The description of policies this stack creates. Finding it on a policy at create time means an
@@ -80,13 +81,10 @@ export interface CompliancePolicyOutputs extends CompliancePolicyInputs {
 export function compliancePolicyInputsSchema() {
     return z
         .object({
-            platform: z.enum(
-                compliancePlatforms,
-                `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`,
-            ),
+            platform: compliancePlatformSchema(),
             displayName: z.string().trim().min(1).max(256),
             description: z.string().max(1024).default(managedPolicyDescription),
-            requiredSecurityLevel: z.enum(requiredSecurityLevels),
+            requiredSecurityLevel: requiredSecurityLevelSchema(),
             groupIds: z
                 .array(z.string().min(1))
                 .min(1, "assign the policy to at least one group")
@@ -94,8 +92,6 @@ export function compliancePolicyInputsSchema() {
         })
         .strict();
 }
-
-const properties: ReadonlyArray<keyof CompliancePolicyInputs> = ["platform", "displayName", "description", "requiredSecurityLevel", "groupIds"];
 
 /** The threat settings as the stack wants them on the policy. */
 function wantedSettings(inputs: CompliancePolicyInputs): ThreatPolicySettings {
@@ -112,8 +108,6 @@ async function patchPolicy(graph: GraphClient, id: string, platform: ComplianceP
     const body: ThreatPolicyWrite = { "@odata.type": compliancePolicyTypes[platform], ...changes };
     await graph.request("PATCH", graphPaths.compliancePolicy(id), { body });
 }
-
-type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
 
 /** The groups a policy is assigned to (inclusion targets only). */
 function groupIdsOf(assignments: Assignment[]): string[] {
@@ -188,27 +182,14 @@ async function adopt(graph: GraphClient, policy: ThreatPolicyRead, inputs: Compl
     };
 }
 
-function explain(err: unknown, inputs: { displayName: string }): Error {
-    return Object.assign(new Error(`Intune compliance policy '${inputs.displayName}': ${(err as Error).message}`), { cause: err });
-}
+export const compliancePolicyProvider = dynamicProvider<CompliancePolicyInputs, CompliancePolicyOutputs, GraphConnection, GraphClient>({
+    service: graphService,
+    describe: (props) => `Intune compliance policy '${props?.displayName}'`,
+    inputsSchema: compliancePolicyInputsSchema,
+    properties: ["platform", "displayName", "description", "requiredSecurityLevel", "groupIds"],
+    replaceOn: ["platform"],
 
-export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<CompliancePolicyInputs, CompliancePolicyOutputs> = {
-    async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
-        this.connection = graphConnectionFromConfig(req.config);
-        this.client = undefined;
-    },
-
-    async check(_olds: CompliancePolicyInputs, news: CompliancePolicyInputs) {
-        return checkWith(compliancePolicyInputsSchema(), news as unknown as Record<string, unknown>);
-    },
-
-    async diff(_id: string, olds: CompliancePolicyOutputs, news: CompliancePolicyInputs) {
-        const changes = changedProperties<CompliancePolicyInputs>(olds, news, properties);
-        return { changes: changes.length > 0, replaces: changes.filter((p) => p === "platform") };
-    },
-
-    async create(this: ProviderThis, inputs: CompliancePolicyInputs) {
-        const graph = graphClientOf(this);
+    async create(graph, inputs) {
         let created: string | undefined;
         try {
             await graph.assertPermissions([requiredPermission("POST", graphPaths.compliancePolicies)], "Creating the policy");
@@ -228,71 +209,55 @@ export const compliancePolicyProvider: pulumi.dynamic.ResourceProvider<Complianc
         } catch (err) {
             // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
             if (created) await graph.request("DELETE", graphPaths.compliancePolicy(created), { allow404: true }).catch(() => undefined);
-            throw explain(err, inputs);
+            throw err;
         }
     },
 
-    async read(this: ProviderThis, id: string, props?: CompliancePolicyOutputs) {
-        const state = props as CompliancePolicyOutputs;
-        try {
-            const graph = graphClientOf(this);
-            const policy = (await graph.request("GET", graphPaths.compliancePolicy(id), { schema: threatPolicySchema(), allow404: true }))?.body;
-            if (!policy) return {};
-            const assignments = await assignmentsOf(graph, id);
-            const level = policy.deviceThreatProtectionRequiredSecurityLevel ?? "notSet";
-            const inputs: CompliancePolicyInputs = {
-                platform: platformOfType(policy["@odata.type"]) ?? state.platform,
-                displayName: policy.displayName,
-                description: policy.description ?? "",
-                // A policy whose threat check was switched off in the portal reads as drift from the declared level.
-                requiredSecurityLevel: (policy.deviceThreatProtectionEnabled ? level : "off (deviceThreatProtectionEnabled is false)") as RequiredSecurityLevel,
-                groupIds: groupIdsOf(assignments),
-            };
-            return { id, props: { ...inputs, previous: state.previous ?? null }, inputs: inputs as CompliancePolicyOutputs };
-        } catch (err) {
-            throw explain(err, state);
-        }
+    async read(graph, id, state) {
+        const policy = (await graph.request("GET", graphPaths.compliancePolicy(id), { schema: threatPolicySchema(), allow404: true }))?.body;
+        if (!policy) return {};
+        const assignments = await assignmentsOf(graph, id);
+        const level = policy.deviceThreatProtectionRequiredSecurityLevel ?? "notSet";
+        const inputs: CompliancePolicyInputs = {
+            platform: platformOfType(policy["@odata.type"]) ?? state!.platform,
+            displayName: policy.displayName,
+            description: policy.description ?? "",
+            // A policy whose threat check was switched off in the portal reads as drift from the declared level.
+            requiredSecurityLevel: (policy.deviceThreatProtectionEnabled ? level : "off (deviceThreatProtectionEnabled is false)") as RequiredSecurityLevel,
+            groupIds: groupIdsOf(assignments),
+        };
+        return { id, props: { ...inputs, previous: state?.previous ?? null }, inputs: inputs as CompliancePolicyOutputs };
     },
 
-    async update(this: ProviderThis, id: string, olds: CompliancePolicyOutputs, news: CompliancePolicyInputs) {
-        try {
-            const graph = graphClientOf(this);
-            await graph.assertPermissions([requiredPermission("PATCH", graphPaths.compliancePolicy(id))], "Changing the policy");
-            const before: ThreatPolicySettings = {
-                displayName: olds.displayName,
-                description: olds.description,
-                deviceThreatProtectionEnabled: true,
-                deviceThreatProtectionRequiredSecurityLevel: olds.requiredSecurityLevel,
-            };
-            await patchPolicy(graph, id, news.platform, differingEntries(wantedSettings(news), before));
-            if (changedProperties<CompliancePolicyInputs>(olds, news, ["groupIds"]).length > 0) await assignGroups(graph, id, news.groupIds, undefined);
-            return { outs: { ...news, previous: olds.previous ?? null } };
-        } catch (err) {
-            throw explain(err, news);
-        }
+    async update(graph, id, olds, news) {
+        await graph.assertPermissions([requiredPermission("PATCH", graphPaths.compliancePolicy(id))], "Changing the policy");
+        const before: ThreatPolicySettings = {
+            displayName: olds.displayName,
+            description: olds.description,
+            deviceThreatProtectionEnabled: true,
+            deviceThreatProtectionRequiredSecurityLevel: olds.requiredSecurityLevel,
+        };
+        await patchPolicy(graph, id, news.platform, differingEntries(wantedSettings(news), before));
+        if (changedProperties<CompliancePolicyInputs>(olds, news, ["groupIds"]).length > 0) await assignGroups(graph, id, news.groupIds, undefined);
+        return { ...news, previous: olds.previous ?? null };
     },
 
-    async delete(this: ProviderThis, id: string, props: CompliancePolicyOutputs) {
-        try {
-            const graph = graphClientOf(this);
-            if (!props.previous) {
-                await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
-                return;
-            }
-            // Only what the stack changed goes back; a policy adopted before this layout recorded all three.
-            const { description, requiredSecurityLevel, deviceThreatProtectionEnabled, groupIds } = props.previous;
-            const restore = Object.fromEntries(
-                Object.entries({ description, deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel, deviceThreatProtectionEnabled }).filter(
-                    ([, v]) => v !== undefined,
-                ),
-            ) as ThreatPolicySettings;
-            await patchPolicy(graph, id, props.platform, restore);
-            await assignGroups(graph, id, groupIds, undefined);
-        } catch (err) {
-            throw explain(err, props);
+    async delete(graph, id, state) {
+        if (!state.previous) {
+            await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
+            return;
         }
+        // Only what the stack changed goes back; a policy adopted before this layout recorded all three.
+        const { description, requiredSecurityLevel, deviceThreatProtectionEnabled, groupIds } = state.previous;
+        const restore = Object.fromEntries(
+            Object.entries({ description, deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel, deviceThreatProtectionEnabled }).filter(([, v]) => v !== undefined),
+        ) as ThreatPolicySettings;
+        await patchPolicy(graph, id, state.platform, restore);
+        await assignGroups(graph, id, groupIds, undefined);
     },
-};
+});
+
+export const threatCompliancePolicyType = dynamicResourceType("intune", "ThreatCompliancePolicy");
 
 export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
     declare readonly platform: pulumi.Output<CompliancePlatform>;
@@ -302,6 +267,6 @@ export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
     declare readonly previous: pulumi.Output<CompliancePolicyOutputs["previous"]>;
 
     constructor(name: string, args: ThreatCompliancePolicyArgs, opts?: pulumi.CustomResourceOptions) {
-        super(compliancePolicyProvider, name, { ...args, previous: undefined }, opts, "intune", "ThreatCompliancePolicy");
+        super(compliancePolicyProvider, name, { ...args, previous: undefined }, opts, threatCompliancePolicyType.module, threatCompliancePolicyType.name);
     }
 }

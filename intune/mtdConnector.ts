@@ -10,7 +10,7 @@
  * `partnerState` and `lastHeartbeatDateTime` show whether Lookout is heartbeating.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { graphPaths, requiredPermission } from "../../contract/graph/routes";
+import { graphPaths, requiredPermission } from "../contract/graph/routes";
 import {
     lookoutMtdConnectorId,
     type MtdConnectorRead,
@@ -19,10 +19,11 @@ import {
     mtdConnectorSchema,
     mtdConnectorSettingKeys,
     mtdConnectorSettingsSchema,
-} from "../../contract/graph/schemas";
-import { checkWith, differingEntries } from "../checks";
+} from "../contract/graph/schemas";
+import { differingEntries } from "../dynamic/checks";
+import { dynamicProvider, dynamicResourceType } from "../dynamic/provider";
 import type { GraphClient } from "../graph/client";
-import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "../graph/connection";
+import { type GraphConnection, graphService } from "../graph/connection";
 
 /**
  * The connector's settings, named as Graph names them (see `mtdConnectorSettingKeys`): Android/iOS
@@ -31,7 +32,7 @@ import { graphClientOf, type GraphConnection, graphConnectionFromConfig } from "
  * block unsupported OS versions, and the days until Lookout counts as unresponsive. A setting left
  * out is left as the tenant has it.
  */
-export type IntuneMtdConnectorArgs = { [K in MtdConnectorSettingKey]?: pulumi.Input<NonNullable<MtdConnectorSettings[K]>> };
+export type MtdConnectorArgs = { [K in MtdConnectorSettingKey]?: pulumi.Input<NonNullable<MtdConnectorSettings[K]>> };
 
 export type MtdConnectorInputs = MtdConnectorSettings;
 export interface MtdConnectorOutputs extends MtdConnectorInputs {
@@ -68,13 +69,7 @@ function outputsOf(connector: MtdConnectorRead, managed: MtdConnectorSettingKey[
     };
 }
 
-type ProviderThis = { connection?: GraphConnection; client?: GraphClient };
-const what = "Intune Mobile Threat Defense connector for Lookout";
 const path = graphPaths.mtdConnector(lookoutMtdConnectorId);
-
-function explain(err: unknown): Error {
-    return Object.assign(new Error(`${what}: ${(err as Error).message}`), { cause: err });
-}
 
 async function readConnector(graph: GraphClient): Promise<MtdConnectorRead | undefined> {
     return (await graph.request("GET", path, { schema: mtdConnectorSchema(), allow404: true }))?.body as MtdConnectorRead | undefined;
@@ -87,110 +82,88 @@ async function patchConnector(graph: GraphClient, current: MtdConnectorRead, cha
     return (answer?.body as MtdConnectorRead | undefined) ?? { ...current, ...changes };
 }
 
-export const mtdConnectorProvider: pulumi.dynamic.ResourceProvider<MtdConnectorInputs, MtdConnectorOutputs> = {
-    async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
-        this.connection = graphConnectionFromConfig(req.config);
-        this.client = undefined;
-    },
+export const mtdConnectorProvider = dynamicProvider<MtdConnectorInputs, MtdConnectorOutputs, GraphConnection, GraphClient>({
+    service: graphService,
+    describe: () => "Intune Mobile Threat Defense connector for Lookout",
+    inputsSchema: mtdConnectorSettingsSchema,
+    // The managed settings are whichever the inputs name, so the diff compares those of either side.
+    properties: (olds, news) => [...new Set([...managedKeys(olds), ...managedKeys(news)])].filter((k) => olds[k] !== news[k]),
 
-    async check(_olds: MtdConnectorInputs, news: MtdConnectorInputs) {
-        return checkWith(mtdConnectorSettingsSchema(), news as unknown as Record<string, unknown>);
-    },
-
-    async diff(_id: string, olds: MtdConnectorOutputs, news: MtdConnectorInputs) {
-        const keys = new Set([...managedKeys(olds), ...managedKeys(news)]);
-        return { changes: [...keys].some((k) => olds[k] !== news[k]), replaces: [] };
-    },
-
-    async create(this: ProviderThis, inputs: MtdConnectorInputs) {
-        try {
-            const graph = graphClientOf(this);
-            await graph.assertPermissions([requiredPermission("PATCH", path)], "Enabling the connector");
-            const managed = managedKeys(inputs);
-            const existing = await readConnector(graph);
-            if (existing) {
-                const changes = changesTo(inputs, existing);
-                const written = await patchConnector(graph, existing, changes);
-                return { id: lookoutMtdConnectorId, outs: outputsOf(written, managed, pick(existing, managedKeys(changes))) };
-            }
-            // The POST names the connector's id, so repeating it is harmless: a repeat that finds it
-            // created by an earlier attempt answers 409, and the settings are then patched.
-            const created = await graph
-                .request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...pick(inputs, managed) }, schema: mtdConnectorSchema(), idempotent: true })
-                .then((answer) => answer!.body as MtdConnectorRead)
-                .catch(async (err: { status?: number }) => {
-                    if (err.status !== 409) throw err;
-                    const current = (await readConnector(graph))!;
-                    return patchConnector(graph, current, changesTo(inputs, current));
-                });
-            return { id: lookoutMtdConnectorId, outs: outputsOf(created, managed, null) };
-        } catch (err) {
-            throw explain(err);
+    async create(graph, inputs) {
+        await graph.assertPermissions([requiredPermission("PATCH", path)], "Enabling the connector");
+        const managed = managedKeys(inputs);
+        const existing = await readConnector(graph);
+        if (existing) {
+            const changes = changesTo(inputs, existing);
+            const written = await patchConnector(graph, existing, changes);
+            return { id: lookoutMtdConnectorId, outs: outputsOf(written, managed, pick(existing, managedKeys(changes))) };
         }
+        // The POST names the connector's id, so repeating it is harmless: a repeat that finds it
+        // created by an earlier attempt answers 409, and the settings are then patched.
+        const created = await graph
+            .request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...pick(inputs, managed) }, schema: mtdConnectorSchema(), idempotent: true })
+            .then((answer) => answer!.body as MtdConnectorRead)
+            .catch(async (err: { status?: number }) => {
+                if (err.status !== 409) throw err;
+                const current = (await readConnector(graph))!;
+                return patchConnector(graph, current, changesTo(inputs, current));
+            });
+        return { id: lookoutMtdConnectorId, outs: outputsOf(created, managed, null) };
     },
 
-    async read(this: ProviderThis, id: string, props?: MtdConnectorOutputs) {
-        try {
-            const current = await readConnector(graphClientOf(this));
-            if (!current) return {};
-            const managed = props ? managedKeys(props) : [...mtdConnectorSettingKeys];
-            const outs = outputsOf(current, managed, props?.previous ?? null);
-            return { id, props: outs, inputs: pick(current, managed) as MtdConnectorOutputs };
-        } catch (err) {
-            throw explain(err);
+    async read(graph, id, state) {
+        const current = await readConnector(graph);
+        if (!current) return {};
+        const managed = state ? managedKeys(state) : [...mtdConnectorSettingKeys];
+        return { id, props: outputsOf(current, managed, state?.previous ?? null), inputs: pick(current, managed) as MtdConnectorOutputs };
+    },
+
+    async update(graph, _id, olds, news) {
+        await graph.assertPermissions([requiredPermission("PATCH", path)], "Changing the connector");
+        const managed = managedKeys(news);
+        const newlyManaged = managed.filter((k) => !managedKeys(olds).includes(k));
+        // A setting the stack starts managing on an adopted connector: its current value is what
+        // destroy restores, so it is read before the write (one read, only then).
+        const { previous: _previous, ...oldSettings } = olds;
+        const known: MtdConnectorRead = { id: lookoutMtdConnectorId, ...oldSettings };
+        const current = newlyManaged.length > 0 && olds.previous !== null ? ((await readConnector(graph)) ?? known) : known;
+        const changes = changesTo(news, current);
+        const written = await patchConnector(graph, current, changes);
+        let previous = olds.previous;
+        if (previous !== null) {
+            // Released settings are no longer restored; newly changed ones remember their value.
+            previous = pick(
+                previous,
+                managedKeys(previous).filter((k) => managed.includes(k)),
+            );
+            for (const k of managedKeys(changes)) if (!(k in previous)) Object.assign(previous, { [k]: current[k] });
         }
+        return outputsOf({ ...current, ...written }, managed, previous);
     },
 
-    async update(this: ProviderThis, _id: string, olds: MtdConnectorOutputs, news: MtdConnectorInputs) {
-        try {
-            const graph = graphClientOf(this);
-            await graph.assertPermissions([requiredPermission("PATCH", path)], "Changing the connector");
-            const managed = managedKeys(news);
-            const newlyManaged = managed.filter((k) => !managedKeys(olds).includes(k));
-            // A setting the stack starts managing on an adopted connector: its current value is what
-            // destroy restores, so it is read before the write (one read, only then).
-            const { previous: _previous, ...oldSettings } = olds;
-            const known: MtdConnectorRead = { id: lookoutMtdConnectorId, ...oldSettings };
-            const current = newlyManaged.length > 0 && olds.previous !== null ? ((await readConnector(graph)) ?? known) : known;
-            const changes = changesTo(news, current);
-            const written = await patchConnector(graph, current, changes);
-            let previous = olds.previous;
-            if (previous !== null) {
-                // Released settings are no longer restored; newly changed ones remember their value.
-                previous = pick(
-                    previous,
-                    managedKeys(previous).filter((k) => managed.includes(k)),
-                );
-                for (const k of managedKeys(changes)) if (!(k in previous)) Object.assign(previous, { [k]: current[k] });
-            }
-            return { outs: outputsOf({ ...current, ...written }, managed, previous) };
-        } catch (err) {
-            throw explain(err);
-        }
+    async delete(graph, _id, state) {
+        if (state.previous === null) await graph.request("DELETE", path, { allow404: true });
+        else if (managedKeys(state.previous).length > 0) await graph.request("PATCH", path, { body: state.previous });
     },
+});
 
-    async delete(this: ProviderThis, _id: string, props: MtdConnectorOutputs) {
-        try {
-            const graph = graphClientOf(this);
-            if (props.previous === null) {
-                await graph.request("DELETE", path, { allow404: true });
-                return;
-            }
-            if (managedKeys(props.previous).length > 0) await graph.request("PATCH", path, { body: props.previous });
-        } catch (err) {
-            throw explain(err);
-        }
-    },
-};
+export const mtdConnectorType = dynamicResourceType("intune", "MtdConnector");
 
-export class IntuneMtdConnector extends pulumi.dynamic.Resource {
+export class MtdConnector extends pulumi.dynamic.Resource {
     /** unavailable, available, enabled or unresponsive (or a state Graph adds later), as of the last read. */
     declare readonly partnerState: pulumi.Output<string>;
     /** When Lookout last heartbeated to Intune, as of the last read. */
     declare readonly lastHeartbeatDateTime: pulumi.Output<string>;
     declare readonly previous: pulumi.Output<MtdConnectorSettings | null>;
 
-    constructor(name: string, args: IntuneMtdConnectorArgs, opts?: pulumi.CustomResourceOptions) {
-        super(mtdConnectorProvider, name, { ...args, partnerState: undefined, lastHeartbeatDateTime: undefined, previous: undefined }, opts, "intune", "MtdConnector");
+    constructor(name: string, args: MtdConnectorArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            mtdConnectorProvider,
+            name,
+            { ...args, partnerState: undefined, lastHeartbeatDateTime: undefined, previous: undefined },
+            opts,
+            mtdConnectorType.module,
+            mtdConnectorType.name,
+        );
     }
 }

@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { CompliancePlatform, RequiredSecurityLevel } from "../contract/graph/schemas";
-import { ThreatCompliancePolicy } from "../providers/intune/compliancePolicy";
-import { IntuneMtdConnector, type IntuneMtdConnectorArgs } from "../providers/intune/mtdConnector";
+import { ThreatCompliancePolicy } from "./compliancePolicy";
+import { MtdConnector, type MtdConnectorArgs } from "./mtdConnector";
 
 export interface IntuneCompliancePolicyArgs {
     readonly platform: CompliancePlatform;
@@ -18,7 +18,7 @@ export interface IntuneCompliancePolicyArgs {
 
 export interface IntuneThreatDefenseArgs {
     /** Settings of Intune's connector for Lookout. */
-    readonly mtdConnector: IntuneMtdConnectorArgs;
+    readonly mtdConnector: MtdConnectorArgs;
     /** One policy per platform. */
     readonly compliancePolicies: IntuneCompliancePolicyArgs[];
     /** Object IDs of the groups the policies apply to: the enrollment groups. */
@@ -39,7 +39,7 @@ export class IntuneThreatDefense extends pulumi.ComponentResource {
 
     constructor(name: string, args: IntuneThreatDefenseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:IntuneThreatDefense", name, {}, opts);
-        const connector = new IntuneMtdConnector(`${name}-mtd-connector`, args.mtdConnector, { parent: this });
+        const connector = new MtdConnector(`${name}-mtd-connector`, args.mtdConnector, { parent: this });
         const policies = args.compliancePolicies.map(
             (p) =>
                 new ThreatCompliancePolicy(

@@ -7,10 +7,11 @@
  * state: a client is built per provider instance from its settings.
  */
 import type { z } from "zod";
-import { tokenResponseSchema } from "../../contract/lookout/schemas";
-import { defaultLookoutBaseUrl, validateServiceUrl } from "../../contract/endpoints";
-import { lookoutPaths } from "../../contract/lookout/routes";
+import { tokenResponseSchema } from "../contract/lookout/schemas";
+import { defaultLookoutBaseUrl, validateServiceUrl } from "../contract/endpoints";
+import { lookoutPaths } from "../contract/lookout/routes";
 import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
+import { type AccessToken, createTokenCache, renewalTime } from "../http/tokenCache";
 
 export interface LookoutClientSettings {
     baseUrl: string;
@@ -52,23 +53,12 @@ export function lookoutApiError(method: string, path: string, status: number, bo
 export function createLookoutClient(settings: LookoutClientSettings) {
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
     const baseUrl = validateBaseUrl(settings.baseUrl);
-    let token: { value: string; expiresAt: number; scopes?: string[] } | undefined;
-
     // Lookout's guidance: retry throttling and server errors, but not 501 (never going to work).
     const retryable = (status: number) => status === 429 || (status >= 500 && status !== 501);
     const send = (method: string, path: string, init: { headers: Record<string, string>; body?: string }) =>
         sendWithRetry({ method, url: baseUrl + path, ...init, describe: `Lookout API ${method} ${path}` }, policy, retryable);
 
-    // Calls made at the same time share one token request instead of each asking for a token.
-    let pendingToken: Promise<string> | undefined;
-    function fetchToken(): Promise<string> {
-        pendingToken ??= requestToken().finally(() => {
-            pendingToken = undefined;
-        });
-        return pendingToken;
-    }
-
-    async function requestToken(): Promise<string> {
+    const tokens = createTokenCache(async (): Promise<AccessToken & { scopes?: string[] }> => {
         const response = await send("POST", lookoutPaths.token, {
             headers: {
                 authorization: `Bearer ${settings.applicationKey}`,
@@ -80,10 +70,8 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         const body = await response.json().catch(() => ({}));
         if (!response.ok) throw lookoutApiError("POST", lookoutPaths.token, response.status, body);
         const parsed = tokenResponseSchema().parse(body);
-        // Renew a minute early so a token never expires between our check and the server's.
-        token = { value: parsed.access_token, expiresAt: Date.now() + (parsed.expires_in - 60) * 1000, scopes: parsed.scope?.split(" ").filter(Boolean) };
-        return token.value;
-    }
+        return { value: parsed.access_token, expiresAt: renewalTime(parsed.expires_in), scopes: parsed.scope?.split(" ").filter(Boolean) };
+    });
 
     async function request<T>(
         method: "GET" | "PUT" | "PATCH" | "DELETE",
@@ -93,8 +81,7 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         // A token can expire between renewal and use when other calls race it; two renewals cover that,
         // and a revoked key fails at the token endpoint itself.
         for (let renewals = 0; ; renewals++) {
-            const accessToken = token && token.expiresAt > Date.now() ? token.value : await fetchToken();
-            const headers: Record<string, string> = { authorization: `Bearer ${accessToken}`, accept: "application/json" };
+            const headers: Record<string, string> = { authorization: `Bearer ${(await tokens.get()).value}`, accept: "application/json" };
             if (options.body !== undefined) headers["content-type"] = "application/json";
             if (options.ifMatch) headers["if-match"] = options.ifMatch;
             const response = await send(method, path, {
@@ -103,7 +90,7 @@ export function createLookoutClient(settings: LookoutClientSettings) {
             });
             if (response.status === 401 && renewals < 2) {
                 await response.body?.cancel();
-                token = undefined;
+                tokens.invalidate();
                 continue;
             }
             const text = await response.text();
@@ -120,8 +107,7 @@ export function createLookoutClient(settings: LookoutClientSettings) {
 
     /** Fails before any write when the key's token says it may not write settings. */
     async function assertCanWrite(what: string): Promise<void> {
-        if (!token || token.expiresAt <= Date.now()) await fetchToken();
-        const scopes = token!.scopes;
+        const { scopes } = await tokens.get();
         if (scopes && !scopes.includes("settings:write")) {
             throw new Error(
                 `${what} needs the Lookout scope settings:write, which the application key lacks (it has: ${scopes.join(", ") || "none"}); create a key with settings:read and settings:write. Nothing was changed.`,

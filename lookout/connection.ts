@@ -4,9 +4,10 @@
  * the application key never lands in state or in the serialized provider.
  */
 import type * as pulumi from "@pulumi/pulumi";
+import type { ServiceBinding } from "../dynamic/provider";
 import { type RetryPolicy, retryPolicyFromEnv } from "../http/retry";
 import { createLookoutClient, type LookoutClient } from "./client";
-import { defaultLookoutBaseUrl } from "../../contract/endpoints";
+import { defaultLookoutBaseUrl } from "../contract/endpoints";
 
 export interface LookoutConnection {
     baseUrl: string;
@@ -31,8 +32,5 @@ export function clientFor(connection: LookoutConnection | undefined): LookoutCli
     return createLookoutClient({ baseUrl: c.baseUrl, applicationKey: c.applicationKey, retry: c.retry });
 }
 
-/** The configured provider's client, built once so its token is reused across calls. */
-export function lookoutClientOf(provider: { connection?: LookoutConnection; client?: LookoutClient }): LookoutClient {
-    provider.client ??= clientFor(provider.connection);
-    return provider.client;
-}
+/** How the Lookout resources reach Lookout (see `dynamic/provider.ts`). */
+export const lookoutService: ServiceBinding<LookoutConnection, LookoutClient> = { connectionFromConfig, clientFor };

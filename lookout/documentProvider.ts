@@ -10,14 +10,14 @@
  * - `delete` leaves the tenant as it was before the stack: it restores `previous`, or removes the
  *   document when there was none.
  *
- * Every function here is captured by value when Pulumi serializes a provider, so nothing in this
- * module may hold native objects at module scope.
+ * Built on the shared skeleton (`dynamic/provider.ts`), which Pulumi serializes by value: nothing
+ * in this module may hold native objects at module scope.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { changedProperties, checkWith } from "../checks";
+import { dynamicProvider } from "../dynamic/provider";
 import type { LookoutClient } from "./client";
-import { connectionFromConfig, type LookoutConnection, lookoutClientOf } from "./connection";
+import { lookoutService } from "./connection";
 
 export interface DocumentOutputs<P> {
     /** ETag of the remote document after the last write or refresh. */
@@ -28,7 +28,7 @@ export interface DocumentOutputs<P> {
 
 export interface DocumentSpec<I extends object, P> {
     /** What a user calls it, for messages: "Lookout Intune connector". */
-    describe(inputs: I): string;
+    describe(inputs: Partial<I> | undefined): string;
     path(inputs: I): string;
     id(inputs: I): string;
     inputsSchema(): z.ZodType<I>;
@@ -41,90 +41,45 @@ export interface DocumentSpec<I extends object, P> {
     replaceOn: ReadonlyArray<keyof I>;
 }
 
-type ProviderThis = { connection?: LookoutConnection; client?: LookoutClient };
-
 export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>): pulumi.dynamic.ResourceProvider<I, I & DocumentOutputs<P>> {
-    function explain(err: unknown, inputs: I): Error {
-        const e = err as Error;
-        return Object.assign(new Error(`${spec.describe(inputs)}: ${e.message}`), { cause: err });
-    }
+    type O = I & DocumentOutputs<P>;
+    const get = (client: LookoutClient, inputs: I) => client.request("GET", spec.path(inputs), { schema: spec.payloadSchema(), allow404: true });
+    const put = (client: LookoutClient, inputs: I, ifMatch: string | undefined) =>
+        client.request("PUT", spec.path(inputs), { body: spec.toPayload(inputs), ifMatch, schema: spec.payloadSchema() }).then((written) => written!);
 
-    return {
-        async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
-            this.connection = connectionFromConfig(req.config);
-            this.client = undefined;
+    return dynamicProvider<I, O, unknown, LookoutClient>({
+        service: lookoutService,
+        describe: spec.describe,
+        inputsSchema: spec.inputsSchema,
+        properties: spec.properties,
+        replaceOn: spec.replaceOn,
+
+        async create(client, inputs) {
+            await client.assertCanWrite("Configuring it");
+            const existing = await get(client, inputs);
+            const written = await put(client, inputs, existing?.etag);
+            return { id: spec.id(inputs), outs: { ...spec.fromPayload(written.body, inputs), etag: written.etag ?? "", previous: existing?.body ?? null } };
         },
 
-        async check(_olds: I, news: I) {
-            return checkWith(spec.inputsSchema(), news as Record<string, unknown>);
+        async read(client, id, state) {
+            const current = await get(client, state!);
+            // Gone remotely: an empty result tells the engine the resource no longer exists.
+            if (!current) return {};
+            const inputs = spec.fromPayload(current.body, state!);
+            // The SDK types `inputs` as outputs; refresh stores what is remote as the new inputs.
+            return { id, props: { ...inputs, etag: current.etag ?? "", previous: state!.previous ?? null }, inputs: inputs as O };
         },
 
-        async diff(_id: string, olds: I & DocumentOutputs<P>, news: I) {
-            const changes = changedProperties<I>(olds, news, spec.properties);
-            const replaces = changes.filter((p) => spec.replaceOn.includes(p as keyof I));
-            return { changes: changes.length > 0, replaces, deleteBeforeReplace: false };
+        async update(client, _id, olds, news) {
+            await client.assertCanWrite("Changing it");
+            const written = await put(client, news, olds.etag || undefined);
+            return { ...spec.fromPayload(written.body, news), etag: written.etag ?? "", previous: olds.previous ?? null };
         },
 
-        async create(this: ProviderThis, inputs: I) {
-            try {
-                const client = lookoutClientOf(this);
-                await client.assertCanWrite("Configuring it");
-                const existing = await client.request("GET", spec.path(inputs), { schema: spec.payloadSchema(), allow404: true });
-                const written = await client.request("PUT", spec.path(inputs), {
-                    body: spec.toPayload(inputs),
-                    ifMatch: existing?.etag,
-                    schema: spec.payloadSchema(),
-                });
-                const outs = { ...spec.fromPayload(written!.body, inputs), etag: written!.etag ?? "", previous: existing?.body ?? null };
-                return { id: spec.id(inputs), outs };
-            } catch (err) {
-                throw explain(err, inputs);
-            }
+        async delete(client, _id, state) {
+            const ifMatch = state.etag || undefined;
+            if (state.previous) await client.request("PUT", spec.path(state), { body: state.previous, ifMatch });
+            else await client.request("DELETE", spec.path(state), { ifMatch, allow404: true });
         },
-
-        async read(this: ProviderThis, id: string, props?: I & DocumentOutputs<P>) {
-            const state = props as I & DocumentOutputs<P>;
-            try {
-                const client = lookoutClientOf(this);
-                const current = await client.request("GET", spec.path(state), { schema: spec.payloadSchema(), allow404: true });
-                // Gone remotely: an empty result tells the engine the resource no longer exists.
-                if (!current) return {};
-                const inputs = spec.fromPayload(current.body, state);
-                const props = { ...inputs, etag: current.etag ?? "", previous: state.previous ?? null };
-                // The SDK types `inputs` as outputs; refresh stores what is remote as the new inputs.
-                return { id, props, inputs: inputs as I & DocumentOutputs<P> };
-            } catch (err) {
-                throw explain(err, state);
-            }
-        },
-
-        async update(this: ProviderThis, _id: string, olds: I & DocumentOutputs<P>, news: I) {
-            try {
-                const client = lookoutClientOf(this);
-                await client.assertCanWrite("Changing it");
-                const written = await client.request("PUT", spec.path(news), {
-                    body: spec.toPayload(news),
-                    ifMatch: olds.etag || undefined,
-                    schema: spec.payloadSchema(),
-                });
-                return { outs: { ...spec.fromPayload(written!.body, news), etag: written!.etag ?? "", previous: olds.previous ?? null } };
-            } catch (err) {
-                throw explain(err, news);
-            }
-        },
-
-        async delete(this: ProviderThis, _id: string, props: I & DocumentOutputs<P>) {
-            try {
-                const client = lookoutClientOf(this);
-                const ifMatch = props.etag || undefined;
-                if (props.previous) {
-                    await client.request("PUT", spec.path(props), { body: props.previous, ifMatch });
-                    return;
-                }
-                await client.request("DELETE", spec.path(props), { ifMatch, allow404: true });
-            } catch (err) {
-                throw explain(err, props);
-            }
-        },
-    };
+    });
 }

@@ -4,8 +4,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { type NotificationPreferences, notificationPreferencesSchema } from "../../contract/lookout/schemas";
-import { lookoutPaths } from "../../contract/lookout/routes";
+import { type NotificationPreferences as NotificationPreferencesDocument, notificationPreferencesSchema } from "../contract/lookout/schemas";
+import { lookoutPaths } from "../contract/lookout/routes";
+import { dynamicResourceType } from "../dynamic/provider";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
 export interface NotificationPreferencesArgs {
@@ -19,7 +20,7 @@ export interface NotificationPreferencesInputs {
     email: string;
     emailNotifications: boolean;
 }
-export type NotificationPreferencesOutputs = NotificationPreferencesInputs & DocumentOutputs<NotificationPreferences>;
+export type NotificationPreferencesOutputs = NotificationPreferencesInputs & DocumentOutputs<NotificationPreferencesDocument>;
 
 export function notificationPreferencesInputsSchema() {
     return z
@@ -30,8 +31,8 @@ export function notificationPreferencesInputsSchema() {
         .strict();
 }
 
-export const notificationPreferencesProvider = documentProvider<NotificationPreferencesInputs, NotificationPreferences>({
-    describe: (inputs) => `Lookout notification preferences of ${inputs.email}`,
+export const notificationPreferencesProvider = documentProvider<NotificationPreferencesInputs, NotificationPreferencesDocument>({
+    describe: (inputs) => `Lookout notification preferences of ${inputs?.email}`,
     path: (inputs) => lookoutPaths.notificationPreferences(inputs.email),
     id: (inputs) => inputs.email,
     inputsSchema: notificationPreferencesInputsSchema,
@@ -42,13 +43,15 @@ export const notificationPreferencesProvider = documentProvider<NotificationPref
     replaceOn: ["email"],
 });
 
-export class LookoutNotificationPreferences extends pulumi.dynamic.Resource {
+export const notificationPreferencesType = dynamicResourceType("lookout", "NotificationPreferences");
+
+export class NotificationPreferences extends pulumi.dynamic.Resource {
     declare readonly email: pulumi.Output<string>;
     declare readonly emailNotifications: pulumi.Output<boolean>;
     declare readonly etag: pulumi.Output<string>;
-    declare readonly previous: pulumi.Output<NotificationPreferences | null>;
+    declare readonly previous: pulumi.Output<NotificationPreferencesDocument | null>;
 
     constructor(name: string, args: NotificationPreferencesArgs, opts?: pulumi.CustomResourceOptions) {
-        super(notificationPreferencesProvider, name, { ...args, etag: undefined, previous: undefined }, opts, "lookout", "NotificationPreferences");
+        super(notificationPreferencesProvider, name, { ...args, etag: undefined, previous: undefined }, opts, notificationPreferencesType.module, notificationPreferencesType.name);
     }
 }

@@ -7,17 +7,14 @@
  * reads the collection and refuses when a *managed* level differs from what the stack last saw.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { z } from "zod";
-import { type RiskLevel, riskLevels, threatClassificationListSchema } from "../../contract/lookout/schemas";
-import { changedProperties, checkWith } from "../checks";
-import { lookoutPaths } from "../../contract/lookout/routes";
+import { type RiskLevel, threatClassificationListSchema, threatClassificationPatchSchema } from "../contract/lookout/schemas";
+import { lookoutPaths } from "../contract/lookout/routes";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } from "../dynamic/provider";
 import type { LookoutClient } from "./client";
-import { connectionFromConfig, type LookoutConnection, lookoutClientOf } from "./connection";
+import { lookoutService } from "./connection";
 
-export interface ThreatClassificationsArgs {
-    /** Risk level per classification name, e.g. `{ SIDELOADED_APP: "high" }`. */
-    riskLevels: pulumi.Input<Record<string, pulumi.Input<RiskLevel>>>;
-}
+/** `riskLevels`: risk level per classification name, e.g. `{ SIDELOADED_APP: "high" }`. */
+export type ThreatClassificationsArgs = ArgsOf<ThreatClassificationsInputs>;
 
 export interface ThreatClassificationsInputs {
     riskLevels: Record<string, RiskLevel>;
@@ -28,28 +25,19 @@ export interface ThreatClassificationsOutputs extends ThreatClassificationsInput
     previous: Record<string, RiskLevel>;
 }
 
+/** The contract's PATCH body, sorted by name so that order never shows as a change. */
 export function threatClassificationsInputsSchema() {
-    return z
-        .object({
-            riskLevels: z
-                .record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "classification names are UPPER_SNAKE_CASE, e.g. SIDELOADED_APP"), z.enum(riskLevels))
-                .refine((levels) => Object.keys(levels).length > 0, "name at least one classification"),
-        })
-        .strict();
+    return threatClassificationPatchSchema().transform(({ riskLevels }) => ({ riskLevels: sorted(riskLevels) }));
 }
-
-type ProviderThis = { connection?: LookoutConnection; client?: LookoutClient };
-const what = "Lookout threat classifications";
 
 function sorted(levels: Record<string, RiskLevel>): Record<string, RiskLevel> {
     return Object.fromEntries(Object.entries(levels).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-async function readLevels(provider: ProviderThis) {
-    const client = lookoutClientOf(provider);
+async function readLevels(client: LookoutClient) {
     const response = await client.request("GET", lookoutPaths.threatClassifications, { schema: threatClassificationListSchema() });
     const levels = Object.fromEntries(response!.body.classifications.map((c) => [c.name, c.riskLevel])) as Record<string, RiskLevel>;
-    return { client, levels, etag: response!.etag };
+    return { levels, etag: response!.etag };
 }
 
 /** Refuses to write over a managed level that someone changed since the stack last saw it. */
@@ -57,88 +45,75 @@ function assertUnchanged(expected: Record<string, RiskLevel>, remote: Record<str
     const changed = Object.keys(expected).filter((name) => remote[name] !== expected[name]);
     if (changed.length > 0) {
         throw new Error(
-            `${what}: ${changed.map((n) => `${n} is '${remote[n]}' in Lookout, the stack last saw '${expected[n]}'`).join("; ")}. ` +
+            `${changed.map((n) => `${n} is '${remote[n]}' in Lookout, the stack last saw '${expected[n]}'`).join("; ")}. ` +
                 "They were changed outside Pulumi; run `pulumi refresh` to see the change, then `pulumi up`.",
         );
     }
 }
 
-function unknownNames(names: string[], remote: Record<string, RiskLevel>) {
+function assertKnown(names: string[], remote: Record<string, RiskLevel>) {
     const unknown = names.filter((n) => !(n in remote));
     if (unknown.length > 0) {
-        throw new Error(`${what}: unknown classification(s) ${unknown.join(", ")}; Lookout knows ${Object.keys(remote).join(", ")}.`);
+        throw new Error(`unknown classification(s) ${unknown.join(", ")}; Lookout knows ${Object.keys(remote).join(", ")}.`);
     }
 }
 
-export const threatClassificationsProvider: pulumi.dynamic.ResourceProvider<ThreatClassificationsInputs, ThreatClassificationsOutputs> = {
-    async configure(this: ProviderThis, req: pulumi.dynamic.ConfigureRequest) {
-        this.connection = connectionFromConfig(req.config);
-        this.client = undefined;
-    },
+function patch(client: LookoutClient, riskLevels: Record<string, RiskLevel>, etag: string | undefined) {
+    return client.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels }, ifMatch: etag });
+}
 
-    async check(_olds: ThreatClassificationsInputs, news: ThreatClassificationsInputs) {
-        const result = checkWith(threatClassificationsInputsSchema(), news as unknown as Record<string, unknown>);
-        return result.failures ? result : { inputs: { riskLevels: sorted(result.inputs!.riskLevels) } };
-    },
+export const threatClassificationsProvider = dynamicProvider<ThreatClassificationsInputs, ThreatClassificationsOutputs, unknown, LookoutClient>({
+    service: lookoutService,
+    describe: () => "Lookout threat classifications",
+    inputsSchema: threatClassificationsInputsSchema,
+    properties: (olds, news) => (JSON.stringify(sorted(olds.riskLevels ?? {})) === JSON.stringify(sorted(news.riskLevels)) ? [] : ["riskLevels"]),
 
-    async diff(_id: string, olds: ThreatClassificationsOutputs, news: ThreatClassificationsInputs) {
-        const changes = changedProperties<ThreatClassificationsInputs>({ riskLevels: sorted(olds.riskLevels ?? {}) }, { riskLevels: sorted(news.riskLevels) }, ["riskLevels"]);
-        return { changes: changes.length > 0 };
-    },
-
-    async create(this: ProviderThis, inputs: ThreatClassificationsInputs) {
-        await lookoutClientOf(this).assertCanWrite(`${what}: setting risk levels`);
-        const { client, levels, etag } = await readLevels(this);
-        unknownNames(Object.keys(inputs.riskLevels), levels);
+    async create(client, inputs) {
+        await client.assertCanWrite("Setting risk levels");
+        const { levels, etag } = await readLevels(client);
+        assertKnown(Object.keys(inputs.riskLevels), levels);
         const previous = sorted(Object.fromEntries(Object.keys(inputs.riskLevels).map((n) => [n, levels[n]])));
-        await client.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: inputs.riskLevels }, ifMatch: etag });
+        await patch(client, inputs.riskLevels, etag);
         return { id: "threat-classifications", outs: { riskLevels: sorted(inputs.riskLevels), previous } };
     },
 
-    async read(this: ProviderThis, id: string, props?: ThreatClassificationsOutputs) {
-        const state = props as ThreatClassificationsOutputs;
-        const { levels } = await readLevels(this);
-        const riskLevels = sorted(
-            Object.fromEntries(
-                Object.keys(state.riskLevels)
-                    .filter((n) => n in levels)
-                    .map((n) => [n, levels[n]]),
-            ),
-        );
-        return { id, props: { riskLevels, previous: state.previous }, inputs: { riskLevels } as ThreatClassificationsOutputs };
+    async read(client, id, state) {
+        const { levels } = await readLevels(client);
+        const managed = Object.keys(state?.riskLevels ?? {}).filter((n) => n in levels);
+        const riskLevels = sorted(Object.fromEntries(managed.map((n) => [n, levels[n]])));
+        return { id, props: { riskLevels, previous: state?.previous ?? {} }, inputs: { riskLevels } as ThreatClassificationsOutputs };
     },
 
-    async update(this: ProviderThis, _id: string, olds: ThreatClassificationsOutputs, news: ThreatClassificationsInputs) {
-        await lookoutClientOf(this).assertCanWrite(`${what}: changing risk levels`);
-        const { client, levels, etag } = await readLevels(this);
+    async update(client, _id, olds, news) {
+        await client.assertCanWrite("Changing risk levels");
+        const { levels, etag } = await readLevels(client);
         assertUnchanged(olds.riskLevels, levels);
-        unknownNames(Object.keys(news.riskLevels), levels);
+        assertKnown(Object.keys(news.riskLevels), levels);
+        // Classifications the stack stops managing get their level from before the stack back.
         const released = Object.keys(olds.riskLevels).filter((n) => !(n in news.riskLevels));
         const previous: Record<string, RiskLevel> = {};
         for (const name of Object.keys(news.riskLevels)) previous[name] = olds.previous[name] ?? levels[name];
-        const body = { riskLevels: { ...Object.fromEntries(released.map((n) => [n, olds.previous[n] ?? levels[n]])), ...news.riskLevels } };
-        await client.request("PATCH", lookoutPaths.threatClassifications, { body, ifMatch: etag });
-        return { outs: { riskLevels: sorted(news.riskLevels), previous: sorted(previous) } };
+        await patch(client, { ...Object.fromEntries(released.map((n) => [n, olds.previous[n] ?? levels[n]])), ...news.riskLevels }, etag);
+        return { riskLevels: sorted(news.riskLevels), previous: sorted(previous) };
     },
 
-    async delete(this: ProviderThis, _id: string, props: ThreatClassificationsOutputs) {
-        const { client, levels, etag } = await readLevels(this);
-        assertUnchanged(props.riskLevels, levels);
-        const restore = Object.fromEntries(
-            Object.keys(props.riskLevels)
-                .filter((n) => n in levels)
-                .map((n) => [n, props.previous[n] ?? levels[n]]),
-        );
-        if (Object.keys(restore).length === 0) return;
-        await client.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: restore }, ifMatch: etag });
+    async delete(client, _id, state) {
+        const { levels, etag } = await readLevels(client);
+        assertUnchanged(state.riskLevels, levels);
+        const managed = Object.keys(state.riskLevels).filter((n) => n in levels);
+        if (managed.length > 0) await patch(client, Object.fromEntries(managed.map((n) => [n, state.previous[n] ?? levels[n]])), etag);
     },
-};
+});
 
+export const threatClassificationsType = dynamicResourceType("lookout", "ThreatClassifications");
+
+// Declaration merging: one typed Output per field of the outputs (see intuneConnector.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ThreatClassifications extends OutputsOf<ThreatClassificationsOutputs> {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ThreatClassifications extends pulumi.dynamic.Resource {
-    declare readonly riskLevels: pulumi.Output<Record<string, RiskLevel>>;
-    declare readonly previous: pulumi.Output<Record<string, RiskLevel>>;
-
     constructor(name: string, args: ThreatClassificationsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(threatClassificationsProvider, name, { ...args, previous: undefined }, opts, "lookout", "ThreatClassifications");
+        super(threatClassificationsProvider, name, { ...args, previous: undefined }, opts, threatClassificationsType.module, threatClassificationsType.name);
     }
 }

@@ -5,16 +5,17 @@
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/stackConfig";
-import { IntuneConnector } from "../providers/lookout/intuneConnector";
-import { LookoutNotificationPreferences } from "../providers/lookout/notificationPreferences";
-import { ThreatClassifications } from "../providers/lookout/threatClassifications";
-import { ConsoleAccessGroups } from "./consoleAccess";
-import { EnrollmentGroups } from "./enrollmentGroups";
-import type { CheckedGroups } from "./entraGroup";
-import { checkExistingGroups, programGraphClient } from "./graphDirectory";
-import { IntuneThreatDefense } from "./intuneThreatDefense";
+import { IntuneConnector } from "../lookout/intuneConnector";
+import { NotificationPreferences } from "../lookout/notificationPreferences";
+import { ThreatClassifications } from "../lookout/threatClassifications";
+import { ConsoleAccessGroups } from "../entra/consoleAccess";
+import { EnrollmentGroups } from "../entra/enrollmentGroups";
+import type { CheckedGroups } from "../entra/group";
+import { checkExistingGroups } from "../entra/directory";
+import { programGraphClient } from "../graph/programClient";
+import { IntuneThreatDefense } from "../intune/threatDefense";
 import { onboardingRequestText } from "./onboardingRequest";
-import { TenantConsent } from "./tenantConsent";
+import { TenantConsent } from "../entra/tenantConsent";
 
 export interface LookoutOnboardingArgs {
     /** The validated stack config (see `config/stackConfig.ts`). */
@@ -99,14 +100,7 @@ export function declareOnboarding(parent: pulumi.ComponentResource, name: string
 
     const connector = new IntuneConnector(
         `${name}-intune-connector`,
-        {
-            heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes),
-            enrollmentGroups: enrollment.displayNames,
-            newDeviceCheckIntervalMinutes: config.connector.newDeviceCheckIntervalMinutes,
-            disconnectedDeviceThresholdDays: config.connector.disconnectedDeviceThresholdDays,
-            stateSync: config.connector.stateSync,
-            errorReportEmail: config.connector.errorReportEmail,
-        },
+        { ...config.connector, heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes), enrollmentGroups: enrollment.displayNames },
         // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
         { parent, dependsOn: consent ? [consent] : [] },
     );
@@ -121,7 +115,7 @@ export function declareOnboarding(parent: pulumi.ComponentResource, name: string
         : undefined;
 
     for (const n of config.notifications) {
-        new LookoutNotificationPreferences(`${name}-notifications-${n.email.toLowerCase()}`, { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications }, child);
+        new NotificationPreferences(`${name}-notifications-${n.email.toLowerCase()}`, { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications }, child);
     }
     if (Object.keys(config.threatClassifications).length > 0) {
         new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);

@@ -4,9 +4,9 @@
  * package runs the same stack with `export = onboardingStack();`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkExistingGroups } from "./components/graphDirectory";
-import { LookoutOnboarding } from "./components/lookoutOnboarding";
-import { parseStackConfig } from "./config/stackConfig";
+import { checkExistingGroups } from "../entra/directory";
+import { LookoutOnboarding } from "./lookoutOnboarding";
+import { parseStackConfig } from "../config/stackConfig";
 
 /** Whether a stack config key was set with --secret. The SDK tracks it but does not type the accessor; fail safe when absent. */
 export function isSecretConfigKey(key: string): boolean {

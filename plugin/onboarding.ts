@@ -5,10 +5,10 @@
  * TypeScript stack's config before anything is declared, and each problem names its input.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { declareOnboarding, registeredOutputs } from "../components/lookoutOnboarding";
-import { parseStackConfig, projectNamespace, settingPath, type StackConfig } from "../config/stackConfig";
-import type { MtdConnectorSettingKey } from "../contract/graph/schemas";
-import { isSecretConfigKey } from "../stack";
+import { declareOnboarding, registeredOutputs } from "../onboarding/lookoutOnboarding";
+import { parseStackConfig, projectNamespace, settingPath, type StackConfig, stackConfigSchema } from "../config/stackConfig";
+import type { z } from "zod";
+import { isSecretConfigKey } from "../onboarding/stack";
 
 /** How the stack reaches Entra ID. */
 export const EntraMode = {
@@ -32,6 +32,10 @@ export type CompliancePlatform = (typeof CompliancePlatform)[keyof typeof Compli
 /** The highest threat level a compliant device may have. */
 export const RequiredSecurityLevel = { Secured: "secured", Low: "low", Medium: "medium", High: "high" } as const;
 export type RequiredSecurityLevel = (typeof RequiredSecurityLevel)[keyof typeof RequiredSecurityLevel];
+
+/** A Lookout threat classification's risk level. */
+export const RiskLevel = { None: "none", Low: "low", Medium: "medium", High: "high" } as const;
+export type RiskLevel = (typeof RiskLevel)[keyof typeof RiskLevel];
 
 /** How the stack reaches Entra ID, and the tenant in reference mode. */
 export interface EntraArgs {
@@ -112,11 +116,6 @@ export interface MtdConnectorArgs {
     partnerUnsupportedOsVersionBlocked?: boolean;
     partnerUnresponsivenessThresholdInDays?: number;
 }
-// Pulumi derives the plugin's schema from this interface, so it is written out; it must name
-// exactly the settings of the contract (a mismatch fails `tsc`).
-const mtdConnectorArgsMatchContract: [keyof MtdConnectorArgs, MtdConnectorSettingKey] extends [MtdConnectorSettingKey, keyof MtdConnectorArgs] ? true : never = true;
-void mtdConnectorArgsMatchContract;
-
 /** An Intune compliance policy that blocks devices above a Lookout threat level. */
 export interface CompliancePolicyArgs {
     platform: CompliancePlatform;
@@ -141,9 +140,17 @@ export interface OnboardingArgs {
     connector: ConnectorArgs;
     notifications?: NotificationArgs[];
     /** Risk level per Lookout threat classification, such as RISKWARE: medium (none, low, medium, high). */
-    threatClassifications?: { [classification: string]: string };
+    threatClassifications?: { [classification: string]: RiskLevel };
     intune?: IntuneArgs;
 }
+
+// Pulumi derives the plugin's schema from the interfaces above, so they are written out. They must
+// accept exactly what the stack config schema accepts: this fails `tsc` when they drift. (Null is
+// left out: the plugin cannot express it, and the schema reads an absent value the same way.)
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type WithoutNull<T> = T extends object ? (T extends unknown[] ? WithoutNull<T[number]>[] : { [K in keyof T]: WithoutNull<Exclude<T[K], null>> }) : T;
+const onboardingArgsMatchConfig: Equal<WithoutNull<OnboardingArgs>, WithoutNull<z.input<ReturnType<typeof stackConfigSchema>>>> = true;
+void onboardingArgsMatchConfig;
 
 /**
  * The whole Lookout MTP onboarding of one tenant: Entra groups and consent, the Lookout console

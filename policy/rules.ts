@@ -4,13 +4,20 @@
  * resources are this project's dynamic resources.
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import { requiredSecurityLevels } from "../contract/graph/schemas";
+import { connectorLimits } from "../contract/lookout/schemas";
+import { threatCompliancePolicyType } from "../intune/compliancePolicy";
+import { intuneConnectorType } from "../lookout/intuneConnector";
 
+/** The resource types the rules check: this project's from the resource modules, azuread's as its provider names them. */
 export const types = {
-    lookoutConnector: "pulumi-nodejs:dynamic/lookout:IntuneConnector",
-    compliancePolicy: "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy",
+    lookoutConnector: intuneConnectorType.token,
+    compliancePolicy: threatCompliancePolicyType.token,
     group: "azuread:index/group:Group",
     servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
 } as const;
+
+const recommendedCheckInterval = connectorLimits.newDeviceCheckIntervalMinutes.recommended;
 
 /** Policy config: the ranges a tenant's security team accepts (stricter than Lookout's own limits). */
 const intervalConfig: PolicyConfigSchema = {
@@ -47,12 +54,16 @@ export const intervalsInRange: ResourceValidationPolicy = {
             maxNewDeviceCheckIntervalMinutes: number;
         }>();
         const heartbeat = props.heartbeatFrequencyMinutes;
-        if (typeof heartbeat !== "number" || heartbeat < 5 || heartbeat > maxHeartbeatFrequencyMinutes) {
-            report(`heartbeatFrequencyMinutes is ${heartbeat}; keep it between 5 and ${maxHeartbeatFrequencyMinutes} minutes so Intune notices a silent Lookout in time.`);
+        const minHeartbeat = connectorLimits.heartbeatFrequencyMinutes.min;
+        if (typeof heartbeat !== "number" || heartbeat < minHeartbeat || heartbeat > maxHeartbeatFrequencyMinutes) {
+            report(
+                `heartbeatFrequencyMinutes is ${heartbeat}; keep it between ${minHeartbeat} and ${maxHeartbeatFrequencyMinutes} minutes so Intune notices a silent Lookout in time.`,
+            );
         }
-        const check = props.newDeviceCheckIntervalMinutes ?? 5;
-        if (typeof check !== "number" || check < 1 || check > maxNewDeviceCheckIntervalMinutes) {
-            report(`newDeviceCheckIntervalMinutes is ${check}; keep it between 1 and ${maxNewDeviceCheckIntervalMinutes} minutes.`);
+        const check = props.newDeviceCheckIntervalMinutes ?? recommendedCheckInterval;
+        const minCheck = connectorLimits.newDeviceCheckIntervalMinutes.min;
+        if (typeof check !== "number" || check < minCheck || check > maxNewDeviceCheckIntervalMinutes) {
+            report(`newDeviceCheckIntervalMinutes is ${check}; keep it between ${minCheck} and ${maxNewDeviceCheckIntervalMinutes} minutes.`);
         }
     }),
 };
@@ -70,12 +81,12 @@ export const errorReportAddressSet: ResourceValidationPolicy = {
 
 export const compliancePolicyChecksThreats: ResourceValidationPolicy = {
     name: "intune-compliance-checks-threat-level",
-    description: "Compliance policies for Lookout require a threat level (secured, low, medium or high), never notSet.",
+    description: `Compliance policies for Lookout require a threat level (${requiredSecurityLevels.join(", ")}), never notSet.`,
     enforcementLevel: "mandatory",
     validateResource: on(types.compliancePolicy, (props, _args, report) => {
-        if (!["secured", "low", "medium", "high"].includes(props.requiredSecurityLevel)) {
+        if (!(requiredSecurityLevels as readonly string[]).includes(props.requiredSecurityLevel)) {
             report(
-                `The compliance policy '${props.displayName}' does not check Lookout's threat level (requiredSecurityLevel is ${props.requiredSecurityLevel ?? "unset"}); use secured, low, medium or high.`,
+                `The compliance policy '${props.displayName}' does not check Lookout's threat level (requiredSecurityLevel is ${props.requiredSecurityLevel ?? "unset"}); use ${requiredSecurityLevels.join(", ")}.`,
             );
         }
     }),
@@ -118,11 +129,11 @@ export const pilotGroupFirst: ResourceValidationPolicy = {
 
 export const defaultCheckInterval: ResourceValidationPolicy = {
     name: "lookout-new-device-check-default",
-    description: "Advice: leave the new-device check interval at Lookout's recommended 5 minutes.",
+    description: `Advice: leave the new-device check interval at Lookout's recommended ${recommendedCheckInterval} minutes.`,
     enforcementLevel: "advisory",
     validateResource: on(types.lookoutConnector, (props, _args, report) => {
-        const check = props.newDeviceCheckIntervalMinutes ?? 5;
-        if (check !== 5) report(`newDeviceCheckIntervalMinutes is ${check}; Lookout recommends 5.`);
+        const check = props.newDeviceCheckIntervalMinutes ?? recommendedCheckInterval;
+        if (check !== recommendedCheckInterval) report(`newDeviceCheckIntervalMinutes is ${check}; Lookout recommends ${recommendedCheckInterval}.`);
     }),
 };
 

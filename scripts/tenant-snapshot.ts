@@ -11,8 +11,8 @@ import { parseArgs } from "node:util";
 import { stringify } from "yaml";
 import { tenantSnapshot } from "../adoption/tenantSnapshot";
 import { defaultGraphBaseUrl, defaultLookoutBaseUrl } from "../contract/endpoints";
-import { graphClientFor, graphConnectionFromConfig } from "../providers/graph/connection";
-import { clientFor } from "../providers/lookout/connection";
+import { graphClientFor, graphConnectionFromConfig } from "../graph/connection";
+import { clientFor } from "../lookout/connection";
 
 async function main() {
     const { values } = parseArgs({

@@ -120,6 +120,16 @@ export const compliancePolicyTypes = {
 export type CompliancePlatform = keyof typeof compliancePolicyTypes;
 export const compliancePlatforms = Object.keys(compliancePolicyTypes) as [CompliancePlatform, ...CompliancePlatform[]];
 
+/** A compliance policy's platform, as config, the resource and the plugin accept it. */
+export function compliancePlatformSchema() {
+    return z.enum(compliancePlatforms, `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`);
+}
+
+/** The highest Lookout threat level a compliant device may have. */
+export function requiredSecurityLevelSchema() {
+    return z.enum(requiredSecurityLevels, `must be ${requiredSecurityLevels.join(", ")} (the highest threat level a compliant device may have)`);
+}
+
 export function platformOfType(odataType: string | undefined): CompliancePlatform | undefined {
     return compliancePlatforms.find((p) => compliancePolicyTypes[p] === odataType);
 }

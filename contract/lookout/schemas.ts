@@ -1,7 +1,7 @@
 /**
  * The payloads of the Lookout console-settings contract, shared by the provider's client and the
- * emulator so the two can never disagree. The routes live in `providers/lookout/client.ts`; the
- * OpenAPI document beside this file describes both for humans and other tools.
+ * emulator so the two can never disagree. The routes live in `routes.ts` beside this file; the
+ * OpenAPI document beside them describes both for humans and other tools.
  *
  * Every schema is built by a function, never at module scope: the dynamic providers capture these
  * functions, and Pulumi cannot serialize a zod instance captured from module scope.
@@ -19,23 +19,55 @@ export const connectorLimits = {
     enrollmentGroups: { max: 500 },
 } as const;
 
+/** The Intune connector (System > Connectors > Intune) as Lookout stores it: every field present. */
 export function intuneConnectorSettingsSchema() {
     const limits = connectorLimits;
     return z
         .object({
+            /** How often Lookout checks in with Intune, in minutes. */
             heartbeatFrequencyMinutes: z.number().int().min(limits.heartbeatFrequencyMinutes.min).max(limits.heartbeatFrequencyMinutes.max),
+            /**
+             * Entra group display names whose members' devices Lookout enrolls. Case-sensitive and not
+             * validated by Lookout: pass each group's `displayName` output rather than typing the name.
+             */
             enrollmentGroups: z
                 .array(z.string().trim().min(1, "group display name must not be empty").max(256))
                 .min(1, "at least one enrollment group is required")
                 .max(limits.enrollmentGroups.max)
                 .refine((names) => new Set(names).size === names.length, "enrollment groups must be unique"),
+            /** Interval for checking for new devices, in minutes. Lookout recommends 5. */
             newDeviceCheckIntervalMinutes: z.number().int().min(limits.newDeviceCheckIntervalMinutes.min).max(limits.newDeviceCheckIntervalMinutes.max),
+            /** Days after which a device that stopped reporting counts as disconnected (1-90); `null`: not set. */
             disconnectedDeviceThresholdDays: z.number().int().min(limits.disconnectedDeviceThresholdDays.min).max(limits.disconnectedDeviceThresholdDays.max).nullable(),
+            /**
+             * Which states Lookout sends to Intune. With either off, Intune stops receiving Lookout's
+             * verdicts and compliance no longer reflects threats.
+             */
             stateSync: z.object({ deviceStatus: z.boolean(), threatStatus: z.boolean() }).strict(),
-            errorReportEmail: z.email(),
+            /** Address that receives the connector's error reports. */
+            errorReportEmail: z.email("must be an e-mail address"),
         })
         .strict();
 }
+
+/**
+ * The connector as a user declares it (stack config, the resource's Args, the plugin): the stored
+ * shape with Lookout's defaults for what may be left out (check interval 5, no disconnect threshold,
+ * both state syncs on).
+ */
+export function intuneConnectorInputsSchema() {
+    const settings = intuneConnectorSettingsSchema().shape;
+    return intuneConnectorSettingsSchema().extend({
+        newDeviceCheckIntervalMinutes: settings.newDeviceCheckIntervalMinutes.default(connectorLimits.newDeviceCheckIntervalMinutes.recommended),
+        disconnectedDeviceThresholdDays: settings.disconnectedDeviceThresholdDays.optional().transform((days) => days ?? null),
+        stateSync: z
+            .object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) })
+            .strict()
+            .prefault({}),
+    });
+}
+export type IntuneConnectorInput = z.input<ReturnType<typeof intuneConnectorInputsSchema>>;
+
 export type IntuneConnectorSettings = z.infer<ReturnType<typeof intuneConnectorSettingsSchema>>;
 
 export function notificationPreferencesSchema() {
@@ -64,7 +96,7 @@ export function threatClassificationPatchSchema() {
     return z
         .object({
             riskLevels: z
-                .record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "classification names are UPPER_SNAKE_CASE"), z.enum(riskLevels))
+                .record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "classification names are UPPER_SNAKE_CASE, e.g. SIDELOADED_APP"), z.enum(riskLevels))
                 .refine((levels) => Object.keys(levels).length > 0, "name at least one classification"),
         })
         .strict();

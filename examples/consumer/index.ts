@@ -4,20 +4,20 @@
  * compliance policy, for groups this program already knows by object ID.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { IntuneConnector, ThreatClassifications, ThreatCompliancePolicy } from "@lookout-mtp/onboarding";
+import { intune, lookout } from "@lookout-mtp/onboarding";
 
 const config = new pulumi.Config();
 const groups = config.requireObject<Array<{ displayName: string; objectId: string }>>("groups");
 
-const connector = new IntuneConnector("lookout", {
+const connector = new lookout.IntuneConnector("lookout", {
     heartbeatFrequencyMinutes: config.getNumber("heartbeatFrequencyMinutes") ?? 60,
     enrollmentGroups: groups.map((g) => g.displayName),
     errorReportEmail: config.require("errorReportEmail"),
 });
 
-new ThreatClassifications("threat-levels", { riskLevels: { SIDELOADED_APP: "high", ROOT_ENABLER: "high" } });
+new lookout.ThreatClassifications("threat-levels", { riskLevels: { SIDELOADED_APP: "high", ROOT_ENABLER: "high" } });
 
-new ThreatCompliancePolicy(
+new intune.ThreatCompliancePolicy(
     "threat-policy",
     {
         platform: config.get("platform") === "ios" ? "ios" : "androidWorkProfile",

@@ -1,7 +1,7 @@
 /** A console edit behind the stack's back is seen by `preview --refresh` and undone by `up --refresh`. */
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
-import { graphClientFor } from "../../providers/graph/connection";
+import { graphClientFor } from "../../graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { changedProperties, changedSteps, createTestStack, type TestStack } from "../support/testStack";

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
-import { graphClientFor } from "../../providers/graph/connection";
+import { graphClientFor } from "../../graph/connection";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { createTestStack, type TestStack } from "../support/testStack";
 

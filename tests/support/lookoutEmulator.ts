@@ -1,9 +1,9 @@
 /** Starts the Lookout emulator on a random loopback port for one suite, with one tenant. */
-import type { RetryPolicy } from "../../providers/http/retry";
-import { createLookoutClient, type LookoutClient } from "../../providers/lookout/client";
+import type { RetryPolicy } from "../../http/retry";
+import { createLookoutClient, type LookoutClient } from "../../lookout/client";
 import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
-import type { GraphConnection } from "../../providers/graph/connection";
-import type { LookoutConnection } from "../../providers/lookout/connection";
+import type { GraphConnection } from "../../graph/connection";
+import type { LookoutConnection } from "../../lookout/connection";
 import type { GraphApp } from "../../emulator/store";
 
 export interface EmulatedTenant {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLookoutClient, validateBaseUrl } from "../../providers/lookout/client";
+import { createLookoutClient, validateBaseUrl } from "../../lookout/client";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, fastRetry, startEmulatedTenant } from "../support/lookoutEmulator";
 

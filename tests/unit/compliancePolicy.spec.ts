@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
-import { graphClientFor } from "../../providers/graph/connection";
-import { compliancePolicyProvider, type CompliancePolicyInputs, type CompliancePolicyOutputs, managedPolicyDescription } from "../../providers/intune/compliancePolicy";
+import { graphClientFor } from "../../graph/connection";
+import { compliancePolicyProvider, type CompliancePolicyInputs, type CompliancePolicyOutputs, managedPolicyDescription } from "../../intune/compliancePolicy";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
-import { graphClientFor } from "../../providers/graph/connection";
+import { graphClientFor } from "../../graph/connection";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 
 describe("Graph client", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { resolveGroupViaGraph } from "../../components/graphDirectory";
+import { resolveGroupViaGraph } from "../../entra/directory";
 import { groupSchema } from "../../config/stackConfig";
-import { graphClientFor } from "../../providers/graph/connection";
+import { graphClientFor } from "../../graph/connection";
 import { sampleDirectory } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 

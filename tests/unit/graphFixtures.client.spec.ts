@@ -21,7 +21,7 @@ import {
     pageSchema,
     threatPolicySchema,
 } from "../../contract/graph/schemas";
-import { createGraphClient } from "../../providers/graph/client";
+import { createGraphClient } from "../../graph/client";
 
 interface Fixture {
     route: string;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { assertDisplayName, assertSecurityGroup, assertUsersOnly, resolveExistingGroup } from "../../components/groupValidation";
+import { assertDisplayName, assertSecurityGroup, assertUsersOnly, resolveExistingGroup } from "../../entra/groupValidation";
 
 const where = "lookout-mtp:enrollmentGroups[0]";
 const sales = { objectId: "g-1", displayName: "Sales Mobile" };

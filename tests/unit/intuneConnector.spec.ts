@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { intuneConnectorProvider, type IntuneConnectorInputs, type IntuneConnectorOutputs } from "../../providers/lookout/intuneConnector";
+import { intuneConnectorProvider, type IntuneConnectorInputs, type IntuneConnectorOutputs } from "../../lookout/intuneConnector";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
@@ -48,7 +48,7 @@ describe("IntuneConnector provider", () => {
     describe("diff", () => {
         it("reports exactly the changed property and never a replacement", async () => {
             const olds = { ...desired, etag: '"1"', previous: null };
-            assert.deepEqual(await provider.diff("intune-connector", olds, desired), { changes: false, replaces: [], deleteBeforeReplace: false });
+            assert.deepEqual(await provider.diff("intune-connector", olds, desired), { changes: false, replaces: [] });
             const diff = await provider.diff("intune-connector", olds, { ...desired, heartbeatFrequencyMinutes: 30 });
             assert.equal(diff.changes, true);
             assert.deepEqual(diff.replaces, []);

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { checkExistingGroups } from "../../components/graphDirectory";
-import { LookoutOnboarding } from "../../components/lookoutOnboarding";
+import { checkExistingGroups } from "../../entra/directory";
+import { LookoutOnboarding } from "../../onboarding/lookoutOnboarding";
 import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
-import { graphClientFor } from "../../providers/graph/connection";
+import { graphClientFor } from "../../graph/connection";
 import { asRawConfig, referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../support/pulumiMocks";

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
-import { graphClientFor } from "../../providers/graph/connection";
+import { graphClientFor } from "../../graph/connection";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { mtdConnectorProvider, type MtdConnectorInputs, type MtdConnectorOutputs } from "../../providers/intune/mtdConnector";
+import { mtdConnectorProvider, type MtdConnectorInputs, type MtdConnectorOutputs } from "../../intune/mtdConnector";
 import { sampleConnectorSettings } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
@@ -27,7 +27,7 @@ const notOurs = {
 const lookoutConnector = sampleConnectorSettings();
 const day = 86_400_000;
 
-describe("IntuneMtdConnector provider", () => {
+describe("MtdConnector provider", () => {
     let t: EmulatedTenant;
     let provider: Awaited<ReturnType<typeof configured<MtdConnectorInputs, MtdConnectorOutputs>>>;
     beforeEach(async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { notificationPreferencesProvider, type NotificationPreferencesInputs, type NotificationPreferencesOutputs } from "../../providers/lookout/notificationPreferences";
+import { notificationPreferencesProvider, type NotificationPreferencesInputs, type NotificationPreferencesOutputs } from "../../lookout/notificationPreferences";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 

@@ -56,7 +56,7 @@ describe("Onboarding (component plugin)", () => {
             enrollmentGroups: [{ displayName: "" }],
             connector: { ...args.connector, heartbeatFrequencyMinutes: 0, errorReportEmail: "nobody" },
             threatClassifications: { RISKWARE: "severe" },
-        } as OnboardingArgs;
+        } as unknown as OnboardingArgs;
         assert.throws(
             () => new Onboarding("lookout", bad, opts),
             (err: Error) => {

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { parseStackConfig } from "../../config/stackConfig";
 import { tenantSnapshot } from "../../adoption/tenantSnapshot";
 import { graphPaths } from "../../contract/graph/routes";
-import { graphClientFor } from "../../providers/graph/connection";
+import { graphClientFor } from "../../graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { asRawConfig, validReferenceConfig } from "../support/configFixtures";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";

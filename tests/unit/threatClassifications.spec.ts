@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { threatClassificationsProvider, type ThreatClassificationsInputs, type ThreatClassificationsOutputs } from "../../providers/lookout/threatClassifications";
+import { threatClassificationsProvider, type ThreatClassificationsInputs, type ThreatClassificationsOutputs } from "../../lookout/threatClassifications";
 import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
 import { configured } from "../support/providerHarness";
 

@@ -1,0 +1,43 @@
+/**
+ * One access token per client, shared by the Lookout and Microsoft Graph clients: reused until a
+ * minute before it expires, renewed on demand when a service refuses it, and requested once for
+ * calls made at the same time instead of once per call.
+ *
+ * Plain functions only: dynamic providers capture this module by value.
+ */
+
+export interface AccessToken {
+    value: string;
+    /** Epoch milliseconds after which the token is not used any more. */
+    expiresAt: number;
+}
+
+/** When a token that lives `expiresInSeconds` stops being used: a minute early, so it never expires between our check and the server's. */
+export function renewalTime(expiresInSeconds: number, now = Date.now()): number {
+    return now + (expiresInSeconds - 60) * 1000;
+}
+
+export function createTokenCache<T extends AccessToken>(requestToken: () => Promise<T>) {
+    let current: T | undefined;
+    let pending: Promise<T> | undefined;
+
+    /** A valid token: the cached one, or (when there is none, it expired, or `renew`) a fresh one. */
+    function get(renew = false): Promise<T> {
+        if (!renew && current && current.expiresAt > Date.now()) return Promise.resolve(current);
+        pending ??= requestToken()
+            .then((token) => (current = token))
+            .finally(() => {
+                pending = undefined;
+            });
+        return pending;
+    }
+
+    /** Forgets the token, so the next call asks for a new one (the service refused it). */
+    function invalidate(): void {
+        current = undefined;
+    }
+
+    return { get, invalidate };
+}
+
+export type TokenCache<T extends AccessToken> = ReturnType<typeof createTokenCache<T>>;
