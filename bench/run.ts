@@ -15,10 +15,10 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { engineEnv, ensureEngine, projectRoot } from "../scripts/lib/engine";
 import { devDirectory } from "../emulator/devTenant";
-import { validGraphConfig } from "../tests/support/configFixtures";
-import { installBuiltPackage } from "../tests/support/installedPackage";
-import { type EmulatedTenant, startEmulatedTenant } from "../tests/support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../tests/support/testStack";
+import { validGraphConfig } from "../testkit/configFixtures";
+import { installBuiltPackage } from "../testkit/installedPackage";
+import { type EmulatedTenant, startEmulatedTenant } from "../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../testkit/testStack";
 import { fmt, measure, type Sample, summarize } from "./stats";
 
 const { values } = parseArgs({

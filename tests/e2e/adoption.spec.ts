@@ -1,8 +1,8 @@
 /** A tenant configured by hand: `up` adopts its Lookout settings, `destroy` gives them back. */
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../../testkit/testStack";
 
 describe("adoption of hand-made settings (real engine)", function () {
     this.timeout(300_000);

@@ -3,8 +3,8 @@ import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { changedProperties, changedSteps, createTestStack, type TestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { changedProperties, changedSteps, createTestStack, type TestStack } from "../../testkit/testStack";
 
 describe("drift (real engine)", function () {
     this.timeout(300_000);

@@ -4,9 +4,9 @@
  * identity. A group that fails the checks stops the run before any write.
  */
 import assert from "node:assert/strict";
-import { sampleDirectory, validGraphConfig } from "../support/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack } from "../support/testStack";
+import { sampleDirectory, validGraphConfig } from "../../testkit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack } from "../../testkit/testStack";
 
 describe("graph mode (real engine)", function () {
     this.timeout(300_000);

@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
 import { graphClientFor } from "../../graph/connection";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../../testkit/testStack";
 
 const documented = (file: string) => JSON.parse(readFileSync(join(__dirname, "../../contract/graph/fixtures", file), "utf8"));
 

@@ -3,8 +3,8 @@
  * up, no-op preview and refresh, a one-setting change, destroy.
  */
 import assert from "node:assert/strict";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { changedProperties, changedSteps, createTestStack, type TestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { changedProperties, changedSteps, createTestStack, type TestStack } from "../../testkit/testStack";
 
 describe("stack lifecycle (real engine)", function () {
     this.timeout(300_000);

@@ -1,7 +1,7 @@
 /** The application key never appears in plain text; a bad config stops the run before any call. */
 import assert from "node:assert/strict";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../../testkit/testStack";
 
 describe("secrets (real engine)", function () {
     this.timeout(300_000);

@@ -1,12 +1,12 @@
 /**
- * Every malformed stack config of tests/support/badConfigs.ts goes through `pulumi up` on the real
+ * Every malformed stack config of testkit/badConfigs.ts goes through `pulumi up` on the real
  * engine: each is rejected before any call to the emulators, with a message naming the key.
  */
 import assert from "node:assert/strict";
-import { badConfigs } from "../support/badConfigs";
-import { validReferenceConfig } from "../support/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../support/testStack";
+import { badConfigs } from "../../testkit/badConfigs";
+import { validReferenceConfig } from "../../testkit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../../testkit/testStack";
 import { recordFault } from "./summary";
 import { findLeaks } from "./support";
 

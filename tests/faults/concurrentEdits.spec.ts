@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../../testkit/testStack";
 import { recordFault } from "./summary";
 import { fastRetryEnv, faultCount, findLeaks } from "./support";
 

@@ -4,8 +4,8 @@
  */
 import assert from "node:assert/strict";
 import { allGraphRoles } from "../../emulator/store";
-import { startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack } from "../support/testStack";
+import { startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack } from "../../testkit/testStack";
 import { recordFault } from "./summary";
 import { fastRetryEnv, findLeaks } from "./support";
 

@@ -1,14 +1,14 @@
 /** What every fault scenario checks: the tenant converged to the declared state, and no credential leaked. */
 import assert from "node:assert/strict";
-import type { EmulatedTenant } from "../support/lookoutEmulator";
-import type { TestStack } from "../support/testStack";
+import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
+import type { TestStack } from "../../testkit/testStack";
 
 /** Short client timeouts so slow answers and exhausted budgets take seconds, not minutes. */
 export const fastRetryEnv = {
     LOOKOUT_MTP_RETRY_POLICY: JSON.stringify({ maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 500, attemptTimeoutMs: 1500, totalBudgetMs: 20_000 }),
 };
 
-/** The dev-like config of tests/support/configFixtures.ts, fully applied: nothing missing, nothing twice. */
+/** The dev-like config of testkit/configFixtures.ts, fully applied: nothing missing, nothing twice. */
 export function assertConverged(tenant: EmulatedTenant): void {
     const s = tenant.settings();
     const groups = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];

@@ -8,9 +8,9 @@ import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { projectRoot } from "../../scripts/lib/engine";
-import { installBuiltPackage, packageName } from "../support/installedPackage";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../support/testStack";
+import { installBuiltPackage, packageName } from "../../testkit/installedPackage";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../../testkit/testStack";
 
 const execFileAsync = promisify(execFile);
 const consumerDir = join(projectRoot, "examples", "consumer");

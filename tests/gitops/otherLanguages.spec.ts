@@ -11,8 +11,8 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { engineEnv, projectRoot } from "../../scripts/lib/engine";
 import { devDirectory } from "../../emulator/devTenant";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack, type TestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack, type TestStack } from "../../testkit/testStack";
 
 const execFileAsync = promisify(execFile);
 const pluginDir = join(projectRoot, "plugin");

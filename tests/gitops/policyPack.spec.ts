@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { projectRoot } from "../../scripts/lib/engine";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { createTestStack } from "../support/testStack";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { createTestStack } from "../../testkit/testStack";
 
 const policyPack = join(projectRoot, "policy");
 const connector = { heartbeatFrequencyMinutes: 60, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" };

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createLookoutClient, validateBaseUrl } from "../../lookout/client";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, fastRetry, startEmulatedTenant } from "../support/lookoutEmulator";
+import { type EmulatedTenant, fastRetry, startEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 describe("Lookout client", () => {
     let t: EmulatedTenant;

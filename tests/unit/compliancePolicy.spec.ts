@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
 import { compliancePolicyProvider, type CompliancePolicyInputs, type CompliancePolicyOutputs, managedPolicyDescription } from "../../intune/compliancePolicy";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { configured } from "../support/providerHarness";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { configured } from "../../testkit/providerHarness";
 
 const android: CompliancePolicyInputs = {
     platform: "androidWorkProfile",

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLookoutEmulator } from "../../emulator/server";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { sampleConnectorSettings } from "../support/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { sampleConnectorSettings } from "../../testkit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 const connector = sampleConnectorSettings();
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 describe("Graph client", () => {
     let t: EmulatedTenant;

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { resolveGroupViaGraph } from "../../entra/directory";
 import { groupSchema } from "../../config/stackConfig";
 import { graphClientFor } from "../../graph/connection";
-import { sampleDirectory } from "../support/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { sampleDirectory } from "../../testkit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 const where = "lookout-mtp:enrollmentGroups[0]";
 const spec = (g: Record<string, unknown>) => groupSchema().parse(g);

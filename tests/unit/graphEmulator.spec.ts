@@ -4,7 +4,7 @@ import { graphPaths, graphRoutes } from "../../contract/graph/routes";
 import { blockRule, lookoutMtdConnectorId } from "../../contract/graph/schemas";
 import { seedDevTenant } from "../../emulator/devTenant";
 import type { Directory, Tenant } from "../../emulator/store";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 const eventual = { ConsistencyLevel: "eventual" };
 const groupId = "5a0c1e2f-0000-4000-8000-000000000001";

@@ -12,7 +12,7 @@ import { entityTypes, groupDefaultProperties, userDefaultProperties } from "../.
 import { type GraphRouteId, routeFor } from "../../contract/graph/routes";
 import { blockRule, normalizeODataType } from "../../contract/graph/schemas";
 import type { Directory } from "../../emulator/store";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 interface Fixture {
     route: string;

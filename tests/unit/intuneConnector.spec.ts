@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { intuneConnectorProvider, type IntuneConnectorInputs, type IntuneConnectorOutputs } from "../../lookout/intuneConnector";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { configured } from "../support/providerHarness";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { configured } from "../../testkit/providerHarness";
 
 const desired: IntuneConnectorInputs = {
     heartbeatFrequencyMinutes: 60,

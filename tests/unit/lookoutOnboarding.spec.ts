@@ -4,9 +4,9 @@ import { checkExistingGroups } from "../../entra/directory";
 import { LookoutOnboarding } from "../../onboarding/lookoutOnboarding";
 import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
 import { graphClientFor } from "../../graph/connection";
-import { asRawConfig, referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig } from "../support/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../support/pulumiMocks";
+import { asRawConfig, referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig } from "../../testkit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../../testkit/pulumiMocks";
 
 const directory: Directory = {
     tenantId: "9a1b2c3d-0000-4000-8000-000000000001",

@@ -4,9 +4,9 @@ import { graphClientFor } from "../../graph/connection";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { mtdConnectorProvider, type MtdConnectorInputs, type MtdConnectorOutputs } from "../../intune/mtdConnector";
-import { sampleConnectorSettings } from "../support/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { configured } from "../support/providerHarness";
+import { sampleConnectorSettings } from "../../testkit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { configured } from "../../testkit/providerHarness";
 
 const desired: MtdConnectorInputs = {
     androidEnabled: true,

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { notificationPreferencesProvider, type NotificationPreferencesInputs, type NotificationPreferencesOutputs } from "../../lookout/notificationPreferences";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
-import { configured } from "../support/providerHarness";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { configured } from "../../testkit/providerHarness";
 
 describe("NotificationPreferences provider", () => {
     let t: EmulatedTenant;

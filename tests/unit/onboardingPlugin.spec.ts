@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { Onboarding, type OnboardingArgs, onboardingConfig } from "../../plugin/onboarding";
-import { validReferenceConfig } from "../support/configFixtures";
-import { installMocks, type Registered, valueOf } from "../support/pulumiMocks";
+import { validReferenceConfig } from "../../testkit/configFixtures";
+import { installMocks, type Registered, valueOf } from "../../testkit/pulumiMocks";
 
 /** The reference fixture's `lookout-mtp:` sections as component inputs. */
 function referenceArgs(): OnboardingArgs {

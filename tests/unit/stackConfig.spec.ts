@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../config/stackConfig";
-import { badConfigs, withChange } from "../support/badConfigs";
-import { asRawConfig, validGraphConfig, validManageConfig, validReferenceConfig } from "../support/configFixtures";
+import { badConfigs, withChange } from "../../testkit/badConfigs";
+import { asRawConfig, validGraphConfig, validManageConfig, validReferenceConfig } from "../../testkit/configFixtures";
 
 const allSecret = () => true;
 

@@ -4,8 +4,8 @@ import { tenantSnapshot } from "../../adoption/tenantSnapshot";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { asRawConfig, validReferenceConfig } from "../support/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../support/lookoutEmulator";
+import { asRawConfig, validReferenceConfig } from "../../testkit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
     let t: EmulatedTenant;

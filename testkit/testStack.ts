@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type ConfigMap, type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { engineEnv, ensureEngine, projectRoot } from "../../scripts/lib/engine";
+import { engineEnv, ensureEngine, projectRoot } from "../scripts/lib/engine";
 import { validReferenceConfig } from "./configFixtures";
 import type { EmulatedTenant } from "./lookoutEmulator";
 

@@ -1,10 +1,10 @@
 /** Starts the Lookout emulator on a random loopback port for one suite, with one tenant. */
-import type { RetryPolicy } from "../../http/retry";
-import { createLookoutClient, type LookoutClient } from "../../lookout/client";
-import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
-import type { GraphConnection } from "../../graph/connection";
-import type { LookoutConnection } from "../../lookout/connection";
-import type { GraphApp } from "../../emulator/store";
+import type { RetryPolicy } from "../http/retry";
+import { createLookoutClient, type LookoutClient } from "../lookout/client";
+import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../emulator/server";
+import type { GraphConnection } from "../graph/connection";
+import type { LookoutConnection } from "../lookout/connection";
+import type { GraphApp } from "../emulator/store";
 
 export interface EmulatedTenant {
     emulator: LookoutEmulator;

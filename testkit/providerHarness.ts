@@ -1,7 +1,7 @@
 /** Calls a dynamic provider's methods the way the engine does: configure first, then CRUD. */
 import type * as pulumi from "@pulumi/pulumi";
-import type { GraphConnection } from "../../graph/connection";
-import type { LookoutConnection } from "../../lookout/connection";
+import type { GraphConnection } from "../graph/connection";
+import type { LookoutConnection } from "../lookout/connection";
 
 /**
  * Configures `provider` from stack config pointing at the emulator, then hands it the test's

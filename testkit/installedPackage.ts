@@ -5,7 +5,7 @@
  */
 import { cpSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { projectRoot } from "../../scripts/lib/engine";
+import { projectRoot } from "../scripts/lib/engine";
 
 export const packageName = "@lookout-mtp/onboarding";
 

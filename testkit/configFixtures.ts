@@ -1,5 +1,5 @@
-import { devDirectory } from "../../emulator/devTenant";
-import type { Directory } from "../../emulator/store";
+import { devDirectory } from "../emulator/devTenant";
+import type { Directory } from "../emulator/store";
 /** A valid stack config in the shape `pulumi.runtime.allConfig()` returns, for tests to break one key at a time. */
 export const referenceTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
 
