@@ -183,31 +183,22 @@ export function stackConfigSchema() {
                     message: "the restricted-access group must differ from the full-access group",
                 });
             }
+            const refuseCreatedGroups = (message: string) => {
+                for (const { g, path } of groups) if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message });
+            };
             if (c.entra.mode === "reference") {
                 if (!c.entra.tenantId)
                     ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "reference mode makes no Entra calls, so it needs the tenant ID here" });
+                refuseCreatedGroups("reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'");
                 for (const { g, path } of groups) {
-                    if (g.create)
-                        ctx.addIssue({
-                            code: "custom",
-                            path: [...path, "create"],
-                            message: "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'",
-                        });
-                    else if (!g.objectId)
+                    if (!g.create && !g.objectId)
                         ctx.addIssue({ code: "custom", path: [...path, "objectId"], message: "reference mode makes no Entra lookups; give the group's objectId" });
                 }
             } else if (c.entra.mode === "graph") {
                 if (c.entra.tenantId)
                     ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config" });
                 if (c.consent) ctx.addIssue({ code: "custom", path: ["consent"], message: "graph mode does not manage consent (that needs entra.mode 'manage'); remove consent" });
-                for (const { g, path } of groups) {
-                    if (g.create)
-                        ctx.addIssue({
-                            code: "custom",
-                            path: [...path, "create"],
-                            message: "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group",
-                        });
-                }
+                refuseCreatedGroups("graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group");
             } else {
                 if (c.entra.tenantId)
                     ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });

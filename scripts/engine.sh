@@ -41,31 +41,27 @@ if [ "$("$bin/pulumi" version 2>/dev/null || true)" != "$cli_version" ]; then
     log "built pulumi in $(( $(date +%s) - start )) s"
 fi
 
+# Builds the Go package $4 of the module engine/$3 into $bin/$1 with $5 (the version variable) set
+# to $2; a stamp beside it skips the build until the version changes.
+build_host() {
+    local out="$1" version="$2" dir="$3" pkg="$4" version_var="$5"
+    local stamp="$bin/.$out.version" start
+    if [ -x "$bin/$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then return; fi
+    log "building $out $version"
+    start=$(date +%s)
+    (cd "$root/engine/$dir" && go build -trimpath -ldflags "-s -w -X $version_var=$version" -o "$bin/$out" "$pkg")
+    echo "$version" > "$stamp"
+    log "built it in $(( $(date +%s) - start )) s"
+}
+
 # The Node.js language host: the one in sdk/v3 v3.68.0 (its own module is refused by the module
 # proxy), fronted by engine/nodehost, which forwards every call to it and adds RunPlugin (policy packs).
-stamp="$bin/.legacy-pulumi-language-nodejs.version"
-if [ ! -x "$bin/legacy-pulumi-language-nodejs" ] || [ "$(cat "$stamp" 2>/dev/null)" != "$host_version" ]; then
-    log "building the Node.js language host of sdk $host_version"
-    start=$(date +%s)
-    (cd "$root/engine/langhost" && go build -trimpath \
-        -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$host_version" \
-        -o "$bin/legacy-pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs)
-    echo "$host_version" > "$stamp"
-    log "built it in $(( $(date +%s) - start )) s"
-fi
+build_host legacy-pulumi-language-nodejs "$host_version" langhost github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+    github.com/pulumi/pulumi/sdk/v3/go/common/version.Version
 # The YAML language host, so the component plugin (plugin/) is exercised from a second Pulumi
 # language; the Python and Go hosts' modules are refused by the module proxy like the Node.js one.
 yaml_version="$(sed -n 's/^\tgithub.com\/pulumi\/pulumi-yaml \(v[0-9.]*\).*/\1/p' "$root/engine/yamlhost/go.mod")"
-yaml_stamp="$bin/.pulumi-language-yaml.version"
-if [ ! -x "$bin/pulumi-language-yaml" ] || [ "$(cat "$yaml_stamp" 2>/dev/null)" != "$yaml_version" ]; then
-    log "building the YAML language host $yaml_version"
-    start=$(date +%s)
-    (cd "$root/engine/yamlhost" && go build -trimpath \
-        -ldflags "-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=$yaml_version" \
-        -o "$bin/pulumi-language-yaml" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml)
-    echo "$yaml_version" > "$yaml_stamp"
-    log "built it in $(( $(date +%s) - start )) s"
-fi
+build_host pulumi-language-yaml "$yaml_version" yamlhost github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml github.com/pulumi/pulumi-yaml/pkg/version.Version
 
 front_stamp="$bin/.pulumi-language-nodejs.sum"
 front_sum="$(cat "$root/engine/nodehost/main.go" "$root/engine/go.sum" | sha256sum | cut -c1-16)"
