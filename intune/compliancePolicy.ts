@@ -36,7 +36,7 @@ import {
     type ThreatPolicyWrite,
 } from "../contract/graph/schemas";
 import { changedProperties, differingEntries } from "../dynamic/checks";
-import { dynamicProvider, dynamicResourceType } from "../dynamic/provider";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } from "../dynamic/provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -47,24 +47,13 @@ import { type GraphConnection, graphService } from "../graph/connection";
  */
 export const managedPolicyDescription = "Created by lookout-mtp (Pulumi): non-compliant when Lookout reports a threat above the required level.";
 
-export interface ThreatCompliancePolicyArgs {
-    /** androidDeviceAdministrator, androidWorkProfile or ios. Changing it replaces the policy. */
-    platform: pulumi.Input<CompliancePlatform>;
-    displayName: pulumi.Input<string>;
-    description?: pulumi.Input<string>;
-    /** Highest threat level a device may have and stay compliant: secured (none), low, medium or high. */
-    requiredSecurityLevel: pulumi.Input<RequiredSecurityLevel>;
-    /** Object IDs of the Entra groups the policy applies to (the enrollment groups). */
-    groupIds: pulumi.Input<pulumi.Input<string>[]>;
-}
-
-export interface CompliancePolicyInputs {
-    platform: CompliancePlatform;
-    displayName: string;
-    description: string;
-    requiredSecurityLevel: RequiredSecurityLevel;
-    groupIds: string[];
-}
+/**
+ * `platform` (changing it replaces the policy), `displayName`, `description`, `requiredSecurityLevel`
+ * (the highest threat level a device may have and stay compliant) and `groupIds` (the Entra groups
+ * it applies to: the enrollment groups), as `compliancePolicyInputsSchema` defines them.
+ */
+export type ThreatCompliancePolicyArgs = ArgsOf<z.input<ReturnType<typeof compliancePolicyInputsSchema>>>;
+export type CompliancePolicyInputs = z.output<ReturnType<typeof compliancePolicyInputsSchema>>;
 
 /** What the stack changed on an adopted policy, as it was before (only the values it changed, and the groups). */
 export interface PreviousPolicy {
@@ -259,13 +248,12 @@ export const compliancePolicyProvider = dynamicProvider<CompliancePolicyInputs, 
 
 export const threatCompliancePolicyType = dynamicResourceType("intune", "ThreatCompliancePolicy");
 
-export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
-    declare readonly platform: pulumi.Output<CompliancePlatform>;
-    declare readonly displayName: pulumi.Output<string>;
-    declare readonly requiredSecurityLevel: pulumi.Output<string>;
-    declare readonly groupIds: pulumi.Output<string[]>;
-    declare readonly previous: pulumi.Output<CompliancePolicyOutputs["previous"]>;
+// Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ThreatCompliancePolicy extends OutputsOf<CompliancePolicyOutputs> {}
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
     constructor(name: string, args: ThreatCompliancePolicyArgs, opts?: pulumi.CustomResourceOptions) {
         super(compliancePolicyProvider, name, { ...args, previous: undefined }, opts, threatCompliancePolicyType.module, threatCompliancePolicyType.name);
     }

@@ -21,7 +21,7 @@ import {
     mtdConnectorSettingsSchema,
 } from "../contract/graph/schemas";
 import { differingEntries } from "../dynamic/checks";
-import { dynamicProvider, dynamicResourceType } from "../dynamic/provider";
+import { dynamicProvider, dynamicResourceType, type OutputsOf } from "../dynamic/provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -38,6 +38,7 @@ export type MtdConnectorInputs = MtdConnectorSettings;
 export interface MtdConnectorOutputs extends MtdConnectorInputs {
     /** unavailable, available, enabled, unresponsive (or a state Graph adds later), as of the last read. */
     partnerState: string;
+    /** When Lookout last heartbeated to Intune, as of the last read. */
     lastHeartbeatDateTime: string;
     /** The values this stack changed on an adopted connector, as they were; `null` when the stack created it. */
     previous: MtdConnectorSettings | null;
@@ -149,13 +150,12 @@ export const mtdConnectorProvider = dynamicProvider<MtdConnectorInputs, MtdConne
 
 export const mtdConnectorType = dynamicResourceType("intune", "MtdConnector");
 
-export class MtdConnector extends pulumi.dynamic.Resource {
-    /** unavailable, available, enabled or unresponsive (or a state Graph adds later), as of the last read. */
-    declare readonly partnerState: pulumi.Output<string>;
-    /** When Lookout last heartbeated to Intune, as of the last read. */
-    declare readonly lastHeartbeatDateTime: pulumi.Output<string>;
-    declare readonly previous: pulumi.Output<MtdConnectorSettings | null>;
+// Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface MtdConnector extends OutputsOf<MtdConnectorOutputs> {}
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class MtdConnector extends pulumi.dynamic.Resource {
     constructor(name: string, args: MtdConnectorArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             mtdConnectorProvider,

@@ -4,17 +4,13 @@
  * to the same groups Lookout enrolls.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { CompliancePlatform, RequiredSecurityLevel } from "../contract/graph/schemas";
+import type { StackConfig } from "../config/stackConfig";
+import type { CompliancePlatform } from "../contract/graph/schemas";
 import { ThreatCompliancePolicy } from "./compliancePolicy";
 import { MtdConnector, type MtdConnectorArgs } from "./mtdConnector";
 
-export interface IntuneCompliancePolicyArgs {
-    readonly platform: CompliancePlatform;
-    /** Highest threat level a compliant device may have: secured, low, medium or high. */
-    readonly requiredSecurityLevel: RequiredSecurityLevel;
-    /** Defaults to "Lookout MTP - <platform>". */
-    readonly displayName?: string;
-}
+/** One policy as the stack config declares it: platform, required level, and optionally a display name (default "Lookout MTP - <platform>"). */
+export type IntuneCompliancePolicyArgs = NonNullable<StackConfig["intune"]>["compliancePolicies"][number];
 
 export interface IntuneThreatDefenseArgs {
     /** Settings of Intune's connector for Lookout. */

@@ -6,20 +6,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { type NotificationPreferences as NotificationPreferencesDocument, notificationPreferencesSchema } from "../contract/lookout/schemas";
 import { lookoutPaths } from "../contract/lookout/routes";
-import { dynamicResourceType } from "../dynamic/provider";
+import { type ArgsOf, dynamicResourceType, type OutputsOf } from "../dynamic/provider";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
-export interface NotificationPreferencesArgs {
-    /** The console user's sign-in e-mail address (case-insensitive). */
-    email: pulumi.Input<string>;
-    /** Whether the user receives Lookout's e-mail notifications. */
-    emailNotifications: pulumi.Input<boolean>;
-}
-
-export interface NotificationPreferencesInputs {
-    email: string;
-    emailNotifications: boolean;
-}
+/** `email`: the console user's sign-in address (case-insensitive); `emailNotifications`: whether the user receives Lookout's e-mail notifications. */
+export type NotificationPreferencesArgs = ArgsOf<NotificationPreferencesInputs>;
+export type NotificationPreferencesInputs = z.output<ReturnType<typeof notificationPreferencesInputsSchema>>;
 export type NotificationPreferencesOutputs = NotificationPreferencesInputs & DocumentOutputs<NotificationPreferencesDocument>;
 
 export function notificationPreferencesInputsSchema() {
@@ -45,12 +37,12 @@ export const notificationPreferencesProvider = documentProvider<NotificationPref
 
 export const notificationPreferencesType = dynamicResourceType("lookout", "NotificationPreferences");
 
-export class NotificationPreferences extends pulumi.dynamic.Resource {
-    declare readonly email: pulumi.Output<string>;
-    declare readonly emailNotifications: pulumi.Output<boolean>;
-    declare readonly etag: pulumi.Output<string>;
-    declare readonly previous: pulumi.Output<NotificationPreferencesDocument | null>;
+// Declaration merging: one typed Output per field of the outputs (see intuneConnector.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface NotificationPreferences extends OutputsOf<NotificationPreferencesOutputs> {}
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class NotificationPreferences extends pulumi.dynamic.Resource {
     constructor(name: string, args: NotificationPreferencesArgs, opts?: pulumi.CustomResourceOptions) {
         super(notificationPreferencesProvider, name, { ...args, etag: undefined, previous: undefined }, opts, notificationPreferencesType.module, notificationPreferencesType.name);
     }
