@@ -113,6 +113,18 @@ describe("Lookout emulator (the contract)", () => {
         assert.match((await bad.json()).message, /NOT_A_THREAT/);
     });
 
+    it("answers 405 with Allow for a method a path does not serve, 404 outside the contract, 400 for a malformed address", async () => {
+        const { access_token } = await (await token()).json();
+        const post = await call("POST", lookoutPaths.intuneConnector, access_token, connector);
+        assert.equal(post.status, 405);
+        assert.equal(post.headers.get("allow"), "GET, PUT, DELETE");
+        assert.equal((await call("GET", lookoutPaths.token, access_token)).headers.get("allow"), "POST");
+        assert.equal((await call("POST", "/console/v1/nothing", access_token, {})).status, 404);
+        const malformed = await call("GET", "/console/v1/users/%E0%A4%A/notification-preferences", access_token);
+        assert.equal(malformed.status, 400);
+        assert.equal((await malformed.json()).errorCode, "VALIDATION_ERROR");
+    });
+
     it("limits each tenant to its requests a minute with 429 and Retry-After", async () => {
         const limited = await startEmulatedTenant({ rateLimitPerMinute: 3 });
         try {

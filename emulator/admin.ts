@@ -1,0 +1,76 @@
+/**
+ * The `/_emulator/` hooks that tests and the demo use to set up and inspect the emulator: tenants
+ * and their Graph apps and directory, the clock, injected faults, the request log and token expiry.
+ * They need no token, are never logged nor faulted, and are no part of either service's contract.
+ */
+import { faultPlanSchema, type createFaultInjector } from "./faults";
+import { errorReply, HttpError, parseBody, type Reply, type Request, type RequestLog, type Service } from "./http";
+import type { Store, Tenant } from "./store";
+
+export const adminPrefix = "/_emulator/";
+
+export interface AdminContext {
+    store: Store;
+    faults: ReturnType<typeof createFaultInjector>;
+    log: RequestLog;
+    now(): number;
+    advanceClock(ms: number): void;
+    /** Expires every access token the emulator handed out (Lookout and Graph). */
+    expireTokens(): void;
+}
+
+export function createAdminHooks({ store, faults, log, now, advanceClock, expireTokens }: AdminContext): Service {
+    function tenantOf(id: string): Tenant {
+        const tenant = store.tenantById(id);
+        if (!tenant) throw new HttpError(404, "NOT_FOUND", "no such tenant");
+        return tenant;
+    }
+
+    function handle({ path, method, json }: Request): Reply {
+        if (path === "/_emulator/tenants" && method === "POST") {
+            const body = (json() ?? {}) as { name?: string; applicationKey?: string; entraTenantId?: string };
+            const tenant = store.addTenant(body.name ?? "tenant", body.applicationKey, body.entraTenantId);
+            return { status: 201, body: { tenantId: tenant.id, entraTenantId: tenant.entraTenantId, applicationKey: tenant.applicationKeys[0] } };
+        }
+        const appMatch = /^\/_emulator\/tenants\/([^/]+)\/graph-apps$/.exec(path);
+        if (appMatch && method === "POST") {
+            const tenant = tenantOf(appMatch[1]);
+            return { status: 201, body: store.addGraphApp(tenant, ((json() ?? {}) as { roles?: string[] }).roles) };
+        }
+        const directoryMatch = /^\/_emulator\/tenants\/([^/]+)\/directory$/.exec(path);
+        if (directoryMatch && method === "PUT") {
+            const tenant = tenantOf(directoryMatch[1]);
+            tenant.directory = json() as Tenant["directory"];
+            store.persist();
+            return { status: 200, body: tenant.directory };
+        }
+        if (path === "/_emulator/clock" && method === "POST") {
+            advanceClock(Number(((json() ?? {}) as { advanceMs?: number }).advanceMs ?? 0));
+            return { status: 200, body: { now: new Date(now()).toISOString() } };
+        }
+        const tenantMatch = /^\/_emulator\/tenants\/([^/]+)$/.exec(path);
+        if (tenantMatch && method === "GET") return { status: 200, body: store.describe(tenantOf(tenantMatch[1])) };
+        if (path === "/_emulator/faults" && method === "PUT") {
+            const plans = parseBody(faultPlanSchema().array(), json());
+            faults.set(plans);
+            return { status: 200, body: { plans } };
+        }
+        if (path === "/_emulator/faults" && method === "GET") return { status: 200, body: faults.stats() };
+        if (path === "/_emulator/faults" && method === "DELETE") {
+            faults.clear();
+            return { status: 204 };
+        }
+        if (path === "/_emulator/requests" && method === "GET") return { status: 200, body: log.entries() };
+        if (path === "/_emulator/requests" && method === "DELETE") {
+            log.clear();
+            return { status: 204 };
+        }
+        if (path === "/_emulator/tokens/expire" && method === "POST") {
+            expireTokens();
+            return { status: 204 };
+        }
+        throw new HttpError(404, "NOT_FOUND", `${method} ${path} is not an emulator hook`);
+    }
+
+    return { handle, errorReply };
+}

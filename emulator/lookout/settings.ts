@@ -1,0 +1,150 @@
+/**
+ * The three console-settings documents of the Lookout contract (the Intune connector, a console
+ * user's notification preferences, the threat classifications), validated with the contract's own
+ * zod schemas. Each document carries a version that is answered as its ETag; a write with an
+ * `If-Match` other than the current ETag (or `*`) answers 412.
+ */
+import type { IncomingMessage } from "node:http";
+import { lookoutPaths } from "../../contract/lookout/routes";
+import { intuneConnectorSettingsSchema, notificationPreferencesSchema, threatClassificationCatalogue, threatClassificationPatchSchema } from "../../contract/lookout/schemas";
+import { HttpError, parseBody, type Reply, type Request } from "../http";
+import type { Store, Tenant, Versioned } from "../store";
+
+interface SettingsContext {
+    store: Store;
+    /** The emulator's clock (tests move it forward). */
+    now(): number;
+}
+
+/** One call to a settings document, by a token of `tenant`. */
+export interface SettingsCall extends SettingsContext {
+    tenant: Tenant;
+    request: Request;
+    /** The path's `{parameters}`, decoded. */
+    params: Record<string, string>;
+}
+
+/** A settings path, its parameters as `{name}`, with a handler per method it serves. */
+export interface SettingsRoute {
+    template: string;
+    methods: Record<string, (call: SettingsCall) => Reply>;
+}
+
+/** JavaScript's `\s`, spelled out so that the regex dialects of other readers of the OpenAPI document agree with it. */
+const space = "\\t\\n\\v\\f\\r \\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff";
+
+/**
+ * What a console user's address must look like when preferences are stored. The OpenAPI document
+ * states the same pattern for the `{email}` parameter (tests/unit/lookoutContract.spec.ts checks it).
+ */
+export const consoleUserAddress = new RegExp(`^[^@${space}]+@[^@${space}]+$`);
+
+const etagOf = (doc: Versioned<unknown>) => `"${doc.version}"`;
+
+function checkIfMatch(req: IncomingMessage, doc: Versioned<unknown> | null | undefined) {
+    const ifMatch = req.headers["if-match"];
+    if (!ifMatch || ifMatch === "*") return;
+    if (!doc || ifMatch !== etagOf(doc)) {
+        throw new HttpError(412, "PRECONDITION_FAILED", `the resource changed (If-Match ${ifMatch}, current ${doc ? etagOf(doc) : "none"})`);
+    }
+}
+
+const intuneConnector: SettingsRoute = {
+    template: lookoutPaths.intuneConnector,
+    methods: {
+        GET({ tenant }) {
+            const doc = tenant.intuneConnector;
+            if (!doc) throw new HttpError(404, "NOT_FOUND", "the Intune connector is not configured");
+            return { status: 200, body: doc.value, headers: { etag: etagOf(doc) } };
+        },
+        PUT({ tenant, request, store, now }) {
+            const doc = tenant.intuneConnector;
+            checkIfMatch(request.req, doc);
+            const value = parseBody(intuneConnectorSettingsSchema(), request.json());
+            tenant.intuneConnector = { value, version: (doc?.version ?? 0) + 1 };
+            // Lookout heartbeats to Intune while its connector is configured (see emulator/graph/intune.ts).
+            const heartbeat = tenant.lookoutHeartbeat;
+            if (!heartbeat.since || heartbeat.stoppedAt) Object.assign(heartbeat, { since: new Date(now()).toISOString(), stoppedAt: null });
+            heartbeat.frequencyMinutes = value.heartbeatFrequencyMinutes;
+            store.persist();
+            return { status: doc ? 200 : 201, body: value, headers: { etag: etagOf(tenant.intuneConnector) } };
+        },
+        DELETE({ tenant, request, store, now }) {
+            const doc = tenant.intuneConnector;
+            if (!doc) throw new HttpError(404, "NOT_FOUND", "the Intune connector is not configured");
+            checkIfMatch(request.req, doc);
+            tenant.intuneConnector = null;
+            tenant.lookoutHeartbeat.stoppedAt = new Date(now()).toISOString();
+            store.persist();
+            return { status: 204 };
+        },
+    },
+};
+
+/** Preferences are kept by the lower-cased address of the console user. */
+const userOf = ({ params }: SettingsCall) => params.email.toLowerCase();
+
+const notificationPreferences: SettingsRoute = {
+    template: lookoutPaths.notificationPreferences("\u0000").replace("%00", "{email}"),
+    methods: {
+        GET(call) {
+            const email = userOf(call);
+            const doc = call.tenant.notificationPreferences[email];
+            if (!doc) throw new HttpError(404, "NOT_FOUND", `no notification preferences stored for ${email}; defaults apply`);
+            return { status: 200, body: doc.value, headers: { etag: etagOf(doc) } };
+        },
+        PUT(call) {
+            const { tenant, request, store } = call;
+            const email = userOf(call);
+            if (!consoleUserAddress.test(email)) throw new HttpError(400, "VALIDATION_ERROR", `'${email}' is not an e-mail address`);
+            const doc = tenant.notificationPreferences[email];
+            checkIfMatch(request.req, doc);
+            const value = parseBody(notificationPreferencesSchema(), request.json());
+            tenant.notificationPreferences[email] = { value, version: (doc?.version ?? 0) + 1 };
+            store.persist();
+            return { status: doc ? 200 : 201, body: value, headers: { etag: etagOf(tenant.notificationPreferences[email]) } };
+        },
+        DELETE(call) {
+            const { tenant, request, store } = call;
+            const email = userOf(call);
+            const doc = tenant.notificationPreferences[email];
+            if (!doc) throw new HttpError(404, "NOT_FOUND", `no notification preferences stored for ${email}`);
+            checkIfMatch(request.req, doc);
+            delete tenant.notificationPreferences[email];
+            store.persist();
+            return { status: 204 };
+        },
+    },
+};
+
+function classificationList(tenant: Tenant) {
+    return {
+        classifications: threatClassificationCatalogue.map((c) => ({
+            name: c.name,
+            category: c.category,
+            riskLevel: tenant.threatClassifications.value[c.name] ?? c.defaultRiskLevel,
+            defaultRiskLevel: c.defaultRiskLevel,
+        })),
+    };
+}
+
+const threatClassifications: SettingsRoute = {
+    template: lookoutPaths.threatClassifications,
+    methods: {
+        GET({ tenant }) {
+            return { status: 200, body: classificationList(tenant), headers: { etag: etagOf(tenant.threatClassifications) } };
+        },
+        PATCH({ tenant, request, store }) {
+            const doc = tenant.threatClassifications;
+            checkIfMatch(request.req, doc);
+            const patch = parseBody(threatClassificationPatchSchema(), request.json());
+            const unknown = Object.keys(patch.riskLevels).filter((n) => !threatClassificationCatalogue.some((c) => c.name === n));
+            if (unknown.length) throw new HttpError(400, "VALIDATION_ERROR", `unknown threat classification(s): ${unknown.join(", ")}`);
+            tenant.threatClassifications = { value: { ...doc.value, ...patch.riskLevels }, version: doc.version + 1 };
+            store.persist();
+            return { status: 200, body: classificationList(tenant), headers: { etag: etagOf(tenant.threatClassifications) } };
+        },
+    },
+};
+
+export const settingsRoutes: readonly SettingsRoute[] = [intuneConnector, notificationPreferences, threatClassifications];

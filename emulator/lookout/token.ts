@@ -1,0 +1,71 @@
+/**
+ * Lookout's access control as the contract describes it: an application key exchanged for a
+ * bearer token that expires, scopes carried by the key (`settings:read` for GET, `settings:write`
+ * for every write), and a per-tenant rate limit that the token endpoint and every call count against.
+ */
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { HttpError, type RateWindows, type Reply } from "../http";
+import { lookoutScopes, type Store, type Tenant } from "../store";
+
+interface AccessOptions {
+    store: Store;
+    windows: RateWindows;
+    /** Requests a minute per tenant before 429. */
+    rateLimitPerMinute: number;
+    /** Lifetime of access tokens in seconds. */
+    tokenTtlSeconds: number;
+}
+
+function bearer(req: IncomingMessage): string | undefined {
+    const header = req.headers.authorization ?? "";
+    return header.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+}
+
+export function createLookoutAccess({ store, windows, rateLimitPerMinute, tokenTtlSeconds }: AccessOptions) {
+    const tokens = new Map<string, { tenantId: string; scopes: string[]; expiresAt: number }>();
+
+    function takeRateBudget(tenantId: string) {
+        const wait = windows.overBudget(tenantId, rateLimitPerMinute);
+        if (wait !== undefined) {
+            throw new HttpError(429, "RATE_LIMITED", `more than ${rateLimitPerMinute} requests a minute for this tenant`, { "retry-after": String(wait) });
+        }
+    }
+
+    return {
+        /** `POST /oauth2/token`: the client-credentials grant, the application key as bearer; errors as RFC 6749 section 5.2. */
+        issueToken(req: IncomingMessage, body: string): Reply {
+            const form = new URLSearchParams(body);
+            if (form.get("grant_type") !== "client_credentials") {
+                return { status: 400, body: { error: "unsupported_grant_type", error_description: "grant_type must be client_credentials" } };
+            }
+            const key = bearer(req);
+            const tenant = key ? store.tenantByKey(key) : undefined;
+            if (!tenant) return { status: 401, body: { error: "invalid_client", error_description: "unknown application key" } };
+            takeRateBudget(tenant.id);
+            const accessToken = randomBytes(32).toString("base64url");
+            const scopes = tenant.keyScopes?.[key!] ?? [...lookoutScopes];
+            tokens.set(accessToken, { tenantId: tenant.id, scopes, expiresAt: Date.now() + tokenTtlSeconds * 1000 });
+            return { status: 200, body: { access_token: accessToken, token_type: "bearer", expires_in: tokenTtlSeconds, scope: scopes.join(" ") } };
+        },
+
+        /** The tenant of the request's token, once the call is counted and its scope checked; throws 401, 403 or 429. */
+        authenticate(req: IncomingMessage): Tenant {
+            const token = bearer(req);
+            const entry = token ? tokens.get(token) : undefined;
+            if (!entry) throw new HttpError(401, "UNAUTHORIZED", "missing or unknown access token");
+            if (entry.expiresAt <= Date.now()) throw new HttpError(401, "TOKEN_EXPIRED", "the access token has expired; request a new one");
+            const tenant = store.tenantById(entry.tenantId);
+            if (!tenant) throw new HttpError(401, "UNAUTHORIZED", "the tenant of this token no longer exists");
+            takeRateBudget(tenant.id);
+            const needed = req.method === "GET" ? "settings:read" : "settings:write";
+            if (!entry.scopes.includes(needed)) throw new HttpError(403, "INSUFFICIENT_SCOPE", `the application key lacks the scope ${needed}`);
+            return tenant;
+        },
+
+        expireTokens() {
+            for (const entry of tokens.values()) entry.expiresAt = 0;
+        },
+        issuedTokens: () => [...tokens.keys()],
+    };
+}

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Fuzzes the Lookout contract: schemathesis generates requests from contract/lookout/openapi.yaml,
+# valid and invalid, sends them to a fresh emulator and checks every answer against the document
+# (status declared, content type, body and header schemas, valid data accepted, invalid data
+# refused, no 5xx). A failure means the document or the emulator is wrong; exits non-zero on any.
+#
+# schemathesis is installed, at the pinned version, into .venv/ of the repository on first use.
+# The seed and example count are fixed, so two runs send the same requests.
+#
+# Usage: scripts/fuzz-contract.sh [extra schemathesis run options]
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+schemathesis_version="4.32.5"
+seed=20260601
+max_examples=100
+venv="$root/.venv"
+log() { echo "fuzz-contract: $*" >&2; }
+
+if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
+    [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+    log "installing schemathesis $schemathesis_version into $venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+fi
+
+work="$(mktemp -d)"
+emulator_pid=""
+fuzz_pid=""
+stop() {
+    [ -z "$fuzz_pid" ] || kill -TERM "$fuzz_pid" 2>/dev/null || true
+    # The emulator runs in a process group of its own: end the whole group, then reap it.
+    if [ -n "$emulator_pid" ]; then
+        kill -TERM -- "-$emulator_pid" 2>/dev/null || true
+        wait "$emulator_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap stop EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# With job control on, a background job gets a process group of its own, whose id is its pid.
+set -m
+node --import tsx "$root/scripts/fuzz/emulator.ts" >"$work/emulator.json" 2>"$work/emulator.log" &
+emulator_pid=$!
+set +m
+for _ in $(seq 1 300); do
+    [ -s "$work/emulator.json" ] && break
+    kill -0 "$emulator_pid" 2>/dev/null || { cat "$work/emulator.log" >&2; log "the emulator did not start"; exit 1; }
+    sleep 0.1
+done
+[ -s "$work/emulator.json" ] || { log "the emulator printed nothing within 30 seconds"; exit 1; }
+
+field() { node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"))[process.argv[2]])' "$work/emulator.json" "$1"; }
+url="$(field url)"
+# Read by scripts/fuzz/schemathesis.toml: each operation gets the credential its `security` names.
+LOOKOUT_APPLICATION_KEY="$(field applicationKey)"
+LOOKOUT_ACCESS_TOKEN="$(field accessToken)"
+export LOOKOUT_APPLICATION_KEY LOOKOUT_ACCESS_TOKEN
+
+log "emulator at $url; seed $seed, at most $max_examples examples per operation"
+cd "$work"
+"$venv/bin/schemathesis" --no-color --config-file "$root/scripts/fuzz/schemathesis.toml" run "$root/contract/lookout/openapi.yaml" \
+    --url "$url" \
+    --checks all \
+    --seed "$seed" \
+    --max-examples "$max_examples" \
+    --workers 1 \
+    --generation-database none \
+    --request-timeout 10 \
+    "$@" &
+fuzz_pid=$!
+# Waiting on a background job lets INT and TERM reach the traps at once rather than when schemathesis ends.
+wait "$fuzz_pid"
