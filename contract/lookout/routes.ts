@@ -5,7 +5,6 @@
 export const lookoutPaths = {
     token: "/oauth2/token",
     intuneConnector: "/console/v1/connectors/intune",
-    consoleUsers: "/console/v1/users",
     notificationPreferences: (email: string) => `/console/v1/users/${encodeURIComponent(email)}/notification-preferences`,
     threatClassifications: "/console/v1/threat-classifications",
 } as const;
