@@ -28,8 +28,11 @@ export function dynamicResourceType<M extends string, N extends string>(module: 
     return { module, name, token: `pulumi-nodejs:dynamic/${module}:${name}` as const };
 }
 
-/** A resource class's Args, derived from its inputs schema: each field may also be an Output. */
-export type ArgsOf<T> = { [K in keyof T]: pulumi.Input<T[K]> };
+/** A value any part of which may be an Output: a group's `displayName` output in a list, a flag from config. */
+type InputDeep<T> = pulumi.Input<T extends ReadonlyArray<infer U> ? Array<InputDeep<U>> : T extends object ? { [K in keyof T]: InputDeep<T[K]> } : T>;
+
+/** A resource class's Args, derived from its inputs schema: each field, and each part of it, may also be an Output. */
+export type ArgsOf<T> = { [K in keyof T]: InputDeep<T[K]> };
 
 /** A resource class's outputs, derived from what its provider returns: one Output per field. */
 export type OutputsOf<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
@@ -48,7 +51,7 @@ export interface ResourceSpec<I extends object, O extends object, Connection, Cl
     /** Input properties that name a different remote object, so a change replaces the resource. */
     replaceOn?: ReadonlyArray<keyof I>;
     create(client: Client, inputs: I): Promise<{ id: string; outs: O }>;
-    /** The remote object as it is now; `{}` when it is gone. `state` is absent on `pulumi import`. */
+    /** The remote object as it is now; `{}` when it is gone. `state`: the outputs the stack holds (the inputs, on a `get`). */
     read(client: Client, id: string, state: O | undefined): Promise<pulumi.dynamic.ReadResult<O>>;
     update(client: Client, id: string, olds: O, news: I): Promise<O>;
     delete(client: Client, id: string, state: O): Promise<void>;

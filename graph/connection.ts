@@ -67,7 +67,7 @@ async function loopbackToken(authorityHost: string, credentials: ClientCredentia
         const code = typeof body.error === "string" ? body.error : JSON.stringify(body.error ?? "");
         throw new Error(`Getting a Graph token from ${authorityHost} failed: ${response.status} ${code} ${body.error_description ?? ""}`.trim());
     }
-    return { value: body.access_token, expiresAt: renewalTime(body.expires_in ?? 3600) };
+    return { value: body.access_token, expiresAt: renewalTime(Date.now() + (body.expires_in ?? 3600) * 1000) };
 }
 
 export function graphClientFor(connection: GraphConnection | undefined): GraphClient {
@@ -88,7 +88,7 @@ export function graphClientFor(connection: GraphConnection | undefined): GraphCl
                 `Signing in to Microsoft Graph failed: ${err.message}. On a laptop run \`az login\`; in a pipeline set AZURE_TENANT_ID and AZURE_CLIENT_ID with workload identity (OIDC) or AZURE_CLIENT_SECRET.`,
             );
         });
-        return { value: token.token, expiresAt: token.expiresOnTimestamp - 60_000 };
+        return { value: token.token, expiresAt: renewalTime(token.expiresOnTimestamp) };
     });
 
     return createGraphClient({ baseUrl: c.baseUrl, getToken: (renew) => tokens.get(renew).then((t) => t.value), retry: c.retry });

@@ -12,9 +12,9 @@ export interface AccessToken {
     expiresAt: number;
 }
 
-/** When a token that lives `expiresInSeconds` stops being used: a minute early, so it never expires between our check and the server's. */
-export function renewalTime(expiresInSeconds: number, now = Date.now()): number {
-    return now + (expiresInSeconds - 60) * 1000;
+/** When a token that expires at `expiresAt` (epoch ms) stops being used: a minute early, so it never expires between our check and the server's. */
+export function renewalTime(expiresAt: number): number {
+    return expiresAt - 60_000;
 }
 
 export function createTokenCache<T extends AccessToken>(requestToken: () => Promise<T>) {
@@ -39,5 +39,3 @@ export function createTokenCache<T extends AccessToken>(requestToken: () => Prom
 
     return { get, invalidate };
 }
-
-export type TokenCache<T extends AccessToken> = ReturnType<typeof createTokenCache<T>>;

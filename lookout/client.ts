@@ -70,7 +70,7 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         const body = await response.json().catch(() => ({}));
         if (!response.ok) throw lookoutApiError("POST", lookoutPaths.token, response.status, body);
         const parsed = tokenResponseSchema().parse(body);
-        return { value: parsed.access_token, expiresAt: renewalTime(parsed.expires_in), scopes: parsed.scope?.split(" ").filter(Boolean) };
+        return { value: parsed.access_token, expiresAt: renewalTime(Date.now() + parsed.expires_in * 1000), scopes: parsed.scope?.split(" ").filter(Boolean) };
     });
 
     async function request<T>(

@@ -15,9 +15,9 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { dynamicProvider } from "../dynamic/provider";
+import { dynamicProvider, type ResourceSpec } from "../dynamic/provider";
 import type { LookoutClient } from "./client";
-import { lookoutService } from "./connection";
+import { type LookoutConnection, lookoutService } from "./connection";
 
 export interface DocumentOutputs<P> {
     /** ETag of the remote document after the last write or refresh. */
@@ -26,19 +26,16 @@ export interface DocumentOutputs<P> {
     previous: P | null;
 }
 
-export interface DocumentSpec<I extends object, P> {
-    /** What a user calls it, for messages: "Lookout Intune connector". */
-    describe(inputs: Partial<I> | undefined): string;
+/** What a single-document setting states for itself; the rest is the skeleton's (`ResourceSpec`). */
+export interface DocumentSpec<I extends object, P> extends Pick<
+    ResourceSpec<I, I & DocumentOutputs<P>, LookoutConnection, LookoutClient>,
+    "describe" | "inputsSchema" | "properties" | "replaceOn"
+> {
     path(inputs: I): string;
     id(inputs: I): string;
-    inputsSchema(): z.ZodType<I>;
     payloadSchema(): z.ZodType<P>;
     toPayload(inputs: I): P;
     fromPayload(payload: P, identity: I): I;
-    /** Every input property, in the order diffs list them. */
-    properties: ReadonlyArray<keyof I>;
-    /** Input properties that name a different remote object, so a change replaces the resource. */
-    replaceOn: ReadonlyArray<keyof I>;
 }
 
 export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>): pulumi.dynamic.ResourceProvider<I, I & DocumentOutputs<P>> {
@@ -47,7 +44,7 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
     const put = (client: LookoutClient, inputs: I, ifMatch: string | undefined) =>
         client.request("PUT", spec.path(inputs), { body: spec.toPayload(inputs), ifMatch, schema: spec.payloadSchema() }).then((written) => written!);
 
-    return dynamicProvider<I, O, unknown, LookoutClient>({
+    return dynamicProvider<I, O, LookoutConnection, LookoutClient>({
         service: lookoutService,
         describe: spec.describe,
         inputsSchema: spec.inputsSchema,

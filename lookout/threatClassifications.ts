@@ -69,7 +69,7 @@ export const threatClassificationsProvider = dynamicProvider<ThreatClassificatio
     properties: (olds, news) => (JSON.stringify(sorted(olds.riskLevels ?? {})) === JSON.stringify(sorted(news.riskLevels)) ? [] : ["riskLevels"]),
 
     async create(client, inputs) {
-        await client.assertCanWrite("Setting risk levels");
+        await client.assertCanWrite("setting risk levels");
         const { levels, etag } = await readLevels(client);
         assertKnown(Object.keys(inputs.riskLevels), levels);
         const previous = sorted(Object.fromEntries(Object.keys(inputs.riskLevels).map((n) => [n, levels[n]])));
@@ -85,7 +85,7 @@ export const threatClassificationsProvider = dynamicProvider<ThreatClassificatio
     },
 
     async update(client, _id, olds, news) {
-        await client.assertCanWrite("Changing risk levels");
+        await client.assertCanWrite("changing risk levels");
         const { levels, etag } = await readLevels(client);
         assertUnchanged(olds.riskLevels, levels);
         assertKnown(Object.keys(news.riskLevels), levels);

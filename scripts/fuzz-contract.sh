@@ -4,23 +4,29 @@
 # (status declared, content type, body and header schemas, valid data accepted, invalid data
 # refused, no 5xx). A failure means the document or the emulator is wrong; exits non-zero on any.
 #
-# schemathesis is installed, at the pinned version, into .venv/ of the repository on first use.
+# schemathesis is installed with every dependency pinned (scripts/fuzz/requirements.txt) into .venv/
+# of the repository on first use.
 # The seed and example count are fixed, so two runs send the same requests.
 #
 # Usage: scripts/fuzz-contract.sh [extra schemathesis run options]
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-schemathesis_version="4.32.5"
 seed=20260601
 max_examples=100
 venv="$root/.venv"
 log() { echo "fuzz-contract: $*" >&2; }
 
-if [ "$("$venv/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $schemathesis_version" ]; then
+# Every package is pinned (scripts/fuzz/requirements.txt), not only schemathesis: hypothesis draws
+# the examples, so its version decides which requests a seed sends.
+requirements="$root/scripts/fuzz/requirements.txt"
+schemathesis_version="$(sed -n 's/^schemathesis==//p' "$requirements")"
+wanted="$(sha256sum "$requirements" | cut -c1-16)"
+if [ "$(cat "$venv/.requirements.sum" 2>/dev/null || true)" != "$wanted" ]; then
     [ -x "$venv/bin/python" ] || python3 -m venv "$venv"
-    log "installing schemathesis $schemathesis_version into $venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version"
+    log "installing schemathesis $schemathesis_version and its pinned dependencies into $venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    echo "$wanted" > "$venv/.requirements.sum"
 fi
 
 work="$(mktemp -d)"
