@@ -183,7 +183,7 @@ async function answer(req: IncomingMessage, res: ServerResponse, raw: string, { 
         }
         if (fault.kind === "expireTokens") expireTokens();
         if (fault.kind === "delay") {
-            await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+            await faults.hold(fault.delayMs!);
             if (res.destroyed || req.socket.destroyed) return;
         }
     }
