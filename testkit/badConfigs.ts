@@ -16,53 +16,26 @@ export function withChange(base: () => Record<string, unknown>, key: string, cha
     return config;
 }
 
+/** The reference config with one connector setting changed (`undefined` removes it): the error must name that setting. */
+function connectorSetting(what: string, setting: string, value: unknown): BadConfig {
+    const withSetting = (connector: Record<string, unknown>) => {
+        const { [setting]: _old, ...others } = connector;
+        return value === undefined ? others : { ...connector, [setting]: value };
+    };
+    return [what, () => withChange(validReferenceConfig, "lookout-mtp:connector", withSetting), `lookout-mtp:connector.${setting}`];
+}
+
 export const badConfigs: BadConfig[] = [
-    [
-        "a heartbeat of zero minutes",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, heartbeatFrequencyMinutes: 0 })),
-        "lookout-mtp:connector.heartbeatFrequencyMinutes",
-    ],
-    [
-        "a heartbeat over a day",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, heartbeatFrequencyMinutes: 1441 })),
-        "lookout-mtp:connector.heartbeatFrequencyMinutes",
-    ],
-    [
-        "a fractional heartbeat",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, heartbeatFrequencyMinutes: 7.5 })),
-        "lookout-mtp:connector.heartbeatFrequencyMinutes",
-    ],
-    [
-        "a heartbeat given as text",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, heartbeatFrequencyMinutes: "60" })),
-        "lookout-mtp:connector.heartbeatFrequencyMinutes",
-    ],
-    [
-        "a missing heartbeat",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", ({ heartbeatFrequencyMinutes: _h, ...c }) => c),
-        "lookout-mtp:connector.heartbeatFrequencyMinutes",
-    ],
-    [
-        "a new-device check interval of 0",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, newDeviceCheckIntervalMinutes: 0 })),
-        "lookout-mtp:connector.newDeviceCheckIntervalMinutes",
-    ],
-    [
-        "a disconnected threshold of 91 days",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, disconnectedDeviceThresholdDays: 91 })),
-        "lookout-mtp:connector.disconnectedDeviceThresholdDays",
-    ],
-    [
-        "a disconnected threshold of 0 days",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, disconnectedDeviceThresholdDays: 0 })),
-        "lookout-mtp:connector.disconnectedDeviceThresholdDays",
-    ],
-    [
-        "an error address without a domain",
-        () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, errorReportEmail: "security" })),
-        "lookout-mtp:connector.errorReportEmail",
-    ],
-    ["a missing error address", () => withChange(validReferenceConfig, "lookout-mtp:connector", ({ errorReportEmail: _e, ...c }) => c), "lookout-mtp:connector.errorReportEmail"],
+    connectorSetting("a heartbeat of zero minutes", "heartbeatFrequencyMinutes", 0),
+    connectorSetting("a heartbeat over a day", "heartbeatFrequencyMinutes", 1441),
+    connectorSetting("a fractional heartbeat", "heartbeatFrequencyMinutes", 7.5),
+    connectorSetting("a heartbeat given as text", "heartbeatFrequencyMinutes", "60"),
+    connectorSetting("a missing heartbeat", "heartbeatFrequencyMinutes", undefined),
+    connectorSetting("a new-device check interval of 0", "newDeviceCheckIntervalMinutes", 0),
+    connectorSetting("a disconnected threshold of 91 days", "disconnectedDeviceThresholdDays", 91),
+    connectorSetting("a disconnected threshold of 0 days", "disconnectedDeviceThresholdDays", 0),
+    connectorSetting("an error address without a domain", "errorReportEmail", "security"),
+    connectorSetting("a missing error address", "errorReportEmail", undefined),
     [
         "state sync given as a string",
         () => withChange(validReferenceConfig, "lookout-mtp:connector", (c) => ({ ...c, stateSync: { deviceStatus: "yes" } })),

@@ -1,10 +1,14 @@
 /** Starts the Lookout emulator on a random loopback port for one suite, with one tenant. */
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join } from "node:path";
 import type { RetryPolicy } from "../http/retry";
 import { createLookoutClient, type LookoutClient } from "../lookout/client";
 import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../emulator/server";
 import type { GraphConnection } from "../graph/connection";
 import type { LookoutConnection } from "../lookout/connection";
-import type { GraphApp } from "../emulator/store";
+import { type GraphApp, newApplicationKey, type Tenant } from "../emulator/store";
+import { lazyHandle } from "./lazyHandle";
 
 export interface EmulatedTenant {
     emulator: LookoutEmulator;
@@ -24,10 +28,43 @@ export interface EmulatedTenant {
 /** Retries quick enough for tests; the policy's shape is the production one. */
 export const fastRetry: Partial<RetryPolicy> = { baseDelayMs: 5, maxDelayMs: 50, attemptTimeoutMs: 2000, totalBudgetMs: 10_000 };
 
-export async function startEmulatedTenant(options: EmulatorOptions = {}): Promise<EmulatedTenant> {
-    const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...options });
+export interface TenantOptions extends EmulatorOptions {
+    /**
+     * An emulator state file holding one tenant whose credentials were removed (a fixture). The
+     * emulator persists to a copy, so the file stays as it is, and the tenant gets a fresh
+     * application key and Graph app.
+     */
+    restoreFrom?: string;
+}
+
+export async function startEmulatedTenant(options: TenantOptions = {}): Promise<EmulatedTenant> {
+    const { restoreFrom, ...emulatorOptions } = options;
+    if (restoreFrom) return restoreEmulatedTenant(restoreFrom, emulatorOptions);
+    const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...emulatorOptions });
     const tenant = emulator.store.addTenant("contoso");
-    const applicationKey = tenant.applicationKeys[0];
+    return emulatedTenant(emulator, tenant, tenant.applicationKeys[0]);
+}
+
+async function restoreEmulatedTenant(stateFile: string, options: EmulatorOptions): Promise<EmulatedTenant> {
+    const copyDir = mkdtempSync(join(tmpdir(), "lookout-emulator-state-"));
+    const copy = join(copyDir, basename(stateFile));
+    copyFileSync(stateFile, copy);
+    const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...options, stateFile: copy });
+    const close = emulator.close;
+    emulator.close = async () => {
+        await close();
+        rmSync(copyDir, { recursive: true, force: true });
+    };
+    const tenants = emulator.store.tenants();
+    if (tenants.length !== 1) throw new Error(`${stateFile} holds ${tenants.length} tenants; a restored tenant must be the only one`);
+    const applicationKey = newApplicationKey();
+    tenants[0].applicationKeys = [applicationKey];
+    emulator.store.persist();
+    return emulatedTenant(emulator, tenants[0], applicationKey);
+}
+
+/** The test's view of a tenant of `emulator`: its key, a new Graph app with every permission, clients. */
+function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKey: string): EmulatedTenant {
     const graphApp = emulator.store.addGraphApp(tenant);
     return {
         emulator,
@@ -45,4 +82,29 @@ export async function startEmulatedTenant(options: EmulatorOptions = {}): Promis
         console: createLookoutClient({ baseUrl: emulator.url, applicationKey, retry: fastRetry }),
         settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
     };
+}
+
+/** How a suite's tenant starts. */
+export interface TenantSetUp {
+    emulator?: TenantOptions;
+    /** Runs once the tenant is up, before anything uses it: hand-made settings, a directory. */
+    prepare?: (tenant: EmulatedTenant) => unknown;
+}
+
+/**
+ * An emulated tenant for the suite where it is called: started before its tests (before each test
+ * with `eachTest`) and closed after them.
+ */
+export function useEmulatedTenant(setUp: TenantSetUp & { eachTest?: boolean } = {}): EmulatedTenant {
+    const tenant = lazyHandle<EmulatedTenant>("the emulated tenant");
+    const [setUpHook, tearDownHook] = setUp.eachTest ? [beforeEach, afterEach] : [before, after];
+    setUpHook(async () => {
+        tenant.set(await startEmulatedTenant(setUp.emulator));
+        await setUp.prepare?.(tenant.handle);
+    });
+    tearDownHook(async () => {
+        await tenant.current()?.emulator.close();
+        tenant.set(undefined);
+    });
+    return tenant.handle;
 }

@@ -2,6 +2,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { GraphConnection } from "../graph/connection";
 import type { LookoutConnection } from "../lookout/connection";
+import { lazyHandle } from "./lazyHandle";
+import { type EmulatedTenant, useEmulatedTenant } from "./lookoutEmulator";
 
 /**
  * Configures `provider` from stack config pointing at the emulator, then hands it the test's
@@ -42,4 +44,20 @@ export async function configured<I, O>(provider: pulumi.dynamic.ResourceProvider
             return { outs: result.outs };
         },
     };
+}
+
+export type ConfiguredProvider<I, O> = Awaited<ReturnType<typeof configured<I, O>>>;
+
+/**
+ * For every test of the suite where it is called: a fresh emulated tenant, and `provider`
+ * configured against its Lookout API or its Graph.
+ */
+export function useProvider<I, O>(provider: pulumi.dynamic.ResourceProvider<I, O>, service: "lookout" | "graph"): { tenant: EmulatedTenant; provider: ConfiguredProvider<I, O> } {
+    const tenant = useEmulatedTenant({ eachTest: true });
+    const configuredProvider = lazyHandle<ConfiguredProvider<I, O>>("the configured provider");
+    beforeEach(async () => {
+        configuredProvider.set(await configured(provider, service === "lookout" ? tenant.connection : tenant.graph));
+    });
+    afterEach(() => configuredProvider.set(undefined));
+    return { tenant, provider: configuredProvider.handle };
 }

@@ -3,15 +3,18 @@
  * API, a temporary project folder whose Pulumi.yaml points at this repository's program, a
  * temporary file backend, and config aimed at an emulated Lookout tenant.
  */
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type ConfigMap, type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { engineEnv, ensureEngine, projectRoot } from "../scripts/lib/engine";
 import { validReferenceConfig } from "./configFixtures";
-import type { EmulatedTenant } from "./lookoutEmulator";
+import { reapMarked, reportLeftBehind, testStackVariable } from "./processes";
+import { lazyHandle } from "./lazyHandle";
+import { type EmulatedTenant, startEmulatedTenant, type TenantSetUp } from "./lookoutEmulator";
 
 const execFileAsync = promisify(execFile);
 
@@ -45,18 +48,25 @@ export interface TestProgram {
     projectFile?: string;
 }
 
+/**
+ * `configFile`: the stack's config file as an earlier run left it (`Pulumi.<name>.yaml`), for a
+ * stack whose state is imported: it is in the project folder before the stack is created, so the
+ * stack keeps its encryption salt, which the state's secrets were made with.
+ */
 export async function createTestStack(
     name: string,
     tenant: EmulatedTenant,
     overrides: Record<string, unknown> = {},
     extraEnv: Record<string, string> = {},
     program: TestProgram = { project: "lookout-mtp", dir: projectRoot, config: validReferenceConfig() },
+    configFile?: string,
 ): Promise<TestStack> {
     const dir = mkdtempSync(join(tmpdir(), `lookout-e2e-${name}-`));
     writeFileSync(
         join(dir, "Pulumi.yaml"),
         program.projectFile ?? [`name: ${program.project}`, "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${program.dir}`, ""].join("\n"),
     );
+    if (configFile) copyFileSync(configFile, join(dir, `Pulumi.${name}.yaml`));
     const bin = ensureEngine();
     const env = engineEnv({ backendDir: join(dir, "backend"), passphrase: "e2e-passphrase" });
     mkdirSync(join(dir, "backend"), { recursive: true });
@@ -75,6 +85,8 @@ export async function createTestStack(
             AZURE_TENANT_ID: tenant.entraTenantId,
             AZURE_CLIENT_ID: tenant.graphApp.clientId,
             AZURE_CLIENT_SECRET: tenant.graphApp.clientSecret,
+            // Marks every process of this stack's engine, so that dispose() can find them.
+            [testStackVariable]: dir,
             ...extraEnv,
         },
     });
@@ -115,14 +127,109 @@ export async function createTestStack(
             },
         },
         async dispose() {
+            // Every process of this stack's engine is gone by now, unless a test abandoned an operation or
+            // killed the engine but not its plugins: those are stopped first (and the stack's lock released),
+            // and reported by the test-run guard (testkit/processes.ts).
+            const running = await reapMarked(testStackVariable, dir);
+            reportLeftBehind(running, `the test stack '${name}' (still running at its disposal)`);
             try {
+                if (running.length > 0) await stack.cancel().catch(() => undefined);
                 await stack.destroy({ onOutput: (s) => transcript.push(s) });
                 await workspace.removeStack(name);
             } finally {
+                reportLeftBehind(await reapMarked(testStackVariable, dir), `the test stack '${name}' (after its destroy)`);
                 rmSync(dir, { recursive: true, force: true });
             }
         },
     };
+}
+
+/** How a test's stack is made, beside how its tenant starts. */
+export interface StackSetUp extends TenantSetUp {
+    /** Stack config over the program's, e.g. a changed connector. */
+    config?: Record<string, unknown>;
+    /** Engine environment over the tenant's, e.g. `fastRetryEnv` or another Graph app's credentials. */
+    env?: Record<string, string> | ((tenant: EmulatedTenant) => Record<string, string>);
+    program?: TestProgram;
+    /** See `createTestStack`. */
+    configFile?: string;
+}
+
+function createStackFor(name: string, tenant: EmulatedTenant, setUp: StackSetUp): Promise<TestStack> {
+    const env = typeof setUp.env === "function" ? setUp.env(tenant) : setUp.env;
+    return createTestStack(name, tenant, setUp.config, env, setUp.program, setUp.configFile);
+}
+
+type Destroy = "must succeed" | "best effort";
+
+/** Destroys the stack unless its test did (`dispose` removes the stack's folder). */
+async function disposeIfLeft(t: TestStack | undefined, destroy: Destroy): Promise<void> {
+    if (t && existsSync(t.dir)) await (destroy === "must succeed" ? t.dispose() : t.dispose().catch(() => undefined));
+}
+
+/** What follows a stack's tests: injected faults cleared, the stack destroyed unless a test did, the emulator closed. */
+async function tearDown(tenant: EmulatedTenant, t: TestStack | undefined, destroy: Destroy): Promise<void> {
+    tenant.emulator.faults.clear();
+    try {
+        await disposeIfLeft(t, destroy);
+    } finally {
+        await tenant.emulator.close();
+    }
+}
+
+/**
+ * An emulated tenant and a stack aimed at it for the suite where it is called: made before its
+ * tests, torn down after them. The tests say what must hold; a failed destroy at the end does not
+ * fail the suite.
+ */
+export function useTestStack(name: string, setUp: StackSetUp = {}): { tenant: EmulatedTenant; t: TestStack } {
+    const tenant = lazyHandle<EmulatedTenant>("the emulated tenant");
+    const t = lazyHandle<TestStack>(`the test stack '${name}'`);
+    before(async () => {
+        tenant.set(await startEmulatedTenant(setUp.emulator));
+        await setUp.prepare?.(tenant.handle);
+        t.set(await createStackFor(name, tenant.handle, setUp));
+    });
+    after(async () => {
+        const running = tenant.current();
+        if (running) await tearDown(running, t.current(), "best effort");
+        tenant.set(undefined);
+        t.set(undefined);
+    });
+    return { tenant: tenant.handle, t: t.handle };
+}
+
+/**
+ * Runs `test` with a stack aimed at `setUp.tenant`, or at a tenant started for it alone and closed
+ * after it. The stack is destroyed after the test unless the test did; when the test passed, that
+ * destroy must succeed too.
+ */
+export async function withTestStack<R>(name: string, setUp: StackSetUp & { tenant?: EmulatedTenant }, test: (t: TestStack, tenant: EmulatedTenant) => Promise<R>): Promise<R> {
+    const own = !setUp.tenant;
+    const tenant = setUp.tenant ?? (await startEmulatedTenant(setUp.emulator));
+    let t: TestStack | undefined;
+    const end = (destroy: Destroy) => (own ? tearDown(tenant, t, destroy) : disposeIfLeft(t, destroy));
+    let result: R;
+    try {
+        if (own) await setUp.prepare?.(tenant);
+        t = await createStackFor(name, tenant, setUp);
+        result = await test(t, tenant);
+    } catch (err) {
+        await end("best effort");
+        throw err;
+    }
+    await end("must succeed");
+    return result;
+}
+
+/** The error of an `up` that must fail; fails the test with `message` when the up succeeds. */
+export async function upError(t: TestStack, message = "up must fail"): Promise<Error> {
+    const error = await t.stack.up(t.run).then(
+        () => undefined,
+        (e: Error) => e,
+    );
+    assert.ok(error, message);
+    return error;
 }
 
 function readTree(path: string): string {

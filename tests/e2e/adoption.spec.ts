@@ -1,13 +1,10 @@
 /** A tenant configured by hand: `up` adopts its Lookout settings, `destroy` gives them back. */
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
+import { useTestStack } from "../../testkit/testStack";
 
 describe("adoption of hand-made settings (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
     const byHand = {
         heartbeatFrequencyMinutes: 240,
         enrollmentGroups: ["sales mobile"],
@@ -17,15 +14,12 @@ describe("adoption of hand-made settings (real engine)", function () {
         errorReportEmail: "old-admin@contoso.example",
     };
 
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        await tenant.console.request("PUT", lookoutPaths.intuneConnector, { body: byHand });
-        await tenant.console.request("PUT", lookoutPaths.notificationPreferences("secops@contoso.example"), { body: { emailNotifications: false } });
-        await tenant.console.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: { SIDELOADED_APP: "none" } } });
-        t = await createTestStack("adoption", tenant);
-    });
-    after(async () => {
-        await tenant?.emulator.close();
+    const { tenant, t } = useTestStack("adoption", {
+        prepare: async (tenant) => {
+            await tenant.console.request("PUT", lookoutPaths.intuneConnector, { body: byHand });
+            await tenant.console.request("PUT", lookoutPaths.notificationPreferences("secops@contoso.example"), { body: { emailNotifications: false } });
+            await tenant.console.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: { SIDELOADED_APP: "none" } } });
+        },
     });
 
     it("up adopts existing settings without error and applies the declared ones", async () => {

@@ -3,23 +3,12 @@ import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { changedProperties, changedSteps, createTestStack, type TestStack } from "../../testkit/testStack";
+import { changedProperties, changedSteps, useTestStack } from "../../testkit/testStack";
 
 describe("drift (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
-
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        t = await createTestStack("drift", tenant);
-        await t.stack.up(t.run);
-    });
-    after(async () => {
-        await t?.dispose().catch(() => undefined);
-        await tenant?.emulator.close();
-    });
+    const { tenant, t } = useTestStack("drift");
+    before(() => t.stack.up(t.run));
     beforeEach(() => {
         t.events.length = 0;
     });

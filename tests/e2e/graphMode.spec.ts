@@ -5,31 +5,26 @@
  */
 import assert from "node:assert/strict";
 import { sampleDirectory, validGraphConfig } from "../../testkit/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack } from "../../testkit/testStack";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { upError, withTestStack } from "../../testkit/testStack";
 
 describe("graph mode (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = sampleDirectory();
+    const tenant = useEmulatedTenant({
+        prepare: (tenant) => {
+            tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = sampleDirectory();
+        },
     });
-    after(() => tenant.emulator.close());
 
     const program = () => ({ project: "lookout-mtp", dir: require("../../scripts/lib/engine").projectRoot as string, config: validGraphConfig() });
 
-    it("onboards with groups found through Graph and the tenant ID of the signed-in identity", async () => {
-        const t = await createTestStack("graphmode", tenant, {}, {}, program());
-        try {
+    it("onboards with groups found through Graph and the tenant ID of the signed-in identity", () =>
+        withTestStack("graphmode", { tenant, program: program() }, async (t) => {
             const result = await t.stack.up(t.run);
             assert.equal(result.outputs.tenantId.value, tenant.entraTenantId);
             assert.equal(result.outputs.fullAccessGroupObjectId.value, "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e");
             assert.deepEqual(tenant.settings().intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);
-        } finally {
-            await t.dispose();
-        }
-    });
+        }));
 
     const refusals: Array<[string, unknown[], RegExp]> = [
         [
@@ -40,21 +35,13 @@ describe("graph mode (real engine)", function () {
         ["a group with a nested group", [{ displayName: "Field Mobile" }], /group 'Field Mobile' has 1 member\(s\) that are not users/],
     ];
     for (const [what, groups, message] of refusals) {
-        it(`stops before any write for ${what}`, async () => {
-            const t = await createTestStack("graphmode-bad", tenant, { "lookout-mtp:enrollmentGroups": groups }, {}, program());
-            try {
+        it(`stops before any write for ${what}`, () =>
+            withTestStack("graphmode-bad", { tenant, config: { "lookout-mtp:enrollmentGroups": groups }, program: program() }, async (t) => {
                 tenant.emulator.clearRequests();
-                const error = await t.stack.up(t.run).then(
-                    () => undefined,
-                    (e: Error) => e,
-                );
-                assert.ok(error, "up must fail");
+                const error = await upError(t);
                 assert.match(error.message, message);
                 const writes = tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token"));
                 assert.deepEqual(writes, [], "nothing was written");
-            } finally {
-                await t.dispose();
-            }
-        });
+            }));
     }
 });

@@ -11,36 +11,32 @@ import { join } from "node:path";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
 import { graphClientFor } from "../../graph/connection";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
+import { useTestStack } from "../../testkit/testStack";
 
 const documented = (file: string) => JSON.parse(readFileSync(join(__dirname, "../../contract/graph/fixtures", file), "utf8"));
 
 describe("an Intune tenant as Microsoft documents it (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
     const connectorBody = documented("mtdConnector.create.json").request.body as Record<string, unknown>;
     let connectorBefore: Record<string, unknown>;
     let windowsPolicyId: string;
     let windowsPolicyBefore: Record<string, unknown>;
 
-    const connector = () => tenant.settings().mtdConnectors[lookoutMtdConnectorId] as Record<string, unknown>;
-
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        const graph = graphClientFor(tenant.graph);
-        await graph.request("POST", graphPaths.mtdConnectors, { body: { ...connectorBody, id: lookoutMtdConnectorId } });
-        const { id: _id, createdDateTime: _c, lastModifiedDateTime: _m, version: _v, ...windows } = documented("compliancePolicy.windows81.json").response.body.value;
-        const created = await graph.request("POST", graphPaths.compliancePolicies, {
-            body: { ...windows, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }] },
-        });
-        windowsPolicyId = (created!.body as { id: string }).id;
-        connectorBefore = structuredClone(connector());
-        windowsPolicyBefore = structuredClone(tenant.settings().compliancePolicies[windowsPolicyId].body);
-        // The reference config manages one connector setting, which the documented connector has
-        // on already, and two threat-level policies.
-        t = await createTestStack("intune-documented", tenant, {
+    // The reference config manages one connector setting, which the documented connector has on
+    // already, and two threat-level policies.
+    const { tenant, t } = useTestStack("intune-documented", {
+        prepare: async (tenant) => {
+            const graph = graphClientFor(tenant.graph);
+            await graph.request("POST", graphPaths.mtdConnectors, { body: { ...connectorBody, id: lookoutMtdConnectorId } });
+            const { id: _id, createdDateTime: _c, lastModifiedDateTime: _m, version: _v, ...windows } = documented("compliancePolicy.windows81.json").response.body.value;
+            const created = await graph.request("POST", graphPaths.compliancePolicies, {
+                body: { ...windows, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }] },
+            });
+            windowsPolicyId = (created!.body as { id: string }).id;
+            connectorBefore = structuredClone(connector());
+            windowsPolicyBefore = structuredClone(tenant.settings().compliancePolicies[windowsPolicyId].body);
+        },
+        config: {
             "lookout-mtp:intune": {
                 mtdConnector: { partnerUnsupportedOsVersionBlocked: true, iosEnabled: false },
                 compliancePolicies: [
@@ -48,13 +44,9 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
                     { platform: "ios", requiredSecurityLevel: "low" },
                 ],
             },
-        });
+        },
     });
-    let disposed = false;
-    after(async () => {
-        if (!disposed) await t?.dispose();
-        await tenant?.emulator.close();
-    });
+    const connector = () => tenant.settings().mtdConnectors[lookoutMtdConnectorId] as Record<string, unknown>;
 
     it("up adopts the connector and creates the policies beside the Windows one", async () => {
         const result = await t.stack.up(t.run);
@@ -82,7 +74,6 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
 
     it("destroy gives back what it changed on the connector and removes only its own policies", async () => {
         await t.dispose();
-        disposed = true;
         assert.deepEqual(connector().iosEnabled, connectorBefore.iosEnabled);
         assert.deepEqual(Object.keys(tenant.settings().compliancePolicies), [windowsPolicyId]);
     });

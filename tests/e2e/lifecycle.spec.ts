@@ -3,23 +3,17 @@
  * up, no-op preview and refresh, a one-setting change, destroy.
  */
 import assert from "node:assert/strict";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { changedProperties, changedSteps, createTestStack, type TestStack } from "../../testkit/testStack";
+import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
+import { changedProperties, changedSteps, useTestStack } from "../../testkit/testStack";
 
 describe("stack lifecycle (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
     let untouched: ReturnType<EmulatedTenant["settings"]>;
-
-    before(async () => {
-        tenant = await startEmulatedTenant({ rateLimitPerMinute: 100 });
-        untouched = tenant.settings();
-        t = await createTestStack("lifecycle", tenant);
-    });
-    after(async () => {
-        await t?.dispose().catch(() => undefined);
-        await tenant?.emulator.close();
+    const { tenant, t } = useTestStack("lifecycle", {
+        emulator: { rateLimitPerMinute: 100 },
+        prepare: (tenant) => {
+            untouched = tenant.settings();
+        },
     });
     beforeEach(() => {
         t.events.length = 0;

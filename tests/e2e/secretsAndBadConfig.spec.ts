@@ -1,21 +1,10 @@
 /** The application key never appears in plain text; a bad config stops the run before any call. */
 import assert from "node:assert/strict";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
+import { useTestStack } from "../../testkit/testStack";
 
 describe("secrets (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
-
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        t = await createTestStack("secrets", tenant);
-    });
-    after(async () => {
-        await t?.dispose().catch(() => undefined);
-        await tenant?.emulator.close();
-    });
+    const { tenant, t } = useTestStack("secrets");
 
     it("keeps the application key and the Graph secret out of state, engine output and the emulator's log", async () => {
         await t.stack.up(t.run);
@@ -40,18 +29,8 @@ describe("secrets (real engine)", function () {
 
 describe("bad config (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
-
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        t = await createTestStack("badconfig", tenant, {
-            "lookout-mtp:connector": { heartbeatFrequencyMinutes: 0, errorReportEmail: "mobile-security" },
-        });
-    });
-    after(async () => {
-        await t?.dispose().catch(() => undefined);
-        await tenant?.emulator.close();
+    const { tenant, t } = useTestStack("badconfig", {
+        config: { "lookout-mtp:connector": { heartbeatFrequencyMinutes: 0, errorReportEmail: "mobile-security" } },
     });
 
     it("fails before any call to Lookout, naming every bad key", async () => {
@@ -66,18 +45,8 @@ describe("bad config (real engine)", function () {
 
 describe("state sync turned off (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
-
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        t = await createTestStack("statesync", tenant, {
-            "lookout-mtp:connector": { heartbeatFrequencyMinutes: 60, stateSync: { threatStatus: false }, errorReportEmail: "mobile-security@contoso.example" },
-        });
-    });
-    after(async () => {
-        await t?.dispose().catch(() => undefined);
-        await tenant?.emulator.close();
+    const { t } = useTestStack("statesync", {
+        config: { "lookout-mtp:connector": { heartbeatFrequencyMinutes: 60, stateSync: { threatStatus: false }, errorReportEmail: "mobile-security@contoso.example" } },
     });
 
     it("is allowed, with a warning that Intune stops getting Lookout's verdicts", async () => {

@@ -5,25 +5,17 @@
 import assert from "node:assert/strict";
 import { badConfigs } from "../../testkit/badConfigs";
 import { validReferenceConfig } from "../../testkit/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
+import { useTestStack } from "../../testkit/testStack";
 import { recordFault } from "./summary";
 import { findLeaks } from "./support";
 
 describe("bad input (real engine)", function () {
     this.timeout(900_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
+    const { tenant, t } = useTestStack("badinput");
     let current: string[] = [];
     const rejected: string[] = [];
     before(async () => {
-        tenant = await startEmulatedTenant();
-        t = await createTestStack("badinput", tenant);
         current = Object.keys((await t.stack.getAllConfig()) ?? {});
-    });
-    after(async () => {
-        await t.dispose().catch(() => undefined);
-        await tenant.emulator.close();
     });
 
     /** Replaces the stack's config with `config`, aimed at this emulator. */

@@ -5,31 +5,20 @@
  */
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
-import { recordFault } from "./summary";
-import { fastRetryEnv, faultCount, findLeaks } from "./support";
+import { useTestStack } from "../../testkit/testStack";
+import { recordScenario } from "./support";
 
 describe("concurrent console edits (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        t = await createTestStack("concurrent", tenant, {}, fastRetryEnv);
-        await t.stack.up(t.run);
-    });
-    after(async () => {
-        tenant.emulator.faults.clear();
-        await t.dispose().catch(() => undefined);
-        await tenant.emulator.close();
-    });
+    // The production retry policy: the held write must not be abandoned as a timeout while the edit is made.
+    const { tenant, t } = useTestStack("concurrent");
+    before(() => t.stack.up(t.run));
 
     it("an edit between the stack's read and its write fails the up, naming the resource", async () => {
         const started = Date.now();
         await t.setConfig({ "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" } });
-        // Hold the stack's write for a moment and edit the connector in the console meanwhile.
-        tenant.emulator.faults.set([{ kind: "delay", delayMs: 1200, limit: 1, pathPrefix: lookoutPaths.intuneConnector, methods: ["PUT"] }]);
+        // Hold the stack's write until the connector is edited in the console (released below), however long that takes.
+        tenant.emulator.faults.set([{ kind: "delay", delayMs: 120_000, limit: 1, pathPrefix: lookoutPaths.intuneConnector, methods: ["PUT"] }]);
         const up = t.stack.up(t.run).then(
             () => undefined,
             (e: Error) => e,
@@ -39,22 +28,13 @@ describe("concurrent console edits (real engine)", function () {
         }
         const current = tenant.settings().intuneConnector!.value;
         await tenant.console.request("PUT", lookoutPaths.intuneConnector, { body: { ...current, errorReportEmail: "console-user@contoso.example" } });
+        tenant.emulator.faults.release();
         const error = await up;
         assert.ok(error, "the up must fail");
         assert.match(error.message, /Lookout Intune connector: Lookout API PUT \/console\/v1\/connectors\/intune failed: 412 PRECONDITION_FAILED/);
         assert.match(error.message, /run `pulumi refresh` to see the change, then `pulumi up`/);
         assert.equal(tenant.settings().intuneConnector!.value.errorReportEmail, "console-user@contoso.example", "the console edit survives");
-        const leaks = await findLeaks(t, tenant);
-        recordFault({
-            scenario: "concurrent edit",
-            injected: "console edit during the stack's PUT",
-            outcome: "up failed: 412, names the connector",
-            requests: tenant.emulator.requests().length,
-            faults: faultCount(tenant),
-            seconds: (Date.now() - started) / 1000,
-            leaks: leaks.length,
-        });
-        assert.deepEqual(leaks, []);
+        await recordScenario(t, tenant, { scenario: "concurrent edit", injected: "console edit during the stack's PUT", outcome: "up failed: 412, names the connector", started });
     });
 
     it("after a refresh shows the edit, up applies the declared settings", async () => {

@@ -5,13 +5,22 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
+import { killSession } from "../../testkit/processes";
+import { type TestStack, useTestStack } from "../../testkit/testStack";
 import { recordFault } from "./summary";
 import { assertConverged, assertEmpty, fastRetryEnv, faultCount, findLeaks } from "./support";
 
+/** The sessions of the CLI runs, killed whole when the suite ends however it ended. */
+const sessions: number[] = [];
+
+/**
+ * Runs the CLI in a session of its own. The engine starts each plugin in a process group of its
+ * own, so killing the CLI's group would leave the language host and the dynamic provider running,
+ * the provider still writing to the tenant after "the kill"; they all stay in the CLI's session.
+ */
 function pulumiCli(t: TestStack, args: string[]) {
     const child = spawn("pulumi", [...args, "--stack", "interrupted", "--non-interactive"], { cwd: t.dir, env: t.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    sessions.push(child.pid!);
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));
@@ -21,16 +30,12 @@ function pulumiCli(t: TestStack, args: string[]) {
 
 describe("interrupted run (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
-    before(async () => {
-        tenant = await startEmulatedTenant();
-        t = await createTestStack("interrupted", tenant, {}, fastRetryEnv);
-    });
+    // Registered first, so it runs first: mocha runs a suite's after hooks in order, and the
+    // stack's teardown destroys it with no CLI run left.
     after(async () => {
-        tenant.emulator.faults.clear();
-        await tenant.emulator.close();
+        for (const sid of sessions) await killSession(sid);
     });
+    const { tenant, t } = useTestStack("interrupted", { env: fastRetryEnv });
 
     it("recovers after the engine is killed mid-up, and destroy leaves nothing", async () => {
         const started = Date.now();
@@ -42,7 +47,8 @@ describe("interrupted run (real engine)", function () {
             assert.ok(Date.now() < deadline, `the up never reached Intune:\n${up.output()}`);
             await new Promise((resolve) => setTimeout(resolve, 100));
         }
-        process.kill(-up.child.pid!, "SIGKILL");
+        // The whole engine dies at once, as when a CI runner is cancelled: nothing of it writes on.
+        await killSession(up.child.pid!);
         await up.done;
         tenant.emulator.faults.clear();
         assert.ok(tenant.settings().intuneConnector, "the Lookout side was written before the kill");
@@ -59,7 +65,6 @@ describe("interrupted run (real engine)", function () {
         await t.stack.destroy(t.run);
         assertEmpty(tenant);
         const leaks = await findLeaks(t, tenant);
-        await t.dispose();
         recordFault({
             scenario: "interrupted",
             injected: "SIGKILL of the engine mid-up",

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
 import type { TestStack } from "../../testkit/testStack";
+import { recordFault } from "./summary";
 
 /** Short client timeouts so slow answers and exhausted budgets take seconds, not minutes. */
 export const fastRetryEnv = {
@@ -56,4 +57,22 @@ export async function findLeaks(t: TestStack, tenant: EmulatedTenant): Promise<s
 
 export function faultCount(tenant: EmulatedTenant): number {
     return tenant.emulator.requests().filter((r) => r.fault).length;
+}
+
+/** What a scenario says of itself in the summary; the rest is measured when it is recorded. */
+export interface Scenario {
+    scenario: string;
+    injected: string;
+    outcome: string;
+    /** `Date.now()` when the scenario began. */
+    started: number;
+    /** Answers the emulator faulted; counted from its request log when left out. */
+    faults?: number;
+}
+
+/** Records the scenario's row in the summary (requests, faults, seconds, leaks found), then fails it if a credential leaked. */
+export async function recordScenario(t: TestStack, tenant: EmulatedTenant, { started, faults, ...described }: Scenario): Promise<void> {
+    const leaks = await findLeaks(t, tenant);
+    recordFault({ ...described, requests: tenant.emulator.requests().length, faults: faults ?? faultCount(tenant), seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+    assert.deepEqual(leaks, []);
 }

@@ -9,8 +9,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { projectRoot } from "../../scripts/lib/engine";
 import { installBuiltPackage, packageName } from "../../testkit/installedPackage";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
+import { useTestStack } from "../../testkit/testStack";
 
 const execFileAsync = promisify(execFile);
 const consumerDir = join(projectRoot, "examples", "consumer");
@@ -35,8 +34,14 @@ function changedInputs(step: PreviewStep): string[] {
 
 describe("the package in another program (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    let t: TestStack;
+    before(() => installBuiltPackage(consumerDir));
+    const { tenant, t } = useTestStack("consumer", {
+        program: {
+            project: "lookout-consumer",
+            dir: consumerDir,
+            config: { "lookout-consumer:groups": groups, "lookout-consumer:errorReportEmail": "field-it@contoso.example" },
+        },
+    });
 
     /** `pulumi preview --diff --json`, as a pull-request job would run it. */
     async function previewJson() {
@@ -44,26 +49,6 @@ describe("the package in another program (real engine)", function () {
         const parsed = JSON.parse(stdout) as { steps: PreviewStep[]; diagnostics?: Array<{ severity: string; message: string }> };
         return { steps: parsed.steps.filter((s) => s.op !== "same"), diagnostics: parsed.diagnostics ?? [] };
     }
-
-    before(async () => {
-        installBuiltPackage(consumerDir);
-        tenant = await startEmulatedTenant();
-        t = await createTestStack(
-            "consumer",
-            tenant,
-            {},
-            {},
-            {
-                project: "lookout-consumer",
-                dir: consumerDir,
-                config: { "lookout-consumer:groups": groups, "lookout-consumer:errorReportEmail": "field-it@contoso.example" },
-            },
-        );
-    });
-    after(async () => {
-        await t?.dispose().catch(() => undefined);
-        await tenant?.emulator.close();
-    });
 
     it("configures Lookout and Intune through the package", async () => {
         await t.stack.up(t.run);

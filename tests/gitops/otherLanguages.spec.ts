@@ -11,8 +11,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { engineEnv, projectRoot } from "../../scripts/lib/engine";
 import { devDirectory } from "../../emulator/devTenant";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack, type TestStack } from "../../testkit/testStack";
+import { useTestStack } from "../../testkit/testStack";
 
 const execFileAsync = promisify(execFile);
 const pluginDir = join(projectRoot, "plugin");
@@ -66,24 +65,18 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
     });
 
     describe("a Pulumi YAML program (examples/yaml)", () => {
-        let tenant: EmulatedTenant;
-        let t: TestStack;
-
-        before(async () => {
-            tenant = await startEmulatedTenant();
-            tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = devDirectory();
-            // The example names the plugin by a path relative to itself; the stack lives elsewhere.
-            const projectFile = readFileSync(yamlExample, "utf8").replace("lookout-mtp: ../../plugin", `lookout-mtp: ${pluginDir}`);
-            assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../plugin under packages");
-            t = await createTestStack("yaml", tenant, {}, {}, { project: "lookout-mtp-yaml", dir: join(projectRoot, "examples", "yaml"), config: {}, projectFile });
-            // Pulumi starts the dynamic-provider plugin in the program's folder, so the plugin's
-            // Node.js dependencies must resolve from there (pulumi/pulumi#5455): the README's step.
-            symlinkSync(join(pluginDir, "..", "node_modules"), join(t.dir, "node_modules"), "dir");
+        // The example names the plugin by a path relative to itself; the stack lives elsewhere.
+        const projectFile = readFileSync(yamlExample, "utf8").replace("lookout-mtp: ../../plugin", `lookout-mtp: ${pluginDir}`);
+        before(() => assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../plugin under packages"));
+        const { tenant, t } = useTestStack("yaml", {
+            prepare: (tenant) => {
+                tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = devDirectory();
+            },
+            program: { project: "lookout-mtp-yaml", dir: join(projectRoot, "examples", "yaml"), config: {}, projectFile },
         });
-        after(async () => {
-            await t?.dispose().catch(() => undefined);
-            await tenant?.emulator.close();
-        });
+        // Pulumi starts the dynamic-provider plugin in the program's folder, so the plugin's
+        // Node.js dependencies must resolve from there (pulumi/pulumi#5455): the README's step.
+        before(() => symlinkSync(join(pluginDir, "..", "node_modules"), join(t.dir, "node_modules"), "dir"));
 
         it("onboards the tenant: groups checked, Lookout and Intune configured", async () => {
             const result = await t.stack.up(t.run);

@@ -7,31 +7,24 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { projectRoot } from "../../scripts/lib/engine";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { createTestStack } from "../../testkit/testStack";
+import { type EmulatedTenant, useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { type StackSetUp, withTestStack } from "../../testkit/testStack";
 
 const policyPack = join(projectRoot, "policy");
 const connector = { heartbeatFrequencyMinutes: 60, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" };
 
-async function previewWithPolicy(tenant: EmulatedTenant, name: string, ...rest: Parameters<typeof createTestStack> extends [unknown, unknown, ...infer R] ? R : never) {
-    const t = await createTestStack(name, tenant, ...rest);
-    try {
-        return await t.stack.preview({ policyPacks: [policyPack] }).then(
+function previewWithPolicy(tenant: EmulatedTenant, name: string, setUp: StackSetUp = {}) {
+    return withTestStack(name, { ...setUp, tenant }, (t) =>
+        t.stack.preview({ policyPacks: [policyPack] }).then(
             (result) => ({ ok: true as const, output: result.stdout }),
             (err: Error) => ({ ok: false as const, output: err.message }),
-        );
-    } finally {
-        await t.dispose();
-    }
+        ),
+    );
 }
 
 describe("policy pack (real engine)", function () {
     this.timeout(300_000);
-    let tenant: EmulatedTenant;
-    before(async () => {
-        tenant = await startEmulatedTenant();
-    });
-    after(() => tenant.emulator.close());
+    const tenant = useEmulatedTenant();
 
     it("lets the onboarding stack through", async () => {
         const result = await previewWithPolicy(tenant, "policy-pass");
@@ -58,7 +51,7 @@ describe("policy pack (real engine)", function () {
     ];
     for (const [rule, overrides, message] of refused) {
         it(`refuses a stack breaking ${rule}`, async () => {
-            const result = await previewWithPolicy(tenant, `policy-${rule.replace(/\W+/g, "-")}`, overrides);
+            const result = await previewWithPolicy(tenant, `policy-${rule.replace(/\W+/g, "-")}`, { config: overrides });
             assert.ok(!result.ok, "the preview must be refused");
             assert.match(result.output, /mandatory/);
             assert.match(result.output, message);
@@ -80,7 +73,7 @@ describe("policy pack (real engine)", function () {
     ];
     for (const [rule, config, message] of fixtureCases) {
         it(`refuses resources breaking ${rule}, even declared around our own validation`, async () => {
-            const result = await previewWithPolicy(tenant, `policy-${rule}`, config, {}, unchecked);
+            const result = await previewWithPolicy(tenant, `policy-${rule}`, { config, program: unchecked });
             assert.ok(!result.ok, "the preview must be refused");
             assert.match(result.output, message);
         });
@@ -88,10 +81,12 @@ describe("policy pack (real engine)", function () {
 
     it("reports advisory rules without refusing", async () => {
         const result = await previewWithPolicy(tenant, "policy-advisory", {
-            "lookout-mtp:enrollmentGroups": [
-                { displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" },
-                { displayName: "Lookout Pilot", objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80" },
-            ],
+            config: {
+                "lookout-mtp:enrollmentGroups": [
+                    { displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" },
+                    { displayName: "Lookout Pilot", objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80" },
+                ],
+            },
         });
         assert.ok(result.ok, result.output);
         assert.match(result.output, /lookout-pilot-group-first[\s\S]*start with a pilot group/);

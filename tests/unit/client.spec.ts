@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
 import { createLookoutClient, validateBaseUrl } from "../../lookout/client";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, fastRetry, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { fastRetry, startEmulatedTenant, useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 describe("Lookout client", () => {
-    let t: EmulatedTenant;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-    });
-    afterEach(() => t.emulator.close());
+    const t = useEmulatedTenant({ eachTest: true });
 
     const classifications = () => t.console.request("GET", lookoutPaths.threatClassifications);
     const statuses = () => t.emulator.requests().map((r) => r.status);

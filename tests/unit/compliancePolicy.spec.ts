@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
-import { compliancePolicyProvider, type CompliancePolicyInputs, type CompliancePolicyOutputs, managedPolicyDescription } from "../../intune/compliancePolicy";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { configured } from "../../testkit/providerHarness";
+import { compliancePolicyProvider, type CompliancePolicyInputs, managedPolicyDescription } from "../../intune/compliancePolicy";
+import { useProvider } from "../../testkit/providerHarness";
 
 const android: CompliancePolicyInputs = {
     platform: "androidWorkProfile",
@@ -14,13 +13,7 @@ const android: CompliancePolicyInputs = {
 };
 
 describe("ThreatCompliancePolicy provider", () => {
-    let t: EmulatedTenant;
-    let provider: Awaited<ReturnType<typeof configured<CompliancePolicyInputs, CompliancePolicyOutputs>>>;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-        provider = await configured(compliancePolicyProvider, t.graph);
-    });
-    afterEach(() => t.emulator.close());
+    const { tenant: t, provider } = useProvider(compliancePolicyProvider, "graph");
 
     const stored = () => Object.values(t.settings().compliancePolicies);
 

@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 describe("Graph client", () => {
-    let t: EmulatedTenant;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-    });
-    afterEach(() => t.emulator.close());
+    const t = useEmulatedTenant({ eachTest: true });
 
     const list = () => graphClientFor(t.graph).request("GET", graphPaths.compliancePolicies);
     const graphStatuses = () =>

@@ -3,18 +3,18 @@ import { resolveGroupViaGraph } from "../../entra/directory";
 import { groupSchema } from "../../config/stackConfig";
 import { graphClientFor } from "../../graph/connection";
 import { sampleDirectory } from "../../testkit/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 const where = "lookout-mtp:enrollmentGroups[0]";
 const spec = (g: Record<string, unknown>) => groupSchema().parse(g);
 
 describe("existing groups checked through Microsoft Graph", () => {
-    let t: EmulatedTenant;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-        t.emulator.store.tenantByEntraId(t.entraTenantId)!.directory = sampleDirectory();
+    const t = useEmulatedTenant({
+        eachTest: true,
+        prepare: (t) => {
+            t.emulator.store.tenantByEntraId(t.entraTenantId)!.directory = sampleDirectory();
+        },
     });
-    afterEach(() => t.emulator.close());
     const resolve = (g: Record<string, unknown>) => resolveGroupViaGraph(graphClientFor(t.graph), spec(g), where);
 
     it("finds a group by its exact display name", async () => {

@@ -4,7 +4,7 @@ import { graphPaths, graphRoutes } from "../../contract/graph/routes";
 import { blockRule, lookoutMtdConnectorId } from "../../contract/graph/schemas";
 import { seedDevTenant } from "../../emulator/devTenant";
 import type { Directory, Tenant } from "../../emulator/store";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 const eventual = { ConsistencyLevel: "eventual" };
 const groupId = "5a0c1e2f-0000-4000-8000-000000000001";
@@ -35,7 +35,7 @@ function directoryWith250Members(): Directory {
 }
 
 describe("Graph emulator (Graph v1.0 as Microsoft documents it)", () => {
-    let t: EmulatedTenant;
+    const t = useEmulatedTenant({ eachTest: true });
     let tenant: Tenant;
     let token: string;
 
@@ -60,12 +60,10 @@ describe("Graph emulator (Graph v1.0 as Microsoft documents it)", () => {
     }
 
     beforeEach(async () => {
-        t = await startEmulatedTenant();
         tenant = t.emulator.store.tenantById(t.tenantId)!;
         tenant.directory = directoryWith250Members();
         token = await tokenFor(t.graphApp.clientId, t.graphApp.clientSecret);
     });
-    afterEach(() => t.emulator.close());
 
     describe("routes and permissions", () => {
         it("answers a route Graph does not have with 400 naming the segment", async () => {

@@ -12,7 +12,7 @@ import { entityTypes, groupDefaultProperties, userDefaultProperties } from "../.
 import { type GraphRouteId, routeFor } from "../../contract/graph/routes";
 import { blockRule, normalizeODataType } from "../../contract/graph/schemas";
 import type { Directory } from "../../emulator/store";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 interface Fixture {
     route: string;
@@ -89,18 +89,16 @@ function documentedDirectory(groupId: string): Directory {
 }
 
 describe("Graph emulator against Microsoft's documented examples (contract/graph/fixtures)", () => {
-    let t: EmulatedTenant;
+    const t = useEmulatedTenant({ eachTest: true });
     let token: string;
     const groupId = "02bd9fd6-8f93-4758-87c3-1fb73740a315";
 
     beforeEach(async () => {
-        t = await startEmulatedTenant();
         const form = new URLSearchParams({ grant_type: "client_credentials", client_id: t.graphApp.clientId, client_secret: t.graphApp.clientSecret });
         token = ((await (await fetch(`${t.emulator.authorityHost}/${t.entraTenantId}/oauth2/v2.0/token`, { method: "POST", body: form })).json()) as { access_token: string })
             .access_token;
         t.emulator.store.tenantById(t.tenantId)!.directory = documentedDirectory(groupId);
     });
-    afterEach(() => t.emulator.close());
 
     async function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
         return fetch(t.emulator.graphBaseUrl + url, {

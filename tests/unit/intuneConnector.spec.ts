@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { intuneConnectorProvider, type IntuneConnectorInputs, type IntuneConnectorOutputs } from "../../lookout/intuneConnector";
+import { intuneConnectorProvider, type IntuneConnectorInputs } from "../../lookout/intuneConnector";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { configured } from "../../testkit/providerHarness";
+import { configured, useProvider } from "../../testkit/providerHarness";
 
 const desired: IntuneConnectorInputs = {
     heartbeatFrequencyMinutes: 60,
@@ -14,13 +13,7 @@ const desired: IntuneConnectorInputs = {
 };
 
 describe("IntuneConnector provider", () => {
-    let t: EmulatedTenant;
-    let provider: Awaited<ReturnType<typeof configured<IntuneConnectorInputs, IntuneConnectorOutputs>>>;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-        provider = await configured(intuneConnectorProvider, t.connection);
-    });
-    afterEach(() => t.emulator.close());
+    const { tenant: t, provider } = useProvider(intuneConnectorProvider, "lookout");
 
     describe("check", () => {
         it("fills the defaults Lookout recommends", async () => {

@@ -5,7 +5,7 @@ import { LookoutOnboarding } from "../../onboarding/lookoutOnboarding";
 import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
 import { graphClientFor } from "../../graph/connection";
 import { asRawConfig, referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig } from "../../testkit/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../../testkit/pulumiMocks";
 
 const directory: Directory = {
@@ -36,12 +36,11 @@ describe("LookoutOnboarding resource graph", () => {
     let opts: pulumi.ComponentResourceOptions;
     // Entra under mocks for what azuread does in manage mode (create groups, consent, tenant ID);
     // existing groups are checked through the emulated Graph, as in every mode.
-    let t: EmulatedTenant;
-    before(async () => {
-        t = await startEmulatedTenant();
-        t.emulator.store.tenantByEntraId(t.entraTenantId)!.directory = sampleDirectory();
+    const t = useEmulatedTenant({
+        prepare: (t) => {
+            t.emulator.store.tenantByEntraId(t.entraTenantId)!.directory = sampleDirectory();
+        },
     });
-    after(() => t.emulator.close());
     beforeEach(() => {
         ({ registered, opts } = installMocks(directory));
     });

@@ -3,10 +3,9 @@ import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
 import { graphClientFor } from "../../graph/connection";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { mtdConnectorProvider, type MtdConnectorInputs, type MtdConnectorOutputs } from "../../intune/mtdConnector";
+import { mtdConnectorProvider, type MtdConnectorInputs } from "../../intune/mtdConnector";
 import { sampleConnectorSettings } from "../../testkit/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { configured } from "../../testkit/providerHarness";
+import { configured, useProvider } from "../../testkit/providerHarness";
 
 const desired: MtdConnectorInputs = {
     androidEnabled: true,
@@ -28,13 +27,7 @@ const lookoutConnector = sampleConnectorSettings();
 const day = 86_400_000;
 
 describe("MtdConnector provider", () => {
-    let t: EmulatedTenant;
-    let provider: Awaited<ReturnType<typeof configured<MtdConnectorInputs, MtdConnectorOutputs>>>;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-        provider = await configured(mtdConnectorProvider, t.graph);
-    });
-    afterEach(() => t.emulator.close());
+    const { tenant: t, provider } = useProvider(mtdConnectorProvider, "graph");
 
     it("manages only the settings named, names a bad threshold, and refuses a name Graph does not have", async () => {
         const ok = await provider.check({} as never, { iosEnabled: false } as never);

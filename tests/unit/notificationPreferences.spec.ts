@@ -1,18 +1,11 @@
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { notificationPreferencesProvider, type NotificationPreferencesInputs, type NotificationPreferencesOutputs } from "../../lookout/notificationPreferences";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { configured } from "../../testkit/providerHarness";
+import { notificationPreferencesProvider, type NotificationPreferencesInputs } from "../../lookout/notificationPreferences";
+import { useProvider } from "../../testkit/providerHarness";
 
 describe("NotificationPreferences provider", () => {
-    let t: EmulatedTenant;
-    let provider: Awaited<ReturnType<typeof configured<NotificationPreferencesInputs, NotificationPreferencesOutputs>>>;
+    const { tenant: t, provider } = useProvider(notificationPreferencesProvider, "lookout");
     const secops: NotificationPreferencesInputs = { email: "secops@contoso.example", emailNotifications: false };
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-        provider = await configured(notificationPreferencesProvider, t.connection);
-    });
-    afterEach(() => t.emulator.close());
 
     it("normalizes the address to lower case in check and rejects a malformed one", async () => {
         const ok = await provider.check({} as never, { email: "SecOps@Contoso.example", emailNotifications: true });

@@ -5,14 +5,10 @@ import { graphPaths } from "../../contract/graph/routes";
 import { graphClientFor } from "../../graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { asRawConfig, validReferenceConfig } from "../../testkit/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
-    let t: EmulatedTenant;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-    });
-    afterEach(() => t.emulator.close());
+    const t = useEmulatedTenant({ eachTest: true });
 
     it("expresses hand-made Lookout and Intune settings as valid stack config", async () => {
         await t.console.request("PUT", lookoutPaths.intuneConnector, {

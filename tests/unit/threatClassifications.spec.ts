@@ -1,17 +1,10 @@
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { threatClassificationsProvider, type ThreatClassificationsInputs, type ThreatClassificationsOutputs } from "../../lookout/threatClassifications";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { configured } from "../../testkit/providerHarness";
+import { threatClassificationsProvider } from "../../lookout/threatClassifications";
+import { useProvider } from "../../testkit/providerHarness";
 
 describe("ThreatClassifications provider", () => {
-    let t: EmulatedTenant;
-    let provider: Awaited<ReturnType<typeof configured<ThreatClassificationsInputs, ThreatClassificationsOutputs>>>;
-    beforeEach(async () => {
-        t = await startEmulatedTenant();
-        provider = await configured(threatClassificationsProvider, t.connection);
-    });
-    afterEach(() => t.emulator.close());
+    const { tenant: t, provider } = useProvider(threatClassificationsProvider, "lookout");
 
     it("rejects unknown risk levels and badly spelled names in check", async () => {
         const { failures } = await provider.check({} as never, { riskLevels: { SIDELOADED_APP: "critical" as never, adware: "low" } });
