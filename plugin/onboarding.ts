@@ -10,6 +10,10 @@ import { parseStackConfig, projectNamespace, settingPath, type StackConfig, stac
 import type { z } from "zod";
 import { isSecretConfigKey } from "../onboarding/stack";
 
+// Pulumi's component analyzer makes a schema enum only of this pattern (a const object and its
+// value type); a union type from the contract is refused ("Union types are not supported"). So the
+// enums are written out here, and the type check below proves they hold exactly the contract's values.
+
 /** How the stack reaches Entra ID. */
 export const EntraMode = {
     /** Creates groups and grants consent through the azuread provider. */

@@ -23,6 +23,8 @@ export interface EmulatedTenant {
     console: LookoutClient;
     /** The tenant's settings as the emulator holds them. */
     settings(): ReturnType<LookoutEmulator["store"]["describe"]>;
+    /** The Graph requests the emulator answered since it last cleared its log. */
+    graphRequests(): ReturnType<LookoutEmulator["requests"]>;
 }
 
 /** Retries quick enough for tests; the policy's shape is the production one. */
@@ -81,6 +83,7 @@ function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKe
         entraTenantId: tenant.entraTenantId,
         console: createLookoutClient({ baseUrl: emulator.url, applicationKey, retry: fastRetry }),
         settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
+        graphRequests: () => emulator.requests().filter((r) => r.path.startsWith("/graph")),
     };
 }
 

@@ -49,9 +49,9 @@ describe("ThreatCompliancePolicy provider", () => {
             android.groupIds.map((groupId) => ({ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId })),
         );
         assert.deepEqual(outs, { ...android, previous: null });
-        const posted = t.emulator
-            .requests()
-            .filter((r) => r.method === "POST" && r.path.startsWith("/graph"))
+        const posted = t
+            .graphRequests()
+            .filter((r) => r.method === "POST")
             .map((r) => r.path);
         assert.deepEqual(
             posted,
@@ -179,19 +179,13 @@ describe("ThreatCompliancePolicy provider", () => {
         await provider.update(id, outs, { ...android, requiredSecurityLevel: "low" });
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "low");
         assert.deepEqual(
-            t.emulator
-                .requests()
-                .filter((r) => r.path.startsWith("/graph"))
-                .map((r) => r.method),
+            t.graphRequests().map((r) => r.method),
             ["PATCH"],
         );
         t.emulator.clearRequests();
         await provider.update(id, { ...outs, requiredSecurityLevel: "low" }, { ...android, requiredSecurityLevel: "low", groupIds: [android.groupIds[0]] });
         assert.deepEqual(
-            t.emulator
-                .requests()
-                .filter((r) => r.path.startsWith("/graph"))
-                .map((r) => r.method),
+            t.graphRequests().map((r) => r.method),
             ["GET", "POST"],
             "one read of the assignments (to keep what the stack does not manage), one assign",
         );

@@ -7,11 +7,7 @@ describe("Graph client", () => {
     const t = useEmulatedTenant({ eachTest: true });
 
     const list = () => graphClientFor(t.graph).request("GET", graphPaths.compliancePolicies);
-    const graphStatuses = () =>
-        t.emulator
-            .requests()
-            .filter((r) => r.path.startsWith("/graph"))
-            .map((r) => r.status);
+    const graphStatuses = () => t.graphRequests().map((r) => r.status);
 
     it("retries 429, 503 and 504 honouring Retry-After", async () => {
         t.emulator.faults.set([

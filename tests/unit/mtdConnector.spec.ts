@@ -87,10 +87,7 @@ describe("MtdConnector provider", () => {
         assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, false);
         assert.deepEqual(outs.previous, {});
         assert.deepEqual(
-            t.emulator
-                .requests()
-                .filter((r) => r.path.startsWith("/graph"))
-                .map((r) => r.method),
+            t.graphRequests().map((r) => r.method),
             ["GET"],
             "an adopted connector that already matches is not written",
         );
@@ -142,10 +139,6 @@ describe("MtdConnector provider", () => {
             /needs the Graph application permission DeviceManagementServiceConfig\.ReadWrite\.All, which the signed-in identity lacks.*Nothing was changed/,
         );
         assert.deepEqual(t.settings().mtdConnectors, {});
-        assert.deepEqual(
-            t.emulator.requests().filter((r) => r.path.startsWith("/graph")),
-            [],
-            "refused before calling Graph at all",
-        );
+        assert.deepEqual(t.graphRequests(), [], "refused before calling Graph at all");
     });
 });
