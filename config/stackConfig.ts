@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { connectorLimits, intuneConnectorInputsSchema, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { defaultAuthorityHost, defaultGraphBaseUrl, defaultLookoutBaseUrl, validateServiceUrl } from "../contract/endpoints";
-import { compliancePlatformSchema, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevelSchema } from "../contract/graph/schemas";
+import { compliancePlatformSchema, deployedIntents, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevelSchema } from "../contract/graph/schemas";
+import { lookoutForWorkIosBundleId } from "../contract/graph/lookoutApps";
 
 export const projectNamespace = "lookout-mtp";
 
@@ -81,6 +82,10 @@ export function stackConfigSchema() {
                 })
                 .strict(),
             enrollmentGroups: z.array(groupSchema()).min(1, "list at least one enrollment group").max(limits.enrollmentGroups.max),
+            /**
+             * Lookout's admin consent: granted by the stack in `manage` mode, verified through Graph before any
+             * Lookout write in every mode.
+             */
             consent: z
                 .object({
                     /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */
@@ -111,6 +116,23 @@ export function stackConfigSchema() {
                 }),
             intune: z
                 .object({
+                    /**
+                     * Lookout for Work through Intune, assigned to the enrollment groups before the connector and the
+                     * compliance policies: `ios` (Lookout for Work and Microsoft Authenticator from the App Store, added
+                     * when missing) and `androidEnterprise` (the managed Google Play app, which an admin approves once).
+                     */
+                    apps: z
+                        .object({
+                            /** `required` installs the apps; `available` offers them in the Company Portal. */
+                            intent: z.enum(deployedIntents, `must be ${deployedIntents.join(" or ")}`).default("required"),
+                            ios: z.boolean().default(false),
+                            androidEnterprise: z.boolean().default(false),
+                            /** Lookout for Work's iOS bundle ID, if Intune lists it under another one. */
+                            lookoutForWorkIosBundleId: z.string().trim().min(1).default(lookoutForWorkIosBundleId),
+                        })
+                        .strict()
+                        .refine((a) => a.ios || a.androidEnterprise, { message: "name a platform to deploy Lookout for Work to: ios: true, androidEnterprise: true, or both" })
+                        .optional(),
                     /** Intune's Mobile Threat Defense connector for Lookout: only the settings named here are managed. */
                     mtdConnector: mtdConnectorSettingsSchema().prefault({}),
                     /** One compliance policy per platform, assigned to the enrollment groups. */
@@ -197,17 +219,16 @@ export function stackConfigSchema() {
             } else if (c.entra.mode === "graph") {
                 if (c.entra.tenantId)
                     ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config" });
-                if (c.consent) ctx.addIssue({ code: "custom", path: ["consent"], message: "graph mode does not manage consent (that needs entra.mode 'manage'); remove consent" });
                 refuseCreatedGroups("graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group");
-            } else {
-                if (c.entra.tenantId)
-                    ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });
-                if (!c.consent)
-                    ctx.addIssue({
-                        code: "custom",
-                        path: ["consent"],
-                        message: "manage mode grants Lookout's app admin consent; set consent.lookoutClientId (from Lookout support)",
-                    });
+            } else if (c.entra.tenantId) {
+                ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });
+            }
+            if (!c.consent) {
+                const what =
+                    c.entra.mode === "manage"
+                        ? "manage mode grants Lookout's app admin consent and verifies it"
+                        : "Lookout's admin consent is verified through Microsoft Graph before anything is written to Lookout";
+                ctx.addIssue({ code: "custom", path: ["consent"], message: `${what}; set consent.lookoutClientId (Lookout's client ID, from Lookout support)` });
             }
         });
 }

@@ -4,6 +4,7 @@
  * They need no token, are never logged nor faulted, and are no part of either service's contract.
  */
 import { faultPlanSchema, type createFaultInjector } from "./faults";
+import { approveManagedGooglePlayApp } from "./graph/apps";
 import { errorReply, HttpError, parseBody, type Reply, type Request, type RequestLog, type Service } from "./http";
 import type { Store, Tenant } from "./store";
 
@@ -43,6 +44,27 @@ export function createAdminHooks({ store, faults, log, now, advanceClock, expire
             tenant.directory = json() as Tenant["directory"];
             store.persist();
             return { status: 200, body: tenant.directory };
+        }
+        // An admin's consent to a multi-tenant app (what Lookout's consent page leaves), or its removal.
+        const consentMatch = /^\/_emulator\/tenants\/([^/]+)\/consent$/.exec(path);
+        if (consentMatch && method === "PUT") {
+            const consent = json() as Parameters<Store["grantConsent"]>[1];
+            return { status: 200, body: store.grantConsent(tenantOf(consentMatch[1]), consent) };
+        }
+        if (consentMatch && method === "DELETE") {
+            const tenant = tenantOf(consentMatch[1]);
+            const appId = ((json() ?? {}) as { appId?: string }).appId;
+            tenant.servicePrincipals = tenant.servicePrincipals.filter((sp) => sp.appId !== appId);
+            store.persist();
+            return { status: 204 };
+        }
+        // An admin's approval of an app in managed Google Play and the sync that brings it into Intune.
+        const playMatch = /^\/_emulator\/tenants\/([^/]+)\/managed-google-play\/apps$/.exec(path);
+        if (playMatch && method === "POST") {
+            const app = json() as { packageId: string; displayName: string; publisher?: string };
+            const id = approveManagedGooglePlayApp(tenantOf(playMatch[1]), { publisher: "", ...app }, now());
+            store.persist();
+            return { status: 201, body: { id } };
         }
         if (path === "/_emulator/clock" && method === "POST") {
             advanceClock(Number(((json() ?? {}) as { advanceMs?: number }).advanceMs ?? 0));

@@ -1,15 +1,44 @@
 /**
  * The tenant the `dev` stack (Pulumi.dev.yaml) expects in the emulator, made to look like a real
- * one: its Entra tenant ID, the groups and users its config names, and Intune objects the stack did
- * not create (a Windows compliance policy another admin made, and a Lookout MTD connector set up
- * before, with Windows and Defender settings the stack does not manage). `npm run emulator` and
+ * one: its Entra tenant ID, the groups and users its config names, Lookout's app with the admin
+ * consent a Global Administrator gave it, and Intune objects the stack did not create (a Windows
+ * compliance policy another admin made, a Lookout MTD connector set up before, with Windows and
+ * Defender settings the stack does not manage, Microsoft Authenticator added before and offered to
+ * all users, and Lookout for Work approved in managed Google Play). `npm run emulator` and
  * `npm run demo` create it.
  */
-import { completeEntity, computedProperties, mtdConnectorProperties, settableProperties, windows81CompliancePolicyProperties } from "../contract/graph/entities";
+import {
+    completeEntity,
+    computedProperties,
+    iosStoreAppProperties,
+    iosStoreAppType,
+    mtdConnectorProperties,
+    settableProperties,
+    windows81CompliancePolicyProperties,
+} from "../contract/graph/entities";
+import { lookoutApps } from "../contract/graph/lookoutApps";
 import { lookoutMtdConnectorId } from "../contract/graph/schemas";
-import type { Directory, Tenant } from "./store";
+import { defaultApplicationPermissions, defaultDelegatedScopes } from "../config/stackConfig";
+import { approveManagedGooglePlayApp } from "./graph/apps";
+import type { Directory, Store, Tenant } from "./store";
 
 export const devEntraTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
+
+/**
+ * The client ID the emulator gives Lookout's multi-tenant app (Lookout's real one is not published:
+ * it is configuration, `lookout-mtp:consent.lookoutClientId`).
+ */
+export const devLookoutClientId = "5f0d6071-2c3e-4f90-9b4c-5d6e7f8091a2";
+
+/** What accepting Lookout's consent page leaves in a tenant: Lookout's service principal with the Graph permissions it reads with. */
+export function grantLookoutConsent(store: Store, tenant: Tenant, clientId: string = devLookoutClientId) {
+    return store.grantConsent(tenant, {
+        appId: clientId,
+        displayName: "Lookout Mobile Endpoint Security",
+        applicationPermissions: [...defaultApplicationPermissions],
+        delegatedScopes: [...defaultDelegatedScopes],
+    });
+}
 
 export function devDirectory(): Directory {
     const group = (id: string, displayName: string, members: string[]) => ({ id, displayName, securityEnabled: true, mailEnabled: false, members });
@@ -64,9 +93,46 @@ function existingLookoutConnector() {
     };
 }
 
+const authenticatorAppId = "6e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b";
+
+/** Microsoft Authenticator as another admin added it for all users, earlier: the stack adopts it and keeps that assignment. */
+function authenticatorAddedBefore() {
+    const at = "2024-05-06T10:00:00Z";
+    const authenticator = lookoutApps.ios.find((a) => a.key === "authenticator")!;
+    return {
+        body: {
+            ...completeEntity(iosStoreAppProperties, {
+                displayName: authenticator.displayName,
+                publisher: authenticator.publisher,
+                bundleId: authenticator.storeId,
+                appStoreUrl: authenticator.storeUrl,
+                applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
+                minimumSupportedOperatingSystem: { v8_0: false, v9_0: false, v10_0: false, v11_0: false, v12_0: false, v13_0: false, v14_0: true, v15_0: false },
+                createdDateTime: at,
+                lastModifiedDateTime: at,
+                publishingState: "published",
+            }),
+            "@odata.type": iosStoreAppType,
+            id: authenticatorAppId,
+        },
+        assignments: [
+            {
+                id: `${authenticatorAppId}_allLicensedUsersAssignmentTarget_0`,
+                intent: "available",
+                target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" },
+                settings: { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: false, isRemovable: true, vpnConfigurationId: null },
+            },
+        ],
+    };
+}
+
 /** Gives a new tenant what the dev tenant holds before the stack first runs. */
-export function seedDevTenant(tenant: Tenant): void {
+export function seedDevTenant(store: Store, tenant: Tenant): void {
     tenant.directory = devDirectory();
     tenant.compliancePolicies[windowsPolicyId] = windowsPolicyByAnotherAdmin();
     tenant.mtdConnectors[lookoutMtdConnectorId] = existingLookoutConnector();
+    tenant.mobileApps[authenticatorAppId] = authenticatorAddedBefore();
+    const [android] = lookoutApps.androidEnterprise;
+    approveManagedGooglePlayApp(tenant, { packageId: android.storeId, displayName: android.displayName, publisher: android.publisher }, Date.parse("2024-05-06T10:05:00Z"));
+    grantLookoutConsent(store, tenant);
 }

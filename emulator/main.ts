@@ -29,7 +29,7 @@ async function main() {
     if (tenant.directory.groups.length === 0) {
         // A tenant seen for the first time: the groups the dev stack names (so `pulumi up` of
         // Pulumi.dev.yaml works against this emulator) and the Intune objects a real tenant already has.
-        seedDevTenant(tenant);
+        seedDevTenant(emulator.store, tenant);
         emulator.store.persist();
     }
     const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);

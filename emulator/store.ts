@@ -7,6 +7,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { completeEntity, compliancePolicyEntityTypes, computedProperties, mtdConnectorProperties, settableProperties } from "../contract/graph/entities";
+import { microsoftGraphAppRoles } from "../contract/graph/microsoftGraphPermissions";
 import { type IntuneConnectorSettings, type NotificationPreferences, type RiskLevel, threatClassificationCatalogue } from "../contract/lookout/schemas";
 
 export interface Versioned<T> {
@@ -32,8 +33,36 @@ export interface StoredCompliancePolicy {
     assignments: Array<{ id: string; target: StoredAssignmentTarget }>;
 }
 
+export interface StoredMobileApp {
+    /** Every property of its type, beta's for a type only beta defines (contract/graph/entities.ts). */
+    body: StoredEntity & { "@odata.type": string };
+    assignments: Array<{ id: string; intent: string; target: StoredAssignmentTarget; settings: Record<string, unknown> | null }>;
+}
+
+/**
+ * A multi-tenant app's service principal in this tenant, with what consent granted it: Microsoft
+ * Graph application permissions (app role assignments) and delegated scopes (permission grants).
+ * Kept apart from `directory`, which tests replace whole, as consent outlives a directory change.
+ */
+export interface StoredServicePrincipal {
+    id: string;
+    appId: string;
+    displayName: string;
+    accountEnabled: boolean;
+    appRoleAssignments: Array<{ id: string; appRoleId: string; createdDateTime: string }>;
+    /** Delegated grants on Microsoft Graph: `AllPrincipals` (admin consent) or `Principal` (one user's). */
+    permissionGrants: Array<{ id: string; consentType: "AllPrincipals" | "Principal"; principalId: string | null; scope: string }>;
+}
+
 /** Graph application permissions a new app gets unless a test asks for fewer. */
-export const allGraphRoles = ["DeviceManagementServiceConfig.ReadWrite.All", "DeviceManagementConfiguration.ReadWrite.All", "GroupMember.Read.All"];
+export const allGraphRoles = [
+    "DeviceManagementServiceConfig.ReadWrite.All",
+    "DeviceManagementConfiguration.ReadWrite.All",
+    "DeviceManagementApps.ReadWrite.All",
+    "GroupMember.Read.All",
+    "Application.Read.All",
+    "Directory.Read.All",
+];
 
 /**
  * The slice of an Entra directory the emulated Graph serves: groups with their members, and the
@@ -77,7 +106,10 @@ export interface Tenant {
     graphApps: GraphApp[];
     mtdConnectors: Record<string, StoredEntity>;
     compliancePolicies: Record<string, StoredCompliancePolicy>;
+    mobileApps: Record<string, StoredMobileApp>;
     directory: Directory;
+    /** Service principals of multi-tenant apps consented to in this tenant (Microsoft Graph's own is implied, see graph/servicePrincipals.ts). */
+    servicePrincipals: StoredServicePrincipal[];
     /** When Lookout's Intune connector started and stopped heartbeating to Intune (emulator clock, ISO). */
     lookoutHeartbeat: { since: string | null; stoppedAt: string | null; frequencyMinutes: number };
 }
@@ -128,6 +160,8 @@ export function createStore(stateFile?: string) {
                 directory: t.directory ?? { users: [], groups: [] },
                 mtdConnectors: completeConnectors(t.mtdConnectors ?? {}),
                 compliancePolicies: completePolicies(t.compliancePolicies ?? {}),
+                mobileApps: t.mobileApps ?? {},
+                servicePrincipals: t.servicePrincipals ?? [],
                 lookoutHeartbeat: t.lookoutHeartbeat ?? { since: null, stoppedAt: null, frequencyMinutes: 60 },
             }));
         } catch (err) {
@@ -155,6 +189,8 @@ export function createStore(stateFile?: string) {
                 directory: { users: [], groups: [] },
                 mtdConnectors: {},
                 compliancePolicies: {},
+                mobileApps: {},
+                servicePrincipals: [],
                 lookoutHeartbeat: { since: null, stoppedAt: null, frequencyMinutes: 60 },
                 applicationKeys: [applicationKey],
                 intuneConnector: null,
@@ -183,6 +219,41 @@ export function createStore(stateFile?: string) {
             tenant.graphApps.push(app);
             persist();
             return app;
+        },
+        /**
+         * What an admin's consent to a multi-tenant app leaves in the tenant: its service principal (kept
+         * when it exists), the application permissions as app role assignments on Microsoft Graph, and
+         * the delegated scopes as one grant for all users (`consentType`), replacing earlier grants.
+         */
+        grantConsent(
+            tenant: Tenant,
+            consent: { appId: string; displayName: string; applicationPermissions: string[]; delegatedScopes: string[]; consentType?: "AllPrincipals" | "Principal" },
+        ): StoredServicePrincipal {
+            let sp = tenant.servicePrincipals.find((p) => p.appId === consent.appId);
+            if (!sp) {
+                sp = { id: randomUUID(), appId: consent.appId, displayName: consent.displayName, accountEnabled: true, appRoleAssignments: [], permissionGrants: [] };
+                tenant.servicePrincipals.push(sp);
+            }
+            const at = new Date().toISOString();
+            sp.appRoleAssignments = consent.applicationPermissions.map((name) => {
+                const appRoleId = microsoftGraphAppRoles[name];
+                if (!appRoleId) throw new Error(`Microsoft Graph publishes no application permission '${name}' in the emulator's table`);
+                return { id: randomBytes(32).toString("base64url").slice(0, 43), appRoleId, createdDateTime: at };
+            });
+            const consentType = consent.consentType ?? "AllPrincipals";
+            sp.permissionGrants =
+                consent.delegatedScopes.length === 0
+                    ? []
+                    : [
+                          {
+                              id: randomBytes(32).toString("base64url").slice(0, 43),
+                              consentType,
+                              principalId: consentType === "Principal" ? randomUUID() : null,
+                              scope: consent.delegatedScopes.join(" "),
+                          },
+                      ];
+            persist();
+            return sp;
         },
         /** A public view of a tenant for tests and the demo: settings only, never keys. */
         describe(tenant: Tenant) {

@@ -6,9 +6,7 @@
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-
-/** Microsoft Graph's well-known application ID. */
-const microsoftGraphAppId = "00000003-0000-0000-c000-000000000000";
+import { microsoftGraphAppId } from "../contract/graph/schemas";
 
 export interface TenantConsentArgs {
     /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */
@@ -22,12 +20,15 @@ export interface TenantConsentArgs {
 export class TenantConsent extends pulumi.ComponentResource {
     /** Object ID of Lookout's service principal in this tenant. */
     declare readonly servicePrincipalObjectId: pulumi.Output<string>;
+    /** Resolves once every grant exists: the point after which consent can be verified. */
+    declare readonly granted: pulumi.Output<boolean>;
 
     constructor(name: string, args: TenantConsentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:TenantConsent", name, {}, opts);
         const lookout = new azuread.ServicePrincipal(`${name}-lookout`, { clientId: args.lookoutClientId, useExisting: true }, { parent: this, retainOnDelete: true });
         const graph = azuread.getServicePrincipalOutput({ clientId: microsoftGraphAppId }, { parent: this });
 
+        const grants: pulumi.Output<string>[] = [];
         for (const permission of args.applicationPermissions) {
             const appRoleId = graph.appRoleIds.apply((ids) => {
                 const id = ids[permission];
@@ -38,7 +39,9 @@ export class TenantConsent extends pulumi.ComponentResource {
                 }
                 return id;
             });
-            new azuread.AppRoleAssignment(`${name}-${permission}`, { appRoleId, principalObjectId: lookout.objectId, resourceObjectId: graph.objectId }, { parent: this });
+            grants.push(
+                new azuread.AppRoleAssignment(`${name}-${permission}`, { appRoleId, principalObjectId: lookout.objectId, resourceObjectId: graph.objectId }, { parent: this }).id,
+            );
         }
 
         const claimValues = graph.oauth2PermissionScopeIds.apply((ids) => {
@@ -48,13 +51,14 @@ export class TenantConsent extends pulumi.ComponentResource {
             }
             return args.delegatedScopes;
         });
-        new azuread.ServicePrincipalDelegatedPermissionGrant(
+        const delegated = new azuread.ServicePrincipalDelegatedPermissionGrant(
             `${name}-delegated`,
             { servicePrincipalObjectId: lookout.objectId, resourceServicePrincipalObjectId: graph.objectId, claimValues },
             { parent: this },
         );
 
         this.servicePrincipalObjectId = lookout.objectId;
+        this.granted = pulumi.all([...grants, delegated.id]).apply(() => true);
         this.registerOutputs({ servicePrincipalObjectId: this.servicePrincipalObjectId });
     }
 }

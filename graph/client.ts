@@ -7,7 +7,7 @@
  */
 import type { z } from "zod";
 import { defaultGraphBaseUrl, validateServiceUrl } from "../contract/endpoints";
-import { requiredPermission } from "../contract/graph/routes";
+import { type GraphVersion, requiredPermission } from "../contract/graph/routes";
 import { pageSchema } from "../contract/graph/schemas";
 import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
 
@@ -34,15 +34,17 @@ export interface GraphClientSettings {
     retry?: Partial<RetryPolicy>;
 }
 
-export function graphApiError(method: string, path: string, status: number, body: unknown): Error {
+export function graphApiError(method: string, path: string, status: number, body: unknown, version: GraphVersion = "v1.0"): Error {
     const error = ((body ?? {}) as { error?: { code?: string; message?: string; innerError?: Record<string, unknown> } }).error ?? {};
     const code = error.code ?? `HTTP_${status}`;
     const requestId = error.innerError?.["request-id"] ? ` (request-id ${error.innerError["request-id"]})` : "";
     let hint = "";
     if (status === 401)
         hint = " The Graph token was refused; check the identity the run signs in with (az login, or AZURE_TENANT_ID/AZURE_CLIENT_ID with a secret or workload identity).";
-    if (status === 403) hint = ` The signed-in identity lacks the Graph application permission ${requiredPermission(method, path)}; grant it with admin consent and run again.`;
-    return Object.assign(new Error(`Microsoft Graph ${method} ${path} failed: ${status} ${code}${error.message ? ": " + error.message : ""}${requestId}.${hint}`), {
+    if (status === 403)
+        hint = ` The signed-in identity lacks the Graph application permission ${requiredPermission(method, path, version)}; grant it with admin consent and run again.`;
+    const where = version === "v1.0" ? path : `/${version}${path}`;
+    return Object.assign(new Error(`Microsoft Graph ${method} ${where} failed: ${status} ${code}${error.message ? ": " + error.message : ""}${requestId}.${hint}`), {
         status,
         errorCode: code,
     });
@@ -51,6 +53,12 @@ export function graphApiError(method: string, path: string, status: number, body
 export function createGraphClient(settings: GraphClientSettings) {
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
     const baseUrl = validateServiceUrl(settings.baseUrl, "graph:baseUrl", defaultGraphBaseUrl);
+    /** The same Graph's beta endpoint, for the reads v1.0 cannot make (see GraphVersion). */
+    const baseUrlOf = (version: GraphVersion) => {
+        if (version === "v1.0") return baseUrl;
+        if (!baseUrl.endsWith("/v1.0")) throw new Error(`graph:baseUrl '${baseUrl}' must end in /v1.0 (e.g. ${defaultGraphBaseUrl}); the beta endpoint is found beside it.`);
+        return baseUrl.slice(0, -"/v1.0".length) + "/beta";
+    };
     // Graph's guidance: 429, 503 and 504 mean "not processed, try later". A 500 or 502 may hide a
     // success, so only requests that are safe to repeat retry them.
     const retryable = (idempotent: boolean) => (status: number) => status === 429 || status === 503 || status === 504 || (idempotent && (status === 500 || status === 502));
@@ -66,8 +74,11 @@ export function createGraphClient(settings: GraphClientSettings) {
             idempotent?: boolean;
             /** Extra request headers, such as `ConsistencyLevel: eventual` for advanced queries. */
             headers?: Record<string, string>;
+            /** v1.0 unless the route is beta-only (contract/graph/routes.ts). */
+            version?: GraphVersion;
         } = {},
     ): Promise<{ status: number; body: T } | undefined> {
+        const version = options.version ?? "v1.0";
         // As in the Lookout client: up to two renewals when Graph refuses a token as expired.
         const idempotent = options.idempotent ?? (method !== "POST" || path.endsWith("/assign"));
         for (let renewals = 0; ; renewals++) {
@@ -77,10 +88,10 @@ export function createGraphClient(settings: GraphClientSettings) {
             const response = await sendWithRetry(
                 {
                     method,
-                    url: baseUrl + path,
+                    url: baseUrlOf(version) + path,
                     headers,
                     body: options.body === undefined ? undefined : JSON.stringify(options.body),
-                    describe: `Microsoft Graph ${method} ${path}`,
+                    describe: `Microsoft Graph ${method} ${version === "v1.0" ? "" : `/${version}`}${path}`,
                     idempotent,
                 },
                 policy,
@@ -94,7 +105,7 @@ export function createGraphClient(settings: GraphClientSettings) {
             // `$count` segments answer a plain integer as text/plain; everything else is JSON.
             const body = !text ? undefined : (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
             if (response.status === 404 && options.allow404) return undefined;
-            if (!response.ok) throw graphApiError(method, path, response.status, body);
+            if (!response.ok) throw graphApiError(method, path, response.status, body, version);
             return { status: response.status, body: options.schema ? options.schema.parse(body) : (body as T) };
         }
     }
@@ -125,23 +136,23 @@ export function createGraphClient(settings: GraphClientSettings) {
      * Every item of a collection, following `@odata.nextLink` (absolute URLs on the same Graph) until
      * the last page; items are parsed leniently by `item`.
      */
-    async function listAll<T extends z.ZodType>(path: string, item: T, options: { headers?: Record<string, string> } = {}): Promise<Array<z.infer<T>>> {
+    async function listAll<T extends z.ZodType>(path: string, item: T, options: { headers?: Record<string, string>; version?: GraphVersion } = {}): Promise<Array<z.infer<T>>> {
         const items: Array<z.infer<T>> = [];
         const schema = pageSchema(item);
         for (let next: string | undefined = path; next;) {
-            const page: z.infer<typeof schema> = (await request("GET", next, { schema, headers: options.headers }))!.body;
+            const page: z.infer<typeof schema> = (await request("GET", next, { schema, headers: options.headers, version: options.version }))!.body;
             items.push(...page.value);
-            next = relativeToBase(page["@odata.nextLink"]);
+            next = relativeToBase(page["@odata.nextLink"], baseUrlOf(options.version ?? "v1.0"));
         }
         return items;
     }
 
     /** A next link as a path below the base URL; Graph's links are absolute. */
-    function relativeToBase(link: string | undefined): string | undefined {
+    function relativeToBase(link: string | undefined, base: string): string | undefined {
         if (!link) return undefined;
         if (link.startsWith("/")) return link;
-        if (!link.startsWith(baseUrl + "/")) throw new Error(`Microsoft Graph returned a next link outside ${baseUrl}: ${link}`);
-        return link.slice(baseUrl.length);
+        if (!link.startsWith(base + "/")) throw new Error(`Microsoft Graph returned a next link outside ${base}: ${link}`);
+        return link.slice(base.length);
     }
 
     return { baseUrl, policy, request, listAll, assertPermissions, tenantId };

@@ -1,18 +1,34 @@
 /**
- * The Intune side of the onboarding: the Mobile Threat Defense connector for Lookout, and one
- * compliance policy per platform that marks a device non-compliant above a threat level, assigned
- * to the same groups Lookout enrolls.
+ * The Intune side of the onboarding, in the order Microsoft's guide gives: Lookout for Work (and on
+ * iOS Microsoft Authenticator) assigned to the users Lookout enrolls, then the Mobile Threat Defense
+ * connector for Lookout, then one compliance policy per platform that marks a device non-compliant
+ * above a threat level, assigned to the same groups. The policies wait for the app assignments, so
+ * nobody is marked non-compliant for an app they were never given.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config/stackConfig";
+import { lookoutApps, type StoreAppSpec } from "../contract/graph/lookoutApps";
 import type { CompliancePlatform } from "../contract/graph/schemas";
 import { ThreatCompliancePolicy } from "./compliancePolicy";
 import { MtdConnector, type MtdConnectorArgs } from "./mtdConnector";
+import { StoreApp } from "./storeApp";
 
 /** One policy as the stack config declares it: platform, required level, and optionally a display name (default "Lookout MTP - <platform>"). */
 export type IntuneCompliancePolicyArgs = NonNullable<StackConfig["intune"]>["compliancePolicies"][number];
 
+/** Which platforms get Lookout for Work, with what intent (the stack config's `intune.apps`). */
+export type IntuneAppsArgs = NonNullable<NonNullable<StackConfig["intune"]>["apps"]>;
+
+/** The apps `apps` deploys: Lookout for Work and Authenticator on iOS, Lookout for Work from managed Google Play on Android Enterprise. */
+export function appsToDeploy(apps: IntuneAppsArgs | undefined): StoreAppSpec[] {
+    if (!apps) return [];
+    const ios = lookoutApps.ios.map((app) => (app.key === "lookoutForWork" ? { ...app, storeId: apps.lookoutForWorkIosBundleId } : app));
+    return [...(apps.ios ? ios : []), ...(apps.androidEnterprise ? lookoutApps.androidEnterprise : [])];
+}
+
 export interface IntuneThreatDefenseArgs {
+    /** Lookout for Work through Intune; none when absent. */
+    readonly apps?: IntuneAppsArgs;
     /** Settings of Intune's connector for Lookout. */
     readonly mtdConnector: MtdConnectorArgs;
     /** One policy per platform. */
@@ -32,10 +48,29 @@ export class IntuneThreatDefense extends pulumi.ComponentResource {
     declare readonly partnerState: pulumi.Output<string>;
     declare readonly lastHeartbeatDateTime: pulumi.Output<string>;
     declare readonly compliancePolicyIds: pulumi.Output<string[]>;
+    /** Intune's IDs of the deployed apps. */
+    declare readonly appIds: pulumi.Output<string[]>;
 
     constructor(name: string, args: IntuneThreatDefenseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:IntuneThreatDefense", name, {}, opts);
-        const connector = new MtdConnector(`${name}-mtd-connector`, args.mtdConnector, { parent: this });
+        const apps = appsToDeploy(args.apps).map(
+            (app) =>
+                new StoreApp(
+                    `${name}-app-${app.platform}-${app.key}`,
+                    {
+                        platform: app.platform,
+                        storeId: app.storeId,
+                        displayName: app.displayName,
+                        publisher: app.publisher,
+                        storeUrl: app.storeUrl,
+                        intent: args.apps!.intent,
+                        groupIds: args.groupIds,
+                    },
+                    { parent: this },
+                ),
+        );
+        // Microsoft's order: the app first, then the connector.
+        const connector = new MtdConnector(`${name}-mtd-connector`, args.mtdConnector, { parent: this, dependsOn: apps });
         const policies = args.compliancePolicies.map(
             (p) =>
                 new ThreatCompliancePolicy(
@@ -46,13 +81,15 @@ export class IntuneThreatDefense extends pulumi.ComponentResource {
                         requiredSecurityLevel: p.requiredSecurityLevel,
                         groupIds: args.groupIds,
                     },
-                    // Threat levels mean nothing to Intune until the connector is on.
-                    { parent: this, dependsOn: [connector] },
+                    // Threat levels mean nothing to Intune until the connector is on, and a device has no
+                    // threat level until its user has the app.
+                    { parent: this, dependsOn: [connector, ...apps] },
                 ),
         );
         this.partnerState = connector.partnerState;
         this.lastHeartbeatDateTime = connector.lastHeartbeatDateTime;
         this.compliancePolicyIds = pulumi.all(policies.map((p) => p.id));
-        this.registerOutputs({ partnerState: this.partnerState, compliancePolicyIds: this.compliancePolicyIds });
+        this.appIds = pulumi.all(apps.map((a) => a.id));
+        this.registerOutputs({ partnerState: this.partnerState, compliancePolicyIds: this.compliancePolicyIds, appIds: this.appIds });
     }
 }

@@ -11,21 +11,28 @@ import { ThreatClassifications } from "../lookout/threatClassifications";
 import { ConsoleAccessGroups } from "../entra/consoleAccess";
 import { EnrollmentGroups } from "../entra/enrollmentGroups";
 import type { CheckedGroups } from "../entra/group";
-import { checkExistingGroups } from "../entra/directory";
 import { programGraphClient } from "../graph/programClient";
 import { IntuneThreatDefense } from "../intune/threatDefense";
 import { onboardingRequestText } from "./onboardingRequest";
 import { TenantConsent } from "../entra/tenantConsent";
+import { type ConsentStatus, verifyGrantedConsent } from "../entra/consentCheck";
+import type { GraphClient } from "../graph/client";
+import { type Preflight, runPreflight } from "./preflight";
 
 export interface LookoutOnboardingArgs {
     /** The validated stack config (see `config/stackConfig.ts`). */
     readonly config: StackConfig;
     /**
-     * The existing groups, already checked by `checkExistingGroups(config)`. A program that awaits
-     * that check first (as `onboardingStack` does) reports every group problem as one clean error
-     * before anything is declared; without it, the component runs the same check itself.
+     * The checks that must pass before anything is written (groups, Lookout's consent, the managed
+     * Google Play app), already run by `runPreflight(config)`. A program that awaits them first (as
+     * `onboardingStack` does) reports every problem as one clean error before anything is declared;
+     * without it, the component runs the same checks itself and nothing is written until they pass.
      */
+    readonly preflight?: Preflight;
+    /** @deprecated since 0.3: pass `preflight`, which also holds the consent check. The existing groups, checked by `checkExistingGroups(config)`. */
     readonly checkedGroups?: CheckedGroups;
+    /** The Graph client of the checks; the program's own (stack config and environment) by default. */
+    readonly graph?: GraphClient;
 }
 
 /** What `declareOnboarding` declared: the outputs both onboarding components expose. */
@@ -35,6 +42,8 @@ export interface OnboardingParts {
     restrictedAccessGroupObjectId: pulumi.Output<string | undefined>;
     enrollmentGroupNames: pulumi.Output<string[]>;
     lookoutServicePrincipalObjectId: pulumi.Output<string | undefined>;
+    /** True once Lookout's admin consent was read back from the tenant (nothing is written to Lookout before). */
+    lookoutConsentVerified: pulumi.Output<boolean>;
     onboardingRequest: pulumi.Output<string>;
     connector: IntuneConnector;
     intune: IntuneThreatDefense | undefined;
@@ -46,6 +55,7 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
     declare readonly restrictedAccessGroupObjectId: pulumi.Output<string | undefined>;
     declare readonly enrollmentGroupNames: pulumi.Output<string[]>;
     declare readonly lookoutServicePrincipalObjectId: pulumi.Output<string | undefined>;
+    declare readonly lookoutConsentVerified: pulumi.Output<boolean>;
     /** Ready-to-send request text for Lookout Enterprise Support. */
     declare readonly onboardingRequest: pulumi.Output<string>;
     declare readonly connector: IntuneConnector;
@@ -54,7 +64,7 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
 
     constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
-        const parts = declareOnboarding(this, name, args.config, args.checkedGroups);
+        const parts = declareOnboarding(this, name, args.config, args.preflight, args.graph, args.checkedGroups);
         Object.assign(this, parts);
         this.registerOutputs(registeredOutputs(parts));
     }
@@ -67,6 +77,7 @@ export function registeredOutputs(parts: OnboardingParts): pulumi.Inputs {
         fullAccessGroupObjectId: parts.fullAccessGroupObjectId,
         restrictedAccessGroupObjectId: parts.restrictedAccessGroupObjectId,
         enrollmentGroupNames: parts.enrollmentGroupNames,
+        lookoutConsentVerified: parts.lookoutConsentVerified,
         onboardingRequest: parts.onboardingRequest,
     };
 }
@@ -76,26 +87,43 @@ export function registeredOutputs(parts: OnboardingParts): pulumi.Inputs {
  * (TypeScript programs, validated config in) and the component plugin's `Onboarding` (other
  * Pulumi languages, plain inputs validated by the same schema).
  */
-export function declareOnboarding(parent: pulumi.ComponentResource, name: string, config: StackConfig, checked?: CheckedGroups): OnboardingParts {
+export function declareOnboarding(
+    parent: pulumi.ComponentResource,
+    name: string,
+    config: StackConfig,
+    preflight?: Preflight,
+    graph?: GraphClient,
+    checkedGroups?: CheckedGroups,
+): OnboardingParts {
     const entraMode = config.entra.mode;
-    const checkedGroups = checked ?? (entraMode === "reference" ? {} : pulumi.output(checkExistingGroups(config)));
+    // Without checks run up front, the same checks run here and gate every write below.
+    const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph));
+    const groups: CheckedGroups = checkedGroups ?? (preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups));
     const child = { parent };
 
     const tenantId =
         entraMode === "manage"
             ? azuread.getClientConfigOutput(child).tenantId
             : entraMode === "graph"
-              ? pulumi.output(programGraphClient().tenantId())
+              ? pulumi.output((graph ?? programGraphClient()).tenantId())
               : pulumi.output(config.entra.tenantId!);
 
-    const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode, checkedGroups }, child);
-    const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode, checkedGroups }, child);
+    const consoleAccess = new ConsoleAccessGroups(`${name}-console`, { ...config.consoleAccess, entraMode, checkedGroups: groups }, child);
+    const enrollment = new EnrollmentGroups(`${name}-enrollment`, { groups: config.enrollmentGroups, entraMode, checkedGroups: groups }, child);
     const consent = entraMode === "manage" && config.consent ? new TenantConsent(`${name}-consent`, { ...config.consent }, child) : undefined;
 
+    // Lookout's consent, verified: read from the tenant up front, or in manage mode once the stack's
+    // own grants exist (on a first `preview` they do not, and the gate stays unknown).
+    const consentStatus: pulumi.Output<ConsentStatus | undefined> = consent
+        ? pulumi.all([consent.granted, tenantId]).apply(([, tenant]) => verifyGrantedConsent(graph ?? programGraphClient(), config.consent!, tenant))
+        : checks.apply((c) => c.consent);
+
     // Nothing is written before every group has passed its checks (found, exact name, unique,
-    // users only): the Lookout settings take their inputs through this gate, the Intune side
-    // waits for the Lookout connector.
-    const groupsChecked = pulumi.all([consoleAccess.fullAccessGroupObjectId, consoleAccess.restrictedAccessGroupObjectId, enrollment.objectIds]).apply(() => true);
+    // users only) and Lookout's consent is verified: the Lookout settings take their inputs through
+    // this gate, the Intune side waits for the Lookout connector.
+    const groupsChecked = pulumi
+        .all([consoleAccess.fullAccessGroupObjectId, consoleAccess.restrictedAccessGroupObjectId, enrollment.objectIds, consentStatus, checks])
+        .apply(() => true);
     const afterGroupChecks = <T>(value: T) => groupsChecked.apply(() => value);
 
     const connector = new IntuneConnector(
@@ -108,7 +136,7 @@ export function declareOnboarding(parent: pulumi.ComponentResource, name: string
     const intune = config.intune
         ? new IntuneThreatDefense(
               `${name}-intune`,
-              { mtdConnector: config.intune.mtdConnector, compliancePolicies: config.intune.compliancePolicies, groupIds: enrollment.objectIds },
+              { apps: config.intune.apps, mtdConnector: config.intune.mtdConnector, compliancePolicies: config.intune.compliancePolicies, groupIds: enrollment.objectIds },
               // Intune's connector reports Lookout's partner state once Lookout's side is configured.
               { parent, dependsOn: [connector] },
           )
@@ -142,7 +170,8 @@ export function declareOnboarding(parent: pulumi.ComponentResource, name: string
         fullAccessGroupObjectId: consoleAccess.fullAccessGroupObjectId,
         restrictedAccessGroupObjectId: consoleAccess.restrictedAccessGroupObjectId,
         enrollmentGroupNames: enrollment.displayNames,
-        lookoutServicePrincipalObjectId: consent ? consent.servicePrincipalObjectId : pulumi.output(undefined),
+        lookoutServicePrincipalObjectId: consent ? consent.servicePrincipalObjectId : consentStatus.apply((s) => s?.servicePrincipalObjectId),
+        lookoutConsentVerified: consentStatus.apply((s) => s !== undefined),
         onboardingRequest,
         connector,
         intune,

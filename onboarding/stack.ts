@@ -4,7 +4,7 @@
  * package runs the same stack with `export = onboardingStack();`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkExistingGroups } from "../entra/directory";
+import { runPreflight } from "./preflight";
 import { LookoutOnboarding } from "./lookoutOnboarding";
 import { parseStackConfig } from "../config/stackConfig";
 
@@ -21,20 +21,24 @@ export async function onboardingStack() {
         throw new pulumi.RunError(`The stack config has ${parsed.errors.length} problem(s):\n  - ${parsed.errors.join("\n  - ")}`);
     }
 
-    // Every existing group is checked before anything is declared: one clean error listing every
-    // group problem, and nothing written (rejects with a RunError).
-    const checkedGroups = await checkExistingGroups(parsed.config);
-    const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, checkedGroups });
+    // Every existing group, Lookout's consent and the managed Google Play app are checked before
+    // anything is declared: one clean error listing every problem, and nothing written (rejects
+    // with a RunError).
+    const preflight = await runPreflight(parsed.config);
+    const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, preflight });
     return {
         tenantId: onboarding.tenantId,
         fullAccessGroupObjectId: onboarding.fullAccessGroupObjectId,
         // Only when configured: an undefined output would make the engine warn on every run.
         ...(parsed.config.consoleAccess.restricted ? { restrictedAccessGroupObjectId: onboarding.restrictedAccessGroupObjectId } : {}),
         enrollmentGroupNames: onboarding.enrollmentGroupNames,
-        lookoutServicePrincipalObjectId: onboarding.lookoutServicePrincipalObjectId.apply((id) => id ?? "not managed: consent needs entra.mode manage"),
+        lookoutServicePrincipalObjectId: onboarding.lookoutServicePrincipalObjectId,
+        // Whether Lookout's admin consent was read back from the tenant before anything was written to Lookout.
+        lookoutConsentVerified: onboarding.lookoutConsentVerified,
         connectorHeartbeatFrequencyMinutes: onboarding.connector.heartbeatFrequencyMinutes,
         onboardingRequest: onboarding.onboardingRequest,
         intunePartnerState: onboarding.intune?.partnerState ?? "not managed: no intune config",
         intuneLastHeartbeat: onboarding.intune?.lastHeartbeatDateTime ?? "not managed: no intune config",
+        ...(parsed.config.intune?.apps ? { intuneAppIds: onboarding.intune!.appIds } : {}),
     };
 }

@@ -70,7 +70,7 @@ export interface ConsoleAccessArgs {
     restricted?: GroupArgs;
 }
 
-/** Admin consent for Lookout's multi-tenant app (manage mode). */
+/** Admin consent for Lookout's multi-tenant app: granted in manage mode, verified in every mode. */
 export interface ConsentArgs {
     /** Client ID of Lookout's app, from Lookout support. */
     lookoutClientId: string;
@@ -127,8 +127,26 @@ export interface CompliancePolicyArgs {
     displayName?: string;
 }
 
+/** How Intune deploys Lookout for Work. */
+export const AppIntent = { Required: "required", Available: "available" } as const;
+export type AppIntent = (typeof AppIntent)[keyof typeof AppIntent];
+
+/** Lookout for Work (and on iOS Microsoft Authenticator) through Intune, assigned to the enrollment groups. */
+export interface AppsArgs {
+    /** required (default) or available. */
+    intent?: AppIntent;
+    /** Lookout for Work and Microsoft Authenticator from the App Store, added when missing. */
+    ios?: boolean;
+    /** The managed Google Play app com.lookout.enterprise, which an admin approves once. */
+    androidEnterprise?: boolean;
+    /** Lookout for Work's iOS bundle ID, if Intune lists it under another one. */
+    lookoutForWorkIosBundleId?: string;
+}
+
 /** The Intune side, through Microsoft Graph. */
 export interface IntuneArgs {
+    /** Lookout for Work through Intune, deployed before the connector and the policies. */
+    apps?: AppsArgs;
     mtdConnector?: MtdConnectorArgs;
     /** One per platform, assigned to the enrollment groups. */
     compliancePolicies?: CompliancePolicyArgs[];

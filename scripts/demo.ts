@@ -53,7 +53,7 @@ async function main() {
         // A new tenant looks like a real one: the groups and users Pulumi.dev.yaml names, a Windows
         // compliance policy of another admin, and a Lookout connector set up before, with Windows and
         // Defender settings the stack does not manage. A kept tenant stays as the last run left it.
-        if (!existing || tenant.directory.groups.length === 0) seedDevTenant(tenant);
+        if (!existing || tenant.directory.groups.length === 0) seedDevTenant(emulator.store, tenant);
         emulator.store.persist();
         const graphApp = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
         console.log(`    ${emulator.url}, tenant ${tenant.name}; Lookout key in LOOKOUT_APPLICATION_KEY, Graph app in AZURE_* for pulumi`);

@@ -1,4 +1,4 @@
-import { devDirectory } from "../emulator/devTenant";
+import { devDirectory, devLookoutClientId } from "../emulator/devTenant";
 import type { Directory } from "../emulator/store";
 /** A valid stack config in the shape `pulumi.runtime.allConfig()` returns, for tests to break one key at a time. */
 export const referenceTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
@@ -7,6 +7,8 @@ export function validReferenceConfig(): Record<string, unknown> {
     return {
         "lookout:baseUrl": "http://127.0.0.1:8787",
         "lookout-mtp:entra": { mode: "reference", tenantId: referenceTenantId },
+        // The emulated tenants of the tests hold Lookout's consent for this client ID (testkit/lookoutEmulator.ts).
+        "lookout-mtp:consent": { lookoutClientId: devLookoutClientId },
         "lookout-mtp:consoleAccess": {
             full: { displayName: "Lookout MTP Admins", objectId: "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e" },
             restricted: { displayName: "Lookout MTP Analysts", objectId: "2c7a3d4e-9f0b-4c6d-8e1f-2a3b4c5d6e7f" },
@@ -36,7 +38,7 @@ export function validReferenceConfig(): Record<string, unknown> {
 
 export function validManageConfig(): Record<string, unknown> {
     return {
-        "lookout-mtp:consent": { lookoutClientId: "5f0d6071-2c3e-4f90-9b4c-5d6e7f8091a2" },
+        "lookout-mtp:consent": { lookoutClientId: devLookoutClientId },
         "lookout-mtp:consoleAccess": {
             full: { displayName: "Lookout MTP Admins", create: true, members: ["alex@contoso.com"] },
         },

@@ -8,6 +8,7 @@ import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from
 import type { GraphConnection } from "../graph/connection";
 import type { LookoutConnection } from "../lookout/connection";
 import { type GraphApp, newApplicationKey, type Tenant } from "../emulator/store";
+import { grantLookoutConsent } from "../emulator/devTenant";
 import { lazyHandle } from "./lazyHandle";
 
 export interface EmulatedTenant {
@@ -31,6 +32,8 @@ export interface EmulatedTenant {
 export const fastRetry: Partial<RetryPolicy> = { baseDelayMs: 5, maxDelayMs: 50, attemptTimeoutMs: 2000, totalBudgetMs: 10_000 };
 
 export interface TenantOptions extends EmulatorOptions {
+    /** Whether the tenant holds Lookout's admin consent, as a tenant onboarded by the guide does (default true). */
+    lookoutConsent?: boolean;
     /**
      * An emulator state file holding one tenant whose credentials were removed (a fixture). The
      * emulator persists to a copy, so the file stays as it is, and the tenant gets a fresh
@@ -40,11 +43,17 @@ export interface TenantOptions extends EmulatorOptions {
 }
 
 export async function startEmulatedTenant(options: TenantOptions = {}): Promise<EmulatedTenant> {
-    const { restoreFrom, ...emulatorOptions } = options;
-    if (restoreFrom) return restoreEmulatedTenant(restoreFrom, emulatorOptions);
-    const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...emulatorOptions });
-    const tenant = emulator.store.addTenant("contoso");
-    return emulatedTenant(emulator, tenant, tenant.applicationKeys[0]);
+    const { restoreFrom, lookoutConsent = true, ...emulatorOptions } = options;
+    const started = restoreFrom
+        ? await restoreEmulatedTenant(restoreFrom, emulatorOptions)
+        : await (async () => {
+              const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...emulatorOptions });
+              const tenant = emulator.store.addTenant("contoso");
+              return emulatedTenant(emulator, tenant, tenant.applicationKeys[0]);
+          })();
+    const tenant = started.emulator.store.tenantById(started.tenantId)!;
+    if (lookoutConsent && tenant.servicePrincipals.length === 0) grantLookoutConsent(started.emulator.store, tenant);
+    return started;
 }
 
 async function restoreEmulatedTenant(stateFile: string, options: EmulatorOptions): Promise<EmulatedTenant> {

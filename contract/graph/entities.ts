@@ -10,6 +10,9 @@
  */
 import type {
     AllDevicesAssignmentTarget,
+    AppRoleAssignment,
+    OAuth2PermissionGrant,
+    ServicePrincipal,
     AllLicensedUsersAssignmentTarget,
     AndroidCompliancePolicy,
     AndroidRequiredPasswordType,
@@ -19,6 +22,9 @@ import type {
     ExclusionGroupAssignmentTarget,
     Group,
     GroupAssignmentTarget,
+    IosStoreApp,
+    MobileAppAssignment,
+    MobileAppPublishingState,
     IosCompliancePolicy,
     MobileThreatDefenseConnector,
     RequiredPasswordType,
@@ -26,7 +32,8 @@ import type {
     Windows10CompliancePolicy,
     Windows81CompliancePolicy,
 } from "@microsoft/microsoft-graph-types";
-import { partnerStates, threatProtectionLevels } from "./schemas";
+import type { AndroidManagedStoreApp as BetaAndroidManagedStoreApp } from "@microsoft/microsoft-graph-types-beta";
+import { installIntents, partnerStates, threatProtectionLevels } from "./schemas";
 
 /**
  * A property's type in the metadata. `nullable` mirrors the absence of `Nullable="false"`; an
@@ -34,7 +41,10 @@ import { partnerStates, threatProtectionLevels } from "./schemas";
  * for an unset non-nullable enum).
  */
 export type PropertyType =
-    { kind: "Edm.Boolean" | "Edm.Int32" | "Edm.String" | "Edm.DateTimeOffset"; nullable: boolean } | { kind: "enum"; name: string; members: readonly string[]; nullable: false };
+    | { kind: "Edm.Boolean" | "Edm.Int32" | "Edm.String" | "Edm.DateTimeOffset"; nullable: boolean }
+    | { kind: "enum"; name: string; members: readonly string[]; nullable: false }
+    /** A complex type (an object) or a collection; `unset` is Graph's value when nobody set a non-nullable one. */
+    | { kind: "complex" | "collection"; name: string; nullable: boolean; unset?: unknown };
 
 const boolean = { kind: "Edm.Boolean", nullable: false } as const;
 const int32 = { kind: "Edm.Int32", nullable: false } as const;
@@ -43,6 +53,8 @@ const string = { kind: "Edm.String", nullable: false } as const;
 const nullableString = { kind: "Edm.String", nullable: true } as const;
 const dateTime = { kind: "Edm.DateTimeOffset", nullable: false } as const;
 const enumOf = (name: string, members: readonly string[]) => ({ kind: "enum", name, members, nullable: false }) as const;
+const complex = (name: string, nullable = true, unset?: unknown) => ({ kind: "complex", name, nullable, unset }) as const;
+const collection = (name: string) => ({ kind: "collection", name, nullable: true }) as const;
 
 const requiredPasswordType = enumOf("requiredPasswordType", ["deviceDefault", "alphanumeric", "numeric"] satisfies RequiredPasswordType[]);
 const androidRequiredPasswordType = enumOf("androidRequiredPasswordType", [
@@ -185,6 +197,87 @@ export const windows10CompliancePolicyProperties = structuralProperties<Windows1
     secureBootEnabled: boolean,
 });
 
+// ---- mobile apps (Lookout for Work)
+
+/** mobileApp's navigation properties in v1.0; beta adds `relationships`. */
+type MobileAppNavigation = "assignments" | "categories";
+const publishingState = enumOf("mobileAppPublishingState", ["notPublished", "processing", "published"] satisfies MobileAppPublishingState[]);
+
+/** mobileApp (abstract) in v1.0. */
+const mobileAppBaseProperties = {
+    id: string,
+    createdDateTime: dateTime,
+    description: nullableString,
+    developer: nullableString,
+    displayName: nullableString,
+    informationUrl: nullableString,
+    isFeatured: boolean,
+    largeIcon: complex("mimeContent"),
+    lastModifiedDateTime: dateTime,
+    notes: nullableString,
+    owner: nullableString,
+    privacyInformationUrl: nullableString,
+    publisher: nullableString,
+    publishingState,
+} as const;
+export const mobileAppV1BaseProperties: EntityProperties = mobileAppBaseProperties;
+
+export const iosStoreAppProperties = structuralProperties<IosStoreApp, MobileAppNavigation>()({
+    ...mobileAppBaseProperties,
+    applicableDeviceType: complex("iosDeviceType", false, { iPad: false, iPhoneAndIPod: false }),
+    appStoreUrl: nullableString,
+    bundleId: nullableString,
+    minimumSupportedOperatingSystem: complex("iosMinimumOperatingSystem"),
+});
+
+/** A managed Google Play app: a beta type (Microsoft's beta types, generated from beta's metadata); v1.0 declares no such entity type. */
+export const androidManagedStoreAppBetaProperties = structuralProperties<BetaAndroidManagedStoreApp, MobileAppNavigation | "relationships">()({
+    ...mobileAppBaseProperties,
+    dependentAppCount: int32,
+    isAssigned: boolean,
+    roleScopeTagIds: collection("Edm.String"),
+    supersededAppCount: int32,
+    supersedingAppCount: int32,
+    uploadState: int32,
+    appIdentifier: nullableString,
+    appStoreUrl: nullableString,
+    appTracks: collection("androidManagedStoreAppTrack"),
+    isPrivate: boolean,
+    isSystemApp: boolean,
+    packageId: nullableString,
+    supportsOemConfig: boolean,
+    totalLicenseCount: int32,
+    usedLicenseCount: int32,
+});
+
+export const iosStoreAppType = "#microsoft.graph.iosStoreApp";
+export const androidManagedStoreAppType = "#microsoft.graph.androidManagedStoreApp";
+
+/** The app types the emulator stores, with the Graph version whose metadata defines them. */
+export const mobileAppEntityTypes: Readonly<Record<string, { properties: EntityProperties; version: "v1.0" | "beta" }>> = {
+    [iosStoreAppType]: { properties: iosStoreAppProperties, version: "v1.0" },
+    [androidManagedStoreAppType]: { properties: androidManagedStoreAppBetaProperties, version: "beta" },
+};
+
+export const mobileAppAssignmentProperties = structuralProperties<MobileAppAssignment>()({
+    id: string,
+    intent: enumOf("installIntent", installIntents),
+    settings: complex("mobileAppAssignmentSettings"),
+    target: complex("deviceAndAppManagementAssignmentTarget"),
+});
+
+/** The v1.0 types derived from mobileAppAssignmentSettings (abstract), as the metadata declares them. */
+export const mobileAppAssignmentSettingsTypes = [
+    "iosLobAppAssignmentSettings",
+    "iosStoreAppAssignmentSettings",
+    "iosVppAppAssignmentSettings",
+    "macOsLobAppAssignmentSettings",
+    "microsoftStoreForBusinessAppAssignmentSettings",
+    "win32LobAppAssignmentSettings",
+    "windowsAppXAppAssignmentSettings",
+    "windowsUniversalAppXAppAssignmentSettings",
+].map((name) => `#microsoft.graph.${name}`);
+
 export type EntityProperties = Readonly<Record<string, PropertyType>>;
 
 export const mtdConnectorType = "#microsoft.graph.mobileThreatDefenseConnector";
@@ -204,6 +297,8 @@ export const compliancePolicyEntityTypes: Readonly<Record<string, EntityProperti
 export const entityTypes: Readonly<Record<string, { properties: EntityProperties; baseType?: string }>> = {
     [mtdConnectorType]: { properties: mtdConnectorProperties },
     ...Object.fromEntries(Object.entries(compliancePolicyEntityTypes).map(([type, properties]) => [type, { properties, baseType: compliancePolicyBaseType }])),
+    ...Object.fromEntries(Object.entries(mobileAppEntityTypes).map(([type, { properties }]) => [type, { properties, baseType: "#microsoft.graph.mobileApp" }])),
+    "#microsoft.graph.mobileAppAssignment": { properties: mobileAppAssignmentProperties },
 };
 
 /** The assignment targets (derived types of deviceAndAppManagementAssignmentTarget) a compliance policy assignment accepts, by `@odata.type`. */
@@ -219,6 +314,8 @@ export const assignmentTargetTypes: Readonly<Record<string, EntityProperties>> =
 export const computedProperties = {
     mtdConnector: ["id", "lastHeartbeatDateTime", "partnerState"] satisfies Array<keyof typeof mtdConnectorProperties>,
     compliancePolicy: ["id", "createdDateTime", "lastModifiedDateTime", "version"] satisfies Array<keyof typeof compliancePolicyBaseProperties>,
+    /** `publishingState` is read-only in the metadata, though Learn's create example sends it. */
+    mobileApp: ["id", "createdDateTime", "lastModifiedDateTime", "publishingState"] satisfies Array<keyof typeof mobileAppBaseProperties>,
 } as const;
 
 /** The properties a client sets: the type's properties less those the service computes. */
@@ -229,6 +326,7 @@ export function settableProperties(properties: EntityProperties, computed: reado
 /** The value Graph gives a property nobody set: false, 0, null, or the enum's member of value 0. */
 export function unsetValue(type: PropertyType): unknown {
     if (type.kind === "enum") return type.members[0];
+    if (type.kind === "complex" || type.kind === "collection") return type.nullable ? null : type.unset;
     if (type.nullable) return null;
     if (type.kind === "Edm.Boolean") return false;
     if (type.kind === "Edm.Int32") return 0;
@@ -244,6 +342,8 @@ export function completeEntity(properties: EntityProperties, values: Record<stri
 export function acceptsValue(type: PropertyType, value: unknown): boolean {
     if (value === null) return type.nullable;
     if (type.kind === "enum") return typeof value === "string" && type.members.includes(value);
+    if (type.kind === "complex") return typeof value === "object" && !Array.isArray(value);
+    if (type.kind === "collection") return Array.isArray(value);
     if (type.kind === "Edm.Boolean") return typeof value === "boolean";
     if (type.kind === "Edm.Int32") return Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31;
     if (type.kind === "Edm.DateTimeOffset") return typeof value === "string" && !Number.isNaN(Date.parse(value));
@@ -304,6 +404,52 @@ export const userDefaultProperties = [
     "surname",
     "userPrincipalName",
 ] as const satisfies ReadonlyArray<keyof User>;
+
+/**
+ * The servicePrincipal properties Graph returns without `$select` (Learn, "Get servicePrincipal",
+ * example 1), and the properties of the items its two grant lists return (Learn, "List
+ * appRoleAssignments granted to a service principal", "List oauth2PermissionGrants").
+ */
+export const servicePrincipalDefaultProperties = [
+    "id",
+    "accountEnabled",
+    "addIns",
+    "alternativeNames",
+    "appDisplayName",
+    "appId",
+    "appOwnerOrganizationId",
+    "appRoleAssignmentRequired",
+    "appRoles",
+    "disabledByMicrosoftStatus",
+    "displayName",
+    "endpoints",
+    "homepage",
+    "verifiedPublisher",
+    "info",
+    "keyCredentials",
+    "logoutUrl",
+    "oauth2PermissionScopes",
+    "passwordCredentials",
+    "publisherName",
+    "replyUrls",
+    "resourceSpecificApplicationPermissions",
+    "servicePrincipalNames",
+    "servicePrincipalType",
+    "signInAudience",
+    "tags",
+    "tokenEncryptionKeyId",
+] as const satisfies ReadonlyArray<keyof ServicePrincipal | "publisherName">; // publisherName: in Learn's example, not yet in the installed types
+export const appRoleAssignmentProperties = [
+    "id",
+    "createdDateTime",
+    "appRoleId",
+    "principalDisplayName",
+    "principalId",
+    "principalType",
+    "resourceDisplayName",
+    "resourceId",
+] as const satisfies ReadonlyArray<keyof AppRoleAssignment>;
+export const permissionGrantProperties = ["id", "clientId", "consentType", "principalId", "resourceId", "scope"] as const satisfies ReadonlyArray<keyof OAuth2PermissionGrant>;
 
 /** The member types Graph v1.0 lists in `/groups/{id}/members` and accepts as OData casts of it. */
 export const directoryMemberTypes = ["microsoft.graph.user", "microsoft.graph.group", "microsoft.graph.device", "microsoft.graph.servicePrincipal"] as const;

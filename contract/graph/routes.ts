@@ -8,7 +8,7 @@
  * Plain data and functions only: dynamic providers capture this module by value.
  */
 
-const learn = (slug: string) => `https://learn.microsoft.com/en-us/graph/api/${slug}?view=graph-rest-1.0`;
+const learn = (slug: string, version: GraphVersion = "v1.0") => `https://learn.microsoft.com/en-us/graph/api/${slug}?view=graph-rest-${version === "v1.0" ? "1.0" : "beta"}`;
 
 // As the reference pages list them (the fixtures record each page's table; a test compares them).
 const serviceConfigRead = {
@@ -24,8 +24,28 @@ const memberRead = {
     higher: ["Directory.Read.All", "Group.Read.All", "Group.ReadBasic.All", "Group.ReadWrite.All", "GroupMember.Read.All", "GroupMember.ReadWrite.All"],
 };
 
+const appsRead = { least: "DeviceManagementApps.Read.All", higher: ["DeviceManagementApps.ReadWrite.All"] };
+const appsWrite = { least: "DeviceManagementApps.ReadWrite.All", higher: [] };
+// The newest assign and beta list pages put DeviceManagementConfiguration.* first (fixtures/README.md).
+const appsAssign = { least: "DeviceManagementConfiguration.ReadWrite.All", higher: ["DeviceManagementApps.ReadWrite.All"] };
+const appsReadBeta = { least: "DeviceManagementConfiguration.Read.All", higher: ["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"] };
+const applicationRead = {
+    least: "Application.Read.All",
+    higher: ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+};
+const grantsRead = { least: "Directory.Read.All", higher: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"] };
+
+/**
+ * The Graph version a route is called on. Everything is v1.0, Graph's stable API, except where
+ * v1.0 cannot express what is needed: managed Google Play apps (`androidManagedStoreApp`) exist
+ * only in beta's metadata, so finding one by package ID is a beta read.
+ */
+export type GraphVersion = "v1.0" | "beta";
+
 export interface GraphRoute {
     method: "GET" | "POST" | "PATCH" | "DELETE";
+    /** v1.0 unless named. */
+    version?: GraphVersion;
     /** Path below the v1.0 root, with `{placeholders}` as Microsoft's reference writes them. */
     template: string;
     permissions: { least: string; higher: string[] };
@@ -106,6 +126,37 @@ export const graphRoutes = {
         permissions: configurationRead,
         page: learn("intune-deviceconfig-devicecompliancepolicyassignment-list"),
     },
+    "mobileApp.list": { method: "GET", template: "/deviceAppManagement/mobileApps", permissions: appsRead, page: learn("intune-apps-iosstoreapp-list") },
+    "mobileApp.listBeta": {
+        method: "GET",
+        version: "beta",
+        template: "/deviceAppManagement/mobileApps",
+        permissions: appsReadBeta,
+        page: learn("intune-apps-androidmanagedstoreapp-list", "beta"),
+    },
+    "mobileApp.get": { method: "GET", template: "/deviceAppManagement/mobileApps/{mobileAppId}", permissions: appsRead, page: learn("intune-apps-iosstoreapp-get") },
+    "mobileApp.create": { method: "POST", template: "/deviceAppManagement/mobileApps", permissions: appsWrite, page: learn("intune-apps-iosstoreapp-create") },
+    "mobileApp.delete": { method: "DELETE", template: "/deviceAppManagement/mobileApps/{mobileAppId}", permissions: appsWrite, page: learn("intune-apps-iosstoreapp-delete") },
+    "mobileApp.assign": { method: "POST", template: "/deviceAppManagement/mobileApps/{mobileAppId}/assign", permissions: appsAssign, page: learn("intune-apps-mobileapp-assign") },
+    "mobileApp.assignments": {
+        method: "GET",
+        template: "/deviceAppManagement/mobileApps/{mobileAppId}/assignments",
+        permissions: appsRead,
+        page: learn("intune-apps-mobileappassignment-list"),
+    },
+    "servicePrincipal.getByAppId": { method: "GET", template: "/servicePrincipals(appId='{appId}')", permissions: applicationRead, page: learn("serviceprincipal-get") },
+    "servicePrincipal.appRoleAssignments": {
+        method: "GET",
+        template: "/servicePrincipals/{servicePrincipalId}/appRoleAssignments",
+        permissions: applicationRead,
+        page: learn("serviceprincipal-list-approleassignments"),
+    },
+    "servicePrincipal.oauth2PermissionGrants": {
+        method: "GET",
+        template: "/servicePrincipals/{servicePrincipalId}/oauth2PermissionGrants",
+        permissions: grantsRead,
+        page: learn("serviceprincipal-list-oauth2permissiongrants"),
+    },
     "group.get": { method: "GET", template: "/groups/{groupId}", permissions: groupRead, page: learn("group-get") },
     "group.list": { method: "GET", template: "/groups", permissions: groupRead, page: learn("group-list") },
     "group.members": { method: "GET", template: "/groups/{groupId}/members", permissions: memberRead, page: learn("group-list-members") },
@@ -138,6 +189,16 @@ export const graphPaths = {
     groupMembersOfTypeCount: (id: string, type: "microsoft.graph.user") => `/groups/${seg(id)}/members/${type}/$count`,
     /** The first few members of one type, for naming them in an error. */
     groupMembersOfType: (id: string, type: "microsoft.graph.group", top: number) => `/groups/${seg(id)}/members/${type}?$select=id,displayName&$top=${top}`,
+    /** The tenant's apps of one type (`isof`, as Microsoft's own samples filter); the store ID is matched by the reader. */
+    mobileAppsOfType: (type: string) => `/deviceAppManagement/mobileApps?$filter=${seg(`isof(${literal(type.replace(/^#/, ""))})`)}`,
+    mobileApps: "/deviceAppManagement/mobileApps",
+    mobileApp: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}`,
+    mobileAppAssign: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assign`,
+    mobileAppAssignments: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assignments`,
+    /** A service principal by its app's client ID (the alternate key Learn documents); 404 when the app has none in the tenant. */
+    servicePrincipalByAppId: (appId: string) => `/servicePrincipals(appId=${literal(appId)})?$select=id,appId,displayName,accountEnabled,appRoles,oauth2PermissionScopes`,
+    servicePrincipalAppRoleAssignments: (id: string) => `/servicePrincipals/${seg(id)}/appRoleAssignments`,
+    servicePrincipalPermissionGrants: (id: string) => `/servicePrincipals/${seg(id)}/oauth2PermissionGrants`,
 } as const;
 
 /** Headers Graph requires for advanced queries (`$count`, OData casts with `$count`). */
@@ -149,9 +210,9 @@ function templatePattern(template: string): RegExp {
 }
 
 /** The route a request is for (path without the query string), or undefined when the project documents none. */
-export function routeFor(method: string, path: string): (GraphRoute & { id: GraphRouteId }) | undefined {
+export function routeFor(method: string, path: string, version: GraphVersion = "v1.0"): (GraphRoute & { id: GraphRouteId }) | undefined {
     const matches = (Object.entries(graphRoutes) as Array<[GraphRouteId, GraphRoute]>)
-        .filter(([, r]) => r.method === method && templatePattern(r.template).test(path))
+        .filter(([, r]) => r.method === method && (r.version ?? "v1.0") === version && templatePattern(r.template).test(path))
         // The most specific template wins: `/groups/{id}/members/$count` over `/groups/{id}/members/{type}`.
         .sort(([, a], [, b]) => b.template.replace(/\{[^}]+\}/g, "").length - a.template.replace(/\{[^}]+\}/g, "").length);
     const found = matches[0];
@@ -159,6 +220,6 @@ export function routeFor(method: string, path: string): (GraphRoute & { id: Grap
 }
 
 /** The least-privileged application permission Microsoft documents for a request. */
-export function requiredPermission(method: string, path: string): string {
-    return routeFor(method, path.split("?")[0])?.permissions.least ?? "the permission documented for this route";
+export function requiredPermission(method: string, path: string, version: GraphVersion = "v1.0"): string {
+    return routeFor(method, path.split("?")[0], version)?.permissions.least ?? "the permission documented for this route";
 }

@@ -17,7 +17,11 @@ import type {
     DeviceComplianceScheduledActionForRule,
     DeviceThreatProtectionLevel,
     Group,
+    InstallIntent,
     IosCompliancePolicy,
+    IosStoreApp,
+    IosStoreAppAssignmentSettings,
+    MobileAppAssignment,
     MobileThreatDefenseConnector,
     MobileThreatPartnerTenantState,
 } from "@microsoft/microsoft-graph-types";
@@ -250,4 +254,104 @@ export function directoryObjectSchema() {
 /** `$count` segments answer a plain integer (text/plain). */
 export function countSchema() {
     return z.coerce.number().int().min(0);
+}
+
+// ---- Intune apps (Lookout for Work and its sign-in broker)
+
+/**
+ * The store app types the stack deploys, by platform: App Store apps as v1.0's `iosStoreApp`, and
+ * managed Google Play apps as `androidManagedStoreApp`, a type only Graph beta defines (v1.0's
+ * metadata names it among mobileApps' derived types but declares no such entity type).
+ */
+export const storeAppTypes = {
+    ios: "#microsoft.graph.iosStoreApp",
+    androidEnterprise: "#microsoft.graph.androidManagedStoreApp",
+} as const;
+export type StoreAppPlatform = keyof typeof storeAppTypes;
+export const storeAppPlatforms = Object.keys(storeAppTypes) as [StoreAppPlatform, ...StoreAppPlatform[]];
+
+/** Install intents v1.0 defines (installIntent); the stack assigns `required` or `available`. */
+export const installIntents = ["available", "required", "uninstall", "availableWithoutEnrollment"] as const satisfies readonly InstallIntent[];
+export const deployedIntents = ["required", "available"] as const satisfies readonly InstallIntent[];
+export type DeployedIntent = (typeof deployedIntents)[number];
+
+/** A mobile app as a list or get returns it: its store identifier (`bundleId` on iOS, `packageId` on Android), every other property kept. */
+export function mobileAppSchema() {
+    return z.preprocess(
+        unwrapValue,
+        z.looseObject({
+            "@odata.type": z.string().optional(),
+            id: z.string(),
+            displayName: z.string().nullish(),
+            description: z.string().nullish(),
+            bundleId: z.string().nullish(),
+            packageId: z.string().nullish(),
+            publishingState: z.string().nullish(),
+        }),
+    );
+}
+export type MobileAppRead = z.infer<ReturnType<typeof mobileAppSchema>>;
+
+/** What the stack sends to create an App Store app: only what Graph cannot look up itself (it does not query the App Store). */
+export type IosStoreAppWrite = Required<Pick<IosStoreApp, "displayName" | "publisher" | "bundleId" | "appStoreUrl" | "applicableDeviceType" | "minimumSupportedOperatingSystem">> &
+    Pick<IosStoreApp, "description" | "isFeatured"> & { "@odata.type": typeof storeAppTypes.ios };
+
+/** A mobileAppAssignment as read or written: target and settings keep every property they have, so a write sends back what it read. */
+export function mobileAppAssignmentSchema() {
+    return z.looseObject({
+        "@odata.type": z.string().optional(),
+        id: z.string().optional(),
+        intent: z.string(),
+        target: z.looseObject({ "@odata.type": z.string().transform((t) => normalizeODataType(t)!), groupId: z.string().nullish() }),
+        settings: z.looseObject({ "@odata.type": z.string().optional() }).nullish(),
+    });
+}
+export type MobileAppAssignmentRead = z.infer<ReturnType<typeof mobileAppAssignmentSchema>>;
+export type MobileAppAssignmentWrite = Omit<MobileAppAssignment, "intent" | "settings" | "target"> & {
+    "@odata.type": "#microsoft.graph.mobileAppAssignment";
+    intent: Evolvable<InstallIntent>;
+    target: Record<string, unknown> & { "@odata.type": string };
+    /** Sent back as read; a new assignment carries a v1.0 settings type such as iosStoreAppAssignmentSettings. */
+    settings?: object | null;
+};
+
+/** Settings of an assignment the stack adds to an App Store app: the app stays until the device leaves management, and users cannot remove it. */
+export function iosStoreAppAssignmentSettings(): IosStoreAppAssignmentSettings & { "@odata.type": string } {
+    return { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: true, isRemovable: false, vpnConfigurationId: null };
+}
+
+// ---- Lookout's service principal and what it was granted (admin consent)
+
+/** Microsoft Graph's application ID, the same in every tenant (its service principal's object ID differs per tenant). */
+export const microsoftGraphAppId = "00000003-0000-0000-c000-000000000000";
+
+/** A service principal with the permissions it publishes (Graph's `appRoles` and `oauth2PermissionScopes` name what consent grants). */
+export function servicePrincipalSchema() {
+    const permission = () => z.looseObject({ id: z.string(), value: z.string().nullish() });
+    return z.looseObject({
+        id: z.string(),
+        appId: z.string().nullish(),
+        displayName: z.string().nullish(),
+        accountEnabled: z.boolean().nullish(),
+        appRoles: z.array(permission()).nullish(),
+        oauth2PermissionScopes: z.array(permission()).nullish(),
+    });
+}
+export type ServicePrincipalRead = z.infer<ReturnType<typeof servicePrincipalSchema>>;
+
+/** An application permission granted to a service principal (`appRoleAssignment`). */
+export function appRoleAssignmentSchema() {
+    return z.looseObject({ id: z.string(), appRoleId: z.string(), resourceId: z.string(), principalId: z.string().nullish() });
+}
+
+/** Delegated permissions granted to a client (`oAuth2PermissionGrant`): `AllPrincipals` is the tenant-wide admin consent. */
+export function permissionGrantSchema() {
+    return z.looseObject({
+        id: z.string(),
+        clientId: z.string(),
+        consentType: z.string().nullish(),
+        principalId: z.string().nullish(),
+        resourceId: z.string(),
+        scope: z.string().nullish(),
+    });
 }

@@ -6,10 +6,13 @@
  *
  *   POST /entra/{tenantId}/oauth2/v2.0/token      (authority host: <emulator>/entra)
  *   /graph/v1.0/...                               (Graph base URL: <emulator>/graph/v1.0)
+ *   /graph/beta/...                               (the beta routes of the table, beside it)
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { type GraphRouteId, routeFor } from "../../contract/graph/routes";
+import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
+import { assignApp, createApp, deleteApp, getApp, listAppAssignments, listApps } from "./apps";
+import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
 import { countMembers, countMembersOfType, getGroup, listGroups, listMembers, listMembersOfType } from "./directory";
 import { badRequest, GraphError, type Reply } from "./errors";
@@ -32,6 +35,7 @@ import {
 export { GraphError, graphErrorBody } from "./errors";
 
 export const graphPrefix = "/graph/v1.0";
+const graphPrefixes: Record<GraphVersion, string> = { "v1.0": graphPrefix, beta: "/graph/beta" };
 export const authorityPrefix = "/entra";
 
 export interface GraphContext {
@@ -58,6 +62,16 @@ const handlers = {
     "compliancePolicy.delete": (r) => deletePolicy(r, r.params.deviceCompliancePolicyId),
     "compliancePolicy.assign": (r) => assignPolicy(r, r.params.deviceCompliancePolicyId),
     "compliancePolicy.assignments": (r) => listAssignments(r, r.params.deviceCompliancePolicyId),
+    "mobileApp.list": (r) => listApps(r, "v1.0"),
+    "mobileApp.listBeta": (r) => listApps(r, "beta"),
+    "mobileApp.get": (r) => getApp(r, r.params.mobileAppId),
+    "mobileApp.create": (r) => createApp(r),
+    "mobileApp.delete": (r) => deleteApp(r, r.params.mobileAppId),
+    "mobileApp.assign": (r) => assignApp(r, r.params.mobileAppId),
+    "mobileApp.assignments": (r) => listAppAssignments(r, r.params.mobileAppId),
+    "servicePrincipal.getByAppId": (r) => getServicePrincipalByAppId(r.tenant, r.req, r.params.appId),
+    "servicePrincipal.appRoleAssignments": (r) => listAppRoleAssignments(r.tenant, r.req, r.params.servicePrincipalId),
+    "servicePrincipal.oauth2PermissionGrants": (r) => listPermissionGrants(r.tenant, r.req, r.params.servicePrincipalId),
     "group.list": (r) => listGroups(r.tenant.directory, r.req),
     "group.get": (r) => getGroup(r.tenant.directory, r.req, r.params.groupId),
     "group.members": (r) => listMembers(r.tenant.directory, r.req, r.params.groupId),
@@ -66,10 +80,17 @@ const handlers = {
     "group.membersOfTypeCount": (r) => countMembersOfType(r.tenant.directory, r.req, r.params.groupId, r.params.type),
 } satisfies Record<GraphRouteId, (request: RouteRequest) => Reply>;
 
-/** The values of a template's `{placeholders}` in a path the template matched. */
+/** The values of a template's `{placeholders}` in a path the template matched (a placeholder may sit inside a segment: `servicePrincipals(appId='{appId}')`). */
 function paramsOf(template: string, segments: string[]): Record<string, string> {
     const names = template.split("/").filter(Boolean);
-    return Object.fromEntries(names.flatMap((name, i) => (name.startsWith("{") ? [[name.slice(1, -1), segments[i]]] : [])));
+    return Object.fromEntries(
+        names.flatMap((name, i) => {
+            const placeholder = /\{(\w+)\}/.exec(name);
+            if (!placeholder) return [];
+            const [before, after] = name.split(placeholder[0]);
+            return [[placeholder[1], segments[i].slice(before.length, segments[i].length - after.length)]];
+        }),
+    );
 }
 
 export function createGraphEmulator(ctx: GraphContext) {
@@ -122,9 +143,10 @@ export function createGraphEmulator(ctx: GraphContext) {
     function graph(req: IncomingMessage, url: URL, json: () => unknown): Reply {
         const method = req.method ?? "GET";
         const { tenant, roles } = authenticate(req);
-        const path = url.pathname.slice(graphPrefix.length);
+        const version = (Object.keys(graphPrefixes) as GraphVersion[]).find((v) => url.pathname.startsWith(graphPrefixes[v] + "/"))!;
+        const path = url.pathname.slice(graphPrefixes[version].length);
         const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
-        const route = routeFor(method, `/${segments.join("/")}`);
+        const route = routeFor(method, `/${segments.join("/")}`, version);
         if (!route) throw badRequest(`Resource not found for the segment '${segments.at(-1) ?? ""}'.`);
         authorize(roles, route);
         const request: RouteRequest = {
@@ -154,7 +176,7 @@ export function createGraphEmulator(ctx: GraphContext) {
         handle(req: IncomingMessage, url: URL, raw: string, json: () => unknown): Reply | undefined {
             const token = new RegExp(`^${authorityPrefix}/([^/]+)/oauth2/v2\\.0/token$`).exec(url.pathname);
             if (token && req.method === "POST") return issueToken(token[1], raw);
-            if (url.pathname.startsWith(graphPrefix + "/")) return graph(req, url, json);
+            if (isGraphApiPath(url.pathname)) return graph(req, url, json);
             return undefined;
         },
         expireTokens() {
@@ -164,6 +186,10 @@ export function createGraphEmulator(ctx: GraphContext) {
     };
 }
 
+function isGraphApiPath(path: string): boolean {
+    return Object.values(graphPrefixes).some((prefix) => path.startsWith(prefix + "/"));
+}
+
 export function isGraphPath(path: string): boolean {
-    return path.startsWith(graphPrefix + "/") || path.startsWith(authorityPrefix + "/");
+    return isGraphApiPath(path) || path.startsWith(authorityPrefix + "/");
 }

@@ -56,9 +56,9 @@ export function partnerView(tenant: Tenant, connector: StoredEntity, now: number
     return { partnerState, lastHeartbeatDateTime: new Date(last).toISOString() };
 }
 
-const typeName = (odataType: string) => odataType.replace(/^#/, "");
+export const typeName = (odataType: string) => odataType.replace(/^#/, "");
 
-function bodyObject(ctx: IntuneContext): Record<string, unknown> {
+export function bodyObject(ctx: IntuneContext): Record<string, unknown> {
     const body = ctx.body();
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
     return body as Record<string, unknown>;
@@ -69,7 +69,7 @@ function bodyObject(ctx: IntuneContext): Record<string, unknown> {
  * them: an unknown property or a value of the wrong type is a 400. Instance annotations (`@odata.type`)
  * and the navigation properties `allowed` are left to the caller; computed properties are read and dropped.
  */
-function settableValues(
+export function settableValues(
     odataType: string,
     properties: EntityProperties,
     computed: readonly string[],
@@ -227,7 +227,7 @@ export function deletePolicy(ctx: IntuneContext, id: string): Reply {
 const assignmentView = (assignment: { id: string; target: StoredAssignmentTarget }) => ({ "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment", ...assignment });
 
 /** A target of a type the metadata derives from deviceAndAppManagementAssignmentTarget, its `@odata.type` read with or without `#`. */
-function assignmentTarget(raw: unknown): StoredAssignmentTarget {
+export function assignmentTarget(raw: unknown): StoredAssignmentTarget {
     if (typeof raw !== "object" || raw === null) throw badRequest("Each assignment needs a target.");
     const target = raw as Record<string, unknown>;
     const odataType = normalizeODataType(typeof target["@odata.type"] === "string" ? target["@odata.type"] : undefined);

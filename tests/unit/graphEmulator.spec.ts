@@ -204,7 +204,7 @@ describe("Graph emulator (Graph v1.0 as Microsoft documents it)", () => {
         });
 
         it("lists every type, a Windows policy another admin made included, a page at a time", async () => {
-            seedDevTenant(tenant);
+            seedDevTenant(t.emulator.store, tenant);
             await createIos();
             const { body } = await json("GET", graphPaths.compliancePolicies);
             const types = body.value.map((p: { "@odata.type": string }) => p["@odata.type"]).sort();

@@ -10,21 +10,28 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { z } from "zod";
-import { graphRoutes, type GraphRouteId, routeFor } from "../../contract/graph/routes";
+import { graphRoutes, type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
 import {
     anyCompliancePolicySchema,
     assignmentSchema,
     countSchema,
     directoryGroupSchema,
     directoryObjectSchema,
+    mobileAppAssignmentSchema,
+    mobileAppSchema,
     mtdConnectorSchema,
     pageSchema,
+    appRoleAssignmentSchema,
+    permissionGrantSchema,
+    servicePrincipalSchema,
     threatPolicySchema,
 } from "../../contract/graph/schemas";
 import { createGraphClient } from "../../graph/client";
 
 interface Fixture {
     route: string;
+    /** v1.0 unless the route is beta-only. */
+    version?: GraphVersion;
     page: string;
     permissions: { leastPrivileged: string; higherPrivileged: string[] };
     request: { method: "GET" | "POST" | "PATCH" | "DELETE"; url: string; headers?: Record<string, string>; body?: unknown };
@@ -36,7 +43,7 @@ const fixtures: Fixture[] = readdirSync(folder)
     .filter((f) => f.endsWith(".json"))
     .map((f) => JSON.parse(readFileSync(join(folder, f), "utf8")));
 
-const routeOf = (f: Fixture) => routeFor(f.request.method, f.request.url.split("?")[0]);
+const routeOf = (f: Fixture) => routeFor(f.request.method, f.request.url.split("?")[0], f.version);
 
 /** The reader the project applies to each route's answer (providers, group checks, tenant snapshot). */
 const readers: Record<GraphRouteId, z.ZodType | undefined> = {
@@ -52,6 +59,16 @@ const readers: Record<GraphRouteId, z.ZodType | undefined> = {
     "compliancePolicy.delete": undefined,
     "compliancePolicy.assign": pageSchema(assignmentSchema()),
     "compliancePolicy.assignments": pageSchema(assignmentSchema()),
+    "mobileApp.list": pageSchema(mobileAppSchema()),
+    "mobileApp.listBeta": pageSchema(mobileAppSchema()),
+    "mobileApp.get": mobileAppSchema(),
+    "mobileApp.create": mobileAppSchema(),
+    "mobileApp.delete": undefined,
+    "mobileApp.assign": undefined,
+    "mobileApp.assignments": pageSchema(mobileAppAssignmentSchema()),
+    "servicePrincipal.getByAppId": servicePrincipalSchema(),
+    "servicePrincipal.appRoleAssignments": pageSchema(appRoleAssignmentSchema()),
+    "servicePrincipal.oauth2PermissionGrants": pageSchema(permissionGrantSchema()),
     "group.get": directoryGroupSchema(),
     "group.list": pageSchema(directoryGroupSchema()),
     "group.members": pageSchema(directoryObjectSchema()),
@@ -84,7 +101,12 @@ describe("Graph contract: Microsoft's documented examples", () => {
                 assert.ok(route, `no route in contract/graph/routes.ts serves ${f.request.method} ${f.request.url}`);
                 assert.equal(route.permissions.least, f.permissions.leastPrivileged);
                 assert.deepEqual([...route.permissions.higher].sort(), [...f.permissions.higherPrivileged].sort());
-                assert.match(f.page, /^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/.+view=graph-rest-1\.0$/);
+                assert.match(
+                    f.page,
+                    f.version === "beta"
+                        ? /^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/.+view=graph-rest-beta$/
+                        : /^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/.+view=graph-rest-1\.0$/,
+                );
                 const pages = fixtures.filter((g) => routeOf(g)?.id === route.id).map((g) => g.page);
                 assert.ok(pages.includes(route.page), `the route names ${route.page}, its fixtures ${pages.join(", ")}`);
             });
@@ -105,7 +127,7 @@ describe("Graph contract: Microsoft's documented examples", () => {
                     const graph = createGraphClient({ baseUrl: `http://127.0.0.1:${port}/v1.0`, getToken: async () => "token", retry: { maxAttempts: 1 } });
                     const path = f.request.url.replace(/\{[^}]+\}/g, "0b8a2c3d-0000-4000-8000-000000000001");
                     const reader = readers[route.id];
-                    const answer = await graph.request(f.request.method, path, { body: f.request.body, headers: f.request.headers, schema: reader });
+                    const answer = await graph.request(f.request.method, path, { body: f.request.body, headers: f.request.headers, schema: reader, version: f.version });
                     assert.equal(answer!.status, f.response.status);
                     if (reader && typeof answer!.body === "object") {
                         // Tolerant: every documented property is kept, none refused.

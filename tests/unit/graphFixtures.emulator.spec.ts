@@ -9,13 +9,15 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { entityTypes, groupDefaultProperties, userDefaultProperties } from "../../contract/graph/entities";
-import { type GraphRouteId, routeFor } from "../../contract/graph/routes";
+import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
 import { blockRule, normalizeODataType } from "../../contract/graph/schemas";
+import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
 import type { Directory } from "../../emulator/store";
 import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 interface Fixture {
     route: string;
+    version?: GraphVersion;
     request: { method: string; url: string; headers: Record<string, string>; body?: Record<string, unknown> };
     response: { status: number; body?: unknown };
 }
@@ -100,8 +102,9 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
         t.emulator.store.tenantById(t.tenantId)!.directory = documentedDirectory(groupId);
     });
 
-    async function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}) {
-        return fetch(t.emulator.graphBaseUrl + url, {
+    async function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, version: GraphVersion = "v1.0") {
+        const base = version === "beta" ? t.emulator.graphBaseUrl.replace(/\/v1\.0$/, "/beta") : t.emulator.graphBaseUrl;
+        return fetch(base + url, {
             method,
             headers: { ...headers, authorization: `Bearer ${token}`, "content-type": "application/json" },
             body: body === undefined ? undefined : JSON.stringify(body),
@@ -128,15 +131,42 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             }
             return { deviceCompliancePolicyId: id };
         }
+        if (routeId === "mobileApp.listBeta") {
+            approveManagedGooglePlayApp(
+                t.emulator.store.tenantById(t.tenantId)!,
+                { packageId: "com.lookout.enterprise", displayName: "Lookout for Work", publisher: "Lookout" },
+                Date.now(),
+            );
+            return {};
+        }
+        if (routeId.startsWith("mobileApp.")) {
+            if (routeId === "mobileApp.create") return {};
+            const id = await created("/deviceAppManagement/mobileApps", {
+                "@odata.type": "#microsoft.graph.iosStoreApp",
+                displayName: "Seeded",
+                bundleId: "com.example.seeded",
+                applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
+            });
+            if (routeId === "mobileApp.assignments") {
+                const assignments = (fixture.response.body as Body).value;
+                assert.equal((await send("POST", `/deviceAppManagement/mobileApps/${id}/assign`, { mobileAppAssignments: assignments })).status, 204);
+            }
+            return { mobileAppId: id };
+        }
+        if (routeId.startsWith("servicePrincipal.")) {
+            // The test tenant holds Lookout's consent (testkit/lookoutEmulator.ts).
+            const [lookout] = t.emulator.store.tenantById(t.tenantId)!.servicePrincipals;
+            return { appId: lookout.appId, servicePrincipalId: lookout.id };
+        }
         return { groupId };
     }
 
     async function replay(fixture: Fixture, body = fixture.request.body) {
-        const route = routeFor(fixture.request.method, fixture.request.url.split("?")[0]);
+        const route = routeFor(fixture.request.method, fixture.request.url.split("?")[0], fixture.version);
         assert.ok(route, `${fixture.route}: the route table has ${fixture.request.method} ${fixture.request.url}`);
         const values = await seed(route.id, fixture);
         const url = fixture.request.url.replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
-        return send(fixture.request.method, url, body, fixture.request.headers);
+        return send(fixture.request.method, url, body, fixture.request.headers, fixture.version);
     }
 
     async function assertDocumentedAnswer(fixture: Fixture, response: Response) {

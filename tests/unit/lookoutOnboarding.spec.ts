@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import { checkExistingGroups } from "../../entra/directory";
+import { runPreflight } from "../../onboarding/preflight";
 import { LookoutOnboarding } from "../../onboarding/lookoutOnboarding";
 import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
 import { graphClientFor } from "../../graph/connection";
@@ -45,7 +46,8 @@ describe("LookoutOnboarding resource graph", () => {
         ({ registered, opts } = installMocks(directory));
     });
     const checked = (c: StackConfig) => checkExistingGroups(c, graphClientFor(t.graph));
-    const onboard = async (c: StackConfig) => new LookoutOnboarding("lookout", { config: c, checkedGroups: await checked(c) }, opts);
+    const graph = () => graphClientFor(t.graph);
+    const onboard = async (c: StackConfig) => new LookoutOnboarding("lookout", { config: c, preflight: await runPreflight(c, graph()), graph: graph() }, opts);
 
     it("wires the connector's enrollment groups from the groups' own display names", async () => {
         const onboarding = await onboard(config(validManageConfig()));
@@ -80,7 +82,7 @@ describe("LookoutOnboarding resource graph", () => {
     });
 
     it("outputs what Lookout support needs and a ready-to-send request", async () => {
-        const onboarding = new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+        const onboarding = new LookoutOnboarding("lookout", { config: config(validReferenceConfig()), graph: graph() }, opts);
         assert.equal(await valueOf(onboarding.tenantId), referenceTenantId);
         assert.equal(await valueOf(onboarding.fullAccessGroupObjectId), "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e");
         const request = await valueOf(onboarding.onboardingRequest);
@@ -90,7 +92,7 @@ describe("LookoutOnboarding resource graph", () => {
     });
 
     it("declares nothing in Entra in reference mode", async () => {
-        new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+        new LookoutOnboarding("lookout", { config: config(validReferenceConfig()), graph: graph() }, opts);
         assert.deepEqual(
             registered.filter((r) => r.type.startsWith("azuread:")),
             [],
@@ -104,7 +106,7 @@ describe("LookoutOnboarding resource graph", () => {
     });
 
     it("assigns the Intune compliance policies to the enrollment groups, after the connectors", async () => {
-        new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+        new LookoutOnboarding("lookout", { config: config(validReferenceConfig()), graph: graph() }, opts);
         const policies = byType(registered, "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy");
         assert.deepEqual(policies.map((p) => p.inputs.platform).sort(), ["androidWorkProfile", "ios"]);
         for (const policy of policies) {
@@ -120,7 +122,7 @@ describe("LookoutOnboarding resource graph", () => {
     it("never passes the application key to a resource", async () => {
         process.env.LOOKOUT_APPLICATION_KEY = "lk_must_not_leak";
         try {
-            new LookoutOnboarding("lookout", { config: config(validReferenceConfig()) }, opts);
+            new LookoutOnboarding("lookout", { config: config(validReferenceConfig()), graph: graph() }, opts);
             for (const r of registered) assert.ok(!JSON.stringify(r.inputs).includes("lk_must_not_leak"), r.name);
         } finally {
             delete process.env.LOOKOUT_APPLICATION_KEY;
@@ -152,6 +154,31 @@ describe("LookoutOnboarding resource graph", () => {
             lines.slice(1).map((l) => l.slice(0, l.indexOf(": "))),
             ["  - lookout-mtp:enrollmentGroups[0] ('sales mobile')", "  - lookout-mtp:enrollmentGroups[1] ('Field Mobile')", "  - lookout-mtp:enrollmentGroups[2] ('Field Sales')"],
         );
+    });
+
+    it("verifies the consent it grants (manage mode) before any Lookout write, and says so", async () => {
+        const onboarding = await onboard(config(validManageConfig()));
+        assert.equal(await valueOf(onboarding.lookoutConsentVerified), true);
+    });
+
+    it("deploys Lookout for Work to the enrollment groups before the MTD connector, and the policies wait for it", async () => {
+        const raw = validReferenceConfig();
+        await new LookoutOnboarding(
+            "lookout",
+            { config: config({ ...raw, "lookout-mtp:intune": { ...(raw["lookout-mtp:intune"] as object), apps: { ios: true } } }), graph: graph() },
+            opts,
+        );
+        const apps = byType(registered, "pulumi-nodejs:dynamic/intune:StoreApp");
+        assert.deepEqual(apps.map((a) => a.inputs.storeId).sort(), ["com.lookout.enterprise", "com.microsoft.azureauthenticator"]);
+        for (const app of apps) {
+            assert.equal(app.inputs.intent, "required");
+            assert.deepEqual(await valueOf(app.inputs.groupIds as pulumi.Output<string[]>), ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"]);
+        }
+        const [connector] = byType(registered, "pulumi-nodejs:dynamic/intune:MtdConnector");
+        assert.equal((connector.opts.dependsOn as pulumi.Resource[]).length, 2, "the connector waits for both apps");
+        for (const policy of byType(registered, "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy")) {
+            assert.equal((policy.opts.dependsOn as pulumi.Resource[]).length, 3, "each policy waits for the connector and both apps");
+        }
     });
 
     it("checks the groups itself when a program declares the component without checking first", async () => {

@@ -1,0 +1,160 @@
+/**
+ * Intune's apps as Graph serves them (Learn: "List iosStoreApps", "Get", "Create", "Delete
+ * iosStoreApp", "assign action", "List mobileAppAssignments"; beta "List androidManagedStoreApps"):
+ * create answers 201 with the entity, delete 204, `assign` 204 and replaces the whole assignment
+ * list. Apps are stored whole, every property of their type.
+ *
+ * Two Graph versions see the same apps: beta lists a managed Google Play app as the
+ * `androidManagedStoreApp` it is; v1.0, whose metadata has no such type, lists it with mobileApp's
+ * properties and no `@odata.type` (as a Learn Q&A reports for another beta-only app type), and
+ * refuses `isof` of a type it does not know. A managed Google Play app comes into Intune only by an
+ * admin's approval and sync (the emulator's `approveManagedGooglePlayApp`), never by a create.
+ */
+import { randomUUID } from "node:crypto";
+import {
+    acceptsValue,
+    androidManagedStoreAppType,
+    completeEntity,
+    computedProperties,
+    iosStoreAppType,
+    mobileAppAssignmentSettingsTypes,
+    mobileAppEntityTypes,
+    mobileAppV1BaseProperties,
+    mobileAppAssignmentProperties,
+} from "../../contract/graph/entities";
+import type { GraphVersion } from "../../contract/graph/routes";
+import { normalizeODataType } from "../../contract/graph/schemas";
+import type { StoredMobileApp, Tenant } from "../store";
+import { badRequest, GraphError, type Reply } from "./errors";
+import { assignmentTarget, bodyObject, type IntuneContext, settableValues, typeName } from "./intune";
+import { arraySequence, collectionPage } from "./odata";
+
+function findApp(ctx: IntuneContext, id: string): StoredMobileApp {
+    const app = ctx.tenant.mobileApps[id];
+    if (!app) throw new GraphError(404, "ResourceNotFound", `mobileApp '${id}' was not found.`);
+    return app;
+}
+
+/** An app as one Graph version shows it: a beta-only type on v1.0 has mobileApp's properties and no type. */
+function appView(app: StoredMobileApp, version: GraphVersion): Record<string, unknown> {
+    const type = mobileAppEntityTypes[app.body["@odata.type"]];
+    if (version === "v1.0" && type?.version === "beta") return Object.fromEntries(Object.keys(mobileAppV1BaseProperties).map((name) => [name, app.body[name] ?? null]));
+    return app.body;
+}
+
+/** `$filter=isof('microsoft.graph.x')`, alone or joined by `or`, as Microsoft's samples filter apps by type. */
+function typeFilter(filter: string | null, version: GraphVersion): ((app: StoredMobileApp) => boolean) | undefined {
+    if (filter === null) return undefined;
+    const clauses = filter.split(/\s+or\s+/i).map((clause) => /^\s*\(?\s*isof\(\s*'([^']+)'\s*\)\s*\)?\s*$/i.exec(clause)?.[1]);
+    if (clauses.some((c) => c === undefined)) throw new GraphError(400, "BadRequest", `Unsupported or invalid query filter clause specified for 'mobileApp': ${filter}`);
+    const types = clauses.map((c) => normalizeODataType(c!)!);
+    for (const type of types) {
+        const known = mobileAppEntityTypes[type];
+        if (!known || (version === "v1.0" && known.version === "beta"))
+            throw badRequest(`A type named '${typeName(type)}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`);
+    }
+    return (app) => types.includes(app.body["@odata.type"]);
+}
+
+export function listApps(ctx: IntuneContext, version: GraphVersion): Reply {
+    const keep = typeFilter(ctx.req.query.get("$filter"), version);
+    const apps = Object.values(ctx.tenant.mobileApps).filter((app) => !keep || keep(app));
+    return { status: 200, body: collectionPage(ctx.req, arraySequence(apps), (app) => appView(app, version)) };
+}
+
+export function getApp(ctx: IntuneContext, id: string): Reply {
+    return { status: 200, body: appView(findApp(ctx, id), "v1.0") };
+}
+
+/** Creates an App Store app: the one app type the project adds through v1.0. */
+export function createApp(ctx: IntuneContext): Reply {
+    const body = bodyObject(ctx);
+    const odataType = normalizeODataType(body["@odata.type"] as string | undefined);
+    if (odataType !== iosStoreAppType) {
+        throw badRequest(
+            odataType === undefined
+                ? `Cannot create an abstract entity type 'microsoft.graph.mobileApp': name a derived type in "@odata.type".`
+                : `A type named '${typeName(odataType)}' could not be resolved by the model, or the emulator does not create it (it stores ${typeName(iosStoreAppType)}).`,
+        );
+    }
+    const { properties } = mobileAppEntityTypes[iosStoreAppType];
+    const values = settableValues(odataType, properties, computedProperties.mobileApp, body);
+    const at = new Date(ctx.now).toISOString();
+    const id = randomUUID();
+    // A store app needs no upload, so it is published at once (Learn: an app cannot be assigned until it is).
+    const app = { ...completeEntity(properties, { ...values, createdDateTime: at, lastModifiedDateTime: at, publishingState: "published" }), "@odata.type": odataType, id };
+    ctx.tenant.mobileApps[id] = { body: app, assignments: [] };
+    ctx.persist();
+    return { status: 201, body: app };
+}
+
+export function deleteApp(ctx: IntuneContext, id: string): Reply {
+    findApp(ctx, id);
+    delete ctx.tenant.mobileApps[id];
+    ctx.persist();
+    return { status: 204 };
+}
+
+/** Settings of an assignment: absent, null, or one of v1.0's mobileAppAssignmentSettings types (with or without `#`). */
+function assignmentSettings(raw: unknown): Record<string, unknown> | null {
+    if (raw === undefined || raw === null) return null;
+    if (typeof raw !== "object" || Array.isArray(raw)) throw badRequest("An assignment's settings must be an object.");
+    const type = normalizeODataType((raw as { "@odata.type"?: string })["@odata.type"]);
+    if (!type || !mobileAppAssignmentSettingsTypes.includes(type)) {
+        throw badRequest(`A type named '${String((raw as Record<string, unknown>)["@odata.type"])}' could not be resolved by the model as mobileAppAssignmentSettings.`);
+    }
+    return { ...(raw as Record<string, unknown>), "@odata.type": type };
+}
+
+/** `assign` replaces the app's assignments with the given ones; Graph names each assignment itself. */
+export function assignApp(ctx: IntuneContext, id: string): Reply {
+    const app = findApp(ctx, id);
+    const { mobileAppAssignments } = bodyObject(ctx);
+    if (!Array.isArray(mobileAppAssignments)) throw badRequest("The body needs a 'mobileAppAssignments' collection.");
+    app.assignments = mobileAppAssignments.map((raw: unknown, index) => {
+        const a = (raw ?? {}) as Record<string, unknown>;
+        for (const name of Object.keys(a)) {
+            if (!name.startsWith("@") && !(name in mobileAppAssignmentProperties))
+                throw badRequest(`The property '${name}' does not exist on type 'microsoft.graph.mobileAppAssignment'.`);
+        }
+        if (!acceptsValue(mobileAppAssignmentProperties.intent, a.intent))
+            throw badRequest(`Cannot convert the literal '${JSON.stringify(a.intent)}' to the expected type 'microsoft.graph.installIntent'.`);
+        const target = assignmentTarget(a.target);
+        const key = target.groupId ?? typeName(target["@odata.type"]).replace("microsoft.graph.", "");
+        return { id: `${id}_${key}_${index}`, intent: a.intent as string, target, settings: assignmentSettings(a.settings) };
+    });
+    ctx.persist();
+    return { status: 204 };
+}
+
+export function listAppAssignments(ctx: IntuneContext, id: string): Reply {
+    const view = (a: StoredMobileApp["assignments"][number]) => ({ "@odata.type": "#microsoft.graph.mobileAppAssignment", ...a });
+    return { status: 200, body: collectionPage(ctx.req, arraySequence(findApp(ctx, id).assignments), view) };
+}
+
+/** What an admin's approval in managed Google Play and a sync leave in Intune: the app, as beta's type. */
+export function approveManagedGooglePlayApp(tenant: Tenant, app: { packageId: string; displayName: string; publisher: string }, now: number): string {
+    const { properties } = mobileAppEntityTypes[androidManagedStoreAppType];
+    const at = new Date(now).toISOString();
+    const id = randomUUID();
+    tenant.mobileApps[id] = {
+        body: {
+            ...completeEntity(properties, {
+                displayName: app.displayName,
+                publisher: app.publisher,
+                packageId: app.packageId,
+                appIdentifier: app.packageId,
+                appStoreUrl: `https://play.google.com/store/apps/details?id=${app.packageId}`,
+                createdDateTime: at,
+                lastModifiedDateTime: at,
+                publishingState: "published",
+                roleScopeTagIds: ["0"],
+                appTracks: [],
+            }),
+            "@odata.type": androidManagedStoreAppType,
+            id,
+        },
+        assignments: [],
+    };
+    return id;
+}

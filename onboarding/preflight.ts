@@ -1,0 +1,68 @@
+/**
+ * What must hold before the onboarding writes anything, checked through Microsoft Graph while the
+ * program runs (so `preview` fails as `up` would), all at once:
+ *
+ * - every existing Entra group: found, exact name, unique, security group, users only;
+ * - Lookout's admin consent (every mode but `manage`, where the stack grants it and the same check
+ *   follows its grants: see `declareOnboarding`);
+ * - the managed Google Play app, when Lookout for Work is deployed to Android Enterprise: it exists
+ *   in Intune only after an admin approved it, which Graph v1.0 cannot do.
+ *
+ * Every problem is reported in one `RunError`, one line each, with the config key to fix.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { StackConfig } from "../config/stackConfig";
+import { type ConsentStatus, verifyLookoutConsent } from "../entra/consentCheck";
+import { checkExistingGroups } from "../entra/directory";
+import type { CheckedGroups } from "../entra/group";
+import type { GraphClient } from "../graph/client";
+import { programGraphClient } from "../graph/programClient";
+import { findStoreApps, managedGooglePlaySteps } from "../intune/appLookup";
+import { appsToDeploy } from "../intune/threatDefense";
+
+export interface Preflight {
+    groups: CheckedGroups;
+    /** Lookout's verified consent; absent in manage mode, where it is verified after the stack's grants. */
+    consent?: ConsentStatus;
+}
+
+/** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
+export async function tenantOf(config: StackConfig, graph: GraphClient): Promise<string> {
+    return config.entra.mode === "reference" ? config.entra.tenantId! : graph.tenantId();
+}
+
+async function checkConsent(config: StackConfig, graph: GraphClient): Promise<ConsentStatus | undefined> {
+    if (config.entra.mode === "manage" || !config.consent) return undefined;
+    return verifyLookoutConsent(graph, config.consent, await tenantOf(config, graph));
+}
+
+/** Each managed Google Play app the config deploys is in Intune, exactly once. */
+async function checkManagedGooglePlayApps(config: StackConfig, graph: GraphClient): Promise<void> {
+    const android = appsToDeploy(config.intune?.apps).filter((app) => app.platform === "androidEnterprise");
+    const problems = await Promise.all(
+        android.map(async (app) => {
+            const found = await findStoreApps(graph, app.platform, app.storeId);
+            if (found.length === 1) return undefined;
+            return found.length === 0
+                ? `lookout-mtp:intune.apps.androidEnterprise: ${managedGooglePlaySteps(app.displayName, app.storeId)}`
+                : `lookout-mtp:intune.apps.androidEnterprise: ${found.length} apps in Intune have the package ID ${app.storeId} (${found.map((a) => a.id).join(", ")}); remove the duplicates in Apps > All apps.`;
+        }),
+    );
+    const missing = problems.filter((p): p is string => p !== undefined);
+    if (missing.length > 0) throw new Error(missing.join("\n  - "));
+}
+
+export async function runPreflight(config: StackConfig, graph: GraphClient = programGraphClient()): Promise<Preflight> {
+    const [groups, consent, apps] = await Promise.allSettled([checkExistingGroups(config, graph), checkConsent(config, graph), checkManagedGooglePlayApps(config, graph)]);
+    const failed = [groups, consent, apps].flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+    if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
+    if (failed.length > 0) {
+        const lines = failed.map((e) => (e instanceof pulumi.RunError ? e.message : `${e.message}`));
+        throw new pulumi.RunError(
+            failed.length === 1 && !(failed[0] instanceof pulumi.RunError)
+                ? `The onboarding cannot start; nothing was changed:\n  - ${lines[0]}`
+                : `The onboarding cannot start (${failed.length} checks failed); nothing was changed:\n  - ${lines.join("\n  - ")}`,
+        );
+    }
+    return { groups: (groups as PromiseFulfilledResult<CheckedGroups>).value, consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value };
+}
