@@ -3,16 +3,18 @@
  * through `pulumi preview --policy-pack policy`. Types are matched by token; the Lookout and Intune
  * resources are this project's dynamic resources.
  */
-import type { PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { Policies, PolicyConfigSchema, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { requiredSecurityLevels } from "../contract/graph/schemas";
 import { connectorLimits } from "../contract/lookout/schemas";
 import { threatCompliancePolicyType } from "../intune/compliancePolicy";
+import { storeAppType } from "../intune/storeApp";
 import { intuneConnectorType } from "../lookout/intuneConnector";
 
 /** The resource types the rules check: this project's from the resource modules, azuread's as its provider names them. */
 export const types = {
     lookoutConnector: intuneConnectorType.token,
     compliancePolicy: threatCompliancePolicyType.token,
+    storeApp: storeAppType.token,
     group: "azuread:index/group:Group",
     servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
 } as const;
@@ -137,7 +139,27 @@ export const defaultCheckInterval: ResourceValidationPolicy = {
     }),
 };
 
-export const allPolicies: ResourceValidationPolicy[] = [
+/** The app platform whose Lookout for Work a compliance policy's devices need; device administrator devices get no managed Google Play app. */
+const appPlatformFor: Record<string, string | undefined> = { ios: "ios", androidWorkProfile: "androidEnterprise", androidDeviceAdministrator: undefined };
+
+export const lookoutAppAssigned: StackValidationPolicy = {
+    name: "intune-lookout-app-assigned",
+    description: "Advice: a threat-level compliance policy comes with Lookout for Work assigned to its devices' users (intune.apps); a device without the app never activates in Lookout.",
+    enforcementLevel: "advisory",
+    validateStack: (args, report) => {
+        const deployed = new Set(args.resources.filter((r) => r.type === types.storeApp).map((r) => r.props.platform as string));
+        for (const policy of args.resources.filter((r) => r.type === types.compliancePolicy)) {
+            const needed = appPlatformFor[policy.props.platform as string];
+            if (needed && !deployed.has(needed)) {
+                report(
+                    `The compliance policy '${policy.props.displayName}' checks Lookout's threat level, but the stack assigns no Lookout for Work app for ${needed}; set intune.apps.${needed}: true, or devices stay unknown to Lookout.`,
+                );
+            }
+        }
+    },
+};
+
+export const allPolicies: Policies = [
     stateSyncOn,
     intervalsInRange,
     errorReportAddressSet,
@@ -146,4 +168,5 @@ export const allPolicies: ResourceValidationPolicy[] = [
     lookoutServicePrincipalKept,
     pilotGroupFirst,
     defaultCheckInterval,
+    lookoutAppAssigned,
 ];

@@ -72,7 +72,7 @@ async function main() {
         console.log("\nStack outputs:");
         console.log(await pulumi(env, ["stack", "output", "--json"], true));
         console.log("Lookout settings in the emulator after the run:");
-        const { intuneConnector, notificationPreferences, threatClassifications, mtdConnectors, compliancePolicies } = emulator.store.describe(tenant);
+        const { intuneConnector, notificationPreferences, threatClassifications, mtdConnectors, compliancePolicies, mobileApps, servicePrincipals } = emulator.store.describe(tenant);
         const changedLevels = Object.fromEntries(
             threatClassificationCatalogue
                 .filter((c) => threatClassifications.value[c.name] !== c.defaultRiskLevel)
@@ -90,6 +90,17 @@ async function main() {
                         displayName: p.body.displayName,
                         requiredSecurityLevel: p.body.deviceThreatProtectionRequiredSecurityLevel,
                         assignedTo: p.assignments.map((a) => a.target.groupId),
+                    })),
+                    intuneApps: Object.values(mobileApps).map((app) => ({
+                        type: app.body["@odata.type"],
+                        displayName: app.body.displayName,
+                        storeId: app.body.bundleId ?? app.body.packageId,
+                        assignments: app.assignments.map((a) => `${a.intent}: ${a.target.groupId ?? a.target["@odata.type"]}`),
+                    })),
+                    lookoutConsent: servicePrincipals.map((sp) => ({
+                        appId: sp.appId,
+                        applicationPermissions: sp.appRoleAssignments.length,
+                        delegated: sp.permissionGrants.map((g) => `${g.consentType}: ${g.scope}`),
                     })),
                 },
                 null,

@@ -90,5 +90,7 @@ describe("policy pack (real engine)", function () {
         });
         assert.ok(result.ok, result.output);
         assert.match(result.output, /lookout-pilot-group-first[\s\S]*start with a pilot group/);
+        // The reference config has compliance policies and no intune.apps: advised, not refused.
+        assert.match(result.output, /intune-lookout-app-assigned[\s\S]*assigns no Lookout for Work app for ios/);
     });
 });

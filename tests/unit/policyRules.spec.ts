@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs } from "@pulumi/policy";
 import {
     compliancePolicyChecksThreats,
     defaultCheckInterval,
     errorReportAddressSet,
     groupsAreSecurityGroups,
     intervalsInRange,
+    lookoutAppAssigned,
     lookoutServicePrincipalKept,
     pilotGroupFirst,
     stateSyncOn,
@@ -92,5 +93,23 @@ describe("policy pack rules", () => {
         assert.equal(pilotGroupFirst.enforcementLevel, "advisory");
         assert.match(violations(pilotGroupFirst, types.lookoutConnector, { ...connector, enrollmentGroups: ["All Staff", "Lookout Pilot"] })[0], /start with a pilot group/);
         assert.match(violations(defaultCheckInterval, types.lookoutConnector, { ...connector, newDeviceCheckIntervalMinutes: 10 })[0], /Lookout recommends 5/);
+    });
+
+    it("advises Lookout for Work for the platforms whose compliance policies check threats", () => {
+        const stack = (resources: Array<{ type: string; props: Record<string, unknown> }>) => {
+            const reported: string[] = [];
+            const validate = lookoutAppAssigned.validateStack as (a: StackValidationArgs, r: (m: string) => void) => void;
+            validate({ resources, getConfig: () => ({}) } as unknown as StackValidationArgs, (m) => reported.push(m));
+            return reported;
+        };
+        const policy = (platform: string) => ({ type: types.compliancePolicy, props: { platform, displayName: `Lookout MTP - ${platform}` } });
+        const app = (platform: string) => ({ type: types.storeApp, props: { platform } });
+        assert.equal(lookoutAppAssigned.enforcementLevel, "advisory");
+        const missing = stack([policy("ios"), policy("androidWorkProfile")]);
+        assert.equal(missing.length, 2);
+        assert.match(missing[0], /no Lookout for Work app for ios; set intune\.apps\.ios: true/);
+        assert.match(missing[1], /intune\.apps\.androidEnterprise: true/);
+        assert.deepEqual(stack([policy("ios"), policy("androidWorkProfile"), app("ios"), app("androidEnterprise")]), []);
+        assert.deepEqual(stack([app("ios")]), [], "no policy, nothing to advise");
     });
 });
