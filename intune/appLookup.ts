@@ -13,11 +13,21 @@ import type { GraphClient } from "../graph/client";
 import { graphPaths } from "../contract/graph/routes";
 import { type MobileAppRead, mobileAppSchema, type StoreAppPlatform, storeAppTypes } from "../contract/graph/schemas";
 
-/** The tenant's apps of the platform's store type whose store identifier is `storeId` (ignoring case, as both stores do). */
-export async function findStoreApps(graph: GraphClient, platform: StoreAppPlatform, storeId: string): Promise<MobileAppRead[]> {
+/** The App Store's numeric ID in a store URL (`.../id997193468`), which Apple and Microsoft publish where a bundle ID may not be. */
+export function appStoreNumber(url: string | null | undefined): string | undefined {
+    return /\/id(\d+)(?:[/?#]|$)/.exec(url ?? "")?.[1];
+}
+
+/**
+ * The tenant's apps of the platform's store type that are the app: the same store identifier
+ * (ignoring case, as both stores do), or on iOS the same App Store ID in `appStoreUrl`, so an app an
+ * admin added by hand is found even when its bundle ID is not the one configured.
+ */
+export async function findStoreApps(graph: GraphClient, platform: StoreAppPlatform, storeId: string, storeUrl?: string): Promise<MobileAppRead[]> {
     const apps = await graph.listAll(graphPaths.mobileAppsOfType(storeAppTypes[platform]), mobileAppSchema(), { version: platform === "ios" ? "v1.0" : "beta" });
     const idOf = (app: MobileAppRead) => (platform === "ios" ? app.bundleId : app.packageId) ?? "";
-    return apps.filter((app) => idOf(app).toLowerCase() === storeId.toLowerCase());
+    const number = platform === "ios" ? appStoreNumber(storeUrl) : undefined;
+    return apps.filter((app) => idOf(app).toLowerCase() === storeId.toLowerCase() || (number !== undefined && appStoreNumber(app.appStoreUrl as string | undefined) === number));
 }
 
 /** What an admin does once so a managed Google Play app appears in Intune (Learn, "Add Managed Google Play apps to Android Enterprise devices"). */

@@ -137,7 +137,7 @@ async function addIosApp(graph: GraphClient, inputs: StoreAppInputs): Promise<st
             const status = (err as { status?: number }).status ?? 0;
             if (!(status === 0 || status === 500 || status === 502) || attempt >= graph.policy.maxAttempts) throw err;
         }
-        const [late] = await findStoreApps(graph, inputs.platform, inputs.storeId);
+        const [late] = await findStoreApps(graph, inputs.platform, inputs.storeId, inputs.storeUrl);
         if (late) return late.id;
     }
 }
@@ -151,7 +151,7 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
 
     async create(graph, inputs) {
         await graph.assertPermissions([requiredPermission("POST", graphPaths.mobileApps)], "Deploying the app");
-        const found = await findStoreApps(graph, inputs.platform, inputs.storeId);
+        const found = await findStoreApps(graph, inputs.platform, inputs.storeId, inputs.storeUrl);
         if (found.length > 1) {
             throw new Error(
                 `${found.length} apps in Intune have the store ID ${inputs.storeId} (${found.map((a) => `'${a.displayName}' ${a.id}`).join(", ")}); remove the duplicates.`,

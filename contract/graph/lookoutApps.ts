@@ -5,8 +5,8 @@
  * Lookout for Work from managed Google Play (the Intune Company Portal is the broker there and is
  * already on every enrolled device).
  *
- * Each app is found in Intune by its store identifier (`bundleId`, `packageId`): display names are
- * not unique and admins rename apps.
+ * Each app is found in Intune by its store identifier (`bundleId`, `packageId`, or on iOS the App
+ * Store ID in its store URL): display names are not unique and admins rename apps.
  *
  * Plain data: dynamic providers capture this module by value.
  */
@@ -25,9 +25,10 @@ export interface StoreAppSpec {
 }
 
 /**
- * Lookout for Work's iOS bundle ID. Lookout and Microsoft publish the App Store ID (997193468),
- * not the bundle ID; this value is Apple's lookup answer for that ID (see the README), and config
- * `intune.apps.ios.lookoutForWorkBundleId` overrides it.
+ * Lookout for Work's iOS bundle ID: **not published**. Lookout and Microsoft publish only the App
+ * Store ID (997193468, in `storeUrl`); `com.lookout.enterprise` is the Android package and the stem
+ * of the bundle ID Lookout's re-signing guide names, so it is an assumption. An existing app is also
+ * found by its App Store ID, and config `intune.apps.lookoutForWorkIosBundleId` overrides this.
  */
 export const lookoutForWorkIosBundleId = "com.lookout.enterprise";
 

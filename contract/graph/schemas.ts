@@ -285,6 +285,7 @@ export function mobileAppSchema() {
             displayName: z.string().nullish(),
             description: z.string().nullish(),
             bundleId: z.string().nullish(),
+            appStoreUrl: z.string().nullish(),
             packageId: z.string().nullish(),
             publishingState: z.string().nullish(),
         }),

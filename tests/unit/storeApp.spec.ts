@@ -75,6 +75,13 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
         assert.equal(again.outs.previous, null, "the stack's own app: deleted on destroy");
     });
 
+    it("finds an app an admin added under another bundle ID by its App Store ID, instead of adding a second one", async () => {
+        const byHand = await provider.create(inputs(lookoutIos, { storeId: "com.lookout.enterprise.contoso" }));
+        const { id } = await provider.create(inputs(lookoutIos));
+        assert.equal(id, byHand.id);
+        assert.equal(apps().length, 1);
+    });
+
     it("finds the managed Google Play app on beta and assigns it through v1.0", async () => {
         const appId = approveManagedGooglePlayApp(tenant(), { packageId: lookoutAndroid.storeId, displayName: "Lookout for Work", publisher: "Lookout" }, Date.now());
         const { id } = await provider.create(inputs(lookoutAndroid));
