@@ -3,3 +3,4 @@ export { ConsoleAccessGroups, type ConsoleAccessGroupsArgs } from "./consoleAcce
 export { checkExistingGroups } from "./directory";
 export { EnrollmentGroups, type EnrollmentGroupsArgs } from "./enrollmentGroups";
 export { TenantConsent, type TenantConsentArgs } from "./tenantConsent";
+export { adminConsentUrl, type ConsentStatus, verifyLookoutConsent } from "./consentCheck";

@@ -190,6 +190,8 @@ export class Onboarding extends pulumi.ComponentResource {
     declare readonly enrollmentGroupNames: pulumi.Output<string[]>;
     /** Ready-to-send request text for Lookout Enterprise Support. */
     declare readonly onboardingRequest: pulumi.Output<string>;
+    /** True once Lookout's admin consent was read back from the tenant; nothing is written to Lookout before. */
+    declare readonly lookoutConsentVerified: pulumi.Output<boolean>;
     /** Intune's view of Lookout (enabled, unavailable, ...), when the Intune side is managed. */
     declare readonly intunePartnerState: pulumi.Output<string | undefined>;
 
@@ -201,6 +203,7 @@ export class Onboarding extends pulumi.ComponentResource {
         this.restrictedAccessGroupObjectId = parts.restrictedAccessGroupObjectId;
         this.enrollmentGroupNames = parts.enrollmentGroupNames;
         this.onboardingRequest = parts.onboardingRequest;
+        this.lookoutConsentVerified = parts.lookoutConsentVerified;
         this.intunePartnerState = parts.intune ? parts.intune.partnerState : pulumi.output(undefined);
         this.registerOutputs({ ...registeredOutputs(parts), intunePartnerState: this.intunePartnerState });
     }

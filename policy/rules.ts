@@ -144,7 +144,8 @@ const appPlatformFor: Record<string, string | undefined> = { ios: "ios", android
 
 export const lookoutAppAssigned: StackValidationPolicy = {
     name: "intune-lookout-app-assigned",
-    description: "Advice: a threat-level compliance policy comes with Lookout for Work assigned to its devices' users (intune.apps); a device without the app never activates in Lookout.",
+    description:
+        "Advice: a threat-level compliance policy comes with Lookout for Work assigned to its devices' users (intune.apps); a device without the app never activates in Lookout.",
     enforcementLevel: "advisory",
     validateStack: (args, report) => {
         const deployed = new Set(args.resources.filter((r) => r.type === types.storeApp).map((r) => r.props.platform as string));

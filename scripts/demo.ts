@@ -72,7 +72,8 @@ async function main() {
         console.log("\nStack outputs:");
         console.log(await pulumi(env, ["stack", "output", "--json"], true));
         console.log("Lookout settings in the emulator after the run:");
-        const { intuneConnector, notificationPreferences, threatClassifications, mtdConnectors, compliancePolicies, mobileApps, servicePrincipals } = emulator.store.describe(tenant);
+        const { intuneConnector, notificationPreferences, threatClassifications, mtdConnectors, compliancePolicies, mobileApps, servicePrincipals } =
+            emulator.store.describe(tenant);
         const changedLevels = Object.fromEntries(
             threatClassificationCatalogue
                 .filter((c) => threatClassifications.value[c.name] !== c.defaultRiskLevel)

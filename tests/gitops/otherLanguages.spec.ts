@@ -88,6 +88,13 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
             assert.equal(s.threatClassifications.value.RISKWARE, "medium");
             const [policy] = Object.values(s.compliancePolicies);
             assert.equal(policy.body["@odata.type"], "#microsoft.graph.iosCompliancePolicy");
+            assert.deepEqual(
+                Object.values(s.mobileApps)
+                    .map((a) => a.body.bundleId)
+                    .sort(),
+                ["com.lookout.enterprise", "com.microsoft.azureauthenticator"],
+                "Lookout for Work and Authenticator",
+            );
         });
 
         it("changes nothing on a second up", async () => {

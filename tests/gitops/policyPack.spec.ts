@@ -9,6 +9,9 @@ import { join } from "node:path";
 import { projectRoot } from "../../scripts/lib/engine";
 import { type EmulatedTenant, useEmulatedTenant } from "../../testkit/lookoutEmulator";
 import { type StackSetUp, withTestStack } from "../../testkit/testStack";
+import { lookoutApps } from "../../contract/graph/lookoutApps";
+import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
+import { validReferenceConfig } from "../../testkit/configFixtures";
 
 const policyPack = join(projectRoot, "policy");
 const connector = { heartbeatFrequencyMinutes: 60, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" };
@@ -27,7 +30,15 @@ describe("policy pack (real engine)", function () {
     const tenant = useEmulatedTenant();
 
     it("lets the onboarding stack through", async () => {
-        const result = await previewWithPolicy(tenant, "policy-pass");
+        // With Lookout for Work for both policies' platforms, no advice is left either.
+        const [android] = lookoutApps.androidEnterprise;
+        approveManagedGooglePlayApp(
+            tenant.emulator.store.tenantById(tenant.tenantId)!,
+            { packageId: android.storeId, displayName: android.displayName, publisher: android.publisher },
+            Date.now(),
+        );
+        const intune = validReferenceConfig()["lookout-mtp:intune"] as object;
+        const result = await previewWithPolicy(tenant, "policy-pass", { config: { "lookout-mtp:intune": { ...intune, apps: { ios: true, androidEnterprise: true } } } });
         assert.ok(result.ok, result.output);
         assert.match(result.output, /Policies:\s*\n\s*✅ lookout-mtp@v/);
     });
