@@ -18,6 +18,25 @@ import { intuneConnectorSettingsSchema, threatClassificationListSchema } from ".
 import type { GraphClient } from "../graph/client";
 import { type LookoutClient } from "../lookout/client";
 import { lookoutPaths } from "../contract/lookout/routes";
+import { lookoutApps } from "../contract/graph/lookoutApps";
+import { deployedIntents, mobileAppAssignmentSchema } from "../contract/graph/schemas";
+import { findStoreApps } from "../intune/appLookup";
+
+/** Which platforms already have Lookout for Work in Intune, and the intent its group assignments have (required unless all say available). */
+async function lookoutForWork(graph: GraphClient): Promise<Record<string, unknown> | undefined> {
+    const apps: Record<string, unknown> = {};
+    const intents = new Set<string>();
+    for (const [platform, [app]] of Object.entries(lookoutApps) as Array<[keyof typeof lookoutApps, (typeof lookoutApps)[keyof typeof lookoutApps]]>) {
+        const [found] = await findStoreApps(graph, app.platform, app.storeId, app.storeUrl);
+        if (!found) continue;
+        apps[platform] = true;
+        if (platform === "ios" && found.bundleId && found.bundleId !== app.storeId) apps.lookoutForWorkIosBundleId = found.bundleId;
+        const assignments = await graph.listAll(graphPaths.mobileAppAssignments(found.id), mobileAppAssignmentSchema());
+        for (const a of assignments) if (a.target.groupId && (deployedIntents as readonly string[]).includes(a.intent)) intents.add(a.intent);
+    }
+    if (Object.keys(apps).length === 0) return undefined;
+    return { intent: intents.size === 1 && intents.has("available") ? "available" : "required", ...apps };
+}
 
 export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient | undefined): Promise<Record<string, unknown>> {
     const config: Record<string, unknown> = {};
@@ -52,6 +71,8 @@ export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient 
                 : [];
         });
         if (threatPolicies.length > 0) intune.compliancePolicies = threatPolicies;
+        const apps = await lookoutForWork(graph);
+        if (apps) intune.apps = apps;
         if (Object.keys(intune).length > 0) config["lookout-mtp:intune"] = intune;
     }
     return config;

@@ -29,7 +29,9 @@ async function main() {
         : graphClientFor({ ...graphConnectionFromConfig(undefined), baseUrl: values["graph-url"]!, authorityHost: values["authority-host"] });
     const config = await tenantSnapshot(lookout, graph);
     console.log("# Current settings of the tenant, as lookout-mtp stack config (config: section of Pulumi.<stack>.yaml).");
-    console.log("# Add consoleAccess, entra and consent; map each enrollment group to its objectId in reference mode.");
+    console.log(
+        "# Add consoleAccess, entra and consent (consent.lookoutClientId: Lookout's client ID, from Lookout support); map each enrollment group to its objectId in reference mode.",
+    );
     console.log(stringify({ config }));
 }
 

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { parseStackConfig } from "../../config/stackConfig";
 import { tenantSnapshot } from "../../adoption/tenantSnapshot";
 import { graphPaths } from "../../contract/graph/routes";
+import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
 import { graphClientFor } from "../../graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { asRawConfig, validReferenceConfig } from "../../testkit/configFixtures";
@@ -56,6 +57,20 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
             },
         });
 
+        // Lookout for Work approved in managed Google Play and offered (available) to a group.
+        const appId = approveManagedGooglePlayApp(
+            t.emulator.store.tenantById(t.tenantId)!,
+            { packageId: "com.lookout.enterprise", displayName: "Lookout for Work", publisher: "Lookout" },
+            Date.now(),
+        );
+        await graph.request("POST", graphPaths.mobileAppAssign(appId), {
+            body: {
+                mobileAppAssignments: [
+                    { intent: "available", target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" } },
+                ],
+            },
+        });
+
         t.emulator.clearRequests();
         const snapshot = await tenantSnapshot(t.console, graph);
         const listed = t.emulator.requests().filter((r) => r.path.endsWith("/deviceCompliancePolicies"));
@@ -65,6 +80,7 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
         assert.deepEqual((snapshot["lookout-mtp:intune"] as { compliancePolicies: unknown }).compliancePolicies, [
             { platform: "androidDeviceAdministrator", requiredSecurityLevel: "medium", displayName: "Android - Lookout" },
         ]);
+        assert.deepEqual((snapshot["lookout-mtp:intune"] as { apps: unknown }).apps, { intent: "available", androidEnterprise: true }, "adopted as it is: available, Android only");
 
         // Completed with what a snapshot cannot know (console groups, group object IDs), it is a valid config.
         const config = {
