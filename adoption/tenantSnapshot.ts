@@ -22,20 +22,28 @@ import { lookoutApps } from "../contract/graph/lookoutApps";
 import { deployedIntents, mobileAppAssignmentSchema } from "../contract/graph/schemas";
 import { findStoreApps } from "../intune/appLookup";
 
-/** Which platforms already have Lookout for Work in Intune, and the intent its group assignments have (required unless all say available). */
+/**
+ * Which platforms already have every app the stack would deploy there (on iOS Lookout for Work and
+ * Authenticator: `ios: true` with only one of them would add the other), and the one intent their
+ * group assignments share. Apps whose group assignments mix intents are left out: config has one
+ * intent, and the first `up` would change the others.
+ */
 async function lookoutForWork(graph: GraphClient): Promise<Record<string, unknown> | undefined> {
     const apps: Record<string, unknown> = {};
     const intents = new Set<string>();
-    for (const [platform, [app]] of Object.entries(lookoutApps) as Array<[keyof typeof lookoutApps, (typeof lookoutApps)[keyof typeof lookoutApps]]>) {
-        const [found] = await findStoreApps(graph, app.platform, app.storeId, app.storeUrl);
-        if (!found) continue;
+    for (const [platform, specs] of Object.entries(lookoutApps) as Array<[keyof typeof lookoutApps, (typeof lookoutApps)[keyof typeof lookoutApps]]>) {
+        const found = await Promise.all(specs.map(async (app) => ({ app, found: (await findStoreApps(graph, app.platform, app.storeId, app.storeUrl))[0] })));
+        if (found.some((f) => !f.found)) continue;
         apps[platform] = true;
-        if (platform === "ios" && found.bundleId && found.bundleId !== app.storeId) apps.lookoutForWorkIosBundleId = found.bundleId;
-        const assignments = await graph.listAll(graphPaths.mobileAppAssignments(found.id), mobileAppAssignmentSchema());
-        for (const a of assignments) if (a.target.groupId && (deployedIntents as readonly string[]).includes(a.intent)) intents.add(a.intent);
+        const lookout = found.find((f) => f.app.key === "lookoutForWork")!;
+        if (platform === "ios" && lookout.found.bundleId && lookout.found.bundleId !== lookout.app.storeId) apps.lookoutForWorkIosBundleId = lookout.found.bundleId;
+        for (const f of found) {
+            for (const a of await graph.listAll(graphPaths.mobileAppAssignments(f.found.id), mobileAppAssignmentSchema())) if (a.target.groupId) intents.add(a.intent);
+        }
     }
-    if (Object.keys(apps).length === 0) return undefined;
-    return { intent: intents.size === 1 && intents.has("available") ? "available" : "required", ...apps };
+    const [intent, ...others] = [...intents];
+    if (Object.keys(apps).length === 0 || others.length > 0 || (intent !== undefined && !(deployedIntents as readonly string[]).includes(intent))) return undefined;
+    return { intent: intent ?? "required", ...apps };
 }
 
 export async function tenantSnapshot(lookout: LookoutClient, graph: GraphClient | undefined): Promise<Record<string, unknown>> {

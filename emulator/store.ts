@@ -49,9 +49,10 @@ export interface StoredServicePrincipal {
     appId: string;
     displayName: string;
     accountEnabled: boolean;
-    appRoleAssignments: Array<{ id: string; appRoleId: string; createdDateTime: string }>;
-    /** Delegated grants on Microsoft Graph: `AllPrincipals` (admin consent) or `Principal` (one user's). */
-    permissionGrants: Array<{ id: string; consentType: "AllPrincipals" | "Principal"; principalId: string | null; scope: string }>;
+    /** On Microsoft Graph unless `resourceId` names another API's service principal. */
+    appRoleAssignments: Array<{ id: string; appRoleId: string; createdDateTime: string; resourceId?: string }>;
+    /** Delegated grants, on Microsoft Graph unless `resourceId` says otherwise: `AllPrincipals` (admin consent) or `Principal` (one user's). */
+    permissionGrants: Array<{ id: string; consentType: "AllPrincipals" | "Principal"; principalId: string | null; scope: string; resourceId?: string }>;
 }
 
 /** Graph application permissions a new app gets unless a test asks for fewer. */

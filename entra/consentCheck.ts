@@ -51,11 +51,13 @@ export async function missingConsent(graph: GraphClient, required: ConsentRequir
         graph.listAll(graphPaths.servicePrincipalAppRoleAssignments(lookout.id), appRoleAssignmentSchema()),
         graph.listAll(graphPaths.servicePrincipalPermissionGrants(lookout.id), permissionGrantSchema()),
     ]);
+    // GUIDs compare ignoring case: Graph does not promise one.
+    const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
     const roleNames = new Map((microsoftGraph.appRoles ?? []).map((r) => [r.id.toLowerCase(), r.value ?? ""]));
-    const grantedRoles = new Set(roleAssignments.filter((a) => a.resourceId === microsoftGraph.id).map((a) => roleNames.get(a.appRoleId.toLowerCase()) ?? a.appRoleId));
+    const grantedRoles = new Set(roleAssignments.filter((a) => same(a.resourceId, microsoftGraph.id)).map((a) => roleNames.get(a.appRoleId.toLowerCase()) ?? a.appRoleId));
     const grantedScopes = new Set(
         grants
-            .filter((g) => g.resourceId === microsoftGraph.id && g.consentType === "AllPrincipals")
+            .filter((g) => same(g.resourceId, microsoftGraph.id) && g.consentType === "AllPrincipals")
             .flatMap((g) => (g.scope ?? "").split(" "))
             .filter(Boolean),
     );
@@ -70,14 +72,18 @@ export async function missingConsent(graph: GraphClient, required: ConsentRequir
     return missing.length > 0 ? { missing } : { status, missing };
 }
 
-/** The admin consent of Lookout's app, verified; throws an error saying what is missing and the URL to grant it. */
+/** Lookout's own consent page (the setup guide's): accepting it registers the tenant with Lookout and grants the Entra consent. */
+export const lookoutConsentPage = "https://aad.lookout.com/les?action=consent";
+
+/** The admin consent of Lookout's app, verified; throws an error saying what is missing and where to grant it. */
 export async function verifyLookoutConsent(graph: GraphClient, required: ConsentRequirement, tenantId: string): Promise<ConsentStatus> {
     const { status, missing } = await missingConsent(graph, required);
     if (status) return status;
     throw new Error(
         `lookout-mtp:consent: Lookout's app (client ID ${required.lookoutClientId}) lacks admin consent in tenant ${tenantId}: ${missing.join("; ")}. ` +
-            `Until it has it, every sign-in to the Lookout console fails ("Bad Login"). A Global Administrator (or Privileged Role Administrator) opens ` +
-            `${adminConsentUrl(tenantId, required.lookoutClientId)} and accepts, then run again. Nothing was written to Lookout.`,
+            `Until it has it, every sign-in to the Lookout console fails ("Bad Login"). A Global Administrator signs in at Lookout's consent page ${lookoutConsentPage} ` +
+            `(or Microsoft's ${adminConsentUrl(tenantId, required.lookoutClientId)}) and accepts, then run again; a permission Lookout's app does not ask for ` +
+            `cannot be consented to: remove it from lookout-mtp:consent.applicationPermissions or consent.delegatedScopes. Nothing was written to Lookout.`,
     );
 }
 
@@ -90,7 +96,8 @@ export async function verifyGrantedConsent(
     graph: GraphClient,
     required: ConsentRequirement,
     tenantId: string,
-    wait: { attempts: number; delayMs: number } = { attempts: 6, delayMs: 5000 },
+    // The client's retry policy: by default 6 reads 5 s apart.
+    wait: { attempts: number; delayMs: number } = { attempts: graph.policy.maxAttempts, delayMs: Math.min(5000, graph.policy.maxDelayMs) },
 ): Promise<ConsentStatus> {
     for (let attempt = 1; ; attempt++) {
         try {

@@ -16,7 +16,7 @@ import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/ret
  * claim (app-only tokens). Tokens without that claim (a user's delegated token, or an opaque one)
  * tell nothing and yield no complaint: the service's 403 will.
  */
-function missingPermissions(accessToken: string, required: string[]): string[] {
+function missingPermissions(accessToken: string, required: Array<string | readonly string[]>): string[] {
     let roles: unknown;
     try {
         roles = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")).roles;
@@ -24,7 +24,10 @@ function missingPermissions(accessToken: string, required: string[]): string[] {
         return [];
     }
     if (!Array.isArray(roles)) return [];
-    return required.filter((p) => !roles.includes(p) && !(p.endsWith(".Read.All") && roles.includes(p.replace(".Read.All", ".ReadWrite.All"))));
+    const held = (p: string) => roles.includes(p) || (p.endsWith(".Read.All") && roles.includes(p.replace(".Read.All", ".ReadWrite.All")));
+    // A requirement is one permission, or the alternatives a route's page lists (least privileged first, named when none is held).
+    const alternatives = required.map((r): readonly string[] => (typeof r === "string" ? [r] : r)).filter((r) => r.length > 0);
+    return alternatives.filter((r) => !r.some(held)).map((r) => r[0]);
 }
 
 export interface GraphClientSettings {
@@ -111,7 +114,7 @@ export function createGraphClient(settings: GraphClientSettings) {
     }
 
     /** Fails before any write when the token shows the identity lacks a permission the next writes need. */
-    async function assertPermissions(required: string[], what: string): Promise<void> {
+    async function assertPermissions(required: Array<string | readonly string[]>, what: string): Promise<void> {
         const missing = missingPermissions(await settings.getToken(false), required);
         if (missing.length > 0) {
             throw new Error(

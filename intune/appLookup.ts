@@ -2,7 +2,8 @@
  * Finding Lookout's apps in Intune by their store identifier, and the steps an admin takes when a
  * managed Google Play app is not there yet.
  *
- * Graph versions: iOS App Store apps are v1.0 `iosStoreApp`s, listed with `isof(...)` as
+ * Graph versions: iOS App Store apps are v1.0 `iosStoreApp`s (or `iosVppApp`s, bought through Apple
+ * Business Manager), listed with `isof(...)` as
  * Microsoft's own samples do and matched on `bundleId` here (Learn documents no server-side filter
  * on a derived type's property). Managed Google Play apps are `androidManagedStoreApp`s, a type only
  * beta defines, so they are listed on beta (v1.0's list would return them without a type, unmatched
@@ -11,7 +12,7 @@
  */
 import type { GraphClient } from "../graph/client";
 import { graphPaths } from "../contract/graph/routes";
-import { type MobileAppRead, mobileAppSchema, type StoreAppPlatform, storeAppTypes } from "../contract/graph/schemas";
+import { existingAppTypes, type MobileAppRead, mobileAppSchema, type StoreAppPlatform } from "../contract/graph/schemas";
 
 /** The App Store's numeric ID in a store URL (`.../id997193468`), which Apple and Microsoft publish where a bundle ID may not be. */
 export function appStoreNumber(url: string | null | undefined): string | undefined {
@@ -24,7 +25,7 @@ export function appStoreNumber(url: string | null | undefined): string | undefin
  * admin added by hand is found even when its bundle ID is not the one configured.
  */
 export async function findStoreApps(graph: GraphClient, platform: StoreAppPlatform, storeId: string, storeUrl?: string): Promise<MobileAppRead[]> {
-    const apps = await graph.listAll(graphPaths.mobileAppsOfType(storeAppTypes[platform]), mobileAppSchema(), { version: platform === "ios" ? "v1.0" : "beta" });
+    const apps = await graph.listAll(graphPaths.mobileAppsOfType(existingAppTypes[platform]), mobileAppSchema(), { version: platform === "ios" ? "v1.0" : "beta" });
     const idOf = (app: MobileAppRead) => (platform === "ios" ? app.bundleId : app.packageId) ?? "";
     const number = platform === "ios" ? appStoreNumber(storeUrl) : undefined;
     return apps.filter((app) => idOf(app).toLowerCase() === storeId.toLowerCase() || (number !== undefined && appStoreNumber(app.appStoreUrl as string | undefined) === number));

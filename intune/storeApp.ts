@@ -18,16 +18,17 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { graphPaths, requiredPermission } from "../contract/graph/routes";
+import { acceptedPermissions, graphPaths } from "../contract/graph/routes";
 import {
     assignmentTargetTypes,
     type DeployedIntent,
     deployedIntents,
-    iosStoreAppAssignmentSettings,
+    newAssignmentSettings,
     type IosStoreAppWrite,
     type MobileAppAssignmentRead,
     mobileAppAssignmentSchema,
     type MobileAppAssignmentWrite,
+    type MobileAppRead,
     mobileAppSchema,
     storeAppPlatforms,
     storeAppTypes,
@@ -70,45 +71,64 @@ const groupTarget = (groupId: string) => ({ "@odata.type": assignmentTargetTypes
 const isGroupOf = (groupIds: readonly string[]) => (a: MobileAppAssignmentRead) =>
     a.target["@odata.type"] === assignmentTargetTypes.group && groupIds.includes(a.target.groupId ?? "");
 
-/** An assignment as `assign` takes it: what was read, unchanged but for the intent. */
-function asWrite(a: MobileAppAssignmentRead, intent = a.intent): MobileAppAssignmentWrite {
-    return { ...a, "@odata.type": "#microsoft.graph.mobileAppAssignment", intent, target: a.target, settings: a.settings ?? null };
-}
+/** The description of apps the stack adds: finding it at create means an interrupted earlier run added the app, which is then the stack's own. */
+const managedAppMarker = "deployed by lookout-mtp (Pulumi) for Lookout Mobile Threat Protection.";
+export const managedAppDescription = (displayName: string) => `${displayName}, ${managedAppMarker}`;
 
 async function assignmentsOf(graph: GraphClient, appId: string): Promise<MobileAppAssignmentRead[]> {
     return graph.listAll(graphPaths.mobileAppAssignments(appId), mobileAppAssignmentSchema());
 }
 
+/** A new assignment of the app (of `appType`) to a group, with the settings the stack chooses for that type. */
+function newAssignment(inputs: StoreAppInputs, appType: string | undefined, groupId: string): MobileAppAssignmentWrite {
+    return { "@odata.type": "#microsoft.graph.mobileAppAssignment", intent: inputs.intent, target: groupTarget(groupId), settings: newAssignmentSettings(appType) };
+}
+
 /**
- * The assignment list with the managed groups at `intent`: every other target as read, a managed
- * group's own assignment kept unless its intent differs. `undefined` when that is the list as it is.
+ * Adds one assignment. When the outcome is unknown (dropped connection, 500/502) the list is read
+ * again before anything is repeated, so a late write is taken, not doubled.
  */
-function wantedAssignments(current: MobileAppAssignmentRead[], inputs: StoreAppInputs, released: readonly string[] = []): MobileAppAssignmentWrite[] | undefined {
-    const managed = isGroupOf(inputs.groupIds);
-    const others = current.filter((a) => !managed(a) && !isGroupOf(released)(a));
-    const mine = inputs.groupIds.map((groupId) => {
-        const existing = current.find((a) => managed(a) && a.target.groupId === groupId);
-        if (existing) return asWrite(existing, inputs.intent);
-        return {
-            "@odata.type": "#microsoft.graph.mobileAppAssignment",
-            intent: inputs.intent,
-            target: groupTarget(groupId),
-            settings: inputs.platform === "ios" ? iosStoreAppAssignmentSettings() : null,
-        } satisfies MobileAppAssignmentWrite;
-    });
-    const unchanged =
-        released.every((id) => !current.some(isGroupOf([id]))) &&
-        mine.every((a, i) => current.some((c) => managed(c) && c.target.groupId === inputs.groupIds[i] && c.intent === a.intent));
-    return unchanged ? undefined : [...others.map((a) => asWrite(a)), ...mine];
+async function addAssignment(graph: GraphClient, app: MobileAppRead, inputs: StoreAppInputs, groupId: string): Promise<void> {
+    const appId = app.id;
+    for (let attempt = 1; ; attempt++) {
+        try {
+            await graph.request("POST", graphPaths.mobileAppAssignments(appId), { body: newAssignment(inputs, app["@odata.type"], groupId) });
+            return;
+        } catch (err) {
+            const status = (err as { status?: number }).status ?? 0;
+            if (!(status === 0 || status === 500 || status === 502) || attempt >= graph.policy.maxAttempts) throw err;
+        }
+        if ((await assignmentsOf(graph, appId)).some(isGroupOf([groupId]))) return;
+    }
 }
 
-async function assign(graph: GraphClient, appId: string, assignments: MobileAppAssignmentWrite[] | undefined): Promise<void> {
-    if (!assignments) return;
-    await graph.request("POST", graphPaths.mobileAppAssign(appId), { body: { mobileAppAssignments: assignments } });
+async function setIntent(graph: GraphClient, appId: string, assignment: MobileAppAssignmentRead, intent: string): Promise<void> {
+    const body: Pick<MobileAppAssignmentWrite, "@odata.type" | "intent"> = { "@odata.type": "#microsoft.graph.mobileAppAssignment", intent };
+    await graph.request("PATCH", graphPaths.mobileAppAssignment(appId, assignment.id!), { body });
 }
 
-/** The description of apps the stack adds: finding it at create means an interrupted earlier run added the app, which is then the stack's own. */
-export const managedAppDescription = (displayName: string) => `${displayName}, deployed by lookout-mtp (Pulumi) for Lookout Mobile Threat Protection.`;
+/**
+ * Brings the managed groups to the declared intent, one assignment at a time: a group without an
+ * assignment gets one, a group with another intent gets only its intent changed (its settings and
+ * whatever else it carries stay), a group already as declared is not written. No other assignment
+ * of the app is touched.
+ */
+async function converge(graph: GraphClient, app: MobileAppRead, inputs: StoreAppInputs, current: MobileAppAssignmentRead[]): Promise<void> {
+    for (const groupId of inputs.groupIds) {
+        const existing = current.find(isGroupOf([groupId]));
+        if (!existing) await addAssignment(graph, app, inputs, groupId);
+        else if (existing.intent !== inputs.intent) await setIntent(graph, app.id, existing, inputs.intent);
+    }
+}
+
+/** Puts `groupIds`' assignments back as `previous` holds them: the ones the stack added removed, the intents it changed restored. */
+async function restore(graph: GraphClient, appId: string, groupIds: readonly string[], previous: MobileAppAssignmentRead[], current: MobileAppAssignmentRead[]): Promise<void> {
+    for (const assignment of current.filter(isGroupOf(groupIds))) {
+        const before = previous.find((p) => p.id === assignment.id);
+        if (!before) await graph.request("DELETE", graphPaths.mobileAppAssignment(appId, assignment.id!), { allow404: true });
+        else if (before.intent !== assignment.intent) await setIntent(graph, appId, assignment, before.intent);
+    }
+}
 
 /** The iOS App Store app as the stack adds it; Graph requires exactly one minimum-OS flag, and v1.0 can express nothing above iOS 15. */
 function newIosApp(inputs: StoreAppInputs): IosStoreAppWrite {
@@ -127,7 +147,8 @@ function newIosApp(inputs: StoreAppInputs): IosStoreAppWrite {
 
 /**
  * POSTs the app. A create whose outcome is unknown (dropped connection, timeout, 500/502) is not
- * repeated blindly: the app is looked up by bundle ID first and taken when it arrived.
+ * repeated blindly: the app is looked up by its store ID for one attempt timeout and taken when it
+ * arrives.
  */
 async function addIosApp(graph: GraphClient, inputs: StoreAppInputs): Promise<string> {
     for (let attempt = 1; ; attempt++) {
@@ -137,8 +158,23 @@ async function addIosApp(graph: GraphClient, inputs: StoreAppInputs): Promise<st
             const status = (err as { status?: number }).status ?? 0;
             if (!(status === 0 || status === 500 || status === 502) || attempt >= graph.policy.maxAttempts) throw err;
         }
-        const [late] = await findStoreApps(graph, inputs.platform, inputs.storeId, inputs.storeUrl);
-        if (late) return late.id;
+        const deadline = Date.now() + graph.policy.attemptTimeoutMs;
+        do {
+            const [late] = await findStoreApps(graph, inputs.platform, inputs.storeId, inputs.storeUrl);
+            if (late) return late.id;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+        } while (Date.now() < deadline);
+    }
+}
+
+/** Intune assigns an app only once it is `published` (Learn: "The app cannot be assigned unless the app is published"); a new store app is `processing` first. */
+async function untilPublished(graph: GraphClient, appId: string, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        const state = (await graph.request("GET", graphPaths.mobileApp(appId), { schema: mobileAppSchema() }))!.body.publishingState;
+        if (state === "published") return;
+        if (Date.now() >= deadline) throw new Error(`the new app ${appId} is still '${state}' after ${timeoutMs / 1000} s; Intune assigns only published apps. Run again later.`);
+        await new Promise((resolve) => setTimeout(resolve, 500));
     }
 }
 
@@ -147,26 +183,28 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
     describe: (props) => `Intune app '${props?.displayName}' (${props?.storeId})`,
     inputsSchema: storeAppInputsSchema,
     properties: ["platform", "storeId", "intent", "groupIds"],
-    replaceOn: ["platform", "storeId"],
+    // A new bundle ID is looked up again in update: it may name the same app (found by its App Store ID).
+    replaceOn: ["platform"],
 
     async create(graph, inputs) {
-        await graph.assertPermissions([requiredPermission("POST", graphPaths.mobileApps)], "Deploying the app");
+        await graph.assertPermissions([acceptedPermissions("POST", graphPaths.mobileApps)], "Deploying the app");
         const found = await findStoreApps(graph, inputs.platform, inputs.storeId, inputs.storeUrl);
         if (found.length > 1) {
             throw new Error(
-                `${found.length} apps in Intune have the store ID ${inputs.storeId} (${found.map((a) => `'${a.displayName}' ${a.id}`).join(", ")}); remove the duplicates.`,
+                `${found.length} apps in Intune are this app (${found.map((a) => `'${a.displayName}' ${a.id}`).join(", ")}); the stack cannot tell which to assign. Keep one in Apps > All apps, or leave this platform out of intune.apps.`,
             );
         }
         if (found.length === 1) {
             const current = await assignmentsOf(graph, found[0].id);
-            await assign(graph, found[0].id, wantedAssignments(current, inputs));
-            const own = found[0].description === managedAppDescription(inputs.displayName);
+            await converge(graph, found[0], inputs, current);
+            const own = found[0].description?.endsWith(managedAppMarker) === true;
             return { id: found[0].id, outs: { ...inputs, previous: own ? null : { assignments: current.filter(isGroupOf(inputs.groupIds)) } } };
         }
         if (inputs.platform === "androidEnterprise") throw new Error(managedGooglePlaySteps(inputs.displayName, inputs.storeId));
         const id = await addIosApp(graph, inputs);
         try {
-            await assign(graph, id, wantedAssignments([], inputs));
+            await untilPublished(graph, id);
+            await converge(graph, { id, "@odata.type": storeAppTypes.ios }, inputs, []);
         } catch (err) {
             // An unassigned app would sit in Intune unseen: a create completes or leaves nothing.
             await graph.request("DELETE", graphPaths.mobileApp(id), { allow404: true }).catch(() => undefined);
@@ -188,13 +226,19 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
     },
 
     async update(graph, id, olds, news) {
-        await graph.assertPermissions([requiredPermission("POST", graphPaths.mobileAppAssign(id))], "Changing the app's assignments");
+        await graph.assertPermissions([acceptedPermissions("POST", graphPaths.mobileAppAssignments(id))], "Changing the app's assignments");
+        if (news.storeId !== olds.storeId && !(await findStoreApps(graph, news.platform, news.storeId, news.storeUrl)).some((a) => a.id === id)) {
+            throw new Error(
+                `the store ID ${news.storeId} names another app than the one this stack manages (${id}, ${olds.storeId}); keep the old value, or remove the app from the stack first (pulumi state delete) so it is adopted anew.`,
+            );
+        }
         if (changedProperties<StoreAppInputs>(olds, news, ["intent", "groupIds"]).length === 0) return { ...news, previous: olds.previous };
         const current = await assignmentsOf(graph, id);
         const released = olds.groupIds.filter((g) => !news.groupIds.includes(g));
-        const restored = (olds.previous?.assignments ?? []).filter(isGroupOf(released));
-        const wanted = wantedAssignments(current, news, released);
-        await assign(graph, id, wanted && [...wanted, ...restored.map((a) => asWrite(a))]);
+        if (olds.previous) await restore(graph, id, released, olds.previous.assignments, current);
+        else for (const a of current.filter(isGroupOf(released))) await graph.request("DELETE", graphPaths.mobileAppAssignment(id, a.id!), { allow404: true });
+        const app = (await graph.request("GET", graphPaths.mobileApp(id), { schema: mobileAppSchema() }))!.body;
+        await converge(graph, app, news, current);
         const newlyManaged = news.groupIds.filter((g) => !olds.groupIds.includes(g));
         const previous = olds.previous && {
             assignments: [...olds.previous.assignments.filter((a) => !isGroupOf(released)(a)), ...current.filter(isGroupOf(newlyManaged))],
@@ -203,19 +247,15 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
     },
 
     async delete(graph, id, state) {
-        if (!state.previous) {
+        if (!(await graph.request("GET", graphPaths.mobileApp(id), { allow404: true }))) return;
+        const current = await assignmentsOf(graph, id);
+        if (state.previous) return restore(graph, id, state.groupIds, state.previous.assignments, current);
+        // An app the stack added goes, unless others assigned it meanwhile: then only the stack's assignments go.
+        if (current.every(isGroupOf(state.groupIds))) {
             await graph.request("DELETE", graphPaths.mobileApp(id), { allow404: true });
             return;
         }
-        const current = await graph.request("GET", graphPaths.mobileApp(id), { allow404: true });
-        if (!current) return;
-        const assignments = await assignmentsOf(graph, id);
-        const kept = assignments.filter((a) => !isGroupOf(state.groupIds)(a));
-        await assign(
-            graph,
-            id,
-            [...kept, ...state.previous.assignments].map((a) => asWrite(a)),
-        );
+        for (const a of current.filter(isGroupOf(state.groupIds))) await graph.request("DELETE", graphPaths.mobileAppAssignment(id, a.id!), { allow404: true });
     },
 });
 

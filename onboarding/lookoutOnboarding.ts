@@ -115,7 +115,12 @@ export function declareOnboarding(
     // Lookout's consent, verified: read from the tenant up front, or in manage mode once the stack's
     // own grants exist (on a first `preview` they do not, and the gate stays unknown).
     const consentStatus: pulumi.Output<ConsentStatus | undefined> = consent
-        ? pulumi.all([consent.granted, tenantId]).apply(([, tenant]) => verifyGrantedConsent(graph ?? programGraphClient(), config.consent!, tenant))
+        ? pulumi.all([consent.granted, tenantId]).apply(([, tenant]) =>
+              verifyGrantedConsent(graph ?? programGraphClient(), config.consent!, tenant).catch((err: Error) => {
+                  // One clean line, as every check of the run reports (no stack trace).
+                  throw new pulumi.RunError(`Lookout's consent, after the stack granted it: ${err.message}`);
+              }),
+          )
         : checks.apply((c) => c.consent);
 
     // Nothing is written before every group has passed its checks (found, exact name, unique,

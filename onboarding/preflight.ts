@@ -33,7 +33,28 @@ export async function tenantOf(config: StackConfig, graph: GraphClient): Promise
 
 async function checkConsent(config: StackConfig, graph: GraphClient): Promise<ConsentStatus | undefined> {
     if (config.entra.mode === "manage" || !config.consent) return undefined;
+    if (config.entra.mode === "reference") {
+        // The consent read is the signed-in identity's tenant; it must be the tenant the config names.
+        const signedIn = await graph.tenantId();
+        if (signedIn.toLowerCase() !== config.entra.tenantId!.toLowerCase()) {
+            throw new Error(
+                `lookout-mtp:entra.tenantId: is ${config.entra.tenantId}, but Microsoft Graph signs in to tenant ${signedIn}; sign in to the configured tenant, or correct entra.tenantId.`,
+            );
+        }
+    }
     return verifyLookoutConsent(graph, config.consent, await tenantOf(config, graph));
+}
+
+/** What Lookout support needs before it can create the account that consent then completes: the tenant and the console groups. */
+function supportFacts(config: StackConfig, groups: CheckedGroups, tenantId: string): string {
+    const checked = (typeof groups === "object" && !pulumi.Output.isInstance(groups) ? groups : {}) as Record<string, { objectId: string; displayName: string }>;
+    const group = (key: string, spec: { displayName: string; objectId?: string } | undefined) => {
+        const found = checked[key] ?? (spec?.objectId ? { objectId: spec.objectId, displayName: spec.displayName } : undefined);
+        return found ? `'${found.displayName}' ${found.objectId}` : undefined;
+    };
+    const full = group("lookout-mtp:consoleAccess.full", config.consoleAccess.full);
+    const restricted = group("lookout-mtp:consoleAccess.restricted", config.consoleAccess.restricted);
+    return `If Lookout has not set up the account yet, send Lookout Enterprise Support first: Entra tenant ID ${tenantId}${full ? `; full console access group ${full}` : ""}${restricted ? `; restricted console access group ${restricted}` : ""}.`;
 }
 
 /** Each managed Google Play app the config deploys is in Intune, exactly once. */
@@ -54,6 +75,10 @@ async function checkManagedGooglePlayApps(config: StackConfig, graph: GraphClien
 
 export async function runPreflight(config: StackConfig, graph: GraphClient = programGraphClient()): Promise<Preflight> {
     const [groups, consent, apps] = await Promise.allSettled([checkExistingGroups(config, graph), checkConsent(config, graph), checkManagedGooglePlayApps(config, graph)]);
+    if (consent.status === "rejected" && groups.status === "fulfilled" && /^lookout-mtp:consent:/.test((consent.reason as Error).message)) {
+        const tenantId = await tenantOf(config, graph).catch(() => "(unknown)");
+        consent.reason = new Error(`${(consent.reason as Error).message}\n  - ${supportFacts(config, groups.value, tenantId)}`);
+    }
     const failed = [groups, consent, apps].flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
     if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
     if (failed.length > 0) {

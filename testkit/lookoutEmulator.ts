@@ -8,7 +8,7 @@ import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from
 import type { GraphConnection } from "../graph/connection";
 import type { LookoutConnection } from "../lookout/connection";
 import { type GraphApp, newApplicationKey, type Tenant } from "../emulator/store";
-import { grantLookoutConsent } from "../emulator/devTenant";
+import { devEntraTenantId, grantLookoutConsent } from "../emulator/devTenant";
 import { lazyHandle } from "./lazyHandle";
 
 export interface EmulatedTenant {
@@ -35,6 +35,11 @@ export interface TenantOptions extends EmulatorOptions {
     /** Whether the tenant holds Lookout's admin consent, as a tenant onboarded by the guide does (default true). */
     lookoutConsent?: boolean;
     /**
+     * The tenant's Entra tenant ID: by default the one the reference-mode fixtures name
+     * (`entra.tenantId`), so the signed-in identity's tenant matches it; a restored tenant keeps its own.
+     */
+    entraTenantId?: string;
+    /**
      * An emulator state file holding one tenant whose credentials were removed (a fixture). The
      * emulator persists to a copy, so the file stays as it is, and the tenant gets a fresh
      * application key and Graph app.
@@ -43,12 +48,12 @@ export interface TenantOptions extends EmulatorOptions {
 }
 
 export async function startEmulatedTenant(options: TenantOptions = {}): Promise<EmulatedTenant> {
-    const { restoreFrom, lookoutConsent = true, ...emulatorOptions } = options;
+    const { restoreFrom, lookoutConsent = true, entraTenantId, ...emulatorOptions } = options;
     const started = restoreFrom
-        ? await restoreEmulatedTenant(restoreFrom, emulatorOptions)
+        ? await restoreEmulatedTenant(restoreFrom, emulatorOptions, entraTenantId)
         : await (async () => {
               const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...emulatorOptions });
-              const tenant = emulator.store.addTenant("contoso");
+              const tenant = emulator.store.addTenant("contoso", undefined, entraTenantId ?? devEntraTenantId);
               return emulatedTenant(emulator, tenant, tenant.applicationKeys[0]);
           })();
     const tenant = started.emulator.store.tenantById(started.tenantId)!;
@@ -56,7 +61,7 @@ export async function startEmulatedTenant(options: TenantOptions = {}): Promise<
     return started;
 }
 
-async function restoreEmulatedTenant(stateFile: string, options: EmulatorOptions): Promise<EmulatedTenant> {
+async function restoreEmulatedTenant(stateFile: string, options: EmulatorOptions, entraTenantId: string | undefined): Promise<EmulatedTenant> {
     const copyDir = mkdtempSync(join(tmpdir(), "lookout-emulator-state-"));
     const copy = join(copyDir, basename(stateFile));
     copyFileSync(stateFile, copy);
@@ -70,6 +75,7 @@ async function restoreEmulatedTenant(stateFile: string, options: EmulatorOptions
     if (tenants.length !== 1) throw new Error(`${stateFile} holds ${tenants.length} tenants; a restored tenant must be the only one`);
     const applicationKey = newApplicationKey();
     tenants[0].applicationKeys = [applicationKey];
+    if (entraTenantId) tenants[0].entraTenantId = entraTenantId;
     emulator.store.persist();
     return emulatedTenant(emulator, tenants[0], applicationKey);
 }

@@ -23,7 +23,9 @@ import type {
     Group,
     GroupAssignmentTarget,
     IosStoreApp,
+    IosVppApp,
     MobileAppAssignment,
+    VppTokenAccountType,
     MobileAppPublishingState,
     IosCompliancePolicy,
     MobileThreatDefenseConnector,
@@ -230,6 +232,21 @@ export const iosStoreAppProperties = structuralProperties<IosStoreApp, MobileApp
     minimumSupportedOperatingSystem: complex("iosMinimumOperatingSystem"),
 });
 
+/** An App Store app bought through Apple Business Manager (volume purchase), synced into Intune: tenants often deploy Authenticator so. */
+export const iosVppAppProperties = structuralProperties<IosVppApp, MobileAppNavigation>()({
+    ...mobileAppBaseProperties,
+    applicableDeviceType: complex("iosDeviceType"),
+    appStoreUrl: nullableString,
+    bundleId: nullableString,
+    licensingType: complex("vppLicensingType"),
+    releaseDateTime: { kind: "Edm.DateTimeOffset", nullable: true },
+    totalLicenseCount: int32,
+    usedLicenseCount: int32,
+    vppTokenAccountType: enumOf("vppTokenAccountType", ["business", "education"] satisfies VppTokenAccountType[]),
+    vppTokenAppleId: nullableString,
+    vppTokenOrganizationName: nullableString,
+});
+
 /** A managed Google Play app: a beta type (Microsoft's beta types, generated from beta's metadata); v1.0 declares no such entity type. */
 export const androidManagedStoreAppBetaProperties = structuralProperties<BetaAndroidManagedStoreApp, MobileAppNavigation | "relationships">()({
     ...mobileAppBaseProperties,
@@ -251,11 +268,13 @@ export const androidManagedStoreAppBetaProperties = structuralProperties<BetaAnd
 });
 
 export const iosStoreAppType = "#microsoft.graph.iosStoreApp";
+export const iosVppAppType = "#microsoft.graph.iosVppApp";
 export const androidManagedStoreAppType = "#microsoft.graph.androidManagedStoreApp";
 
 /** The app types the emulator stores, with the Graph version whose metadata defines them. */
 export const mobileAppEntityTypes: Readonly<Record<string, { properties: EntityProperties; version: "v1.0" | "beta" }>> = {
     [iosStoreAppType]: { properties: iosStoreAppProperties, version: "v1.0" },
+    [iosVppAppType]: { properties: iosVppAppProperties, version: "v1.0" },
     [androidManagedStoreAppType]: { properties: androidManagedStoreAppBetaProperties, version: "beta" },
 };
 

@@ -26,8 +26,8 @@ const memberRead = {
 
 const appsRead = { least: "DeviceManagementApps.Read.All", higher: ["DeviceManagementApps.ReadWrite.All"] };
 const appsWrite = { least: "DeviceManagementApps.ReadWrite.All", higher: [] };
-// The newest assign and beta list pages put DeviceManagementConfiguration.* first (fixtures/README.md).
-const appsAssign = { least: "DeviceManagementConfiguration.ReadWrite.All", higher: ["DeviceManagementApps.ReadWrite.All"] };
+// The newest pages of the beta list and of an assignment's update put DeviceManagementConfiguration.* first (fixtures/README.md).
+const appsWriteOrConfiguration = { least: "DeviceManagementConfiguration.ReadWrite.All", higher: ["DeviceManagementApps.ReadWrite.All"] };
 const appsReadBeta = { least: "DeviceManagementConfiguration.Read.All", higher: ["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"] };
 const applicationRead = {
     least: "Application.Read.All",
@@ -137,12 +137,31 @@ export const graphRoutes = {
     "mobileApp.get": { method: "GET", template: "/deviceAppManagement/mobileApps/{mobileAppId}", permissions: appsRead, page: learn("intune-apps-iosstoreapp-get") },
     "mobileApp.create": { method: "POST", template: "/deviceAppManagement/mobileApps", permissions: appsWrite, page: learn("intune-apps-iosstoreapp-create") },
     "mobileApp.delete": { method: "DELETE", template: "/deviceAppManagement/mobileApps/{mobileAppId}", permissions: appsWrite, page: learn("intune-apps-iosstoreapp-delete") },
-    "mobileApp.assign": { method: "POST", template: "/deviceAppManagement/mobileApps/{mobileAppId}/assign", permissions: appsAssign, page: learn("intune-apps-mobileapp-assign") },
     "mobileApp.assignments": {
         method: "GET",
         template: "/deviceAppManagement/mobileApps/{mobileAppId}/assignments",
         permissions: appsRead,
         page: learn("intune-apps-mobileappassignment-list"),
+    },
+    // One assignment at a time, never `POST .../assign`: assign replaces the whole list, and a v1.0
+    // round trip of it would drop what only beta shows (assignment filters, Android update settings).
+    "mobileAppAssignment.create": {
+        method: "POST",
+        template: "/deviceAppManagement/mobileApps/{mobileAppId}/assignments",
+        permissions: appsWrite,
+        page: learn("intune-apps-mobileappassignment-create"),
+    },
+    "mobileAppAssignment.update": {
+        method: "PATCH",
+        template: "/deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}",
+        permissions: appsWriteOrConfiguration,
+        page: learn("intune-apps-mobileappassignment-update"),
+    },
+    "mobileAppAssignment.delete": {
+        method: "DELETE",
+        template: "/deviceAppManagement/mobileApps/{mobileAppId}/assignments/{mobileAppAssignmentId}",
+        permissions: appsWrite,
+        page: learn("intune-apps-mobileappassignment-delete"),
     },
     "servicePrincipal.getByAppId": { method: "GET", template: "/servicePrincipals(appId='{appId}')", permissions: applicationRead, page: learn("serviceprincipal-get") },
     "servicePrincipal.appRoleAssignments": {
@@ -189,12 +208,12 @@ export const graphPaths = {
     groupMembersOfTypeCount: (id: string, type: "microsoft.graph.user") => `/groups/${seg(id)}/members/${type}/$count`,
     /** The first few members of one type, for naming them in an error. */
     groupMembersOfType: (id: string, type: "microsoft.graph.group", top: number) => `/groups/${seg(id)}/members/${type}?$select=id,displayName&$top=${top}`,
-    /** The tenant's apps of one type (`isof`, as Microsoft's own samples filter); the store ID is matched by the reader. */
-    mobileAppsOfType: (type: string) => `/deviceAppManagement/mobileApps?$filter=${seg(`isof(${literal(type.replace(/^#/, ""))})`)}`,
+    /** The tenant's apps of these types (`isof`, as Microsoft's own samples filter); the store ID is matched by the reader. */
+    mobileAppsOfType: (types: readonly string[]) => `/deviceAppManagement/mobileApps?$filter=${seg(types.map((t) => `isof(${literal(t.replace(/^#/, ""))})`).join(" or "))}`,
     mobileApps: "/deviceAppManagement/mobileApps",
     mobileApp: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}`,
-    mobileAppAssign: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assign`,
     mobileAppAssignments: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assignments`,
+    mobileAppAssignment: (id: string, assignmentId: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assignments/${seg(assignmentId)}`,
     /** A service principal by its app's client ID (the alternate key Learn documents); 404 when the app has none in the tenant. */
     servicePrincipalByAppId: (appId: string) => `/servicePrincipals(appId=${literal(appId)})?$select=id,appId,displayName,accountEnabled,appRoles,oauth2PermissionScopes`,
     servicePrincipalAppRoleAssignments: (id: string) => `/servicePrincipals/${seg(id)}/appRoleAssignments`,
@@ -217,6 +236,12 @@ export function routeFor(method: string, path: string, version: GraphVersion = "
         .sort(([, a], [, b]) => b.template.replace(/\{[^}]+\}/g, "").length - a.template.replace(/\{[^}]+\}/g, "").length);
     const found = matches[0];
     return found ? { id: found[0], ...found[1] } : undefined;
+}
+
+/** Every application permission Microsoft documents as granting a request, least privileged first. */
+export function acceptedPermissions(method: string, path: string, version: GraphVersion = "v1.0"): string[] {
+    const route = routeFor(method, path.split("?")[0], version);
+    return route ? [route.permissions.least, ...route.permissions.higher] : [];
 }
 
 /** The least-privileged application permission Microsoft documents for a request. */

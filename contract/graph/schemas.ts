@@ -21,6 +21,7 @@ import type {
     IosCompliancePolicy,
     IosStoreApp,
     IosStoreAppAssignmentSettings,
+    IosVppAppAssignmentSettings,
     MobileAppAssignment,
     MobileThreatDefenseConnector,
     MobileThreatPartnerTenantState,
@@ -268,6 +269,12 @@ export const storeAppTypes = {
     androidEnterprise: "#microsoft.graph.androidManagedStoreApp",
 } as const;
 export type StoreAppPlatform = keyof typeof storeAppTypes;
+
+/** The types an existing app of the platform may have in Intune: on iOS also a volume-purchase (VPP) app, which the stack adopts but never adds. */
+export const existingAppTypes: Record<StoreAppPlatform, readonly string[]> = {
+    ios: [storeAppTypes.ios, "#microsoft.graph.iosVppApp"],
+    androidEnterprise: [storeAppTypes.androidEnterprise],
+};
 export const storeAppPlatforms = Object.keys(storeAppTypes) as [StoreAppPlatform, ...StoreAppPlatform[]];
 
 /** Install intents v1.0 defines (installIntent); the stack assigns `required` or `available`. */
@@ -316,9 +323,16 @@ export type MobileAppAssignmentWrite = Omit<MobileAppAssignment, "intent" | "set
     settings?: object | null;
 };
 
-/** Settings of an assignment the stack adds to an App Store app: the app stays until the device leaves management, and users cannot remove it. */
-export function iosStoreAppAssignmentSettings(): IosStoreAppAssignmentSettings & { "@odata.type": string } {
-    return { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: true, isRemovable: false, vpnConfigurationId: null };
+/**
+ * Settings of an assignment the stack adds, by the app's type: an App Store app stays until the
+ * device leaves management and users cannot remove it; a VPP app is licensed to the device (no
+ * Apple ID needed on it); Android has no v1.0 settings type.
+ */
+export function newAssignmentSettings(appType: string | undefined): ((IosStoreAppAssignmentSettings | IosVppAppAssignmentSettings) & { "@odata.type": string }) | null {
+    if (appType === storeAppTypes.ios)
+        return { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: true, isRemovable: false, vpnConfigurationId: null };
+    if (appType === "#microsoft.graph.iosVppApp") return { "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", useDeviceLicensing: true, vpnConfigurationId: null };
+    return null;
 }
 
 // ---- Lookout's service principal and what it was granted (admin consent)

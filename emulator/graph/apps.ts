@@ -1,8 +1,9 @@
 /**
  * Intune's apps as Graph serves them (Learn: "List iosStoreApps", "Get", "Create", "Delete
- * iosStoreApp", "assign action", "List mobileAppAssignments"; beta "List androidManagedStoreApps"):
- * create answers 201 with the entity, delete 204, `assign` 204 and replaces the whole assignment
- * list. Apps are stored whole, every property of their type.
+ * iosStoreApp", "List", "Create", "Update" and "Delete mobileAppAssignment"; beta "List
+ * androidManagedStoreApps"): create answers 201 with the entity, update 200 with it, delete 204.
+ * Apps are stored whole, every property of their type; a new App Store app is `processing` until
+ * Intune publishes it, and an unpublished app cannot be assigned.
  *
  * Two Graph versions see the same apps: beta lists a managed Google Play app as the
  * `androidManagedStoreApp` it is; v1.0, whose metadata has no such type, lists it with mobileApp's
@@ -14,6 +15,7 @@ import { randomUUID } from "node:crypto";
 import {
     acceptsValue,
     androidManagedStoreAppType,
+    assignmentTargetTypes,
     completeEntity,
     computedProperties,
     iosStoreAppType,
@@ -29,9 +31,16 @@ import { badRequest, GraphError, type Reply } from "./errors";
 import { assignmentTarget, bodyObject, type IntuneContext, settableValues, typeName } from "./intune";
 import { arraySequence, collectionPage } from "./odata";
 
+/** How long a new App Store app stays `processing` before Intune publishes it (the emulator's clock). */
+export const storeAppPublishingMs = 1000;
+
 function findApp(ctx: IntuneContext, id: string): StoredMobileApp {
     const app = ctx.tenant.mobileApps[id];
     if (!app) throw new GraphError(404, "ResourceNotFound", `mobileApp '${id}' was not found.`);
+    if (app.body.publishingState === "processing" && ctx.now >= Date.parse(String(app.body.createdDateTime)) + storeAppPublishingMs) {
+        app.body.publishingState = "published";
+        ctx.persist();
+    }
     return app;
 }
 
@@ -58,7 +67,9 @@ function typeFilter(filter: string | null, version: GraphVersion): ((app: Stored
 
 export function listApps(ctx: IntuneContext, version: GraphVersion): Reply {
     const keep = typeFilter(ctx.req.query.get("$filter"), version);
-    const apps = Object.values(ctx.tenant.mobileApps).filter((app) => !keep || keep(app));
+    const apps = Object.keys(ctx.tenant.mobileApps)
+        .map((id) => findApp(ctx, id))
+        .filter((app) => !keep || keep(app));
     return { status: 200, body: collectionPage(ctx.req, arraySequence(apps), (app) => appView(app, version)) };
 }
 
@@ -81,8 +92,8 @@ export function createApp(ctx: IntuneContext): Reply {
     const values = settableValues(odataType, properties, computedProperties.mobileApp, body);
     const at = new Date(ctx.now).toISOString();
     const id = randomUUID();
-    // A store app needs no upload, so it is published at once (Learn: an app cannot be assigned until it is).
-    const app = { ...completeEntity(properties, { ...values, createdDateTime: at, lastModifiedDateTime: at, publishingState: "published" }), "@odata.type": odataType, id };
+    // `processing` for a moment, then `published` (storeAppPublishingMs); only then can it be assigned.
+    const app = { ...completeEntity(properties, { ...values, createdDateTime: at, lastModifiedDateTime: at, publishingState: "processing" }), "@odata.type": odataType, id };
     ctx.tenant.mobileApps[id] = { body: app, assignments: [] };
     ctx.persist();
     return { status: 201, body: app };
@@ -106,30 +117,81 @@ function assignmentSettings(raw: unknown): Record<string, unknown> | null {
     return { ...(raw as Record<string, unknown>), "@odata.type": type };
 }
 
-/** `assign` replaces the app's assignments with the given ones; Graph names each assignment itself. */
-export function assignApp(ctx: IntuneContext, id: string): Reply {
-    const app = findApp(ctx, id);
-    const { mobileAppAssignments } = bodyObject(ctx);
-    if (!Array.isArray(mobileAppAssignments)) throw badRequest("The body needs a 'mobileAppAssignments' collection.");
-    app.assignments = mobileAppAssignments.map((raw: unknown, index) => {
-        const a = (raw ?? {}) as Record<string, unknown>;
-        for (const name of Object.keys(a)) {
-            if (!name.startsWith("@") && !(name in mobileAppAssignmentProperties))
-                throw badRequest(`The property '${name}' does not exist on type 'microsoft.graph.mobileAppAssignment'.`);
-        }
+type StoredAppAssignment = StoredMobileApp["assignments"][number];
+
+/** An assignment's properties as sent, checked as OData's reader checks them. */
+function assignmentValues(raw: unknown, required: boolean): Partial<Pick<StoredAppAssignment, "intent" | "target" | "settings">> {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw badRequest("The request body must be a JSON object.");
+    const a = raw as Record<string, unknown>;
+    for (const name of Object.keys(a)) {
+        if (!name.startsWith("@") && !(name in mobileAppAssignmentProperties))
+            throw badRequest(`The property '${name}' does not exist on type 'microsoft.graph.mobileAppAssignment'.`);
+    }
+    const values: Partial<Pick<StoredAppAssignment, "intent" | "target" | "settings">> = {};
+    if (required || "intent" in a) {
         if (!acceptsValue(mobileAppAssignmentProperties.intent, a.intent))
             throw badRequest(`Cannot convert the literal '${JSON.stringify(a.intent)}' to the expected type 'microsoft.graph.installIntent'.`);
-        const target = assignmentTarget(a.target);
-        const key = target.groupId ?? typeName(target["@odata.type"]).replace("microsoft.graph.", "");
-        return { id: `${id}_${key}_${index}`, intent: a.intent as string, target, settings: assignmentSettings(a.settings) };
-    });
+        values.intent = a.intent as string;
+    }
+    if (required || "target" in a) values.target = assignmentTarget(a.target);
+    if ("settings" in a) values.settings = assignmentSettings(a.settings);
+    return values;
+}
+
+/** The app, once published: Intune assigns nothing else (Learn: "The app cannot be assigned unless the app is published"). */
+function publishedApp(ctx: IntuneContext, id: string): StoredMobileApp {
+    const app = findApp(ctx, id);
+    // The service's text as public issues report it; Learn says only "The app cannot be assigned unless the app is published".
+    if (app.body.publishingState !== "published") throw badRequest("Invalid operation: app's PublishingState is not 'Published'");
+    return app;
+}
+
+/** Adds one assignment (Learn, "Create mobileAppAssignment"): 201 with it. Graph names it. */
+export function createAssignment(ctx: IntuneContext, appId: string): Reply {
+    const app = publishedApp(ctx, appId);
+    const values = assignmentValues(ctx.body(), true) as Pick<StoredAppAssignment, "intent" | "target"> & { settings?: StoredAppAssignment["settings"] };
+    const key = values.target.groupId ?? typeName(values.target["@odata.type"]).replace("microsoft.graph.", "");
+    const assignment: StoredAppAssignment = { id: `${appId}_${key}_${randomUUID().slice(0, 8)}`, intent: values.intent, target: values.target, settings: values.settings ?? null };
+    app.assignments.push(assignment);
+    ctx.persist();
+    return { status: 201, body: assignmentView(assignment) };
+}
+
+function findAssignment(app: StoredMobileApp, id: string): StoredAppAssignment {
+    const assignment = app.assignments.find((a) => a.id === id);
+    if (!assignment) throw new GraphError(404, "ResourceNotFound", `mobileAppAssignment '${id}' was not found.`);
+    return assignment;
+}
+
+/** Merges the sent properties into one assignment (Learn, "Update mobileAppAssignment"): 200 with it. */
+export function updateAssignment(ctx: IntuneContext, appId: string, id: string): Reply {
+    const assignment = findAssignment(publishedApp(ctx, appId), id);
+    Object.assign(assignment, assignmentValues(ctx.body(), false));
+    ctx.persist();
+    return { status: 200, body: assignmentView(assignment) };
+}
+
+export function deleteAssignment(ctx: IntuneContext, appId: string, id: string): Reply {
+    const app = findApp(ctx, appId);
+    findAssignment(app, id);
+    app.assignments = app.assignments.filter((a) => a.id !== id);
     ctx.persist();
     return { status: 204 };
 }
 
+/**
+ * An assignment as v1.0 shows it: its target with the properties of the target's v1.0 type only.
+ * What beta adds (assignment filters on the target) is kept in the store and survives a PATCH, but
+ * a v1.0 reader never sees it, so a client that wrote back what it read would erase it.
+ */
+const assignmentView = (a: StoredAppAssignment) => {
+    const properties = assignmentTargetTypes[a.target["@odata.type"]] ?? {};
+    const target = Object.fromEntries(Object.entries(a.target).filter(([name]) => name === "@odata.type" || name in properties));
+    return { "@odata.type": "#microsoft.graph.mobileAppAssignment", ...a, target };
+};
+
 export function listAppAssignments(ctx: IntuneContext, id: string): Reply {
-    const view = (a: StoredMobileApp["assignments"][number]) => ({ "@odata.type": "#microsoft.graph.mobileAppAssignment", ...a });
-    return { status: 200, body: collectionPage(ctx.req, arraySequence(findApp(ctx, id).assignments), view) };
+    return { status: 200, body: collectionPage(ctx.req, arraySequence(findApp(ctx, id).assignments), assignmentView) };
 }
 
 /** What an admin's approval in managed Google Play and a sync leave in Intune: the app, as beta's type. */

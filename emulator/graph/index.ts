@@ -11,7 +11,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
-import { assignApp, createApp, deleteApp, getApp, listAppAssignments, listApps } from "./apps";
+import { createApp, createAssignment, deleteApp, deleteAssignment, getApp, listAppAssignments, listApps, updateAssignment } from "./apps";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
 import { countMembers, countMembersOfType, getGroup, listGroups, listMembers, listMembersOfType } from "./directory";
@@ -67,8 +67,10 @@ const handlers = {
     "mobileApp.get": (r) => getApp(r, r.params.mobileAppId),
     "mobileApp.create": (r) => createApp(r),
     "mobileApp.delete": (r) => deleteApp(r, r.params.mobileAppId),
-    "mobileApp.assign": (r) => assignApp(r, r.params.mobileAppId),
     "mobileApp.assignments": (r) => listAppAssignments(r, r.params.mobileAppId),
+    "mobileAppAssignment.create": (r) => createAssignment(r, r.params.mobileAppId),
+    "mobileAppAssignment.update": (r) => updateAssignment(r, r.params.mobileAppId, r.params.mobileAppAssignmentId),
+    "mobileAppAssignment.delete": (r) => deleteAssignment(r, r.params.mobileAppId, r.params.mobileAppAssignmentId),
     "servicePrincipal.getByAppId": (r) => getServicePrincipalByAppId(r.tenant, r.req, r.params.appId),
     "servicePrincipal.appRoleAssignments": (r) => listAppRoleAssignments(r.tenant, r.req, r.params.servicePrincipalId),
     "servicePrincipal.oauth2PermissionGrants": (r) => listPermissionGrants(r.tenant, r.req, r.params.servicePrincipalId),

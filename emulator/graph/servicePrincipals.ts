@@ -105,8 +105,8 @@ export function listAppRoleAssignments(tenant: Tenant, req: ODataRequest, id: st
         principalDisplayName: sp!.displayName,
         principalId: sp!.id,
         principalType: "ServicePrincipal",
-        resourceDisplayName: "Microsoft Graph",
-        resourceId: microsoftGraphServicePrincipalId(tenant),
+        resourceDisplayName: a.resourceId ? "Another API" : "Microsoft Graph",
+        resourceId: a.resourceId ?? microsoftGraphServicePrincipalId(tenant),
     }));
     const pick = (item: Record<string, unknown>) => Object.fromEntries(appRoleAssignmentProperties.map((name) => [name, item[name] ?? null]));
     return { status: 200, body: collectionPage(req, arraySequence(items), pick, contextOf(req, "appRoleAssignments")) };
@@ -114,7 +114,7 @@ export function listAppRoleAssignments(tenant: Tenant, req: ODataRequest, id: st
 
 export function listPermissionGrants(tenant: Tenant, req: ODataRequest, id: string): Reply {
     const sp = consented(tenant, id);
-    const items = (sp?.permissionGrants ?? []).map((g) => ({ ...g, clientId: sp!.id, resourceId: microsoftGraphServicePrincipalId(tenant) }));
+    const items = (sp?.permissionGrants ?? []).map((g) => ({ ...g, clientId: sp!.id, resourceId: g.resourceId ?? microsoftGraphServicePrincipalId(tenant) }));
     const pick = (item: Record<string, unknown>) => Object.fromEntries(permissionGrantProperties.map((name) => [name, item[name] ?? null]));
     return { status: 200, body: collectionPage(req, arraySequence(items), pick, contextOf(req, "oauth2PermissionGrants")) };
 }

@@ -80,7 +80,7 @@ describe("consent and Lookout for Work (real engine)", function () {
                 }
                 // Microsoft's order: every app assigned before the connector is written, the connector before any policy.
                 const order = writes(tenant).map((r) => r.path);
-                const lastAssign = Math.max(...order.map((p, i) => (/\/mobileApps\/[^/]+\/assign$/.test(p) ? i : -1)));
+                const lastAssign = Math.max(...order.map((p, i) => (/\/mobileApps\/[^/]+\/assignments$/.test(p) ? i : -1)));
                 const connector = order.findIndex((p) => p.includes("/mobileThreatDefenseConnectors"));
                 const firstPolicy = order.findIndex((p) => p.endsWith("/deviceCompliancePolicies"));
                 assert.ok(lastAssign >= 0 && lastAssign < connector && connector < firstPolicy, order.join("\n"));

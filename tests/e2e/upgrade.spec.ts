@@ -12,6 +12,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createStore } from "../../emulator/store";
+import { referenceTenantId } from "../../testkit/configFixtures";
 import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
 import { changedSteps, useTestStack } from "../../testkit/testStack";
 
@@ -31,7 +32,8 @@ function untouched() {
 describe("a stack created by the previous layout (real engine)", function () {
     this.timeout(300_000);
     const { tenant, t } = useTestStack("previous-layout", {
-        emulator: { restoreFrom: fixture("emulator-state.json") },
+        // The fixture's config names this tenant in reference mode; the identity signs in to it (checked since 0.3).
+        emulator: { restoreFrom: fixture("emulator-state.json"), entraTenantId: referenceTenantId },
         configFile: fixture("Pulumi.previous-layout.yaml"),
     });
     before(async () => {

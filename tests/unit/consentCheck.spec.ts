@@ -27,6 +27,7 @@ describe("Lookout consent check (through the emulated Graph)", () => {
         await assert.rejects(verify(), (err: Error) => {
             assert.match(err.message, /has no service principal in the tenant: nobody has consented to it yet/);
             assert.ok(err.message.includes(adminConsentUrl(t.entraTenantId, devLookoutClientId)), err.message);
+            assert.ok(err.message.includes("https://aad.lookout.com/les?action=consent"), "Lookout's own consent page, which the setup guide names");
             assert.match(err.message, /Nothing was written to Lookout/);
             return true;
         });
@@ -51,6 +52,18 @@ describe("Lookout consent check (through the emulated Graph)", () => {
             consentType: "Principal",
         });
         await assert.rejects(verify(), /delegated scope\(s\) User\.Read not consented for all users/);
+    });
+
+    it("counts only what was granted on Microsoft Graph, not the same IDs on another API", async () => {
+        const sp = grantLookoutConsent(t.emulator.store, tenant());
+        const otherApi = "0f0f0f0f-1111-4222-8333-444455556666";
+        sp.appRoleAssignments = sp.appRoleAssignments.map((a, i) => (i === 0 ? { ...a, resourceId: otherApi } : a));
+        sp.permissionGrants = sp.permissionGrants.map((g) => ({ ...g, resourceId: otherApi }));
+        await assert.rejects(verify(), (err: Error) => {
+            assert.match(err.message, /application permission\(s\) Device\.Read\.All not granted/);
+            assert.match(err.message, /delegated scope\(s\) User\.Read not consented for all users/);
+            return true;
+        });
     });
 
     it("reports a disabled service principal", async () => {

@@ -139,7 +139,7 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             );
             return {};
         }
-        if (routeId.startsWith("mobileApp.")) {
+        if (routeId.startsWith("mobileApp.") || routeId.startsWith("mobileAppAssignment.")) {
             if (routeId === "mobileApp.create") return {};
             const id = await created("/deviceAppManagement/mobileApps", {
                 "@odata.type": "#microsoft.graph.iosStoreApp",
@@ -147,9 +147,20 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
                 bundleId: "com.example.seeded",
                 applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
             });
+            // Intune publishes a new store app after a moment; until then it cannot be assigned.
+            t.emulator.store.tenantById(t.tenantId)!.mobileApps[id].body.publishingState = "published";
             if (routeId === "mobileApp.assignments") {
-                const assignments = (fixture.response.body as Body).value;
-                assert.equal((await send("POST", `/deviceAppManagement/mobileApps/${id}/assign`, { mobileAppAssignments: assignments })).status, 204);
+                for (const assignment of (fixture.response.body as { value: Body[] }).value) {
+                    assert.equal((await send("POST", `/deviceAppManagement/mobileApps/${id}/assignments`, assignment)).status, 201);
+                }
+            }
+            if (routeId === "mobileAppAssignment.update" || routeId === "mobileAppAssignment.delete") {
+                const response = await send("POST", `/deviceAppManagement/mobileApps/${id}/assignments`, {
+                    intent: "required",
+                    target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+                });
+                assert.equal(response.status, 201);
+                return { mobileAppId: id, mobileAppAssignmentId: ((await response.json()) as { id: string }).id };
             }
             return { mobileAppId: id };
         }

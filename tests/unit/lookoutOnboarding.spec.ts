@@ -161,6 +161,22 @@ describe("LookoutOnboarding resource graph", () => {
         assert.equal(await valueOf(onboarding.lookoutConsentVerified), true);
     });
 
+    it("writes nothing to Lookout in manage mode while the consent it granted cannot be read back", async () => {
+        const tenant = t.emulator.store.tenantByEntraId(t.entraTenantId)!;
+        const consented = tenant.servicePrincipals;
+        tenant.servicePrincipals = [];
+        try {
+            const onboarding = await onboard(config(validManageConfig()));
+            await assert.rejects(
+                valueOf(onboarding.lookoutConsentVerified),
+                (err: Error) => pulumi.RunError.isInstance(err) && /after the stack granted it: lookout-mtp:consent: .*no service principal/.test(err.message),
+            );
+            await assert.rejects(valueOf(onboarding.connector.heartbeatFrequencyMinutes), /no service principal/, "the Lookout connector's inputs wait for the check");
+        } finally {
+            tenant.servicePrincipals = consented;
+        }
+    });
+
     it("deploys Lookout for Work to the enrollment groups before the MTD connector, and the policies wait for it", async () => {
         const raw = validReferenceConfig();
         await new LookoutOnboarding(

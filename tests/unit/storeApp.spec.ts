@@ -1,12 +1,17 @@
 import assert from "node:assert/strict";
+import { completeEntity, iosStoreAppProperties, iosStoreAppType, iosVppAppProperties, iosVppAppType } from "../../contract/graph/entities";
 import { lookoutApps } from "../../contract/graph/lookoutApps";
 import { graphPaths } from "../../contract/graph/routes";
 import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
 import { seedDevTenant } from "../../emulator/devTenant";
+import type { StoredMobileApp } from "../../emulator/store";
 import { storeAppProvider, type StoreAppInputs } from "../../intune/storeApp";
 import { useProvider } from "../../testkit/providerHarness";
 
-const groups = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];
+const [pilot, sales] = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];
+const groups = [pilot, sales];
+const [lookoutIos, authenticator] = lookoutApps.ios;
+const [lookoutAndroid] = lookoutApps.androidEnterprise;
 const inputs = (spec: (typeof lookoutApps)[keyof typeof lookoutApps][number], overrides: Partial<StoreAppInputs> = {}): StoreAppInputs => ({
     platform: spec.platform,
     storeId: spec.storeId,
@@ -17,8 +22,9 @@ const inputs = (spec: (typeof lookoutApps)[keyof typeof lookoutApps][number], ov
     groupIds: groups,
     ...overrides,
 });
-const [lookoutIos, authenticator] = lookoutApps.ios;
-const [lookoutAndroid] = lookoutApps.androidEnterprise;
+
+/** What another admin's assignment carries that Graph v1.0 does not show: an assignment filter on its target (beta). */
+const betaFilter = { deviceAndAppManagementAssignmentFilterId: "f1f1f1f1-0000-4000-8000-000000000001", deviceAndAppManagementAssignmentFilterType: "include" };
 
 describe("StoreApp provider (Lookout for Work through Intune)", () => {
     const { tenant: t, provider } = useProvider(storeAppProvider, "graph");
@@ -26,7 +32,30 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
     const apps = () => Object.values(tenant().mobileApps);
     const writes = () => t.graphRequests().filter((r) => r.method !== "GET");
 
-    it("adds Lookout for Work from the App Store when Intune lacks it, with exactly one minimum OS, assigned required to the groups", async () => {
+    /** Lookout for Work as an admin added it in the portal: another bundle ID, offered to the pilot group with a filter, and to all users. */
+    function addedByHand(): StoredMobileApp {
+        const id = "7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d";
+        tenant().mobileApps[id] = {
+            body: {
+                ...completeEntity(iosStoreAppProperties, {
+                    displayName: "Lookout for Work (IT)",
+                    bundleId: "com.lookout.enterprise.contoso",
+                    appStoreUrl: "https://apps.apple.com/us/app/lookout-for-work/id997193468",
+                    applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
+                    publishingState: "published",
+                }),
+                "@odata.type": iosStoreAppType,
+                id,
+            },
+            assignments: [
+                { id: `${id}_pilot`, intent: "available", target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: pilot, ...betaFilter }, settings: null },
+                { id: `${id}_all`, intent: "available", target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" }, settings: null },
+            ],
+        };
+        return structuredClone(tenant().mobileApps[id]);
+    }
+
+    it("adds Lookout for Work from the App Store when Intune lacks it, waits until it is published, then assigns it required to each group", async () => {
         const { id, outs } = await provider.create(inputs(lookoutIos));
         const [app] = apps();
         assert.equal(app.body.id, id);
@@ -40,29 +69,70 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
         assert.equal(outs.previous, null);
         assert.deepEqual(
             writes().map((r) => `${r.method} ${r.path}`),
-            [`POST /graph/v1.0${graphPaths.mobileApps}`, `POST /graph/v1.0${graphPaths.mobileAppAssign(id)}`],
+            [graphPaths.mobileApps, graphPaths.mobileAppAssignments(id), graphPaths.mobileAppAssignments(id)].map((p) => `POST /graph/v1.0${p}`),
         );
     });
 
-    it("adopts an app another admin added, keeps their assignment as it was, and puts back only its own on delete", async () => {
+    it("adopts an admin's app found by its App Store ID, touching only the managed groups, and puts back exactly what it changed on delete", async () => {
+        const before = addedByHand();
+        const { id, outs } = await provider.create(inputs(lookoutIos));
+        assert.equal(id, before.body.id, "no second app");
+        assert.equal(apps().length, 1);
+        const after = tenant().mobileApps[id].assignments;
+        const pilotAssignment = after.find((a) => a.target.groupId === pilot)!;
+        assert.equal(pilotAssignment.intent, "required", "the pilot group's intent changed");
+        assert.equal(
+            pilotAssignment.target.deviceAndAppManagementAssignmentFilterId,
+            betaFilter.deviceAndAppManagementAssignmentFilterId,
+            "its filter, which v1.0 does not show, survives",
+        );
+        assert.deepEqual(
+            after.find((a) => a.id === `${id}_all`),
+            before.assignments[1],
+            "all users' assignment is not touched",
+        );
+        assert.ok(!writes().some((r) => r.path.endsWith(`${id}_all`)), "nothing is sent for an assignment the stack does not manage");
+        assert.deepEqual(
+            outs.previous?.assignments.map((a) => [a.id, a.intent]),
+            [[`${id}_pilot`, "available"]],
+        );
+
+        await provider.delete(id, outs);
+        assert.ok(tenant().mobileApps[id], "an adopted app is never deleted");
+        assert.deepEqual(tenant().mobileApps[id].assignments, before.assignments, "back as the admin left it, filter included");
+    });
+
+    it("adopts Microsoft Authenticator another admin offered to all users, and keeps that assignment and its settings", async () => {
         seedDevTenant(t.emulator.store, tenant());
         const before = structuredClone(apps().find((a) => a.body.bundleId === authenticator.storeId)!);
         const { id, outs } = await provider.create(inputs(authenticator));
-        assert.equal(id, before.body.id, "no second app");
-        const after = tenant().mobileApps[id].assignments;
-        assert.deepEqual(after[0].target, before.assignments[0].target);
-        assert.deepEqual(after[0].settings, before.assignments[0].settings, "the other admin's settings are not reset");
-        assert.equal(after[0].intent, "available");
-        assert.deepEqual(
-            after.slice(1).map((a) => [a.intent, a.target.groupId]),
-            groups.map((g) => ["required", g]),
-        );
-        assert.deepEqual(outs.previous, { assignments: [] });
+        assert.equal(id, before.body.id);
+        assert.deepEqual(tenant().mobileApps[id].assignments[0], before.assignments[0]);
         await provider.delete(id, outs);
-        assert.ok(tenant().mobileApps[id], "an adopted app is never deleted");
+        assert.deepEqual(tenant().mobileApps[id].assignments, before.assignments);
+    });
+
+    it("adopts Authenticator bought through Apple Business Manager (a VPP app) instead of adding a store app beside it, licensing new assignments to the device", async () => {
+        const vppId = "8b9c0d1e-2f3a-4b4c-9d5e-6f7a8b9c0d1e";
+        tenant().mobileApps[vppId] = {
+            body: {
+                ...completeEntity(iosVppAppProperties, {
+                    displayName: "Microsoft Authenticator",
+                    bundleId: authenticator.storeId,
+                    publishingState: "published",
+                    totalLicenseCount: 500,
+                }),
+                "@odata.type": iosVppAppType,
+                id: vppId,
+            },
+            assignments: [],
+        };
+        const { id } = await provider.create(inputs(authenticator));
+        assert.equal(id, vppId);
+        assert.equal(apps().length, 1, "no store app beside the VPP app");
         assert.deepEqual(
-            tenant().mobileApps[id].assignments.map((a) => a.target),
-            before.assignments.map((a) => a.target),
+            tenant().mobileApps[vppId].assignments.map((a) => a.settings),
+            groups.map(() => ({ "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", useDeviceLicensing: true, vpnConfigurationId: null })),
         );
     });
 
@@ -75,20 +145,13 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
         assert.equal(again.outs.previous, null, "the stack's own app: deleted on destroy");
     });
 
-    it("finds an app an admin added under another bundle ID by its App Store ID, instead of adding a second one", async () => {
-        const byHand = await provider.create(inputs(lookoutIos, { storeId: "com.lookout.enterprise.contoso" }));
-        const { id } = await provider.create(inputs(lookoutIos));
-        assert.equal(id, byHand.id);
-        assert.equal(apps().length, 1);
-    });
-
-    it("finds the managed Google Play app on beta and assigns it through v1.0", async () => {
+    it("finds the managed Google Play app on beta and assigns it through v1.0, without settings", async () => {
         const appId = approveManagedGooglePlayApp(tenant(), { packageId: lookoutAndroid.storeId, displayName: "Lookout for Work", publisher: "Lookout" }, Date.now());
         const { id } = await provider.create(inputs(lookoutAndroid));
         assert.equal(id, appId);
         const calls = t.graphRequests().map((r) => `${r.method} ${r.path.split("?")[0]}`);
         assert.ok(calls.includes("GET /graph/beta/deviceAppManagement/mobileApps"), calls.join("\n"));
-        assert.ok(calls.includes(`POST /graph/v1.0${graphPaths.mobileAppAssign(appId)}`));
+        assert.ok(calls.includes(`POST /graph/v1.0${graphPaths.mobileAppAssignments(appId)}`));
         assert.deepEqual(
             tenant().mobileApps[appId].assignments.map((a) => [a.intent, a.target.groupId, a.settings]),
             groups.map((g) => ["required", g, null]),
@@ -101,21 +164,61 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
     });
 
     it("changes only the managed groups' intent, and reads a changed intent back as drift", async () => {
+        addedByHand();
         const { id, outs } = await provider.create(inputs(lookoutIos));
         const { outs: changed } = await provider.update(id, outs, inputs(lookoutIos, { intent: "available" }));
+        const assignments = tenant().mobileApps[id].assignments;
         assert.deepEqual(
-            tenant().mobileApps[id].assignments.map((a) => a.intent),
-            ["available", "available"],
+            assignments.filter((a) => a.target.groupId).map((a) => [a.target.groupId, a.intent]),
+            groups.map((g) => [g, "available"]),
         );
-        tenant().mobileApps[id].assignments[0].intent = "required";
+        assignments.find((a) => a.target.groupId === sales)!.intent = "required";
         const read = await provider.read(id, changed);
         assert.equal((read.props as StoreAppInputs).intent, "required");
     });
 
-    it("deletes an app it added", async () => {
+    it("gives a released group back what it had, and removes the assignment the stack added for another", async () => {
+        const before = addedByHand();
         const { id, outs } = await provider.create(inputs(lookoutIos));
-        await provider.delete(id, outs);
-        assert.equal(tenant().mobileApps[id], undefined);
+        const { outs: none } = await provider.update(id, outs, inputs(lookoutIos, { groupIds: [sales] }));
+        assert.deepEqual(
+            tenant().mobileApps[id].assignments.find((a) => a.target.groupId === pilot),
+            before.assignments[0],
+            "the pilot group is available again, as the admin had it",
+        );
+        await provider.update(id, none, inputs(lookoutIos, { groupIds: [pilot] }));
+        assert.ok(!tenant().mobileApps[id].assignments.some((a) => a.target.groupId === sales), "the stack's own assignment of sales is gone");
+    });
+
+    it("deletes an app it added, but keeps one that others assigned meanwhile, removing only its own assignments", async () => {
+        const first = await provider.create(inputs(lookoutIos));
+        await provider.delete(first.id, first.outs);
+        assert.equal(tenant().mobileApps[first.id], undefined);
+
+        const second = await provider.create(inputs(lookoutIos));
+        tenant().mobileApps[second.id].assignments.push({
+            id: "someone-else",
+            intent: "available",
+            target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" },
+            settings: null,
+        });
+        await provider.delete(second.id, second.outs);
+        assert.deepEqual(
+            tenant().mobileApps[second.id].assignments.map((a) => a.id),
+            ["someone-else"],
+        );
+    });
+
+    it("accepts a new bundle ID that names the same app (by App Store ID) without replacing it, and refuses one naming another app", async () => {
+        const { id, outs } = await provider.create(inputs(lookoutIos));
+        const diff = await provider.diff(id, outs, inputs(lookoutIos, { storeId: "com.lookout.enterprise.contoso" }));
+        assert.deepEqual(diff.replaces, [], "a bundle ID change is not a replacement");
+        const { outs: renamed } = await provider.update(id, outs, inputs(lookoutIos, { storeId: "com.lookout.enterprise.contoso" }));
+        assert.equal(renamed.storeId, "com.lookout.enterprise.contoso");
+        await assert.rejects(
+            provider.update(id, renamed, inputs(lookoutIos, { storeId: authenticator.storeId, storeUrl: authenticator.storeUrl })),
+            /names another app than the one this stack manages/,
+        );
     });
 
     it("refuses an unknown intent and an empty group list in check", async () => {

@@ -63,12 +63,8 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
             { packageId: "com.lookout.enterprise", displayName: "Lookout for Work", publisher: "Lookout" },
             Date.now(),
         );
-        await graph.request("POST", graphPaths.mobileAppAssign(appId), {
-            body: {
-                mobileAppAssignments: [
-                    { intent: "available", target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" } },
-                ],
-            },
+        await graph.request("POST", graphPaths.mobileAppAssignments(appId), {
+            body: { intent: "available", target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" } },
         });
 
         t.emulator.clearRequests();

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
+import { graphClientFor } from "../../graph/connection";
+import { runPreflight } from "../../onboarding/preflight";
+import { asRawConfig, sampleDirectory, validGraphConfig, validReferenceConfig } from "../../testkit/configFixtures";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+
+function config(raw: Record<string, unknown>): StackConfig {
+    const result = parseStackConfig(asRawConfig(raw), () => true);
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    return result.config;
+}
+
+describe("preflight: what must hold before anything is written", () => {
+    const t = useEmulatedTenant({
+        eachTest: true,
+        prepare: (t) => {
+            t.emulator.store.tenantById(t.tenantId)!.directory = sampleDirectory();
+        },
+    });
+    const graph = () => graphClientFor(t.graph);
+    const revokeConsent = () => (t.emulator.store.tenantById(t.tenantId)!.servicePrincipals = []);
+    const rejection = (c: StackConfig) =>
+        runPreflight(c, graph()).then(
+            () => assert.fail("the preflight must fail"),
+            (err: Error) => err,
+        );
+
+    it("passes a consented tenant and hands back Lookout's service principal", async () => {
+        const result = await runPreflight(config(validGraphConfig()), graph());
+        assert.equal(result.consent?.servicePrincipalObjectId, t.emulator.store.tenantById(t.tenantId)!.servicePrincipals[0].id);
+    });
+
+    it("names what Lookout support needs first when consent is missing (Lookout may not have set up the account yet)", async () => {
+        revokeConsent();
+        const err = await rejection(config(validGraphConfig()));
+        assert.ok(pulumi.RunError.isInstance(err));
+        assert.match(err.message, /^The onboarding cannot start; nothing was changed:\n {2}- lookout-mtp:consent: /);
+        assert.match(
+            err.message,
+            new RegExp(
+                `send Lookout Enterprise Support first: Entra tenant ID ${t.entraTenantId}; full console access group 'Lookout MTP Admins' 1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e; restricted console access group 'Lookout MTP Analysts' 2c7a3d4e`,
+            ),
+        );
+    });
+
+    it("reports a group problem, missing consent and an unapproved managed Google Play app at once, one line each", async () => {
+        revokeConsent();
+        const raw = validGraphConfig();
+        const err = await rejection(
+            config({
+                ...raw,
+                "lookout-mtp:enrollmentGroups": [{ displayName: "lookout pilot" }],
+                "lookout-mtp:intune": { ...(raw["lookout-mtp:intune"] as object), apps: { androidEnterprise: true } },
+            }),
+        );
+        assert.match(err.message, /^The onboarding cannot start \(3 checks failed\); nothing was changed:/);
+        assert.match(err.message, /did you mean 'Lookout Pilot'\?/);
+        assert.match(err.message, /lookout-mtp:consent: Lookout's app/);
+        assert.match(err.message, /lookout-mtp:intune\.apps\.androidEnterprise: the managed Google Play app Lookout for Work/);
+    });
+
+    it("refuses reference mode when the signed-in identity belongs to another tenant than entra.tenantId", async () => {
+        const other = "11111111-2222-4333-8444-555555555555";
+        const err = await rejection(config({ ...validReferenceConfig(), "lookout-mtp:entra": { mode: "reference", tenantId: other } }));
+        assert.match(err.message, new RegExp(`lookout-mtp:entra\\.tenantId: is ${other}, but Microsoft Graph signs in to tenant ${t.entraTenantId}`));
+    });
+
+    it("makes no Graph request for groups in reference mode, and 4 for the consent", async () => {
+        t.emulator.clearRequests();
+        await runPreflight(config(validReferenceConfig()), graph());
+        const reads = t.graphRequests().filter((r) => !r.path.endsWith("/token"));
+        assert.equal(reads.length, 4, reads.map((r) => r.path).join("\n"));
+        assert.ok(reads.every((r) => r.path.includes("servicePrincipals")));
+    });
+});
