@@ -19,7 +19,7 @@ import type { GraphClient } from "../graph/client";
 import { type LookoutClient } from "../lookout/client";
 import { lookoutPaths } from "../contract/lookout/routes";
 import { lookoutApps } from "../contract/graph/lookoutApps";
-import { deployedIntents, mobileAppAssignmentSchema } from "../contract/graph/schemas";
+import { deployedIntents, mobileAppAssignmentSchema } from "../contract/graph/mobileApps";
 import { findStoreApps } from "../intune/appLookup";
 
 /**

@@ -8,7 +8,8 @@
 import { z } from "zod";
 import { connectorLimits, intuneConnectorInputsSchema, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { defaultAuthorityHost, defaultGraphBaseUrl, defaultLookoutBaseUrl, validateServiceUrl } from "../contract/endpoints";
-import { compliancePlatformSchema, deployedIntents, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevelSchema } from "../contract/graph/schemas";
+import { compliancePlatformSchema, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevelSchema } from "../contract/graph/schemas";
+import { deployedIntents } from "../contract/graph/mobileApps";
 import { lookoutForWorkIosBundleId } from "../contract/graph/lookoutApps";
 
 export const projectNamespace = "lookout-mtp";

@@ -14,7 +14,7 @@
  * grants of Lookout's).
  */
 import { graphPaths } from "../contract/graph/routes";
-import { appRoleAssignmentSchema, microsoftGraphAppId, permissionGrantSchema, type ServicePrincipalRead, servicePrincipalSchema } from "../contract/graph/schemas";
+import { appRoleAssignmentSchema, microsoftGraphAppId, permissionGrantSchema, type ServicePrincipalRead, servicePrincipalSchema } from "../contract/graph/servicePrincipals";
 import type { GraphClient } from "../graph/client";
 
 export interface ConsentRequirement {

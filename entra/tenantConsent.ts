@@ -6,7 +6,7 @@
  */
 import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
-import { microsoftGraphAppId } from "../contract/graph/schemas";
+import { microsoftGraphAppId } from "../contract/graph/servicePrincipals";
 
 export interface TenantConsentArgs {
     /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */

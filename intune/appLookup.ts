@@ -12,7 +12,7 @@
  */
 import type { GraphClient } from "../graph/client";
 import { graphPaths } from "../contract/graph/routes";
-import { existingAppTypes, type MobileAppRead, mobileAppSchema, type StoreAppPlatform } from "../contract/graph/schemas";
+import { existingAppTypes, type MobileAppRead, mobileAppSchema, type StoreAppPlatform } from "../contract/graph/mobileApps";
 
 /** The App Store's numeric ID in a store URL (`.../id997193468`), which Apple and Microsoft publish where a bundle ID may not be. */
 export function appStoreNumber(url: string | null | undefined): string | undefined {

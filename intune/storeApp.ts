@@ -19,8 +19,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { acceptedPermissions, graphPaths } from "../contract/graph/routes";
+import { assignmentTargetTypes } from "../contract/graph/schemas";
 import {
-    assignmentTargetTypes,
     type DeployedIntent,
     deployedIntents,
     newAssignmentSettings,
@@ -32,7 +32,7 @@ import {
     mobileAppSchema,
     storeAppPlatforms,
     storeAppTypes,
-} from "../contract/graph/schemas";
+} from "../contract/graph/mobileApps";
 import { changedProperties } from "../dynamic/checks";
 import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } from "../dynamic/provider";
 import type { GraphClient } from "../graph/client";

@@ -35,7 +35,8 @@ import type {
     Windows81CompliancePolicy,
 } from "@microsoft/microsoft-graph-types";
 import type { AndroidManagedStoreApp as BetaAndroidManagedStoreApp } from "@microsoft/microsoft-graph-types-beta";
-import { installIntents, partnerStates, threatProtectionLevels } from "./schemas";
+import { installIntents } from "./mobileApps";
+import { partnerStates, threatProtectionLevels } from "./schemas";
 
 /**
  * A property's type in the metadata. `nullable` mirrors the absence of `Nullable="false"`; an

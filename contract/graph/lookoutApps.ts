@@ -10,7 +10,7 @@
  *
  * Plain data: dynamic providers capture this module by value.
  */
-import type { StoreAppPlatform } from "./schemas";
+import type { StoreAppPlatform } from "./mobileApps";
 
 export interface StoreAppSpec {
     /** What the stack calls the app in messages and resource names. */

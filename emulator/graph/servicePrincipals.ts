@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import { appRoleAssignmentProperties, permissionGrantProperties, servicePrincipalDefaultProperties } from "../../contract/graph/entities";
 import { microsoftGraphAppRoles, microsoftGraphScopes } from "../../contract/graph/microsoftGraphPermissions";
-import { microsoftGraphAppId } from "../../contract/graph/schemas";
+import { microsoftGraphAppId } from "../../contract/graph/servicePrincipals";
 import type { StoredServicePrincipal, Tenant } from "../store";
 import { GraphError, type Reply } from "./errors";
 import { arraySequence, collectionPage, type ODataRequest, selectProperties } from "./odata";

@@ -17,15 +17,12 @@ import {
     countSchema,
     directoryGroupSchema,
     directoryObjectSchema,
-    mobileAppAssignmentSchema,
-    mobileAppSchema,
     mtdConnectorSchema,
     pageSchema,
-    appRoleAssignmentSchema,
-    permissionGrantSchema,
-    servicePrincipalSchema,
     threatPolicySchema,
 } from "../../contract/graph/schemas";
+import { mobileAppAssignmentSchema, mobileAppSchema } from "../../contract/graph/mobileApps";
+import { appRoleAssignmentSchema, permissionGrantSchema, servicePrincipalSchema } from "../../contract/graph/servicePrincipals";
 import { createGraphClient } from "../../graph/client";
 
 interface Fixture {

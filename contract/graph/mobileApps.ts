@@ -1,0 +1,85 @@
+/**
+ * The Intune app payloads the project writes and reads (Lookout for Work and its sign-in broker):
+ * mobile apps and their assignments, typed by Microsoft's generated types. As in `schemas.ts`,
+ * readers are tolerant and writers precise; kept apart so the providers that do not deploy apps
+ * do not carry them.
+ */
+import type { InstallIntent, IosStoreApp, IosStoreAppAssignmentSettings, IosVppAppAssignmentSettings, MobileAppAssignment } from "@microsoft/microsoft-graph-types";
+import { z } from "zod";
+import { type Evolvable, normalizeODataType, unwrapValue } from "./schemas";
+
+/**
+ * The store app types the stack deploys, by platform: App Store apps as v1.0's `iosStoreApp`, and
+ * managed Google Play apps as `androidManagedStoreApp`, a type only Graph beta defines (v1.0's
+ * metadata names it among mobileApps' derived types but declares no such entity type).
+ */
+export const storeAppTypes = {
+    ios: "#microsoft.graph.iosStoreApp",
+    androidEnterprise: "#microsoft.graph.androidManagedStoreApp",
+} as const;
+export type StoreAppPlatform = keyof typeof storeAppTypes;
+
+/** The types an existing app of the platform may have in Intune: on iOS also a volume-purchase (VPP) app, which the stack adopts but never adds. */
+export const existingAppTypes: Record<StoreAppPlatform, readonly string[]> = {
+    ios: [storeAppTypes.ios, "#microsoft.graph.iosVppApp"],
+    androidEnterprise: [storeAppTypes.androidEnterprise],
+};
+export const storeAppPlatforms = Object.keys(storeAppTypes) as [StoreAppPlatform, ...StoreAppPlatform[]];
+
+/** Install intents v1.0 defines (installIntent); the stack assigns `required` or `available`. */
+export const installIntents = ["available", "required", "uninstall", "availableWithoutEnrollment"] as const satisfies readonly InstallIntent[];
+export const deployedIntents = ["required", "available"] as const satisfies readonly InstallIntent[];
+export type DeployedIntent = (typeof deployedIntents)[number];
+
+/** A mobile app as a list or get returns it: its store identifier (`bundleId` on iOS, `packageId` on Android), every other property kept. */
+export function mobileAppSchema() {
+    return z.preprocess(
+        unwrapValue,
+        z.looseObject({
+            "@odata.type": z.string().optional(),
+            id: z.string(),
+            displayName: z.string().nullish(),
+            description: z.string().nullish(),
+            bundleId: z.string().nullish(),
+            appStoreUrl: z.string().nullish(),
+            packageId: z.string().nullish(),
+            publishingState: z.string().nullish(),
+        }),
+    );
+}
+export type MobileAppRead = z.infer<ReturnType<typeof mobileAppSchema>>;
+
+/** What the stack sends to create an App Store app: only what Graph cannot look up itself (it does not query the App Store). */
+export type IosStoreAppWrite = Required<Pick<IosStoreApp, "displayName" | "publisher" | "bundleId" | "appStoreUrl" | "applicableDeviceType" | "minimumSupportedOperatingSystem">> &
+    Pick<IosStoreApp, "description" | "isFeatured"> & { "@odata.type": typeof storeAppTypes.ios };
+
+/** A mobileAppAssignment as read or written: target and settings keep every property they have, so a write sends back what it read. */
+export function mobileAppAssignmentSchema() {
+    return z.looseObject({
+        "@odata.type": z.string().optional(),
+        id: z.string().optional(),
+        intent: z.string(),
+        target: z.looseObject({ "@odata.type": z.string().transform((t) => normalizeODataType(t)!), groupId: z.string().nullish() }),
+        settings: z.looseObject({ "@odata.type": z.string().optional() }).nullish(),
+    });
+}
+export type MobileAppAssignmentRead = z.infer<ReturnType<typeof mobileAppAssignmentSchema>>;
+export type MobileAppAssignmentWrite = Omit<MobileAppAssignment, "intent" | "settings" | "target"> & {
+    "@odata.type": "#microsoft.graph.mobileAppAssignment";
+    intent: Evolvable<InstallIntent>;
+    target: Record<string, unknown> & { "@odata.type": string };
+    /** Sent back as read; a new assignment carries a v1.0 settings type such as iosStoreAppAssignmentSettings. */
+    settings?: object | null;
+};
+
+/**
+ * Settings of an assignment the stack adds, by the app's type: an App Store app stays until the
+ * device leaves management and users cannot remove it; a VPP app is licensed to the device (no
+ * Apple ID needed on it); Android has no v1.0 settings type.
+ */
+export function newAssignmentSettings(appType: string | undefined): ((IosStoreAppAssignmentSettings | IosVppAppAssignmentSettings) & { "@odata.type": string }) | null {
+    if (appType === storeAppTypes.ios)
+        return { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: true, isRemovable: false, vpnConfigurationId: null };
+    if (appType === "#microsoft.graph.iosVppApp") return { "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", useDeviceLicensing: true, vpnConfigurationId: null };
+    return null;
+}
