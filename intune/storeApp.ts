@@ -121,7 +121,10 @@ async function converge(graph: GraphClient, app: MobileAppRead, inputs: StoreApp
     }
 }
 
-/** Puts `groupIds`' assignments back as `previous` holds them: the ones the stack added removed, the intents it changed restored. */
+/**
+ * Puts `groupIds`' assignments back as `previous` holds them: the ones the stack added removed, the
+ * intents it changed restored. With an empty `previous` (an app the stack added) every assignment of those groups goes.
+ */
 async function restore(graph: GraphClient, appId: string, groupIds: readonly string[], previous: MobileAppAssignmentRead[], current: MobileAppAssignmentRead[]): Promise<void> {
     for (const assignment of current.filter(isGroupOf(groupIds))) {
         const before = previous.find((p) => p.id === assignment.id);
@@ -235,8 +238,7 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
         if (changedProperties<StoreAppInputs>(olds, news, ["intent", "groupIds"]).length === 0) return { ...news, previous: olds.previous };
         const current = await assignmentsOf(graph, id);
         const released = olds.groupIds.filter((g) => !news.groupIds.includes(g));
-        if (olds.previous) await restore(graph, id, released, olds.previous.assignments, current);
-        else for (const a of current.filter(isGroupOf(released))) await graph.request("DELETE", graphPaths.mobileAppAssignment(id, a.id!), { allow404: true });
+        await restore(graph, id, released, olds.previous?.assignments ?? [], current);
         const app = (await graph.request("GET", graphPaths.mobileApp(id), { schema: mobileAppSchema() }))!.body;
         await converge(graph, app, news, current);
         const newlyManaged = news.groupIds.filter((g) => !olds.groupIds.includes(g));
@@ -255,7 +257,7 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
             await graph.request("DELETE", graphPaths.mobileApp(id), { allow404: true });
             return;
         }
-        for (const a of current.filter(isGroupOf(state.groupIds))) await graph.request("DELETE", graphPaths.mobileAppAssignment(id, a.id!), { allow404: true });
+        await restore(graph, id, state.groupIds, [], current);
     },
 });
 

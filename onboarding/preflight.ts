@@ -11,17 +11,18 @@
  * Every problem is reported in one `RunError`, one line each, with the config key to fix.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config/stackConfig";
+import type { GroupConfig, StackConfig } from "../config/stackConfig";
 import { type ConsentStatus, verifyLookoutConsent } from "../entra/consentCheck";
-import { checkExistingGroups } from "../entra/directory";
-import type { CheckedGroups } from "../entra/group";
+import { checkExistingGroups, type GroupKey } from "../entra/directory";
+import type { GroupCandidate } from "../entra/groupValidation";
 import type { GraphClient } from "../graph/client";
 import { programGraphClient } from "../graph/programClient";
 import { findStoreApps, managedGooglePlaySteps } from "../intune/appLookup";
 import { appsToDeploy } from "../intune/threatDefense";
 
 export interface Preflight {
-    groups: CheckedGroups;
+    /** Each existing group by its config key, as `checkExistingGroups` found it. */
+    groups: Record<GroupKey, GroupCandidate>;
     /** Lookout's verified consent; absent in manage mode, where it is verified after the stack's grants. */
     consent?: ConsentStatus;
 }
@@ -46,10 +47,9 @@ async function checkConsent(config: StackConfig, graph: GraphClient): Promise<Co
 }
 
 /** What Lookout support needs before it can create the account that consent then completes: the tenant and the console groups. */
-function supportFacts(config: StackConfig, groups: CheckedGroups, tenantId: string): string {
-    const checked = (typeof groups === "object" && !pulumi.Output.isInstance(groups) ? groups : {}) as Record<string, { objectId: string; displayName: string }>;
-    const group = (key: string, spec: { displayName: string; objectId?: string } | undefined) => {
-        const found = checked[key] ?? (spec?.objectId ? { objectId: spec.objectId, displayName: spec.displayName } : undefined);
+function supportFacts(config: StackConfig, groups: Preflight["groups"], tenantId: string): string {
+    const group = (key: GroupKey, spec: GroupConfig | undefined) => {
+        const found = groups[key] ?? (spec?.objectId ? { objectId: spec.objectId, displayName: spec.displayName } : undefined);
         return found ? `'${found.displayName}' ${found.objectId}` : undefined;
     };
     const full = group("lookout-mtp:consoleAccess.full", config.consoleAccess.full);
@@ -82,12 +82,12 @@ export async function runPreflight(config: StackConfig, graph: GraphClient = pro
     const failed = [groups, consent, apps].flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
     if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
     if (failed.length > 0) {
-        const lines = failed.map((e) => (e instanceof pulumi.RunError ? e.message : `${e.message}`));
+        const lines = failed.map((e) => e.message);
         throw new pulumi.RunError(
             failed.length === 1 && !(failed[0] instanceof pulumi.RunError)
                 ? `The onboarding cannot start; nothing was changed:\n  - ${lines[0]}`
                 : `The onboarding cannot start (${failed.length} checks failed); nothing was changed:\n  - ${lines.join("\n  - ")}`,
         );
     }
-    return { groups: (groups as PromiseFulfilledResult<CheckedGroups>).value, consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value };
+    return { groups: (groups as PromiseFulfilledResult<Preflight["groups"]>).value, consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value };
 }

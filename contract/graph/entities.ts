@@ -35,7 +35,7 @@ import type {
     Windows81CompliancePolicy,
 } from "@microsoft/microsoft-graph-types";
 import type { AndroidManagedStoreApp as BetaAndroidManagedStoreApp } from "@microsoft/microsoft-graph-types-beta";
-import { installIntents } from "./mobileApps";
+import { installIntents, iosVppAppType, storeAppTypes } from "./mobileApps";
 import { partnerStates, threatProtectionLevels } from "./schemas";
 
 /**
@@ -268,9 +268,9 @@ export const androidManagedStoreAppBetaProperties = structuralProperties<BetaAnd
     usedLicenseCount: int32,
 });
 
-export const iosStoreAppType = "#microsoft.graph.iosStoreApp";
-export const iosVppAppType = "#microsoft.graph.iosVppApp";
-export const androidManagedStoreAppType = "#microsoft.graph.androidManagedStoreApp";
+export const iosStoreAppType = storeAppTypes.ios;
+export const androidManagedStoreAppType = storeAppTypes.androidEnterprise;
+export { iosVppAppType };
 
 /** The app types the emulator stores, with the Graph version whose metadata defines them. */
 export const mobileAppEntityTypes: Readonly<Record<string, { properties: EntityProperties; version: "v1.0" | "beta" }>> = {

@@ -19,9 +19,12 @@ export const storeAppTypes = {
 } as const;
 export type StoreAppPlatform = keyof typeof storeAppTypes;
 
+/** An App Store app bought through Apple Business Manager (volume purchase) and synced into Intune. */
+export const iosVppAppType = "#microsoft.graph.iosVppApp";
+
 /** The types an existing app of the platform may have in Intune: on iOS also a volume-purchase (VPP) app, which the stack adopts but never adds. */
 export const existingAppTypes: Record<StoreAppPlatform, readonly string[]> = {
-    ios: [storeAppTypes.ios, "#microsoft.graph.iosVppApp"],
+    ios: [storeAppTypes.ios, iosVppAppType],
     androidEnterprise: [storeAppTypes.androidEnterprise],
 };
 export const storeAppPlatforms = Object.keys(storeAppTypes) as [StoreAppPlatform, ...StoreAppPlatform[]];
@@ -80,6 +83,6 @@ export type MobileAppAssignmentWrite = Omit<MobileAppAssignment, "intent" | "set
 export function newAssignmentSettings(appType: string | undefined): ((IosStoreAppAssignmentSettings | IosVppAppAssignmentSettings) & { "@odata.type": string }) | null {
     if (appType === storeAppTypes.ios)
         return { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: true, isRemovable: false, vpnConfigurationId: null };
-    if (appType === "#microsoft.graph.iosVppApp") return { "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", useDeviceLicensing: true, vpnConfigurationId: null };
+    if (appType === iosVppAppType) return { "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", useDeviceLicensing: true, vpnConfigurationId: null };
     return null;
 }
