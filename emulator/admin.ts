@@ -7,6 +7,9 @@ import { faultPlanSchema, type createFaultInjector } from "./faults";
 import { approveManagedGooglePlayApp } from "./graph/apps";
 import { errorReply, HttpError, parseBody, type Reply, type Request, type RequestLog, type Service } from "./http";
 import type { Store, Tenant } from "./store";
+import type { EmulatedDevice } from "./devices";
+import { configureIntuneConnector } from "./lookout/settings";
+import { intuneConnectorSettingsSchema } from "../contract/lookout/schemas";
 
 export const adminPrefix = "/_emulator/";
 
@@ -65,6 +68,32 @@ export function createAdminHooks({ store, faults, log, now, advanceClock, expire
             const id = approveManagedGooglePlayApp(tenantOf(playMatch[1]), { publisher: "", ...app }, now());
             store.persist();
             return { status: 201, body: { id } };
+        }
+        // The tenant's devices (emulator/devices.ts): Intune manages them, Lookout lists those of its enrollment groups' users.
+        const devicesMatch = /^\/_emulator\/tenants\/([^/]+)\/devices$/.exec(path);
+        if (devicesMatch && method === "PUT") {
+            const tenant = tenantOf(devicesMatch[1]);
+            tenant.devices = ((json() ?? {}) as { devices?: EmulatedDevice[] }).devices ?? [];
+            store.persist();
+            return { status: 200, body: { devices: tenant.devices.length } };
+        }
+        // What the tenant's Lookout endpoint serves: `public` answers as Lookout's own service (no settings route).
+        const apiMatch = /^\/_emulator\/tenants\/([^/]+)\/lookout-api$/.exec(path);
+        if (apiMatch && method === "PUT") {
+            const tenant = tenantOf(apiMatch[1]);
+            const serves = ((json() ?? {}) as { serves?: string }).serves;
+            if (serves !== "public" && serves !== "contract") throw new HttpError(400, "VALIDATION_ERROR", "serves must be public or contract");
+            tenant.lookoutApi = serves;
+            store.persist();
+            return { status: 200, body: { serves } };
+        }
+        // An admin saving System > Connectors > Intune in Lookout's console (checklist mode's manual step).
+        const consoleMatch = /^\/_emulator\/tenants\/([^/]+)\/console\/intune-connector$/.exec(path);
+        if (consoleMatch && method === "PUT") {
+            const tenant = tenantOf(consoleMatch[1]);
+            configureIntuneConnector(tenant, parseBody(intuneConnectorSettingsSchema(), json()), now());
+            store.persist();
+            return { status: 200, body: tenant.intuneConnector!.value };
         }
         if (path === "/_emulator/clock" && method === "POST") {
             advanceClock(Number(((json() ?? {}) as { advanceMs?: number }).advanceMs ?? 0));

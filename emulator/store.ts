@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { completeEntity, compliancePolicyEntityTypes, computedProperties, mtdConnectorProperties, settableProperties } from "../contract/graph/entities";
 import { microsoftGraphAppRoles } from "../contract/graph/microsoftGraphPermissions";
+import type { EmulatedDevice } from "./devices";
 import { type IntuneConnectorSettings, type NotificationPreferences, type RiskLevel, threatClassificationCatalogue } from "../contract/lookout/schemas";
 
 export interface Versioned<T> {
@@ -60,6 +61,7 @@ export const allGraphRoles = [
     "DeviceManagementServiceConfig.ReadWrite.All",
     "DeviceManagementConfiguration.ReadWrite.All",
     "DeviceManagementApps.ReadWrite.All",
+    "DeviceManagementManagedDevices.Read.All",
     "GroupMember.Read.All",
     "Application.Read.All",
     "Directory.Read.All",
@@ -111,6 +113,14 @@ export interface Tenant {
     directory: Directory;
     /** Service principals of multi-tenant apps consented to in this tenant (Microsoft Graph's own is implied, see graph/servicePrincipals.ts). */
     servicePrincipals: StoredServicePrincipal[];
+    /** Devices of the tenant's users, as Intune manages them and Lookout lists them (emulator/devices.ts). */
+    devices?: EmulatedDevice[];
+    /**
+     * What this tenant's Lookout endpoint serves: `contract` (default), this project's console-settings
+     * contract and Lookout's public API; `public`, only what Lookout's real service serves (the token
+     * exchange and the Mobile Risk API), so every settings route answers 404.
+     */
+    lookoutApi?: "contract" | "public";
     /** When Lookout's Intune connector started and stopped heartbeating to Intune (emulator clock, ISO). */
     lookoutHeartbeat: { since: string | null; stoppedAt: string | null; frequencyMinutes: number };
 }

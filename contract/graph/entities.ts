@@ -23,6 +23,7 @@ import type {
     Group,
     GroupAssignmentTarget,
     IosStoreApp,
+    ManagedDevice,
     IosVppApp,
     MobileAppAssignment,
     VppTokenAccountType,
@@ -37,6 +38,7 @@ import type {
 import type { AndroidManagedStoreApp as BetaAndroidManagedStoreApp } from "@microsoft/microsoft-graph-types-beta";
 import { installIntents, iosVppAppType, storeAppTypes } from "./mobileApps";
 import { partnerStates, threatProtectionLevels } from "./schemas";
+import { complianceStates, partnerReportedThreatStates } from "./managedDevices";
 
 /**
  * A property's type in the metadata. `nullable` mirrors the absence of `Nullable="false"`; an
@@ -44,13 +46,15 @@ import { partnerStates, threatProtectionLevels } from "./schemas";
  * for an unset non-nullable enum).
  */
 export type PropertyType =
-    | { kind: "Edm.Boolean" | "Edm.Int32" | "Edm.String" | "Edm.DateTimeOffset"; nullable: boolean }
+    | { kind: "Edm.Boolean" | "Edm.Int32" | "Edm.Int64" | "Edm.String" | "Edm.DateTimeOffset"; nullable: boolean }
     | { kind: "enum"; name: string; members: readonly string[]; nullable: false }
     /** A complex type (an object) or a collection; `unset` is Graph's value when nobody set a non-nullable one. */
     | { kind: "complex" | "collection"; name: string; nullable: boolean; unset?: unknown };
 
 const boolean = { kind: "Edm.Boolean", nullable: false } as const;
 const int32 = { kind: "Edm.Int32", nullable: false } as const;
+const int64 = { kind: "Edm.Int64", nullable: false } as const;
+const nullableBoolean = { kind: "Edm.Boolean", nullable: true } as const;
 const nullableInt32 = { kind: "Edm.Int32", nullable: true } as const;
 const string = { kind: "Edm.String", nullable: false } as const;
 const nullableString = { kind: "Edm.String", nullable: true } as const;
@@ -313,12 +317,146 @@ export const compliancePolicyEntityTypes: Readonly<Record<string, EntityProperti
     "#microsoft.graph.windows10CompliancePolicy": windows10CompliancePolicyProperties,
 };
 
+/** managedDevice's navigation properties in the v1.0 metadata. */
+type ManagedDeviceNavigation = "deviceCategory" | "deviceCompliancePolicyStates" | "deviceConfigurationStates" | "logCollectionRequests" | "users" | "windowsProtectionState";
+
+/** Every structural property of `managedDevice` in v1.0's metadata (the emulator answers them all); the installed generated types lack `managementState`, which the metadata snapshot has. */
+export const managedDeviceProperties = structuralProperties<ManagedDevice & { managementState?: unknown }, ManagedDeviceNavigation>()({
+    id: string,
+    activationLockBypassCode: nullableString,
+    androidSecurityPatchLevel: nullableString,
+    azureADDeviceId: nullableString,
+    azureADRegistered: nullableBoolean,
+    complianceGracePeriodExpirationDateTime: dateTime,
+    complianceState: enumOf("complianceState", complianceStates),
+    configurationManagerClientEnabledFeatures: complex("configurationManagerClientEnabledFeatures"),
+    deviceActionResults: collection("deviceActionResult"),
+    deviceCategoryDisplayName: nullableString,
+    deviceEnrollmentType: enumOf("deviceEnrollmentType", [
+        "unknown",
+        "userEnrollment",
+        "deviceEnrollmentManager",
+        "appleBulkWithUser",
+        "appleBulkWithoutUser",
+        "windowsAzureADJoin",
+        "windowsBulkUserless",
+        "windowsAutoEnrollment",
+        "windowsBulkAzureDomainJoin",
+        "windowsCoManagement",
+        "windowsAzureADJoinUsingDeviceAuth",
+        "appleUserEnrollment",
+        "appleUserEnrollmentWithServiceAccount",
+        "unknownFutureValue",
+    ]),
+    deviceHealthAttestationState: complex("deviceHealthAttestationState"),
+    deviceName: nullableString,
+    deviceRegistrationState: enumOf("deviceRegistrationState", [
+        "notRegistered",
+        "registered",
+        "revoked",
+        "keyConflict",
+        "approvalPending",
+        "certificateReset",
+        "notRegisteredPendingEnrollment",
+        "unknown",
+    ]),
+    easActivated: boolean,
+    easActivationDateTime: dateTime,
+    easDeviceId: nullableString,
+    emailAddress: nullableString,
+    enrolledDateTime: dateTime,
+    enrollmentProfileName: nullableString,
+    ethernetMacAddress: nullableString,
+    exchangeAccessState: enumOf("deviceManagementExchangeAccessState", ["none", "unknown", "allowed", "blocked", "quarantined"]),
+    exchangeAccessStateReason: enumOf("deviceManagementExchangeAccessStateReason", [
+        "none",
+        "unknown",
+        "exchangeGlobalRule",
+        "exchangeIndividualRule",
+        "exchangeDeviceRule",
+        "exchangeUpgrade",
+        "exchangeMailboxPolicy",
+        "other",
+        "compliant",
+        "notCompliant",
+        "notEnrolled",
+        "unknownLocation",
+        "mfaRequired",
+        "azureADBlockDueToAccessPolicy",
+        "compromisedPassword",
+        "deviceNotKnownWithManagedApp",
+    ]),
+    exchangeLastSuccessfulSyncDateTime: dateTime,
+    freeStorageSpaceInBytes: int64,
+    iccid: nullableString,
+    imei: nullableString,
+    isEncrypted: boolean,
+    isSupervised: boolean,
+    jailBroken: nullableString,
+    lastSyncDateTime: dateTime,
+    managedDeviceName: nullableString,
+    managedDeviceOwnerType: enumOf("managedDeviceOwnerType", ["unknown", "company", "personal", "unknownFutureValue"]),
+    managementAgent: enumOf("managementAgentType", [
+        "eas",
+        "mdm",
+        "easMdm",
+        "intuneClient",
+        "easIntuneClient",
+        "configurationManagerClient",
+        "configurationManagerClientMdm",
+        "configurationManagerClientMdmEas",
+        "unknown",
+        "jamf",
+        "googleCloudDevicePolicyController",
+        "microsoft365ManagedMdm",
+        "msSense",
+    ]),
+    managementCertificateExpirationDate: dateTime,
+    managementState: enumOf("managementState", [
+        "managed",
+        "retirePending",
+        "retireFailed",
+        "wipePending",
+        "wipeFailed",
+        "unhealthy",
+        "deletePending",
+        "retireIssued",
+        "wipeIssued",
+        "wipeCanceled",
+        "retireCanceled",
+        "discovered",
+        "unknownFutureValue",
+    ]),
+    manufacturer: nullableString,
+    meid: nullableString,
+    model: nullableString,
+    notes: nullableString,
+    operatingSystem: nullableString,
+    osVersion: nullableString,
+    partnerReportedThreatState: enumOf("managedDevicePartnerReportedHealthState", partnerReportedThreatStates),
+    phoneNumber: nullableString,
+    physicalMemoryInBytes: int64,
+    remoteAssistanceSessionErrorDetails: nullableString,
+    remoteAssistanceSessionUrl: nullableString,
+    requireUserEnrollmentApproval: nullableBoolean,
+    serialNumber: nullableString,
+    subscriberCarrier: nullableString,
+    totalStorageSpaceInBytes: int64,
+    udid: nullableString,
+    userDisplayName: nullableString,
+    userId: nullableString,
+    userPrincipalName: nullableString,
+    wiFiMacAddress: nullableString,
+});
+export const managedDeviceType = "#microsoft.graph.managedDevice";
+
 /** Every stored entity type by `@odata.type`, with the type it derives from (for reading Learn's base-type examples). */
 export const entityTypes: Readonly<Record<string, { properties: EntityProperties; baseType?: string }>> = {
     [mtdConnectorType]: { properties: mtdConnectorProperties },
     ...Object.fromEntries(Object.entries(compliancePolicyEntityTypes).map(([type, properties]) => [type, { properties, baseType: compliancePolicyBaseType }])),
     ...Object.fromEntries(Object.entries(mobileAppEntityTypes).map(([type, { properties }]) => [type, { properties, baseType: "#microsoft.graph.mobileApp" }])),
     "#microsoft.graph.mobileAppAssignment": { properties: mobileAppAssignmentProperties },
+    [managedDeviceType]: { properties: managedDeviceProperties },
 };
 
 /** The assignment targets (derived types of deviceAndAppManagementAssignmentTarget) a compliance policy assignment accepts, by `@odata.type`. */
@@ -349,7 +487,7 @@ export function unsetValue(type: PropertyType): unknown {
     if (type.kind === "complex" || type.kind === "collection") return type.nullable ? null : type.unset;
     if (type.nullable) return null;
     if (type.kind === "Edm.Boolean") return false;
-    if (type.kind === "Edm.Int32") return 0;
+    if (type.kind === "Edm.Int32" || type.kind === "Edm.Int64") return 0;
     return type.kind === "Edm.DateTimeOffset" ? "0001-01-01T00:00:00Z" : "";
 }
 
@@ -366,6 +504,7 @@ export function acceptsValue(type: PropertyType, value: unknown): boolean {
     if (type.kind === "collection") return Array.isArray(value);
     if (type.kind === "Edm.Boolean") return typeof value === "boolean";
     if (type.kind === "Edm.Int32") return Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31;
+    if (type.kind === "Edm.Int64") return Number.isInteger(value);
     if (type.kind === "Edm.DateTimeOffset") return typeof value === "string" && !Number.isNaN(Date.parse(value));
     return typeof value === "string";
 }

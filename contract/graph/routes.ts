@@ -33,6 +33,7 @@ const applicationRead = {
     least: "Application.Read.All",
     higher: ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
 };
+const managedDevicesRead = { least: "DeviceManagementManagedDevices.Read.All", higher: ["DeviceManagementManagedDevices.ReadWrite.All"] };
 const grantsRead = { least: "Directory.Read.All", higher: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"] };
 
 /**
@@ -163,6 +164,8 @@ export const graphRoutes = {
         permissions: appsWrite,
         page: learn("intune-apps-mobileappassignment-delete"),
     },
+    // Read by the status report and the preview's impact warnings, never written.
+    "managedDevice.list": { method: "GET", template: "/deviceManagement/managedDevices", permissions: managedDevicesRead, page: learn("intune-devices-manageddevice-list") },
     "servicePrincipal.getByAppId": { method: "GET", template: "/servicePrincipals(appId='{appId}')", permissions: applicationRead, page: learn("serviceprincipal-get") },
     "servicePrincipal.appRoleAssignments": {
         method: "GET",
@@ -216,6 +219,9 @@ export const graphPaths = {
     mobileAppAssignment: (id: string, assignmentId: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assignments/${seg(assignmentId)}`,
     /** A service principal by its app's client ID (the alternate key Learn documents); 404 when the app has none in the tenant. */
     servicePrincipalByAppId: (appId: string) => `/servicePrincipals(appId=${literal(appId)})?$select=id,appId,displayName,accountEnabled,appRoles,oauth2PermissionScopes`,
+    /** Managed devices, only the properties read; `filter` is an OData `$filter` (see managedDevices.ts), a page of up to 1,000. */
+    managedDevices: (select: readonly string[], filter?: string) =>
+        `/deviceManagement/managedDevices?$select=${select.join(",")}${filter ? `&$filter=${seg(filter)}` : ""}&$top=1000`,
     servicePrincipalAppRoleAssignments: (id: string) => `/servicePrincipals/${seg(id)}/appRoleAssignments`,
     servicePrincipalPermissionGrants: (id: string) => `/servicePrincipals/${seg(id)}/oauth2PermissionGrants`,
 } as const;

@@ -12,6 +12,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
 import { createApp, createAssignment, deleteApp, deleteAssignment, getApp, listAppAssignments, listApps, updateAssignment } from "./apps";
+import { listManagedDevices } from "./managedDevices";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
 import { countMembers, countMembersOfType, getGroup, listGroups, listMembers, listMembersOfType } from "./directory";
@@ -71,6 +72,7 @@ const handlers = {
     "mobileAppAssignment.create": (r) => createAssignment(r, r.params.mobileAppId),
     "mobileAppAssignment.update": (r) => updateAssignment(r, r.params.mobileAppId, r.params.mobileAppAssignmentId),
     "mobileAppAssignment.delete": (r) => deleteAssignment(r, r.params.mobileAppId, r.params.mobileAppAssignmentId),
+    "managedDevice.list": (r) => listManagedDevices(r.tenant, r.req, r.now),
     "servicePrincipal.getByAppId": (r) => getServicePrincipalByAppId(r.tenant, r.req, r.params.appId),
     "servicePrincipal.appRoleAssignments": (r) => listAppRoleAssignments(r.tenant, r.req, r.params.servicePrincipalId),
     "servicePrincipal.oauth2PermissionGrants": (r) => listPermissionGrants(r.tenant, r.req, r.params.servicePrincipalId),

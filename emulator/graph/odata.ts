@@ -35,12 +35,19 @@ export function arraySequence<T>(items: readonly T[]): Sequence<T> {
 export const defaultPageSize = 100;
 export const maxPageSize = 999;
 
-function pageSize(req: ODataRequest): number {
+/** A collection's page sizes: its default page, and the largest `$top` it accepts. */
+export interface PageLimits {
+    default: number;
+    max: number;
+}
+const directoryPages: PageLimits = { default: defaultPageSize, max: maxPageSize };
+
+function pageSize(req: ODataRequest, limits: PageLimits): number {
     const top = req.query.get("$top");
-    if (top === null) return defaultPageSize;
+    if (top === null) return limits.default;
     const size = Number(top);
-    if (!Number.isInteger(size) || size < 1 || size > maxPageSize) {
-        throw unsupportedQuery(`Invalid page size specified: '${top}'. Must be between 1 and ${maxPageSize} inclusive.`);
+    if (!Number.isInteger(size) || size < 1 || size > limits.max) {
+        throw unsupportedQuery(`Invalid page size specified: '${top}'. Must be between 1 and ${limits.max} inclusive.`);
     }
     return size;
 }
@@ -84,8 +91,14 @@ export function selectProperties(entity: Record<string, unknown>, req: ODataRequ
 }
 
 /** One page of a collection, with `@odata.count` and `@odata.nextLink` where they apply. */
-export function collectionPage<T>(req: ODataRequest, items: Sequence<T>, view: (item: T) => Record<string, unknown>, context?: string): Record<string, unknown> {
-    const size = pageSize(req);
+export function collectionPage<T>(
+    req: ODataRequest,
+    items: Sequence<T>,
+    view: (item: T) => Record<string, unknown>,
+    context?: string,
+    limits: PageLimits = directoryPages,
+): Record<string, unknown> {
+    const size = pageSize(req, limits);
     const start = skipOf(req);
     const end = Math.min(start + size, items.length);
     const page: Record<string, unknown> = {};

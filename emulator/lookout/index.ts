@@ -1,14 +1,18 @@
 /**
  * The Lookout console-settings service of contract/lookout/openapi.yaml: the token endpoint
- * (token.ts) and the settings documents (settings.ts), every error in Lookout's error schema.
+ * (token.ts) and the settings documents (settings.ts), beside Lookout's public device list
+ * (devices.ts), every error in Lookout's error schema. A tenant whose `lookoutApi` is `public`
+ * serves what Lookout's own service does: the token and the device list, no settings route.
  * A path of the contract called with a method it does not serve answers 405 with `Allow`; any
  * other path answers 404.
  */
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { errorBody, errorReply, HttpError, type RateWindows, type Reply, type Request, type Service } from "../http";
+import { errorBody, HttpError, type RateWindows, type Reply, type Request, type Service } from "../http";
 import type { Store } from "../store";
 import { type SettingsRoute, settingsRoutes } from "./settings";
 import { createLookoutAccess } from "./token";
+import { mraPaths } from "../../contract/lookout/mra";
+import { asMraError, listDevices, mraErrorReply } from "./devices";
 
 export interface LookoutServiceOptions {
     store: Store;
@@ -18,7 +22,11 @@ export interface LookoutServiceOptions {
     tokenTtlSeconds: number;
 }
 
-/** Every path the service serves (parameters as `{name}`) with its methods, as the OpenAPI document must list them. */
+/**
+ * Every path of the console-settings contract the service serves (parameters as `{name}`) with its
+ * methods, as the OpenAPI document must list them. Lookout's public device list (`mraPaths`) is
+ * served beside them; it is Lookout's API, described by Lookout, not by that document.
+ */
 export const lookoutRoutes: ReadonlyArray<{ template: string; methods: readonly string[] }> = [
     { template: lookoutPaths.token, methods: ["POST"] },
     ...settingsRoutes.map((route) => ({ template: route.template, methods: Object.keys(route.methods) })),
@@ -59,9 +67,19 @@ export function createLookoutService(options: LookoutServiceOptions) {
             if (method !== "POST") throw methodNotAllowed(method, path, ["POST"]);
             return access.issueToken(request.req, request.raw);
         }
+        if (path === mraPaths.devices) {
+            try {
+                if (method !== "GET") throw methodNotAllowed(method, path, ["GET"]);
+                const tenant = access.authenticate(request.req);
+                return { ...listDevices(tenant, request.url, options.now()), tenantId: tenant.id };
+            } catch (err) {
+                throw asMraError(err);
+            }
+        }
         const tenant = access.authenticate(request.req);
         const match = settingsRouteOf(path);
-        if (!match) throw new HttpError(404, "NOT_FOUND", `${method} ${path} is not part of the contract`);
+        // A tenant told to serve only Lookout's public API answers the settings routes as Lookout's service does: they do not exist.
+        if (!match || tenant.lookoutApi === "public") throw new HttpError(404, "NOT_FOUND", `${method} ${path} is not part of the contract`);
         const handler = match.route.methods[method];
         if (!handler) throw methodNotAllowed(method, path, Object.keys(match.route.methods));
         return { ...handler({ store: options.store, now: options.now, tenant, request, params: match.params }), tenantId: tenant.id };
@@ -70,7 +88,7 @@ export function createLookoutService(options: LookoutServiceOptions) {
     return {
         service: {
             handle,
-            errorReply,
+            errorReply: mraErrorReply,
             faultBody: (status, requestId) => errorBody(status, "INJECTED_FAULT", "fault injected by the emulator", requestId),
         } satisfies Service,
         expireTokens: access.expireTokens,

@@ -6,7 +6,13 @@
  */
 import type { IncomingMessage } from "node:http";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { intuneConnectorSettingsSchema, notificationPreferencesSchema, threatClassificationCatalogue, threatClassificationPatchSchema } from "../../contract/lookout/schemas";
+import {
+    type IntuneConnectorSettings,
+    intuneConnectorSettingsSchema,
+    notificationPreferencesSchema,
+    threatClassificationCatalogue,
+    threatClassificationPatchSchema,
+} from "../../contract/lookout/schemas";
 import { HttpError, parseBody, type Reply, type Request } from "../http";
 import type { Store, Tenant, Versioned } from "../store";
 
@@ -49,6 +55,14 @@ function checkIfMatch(req: IncomingMessage, doc: Versioned<unknown> | null | und
     }
 }
 
+/** What saving System > Connectors > Intune does, through the contract or in the console: Lookout then heartbeats to Intune (see emulator/graph/intune.ts). */
+export function configureIntuneConnector(tenant: Tenant, value: IntuneConnectorSettings, now: number): void {
+    tenant.intuneConnector = { value, version: (tenant.intuneConnector?.version ?? 0) + 1 };
+    const heartbeat = tenant.lookoutHeartbeat;
+    if (!heartbeat.since || heartbeat.stoppedAt) Object.assign(heartbeat, { since: new Date(now).toISOString(), stoppedAt: null });
+    heartbeat.frequencyMinutes = value.heartbeatFrequencyMinutes;
+}
+
 const intuneConnector: SettingsRoute = {
     template: lookoutPaths.intuneConnector,
     methods: {
@@ -61,13 +75,9 @@ const intuneConnector: SettingsRoute = {
             const doc = tenant.intuneConnector;
             checkIfMatch(request.req, doc);
             const value = parseBody(intuneConnectorSettingsSchema(), request.json());
-            tenant.intuneConnector = { value, version: (doc?.version ?? 0) + 1 };
-            // Lookout heartbeats to Intune while its connector is configured (see emulator/graph/intune.ts).
-            const heartbeat = tenant.lookoutHeartbeat;
-            if (!heartbeat.since || heartbeat.stoppedAt) Object.assign(heartbeat, { since: new Date(now()).toISOString(), stoppedAt: null });
-            heartbeat.frequencyMinutes = value.heartbeatFrequencyMinutes;
+            configureIntuneConnector(tenant, value, now());
             store.persist();
-            return { status: doc ? 200 : 201, body: value, headers: { etag: etagOf(tenant.intuneConnector) } };
+            return { status: doc ? 200 : 201, body: value, headers: { etag: etagOf(tenant.intuneConnector!) } };
         },
         DELETE({ tenant, request, store, now }) {
             const doc = tenant.intuneConnector;

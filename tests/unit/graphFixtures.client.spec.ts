@@ -24,6 +24,7 @@ import {
 import { mobileAppAssignmentSchema, mobileAppSchema } from "../../contract/graph/mobileApps";
 import { appRoleAssignmentSchema, permissionGrantSchema, servicePrincipalSchema } from "../../contract/graph/servicePrincipals";
 import { createGraphClient } from "../../graph/client";
+import { managedDeviceSchema } from "../../contract/graph/managedDevices";
 
 interface Fixture {
     route: string;
@@ -65,6 +66,7 @@ const readers: Record<GraphRouteId, z.ZodType | undefined> = {
     "mobileAppAssignment.update": mobileAppAssignmentSchema(),
     "mobileAppAssignment.delete": undefined,
     "mobileApp.assignments": pageSchema(mobileAppAssignmentSchema()),
+    "managedDevice.list": pageSchema(managedDeviceSchema()),
     "servicePrincipal.getByAppId": servicePrincipalSchema(),
     "servicePrincipal.appRoleAssignments": pageSchema(appRoleAssignmentSchema()),
     "servicePrincipal.oauth2PermissionGrants": pageSchema(permissionGrantSchema()),

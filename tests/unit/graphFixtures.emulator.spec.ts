@@ -164,6 +164,22 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             }
             return { mobileAppId: id };
         }
+        if (routeId === "managedDevice.list") {
+            t.emulator.store.tenantById(t.tenantId)!.devices = [
+                {
+                    id: "705c034c-034c-705c-4c03-5c704c035c70",
+                    userId: "11111111-2222-3333-4444-555555555555",
+                    userPrincipalName: "joseph@contoso.example",
+                    deviceName: "iPhone 15",
+                    operatingSystem: "iOS",
+                    osVersion: "17.5",
+                    enrolledDateTime: new Date().toISOString(),
+                    activatesAfterMinutes: 0,
+                    security: "SECURE",
+                },
+            ];
+            return {};
+        }
         if (routeId.startsWith("servicePrincipal.")) {
             // The test tenant holds Lookout's consent (testkit/lookoutEmulator.ts).
             const [lookout] = t.emulator.store.tenantById(t.tenantId)!.servicePrincipals;

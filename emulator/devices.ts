@@ -1,0 +1,152 @@
+/**
+ * The devices of a tenant's users, and how they move through Lookout and Intune over time, from one
+ * record per device (what a test or the demo seeds through `/_emulator/tenants/{id}/devices`):
+ *
+ * - Intune manages every device (Graph's `managedDevices`).
+ * - Lookout lists a device once its user is a direct member of a group whose display name is,
+ *   exactly and case-sensitively, one of its Intune connector's enrollment groups, and one
+ *   new-device check interval has passed since the device enrolled or the connector was set up:
+ *   first `PENDING`, then `ACTIVATED` once the user opens Lookout for Work (`activatesAfterMinutes`
+ *   later; never when null), `DISCONNECTED` when the app goes away (`disconnectsAfterMinutes` after
+ *   activation).
+ * - Intune's `partnerReportedThreatState` follows Lookout's verdict once the device is activated and
+ *   Lookout heartbeats; compliance follows the threat-level compliance policies assigned to the
+ *   user's groups.
+ *
+ * Nothing here is stored beyond the seed: every view is computed at the emulator's clock, per page.
+ */
+import { lookoutToIntuneThreatState, type MraSecurityStatus } from "../contract/lookout/mra";
+import { requiredSecurityLevelRank, threatStateRank } from "../contract/graph/managedDevices";
+import type { DirectoryGroupRecord, Tenant } from "./store";
+import { partnerView } from "./graph/intune";
+import { lookoutMtdConnectorId } from "../contract/graph/schemas";
+
+/** One device as seeded. */
+export interface EmulatedDevice {
+    /** Intune's managed device ID. */
+    id: string;
+    userId: string;
+    userPrincipalName: string;
+    deviceName: string;
+    operatingSystem: "iOS" | "Android";
+    osVersion: string;
+    /** When it enrolled in Intune (ISO, emulator clock). */
+    enrolledDateTime: string;
+    /** Minutes from Lookout listing the device to the user opening Lookout for Work; null: never opened. */
+    activatesAfterMinutes: number | null;
+    /** Minutes from activation to the app being removed; null or absent: never. */
+    disconnectsAfterMinutes?: number | null;
+    /** Lookout's verdict once activated. */
+    security: MraSecurityStatus;
+    /** Deactivated in the Lookout console. */
+    deactivated?: boolean;
+}
+
+export interface LookoutDeviceView {
+    device: EmulatedDevice;
+    /** Lookout's object ID, a UUIDv7 of when Lookout listed the device (MRA pages by it, descending). */
+    oid: string;
+    listedAt: number;
+    activatedAt: number | null;
+    activation: "PENDING" | "ACTIVATED" | "DEACTIVATED";
+    protection: "PROTECTED" | "DISCONNECTED" | null;
+    security: MraSecurityStatus | null;
+}
+
+/** Generated users of a group (see graph/directory.ts): `<group block>-0000-4000-8000-<index>`. */
+function isGeneratedMember(group: DirectoryGroupRecord, userId: string): boolean {
+    if (!group.generatedUsers) return false;
+    const match = /^([0-9a-f]{8})-0000-4000-8000-([0-9a-f]{12})$/.exec(userId);
+    if (!match || match[1] !== group.id.slice(0, 8)) return false;
+    const index = parseInt(match[2], 16);
+    return index >= 1 && index <= group.generatedUsers;
+}
+
+/** The groups (direct membership) a user is in. */
+export function membershipOf(tenant: Tenant): (userId: string) => DirectoryGroupRecord[] {
+    const listed = tenant.directory.groups.map((group) => ({ group, members: new Set(group.members) }));
+    return (userId) => listed.filter(({ group, members }) => members.has(userId) || isGeneratedMember(group, userId)).map(({ group }) => group);
+}
+
+/** A UUIDv7 (time-ordered) of `ms` and a sequence number, as Lookout's `oid`s are. */
+export function uuidV7(ms: number, sequence: number): string {
+    const time = Math.max(0, Math.floor(ms)).toString(16).padStart(12, "0").slice(-12);
+    const seq = sequence.toString(16).padStart(15, "0").slice(-15);
+    return `${time.slice(0, 8)}-${time.slice(8)}-7${seq.slice(0, 3)}-8${seq.slice(3, 6)}-${seq.slice(6).padStart(12, "0")}`;
+}
+
+/** Every device Lookout lists at `now`, in Lookout's order (oid descending: newest first). */
+export function lookoutDevices(tenant: Tenant, now: number): LookoutDeviceView[] {
+    const connector = tenant.intuneConnector?.value;
+    const since = tenant.lookoutHeartbeat.since ? Date.parse(tenant.lookoutHeartbeat.since) : undefined;
+    if (!connector || since === undefined || tenant.lookoutHeartbeat.stoppedAt) return [];
+    const enrolled = new Set(connector.enrollmentGroups);
+    const groupsOf = membershipOf(tenant);
+    const interval = connector.newDeviceCheckIntervalMinutes * 60_000;
+    const views: LookoutDeviceView[] = [];
+    (tenant.devices ?? []).forEach((device, index) => {
+        // Lookout matches enrollment groups by exact display name, as its connector form stores them.
+        if (!groupsOf(device.userId).some((g) => enrolled.has(g.displayName))) return;
+        const listedAt = Math.max(Date.parse(device.enrolledDateTime), since) + interval;
+        if (now < listedAt) return;
+        const activatedAt = device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
+        const active = activatedAt !== null && now >= activatedAt;
+        const disconnected = active && device.disconnectsAfterMinutes != null && now >= activatedAt! + device.disconnectsAfterMinutes * 60_000;
+        views.push({
+            device,
+            oid: uuidV7(listedAt, index),
+            listedAt,
+            activatedAt: active ? activatedAt : null,
+            activation: device.deactivated ? "DEACTIVATED" : active ? "ACTIVATED" : "PENDING",
+            protection: device.deactivated || !active ? null : disconnected ? "DISCONNECTED" : "PROTECTED",
+            security: active && !device.deactivated ? device.security : null,
+        });
+    });
+    return views.sort((a, b) => (a.oid < b.oid ? 1 : a.oid > b.oid ? -1 : 0));
+}
+
+export interface ManagedDeviceView {
+    device: EmulatedDevice;
+    partnerReportedThreatState: string;
+    complianceState: string;
+}
+
+/**
+ * Every managed device as Intune sees it at `now`. What Lookout reported counts while Lookout
+ * heartbeats (`unresponsive` otherwise, as Intune then ignores partner data); a device's compliance
+ * is `noncompliant` when a threat-level policy of its platform, assigned to one of its user's
+ * groups, allows less than it reports, or when it has no partner data and the connector blocks on
+ * missing data.
+ */
+export function managedDevices(tenant: Tenant, now: number): ManagedDeviceView[] {
+    const byDevice = new Map(lookoutDevices(tenant, now).map((v) => [v.device.id, v]));
+    const connector = tenant.mtdConnectors[lookoutMtdConnectorId];
+    const partner = connector ? partnerView(tenant, connector, now).partnerState : "unavailable";
+    const groupsOf = membershipOf(tenant);
+    const policies = Object.values(tenant.compliancePolicies).map(({ body, assignments }) => ({
+        platform: String(body["@odata.type"]).includes("ios") ? "iOS" : String(body["@odata.type"]).includes("android") ? "Android" : "other",
+        level: body.deviceThreatProtectionEnabled ? String(body.deviceThreatProtectionRequiredSecurityLevel ?? "unavailable") : undefined,
+        groups: new Set(assignments.filter((a) => a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget").map((a) => a.target.groupId)),
+    }));
+    return (tenant.devices ?? []).map((device) => {
+        const lookout = byDevice.get(device.id);
+        const threat =
+            partner === "unresponsive"
+                ? "unresponsive"
+                : !lookout
+                  ? "unknown"
+                  : lookout.activation === "DEACTIVATED"
+                    ? "deactivated"
+                    : lookout.activation === "PENDING"
+                      ? "unknown"
+                      : lookout.protection === "DISCONNECTED"
+                        ? "unresponsive"
+                        : lookoutToIntuneThreatState[lookout.security!];
+        const userGroups = new Set(groupsOf(device.userId).map((g) => g.id));
+        const applicable = policies.filter((p) => p.platform === device.operatingSystem && p.level && [...p.groups].some((id) => userGroups.has(id!)));
+        const blockedOnMissing = device.operatingSystem === "iOS" ? connector?.iosDeviceBlockedOnMissingPartnerData : connector?.androidDeviceBlockedOnMissingPartnerData;
+        const rank = threatStateRank[threat];
+        const compliant = applicable.every((p) => (rank === undefined ? !blockedOnMissing : rank <= requiredSecurityLevelRank[p.level!]));
+        return { device, partnerReportedThreatState: threat, complianceState: compliant ? "compliant" : "noncompliant" };
+    });
+}
