@@ -233,11 +233,23 @@ export function stackConfigSchema() {
             }
         });
 }
-export type StackConfig = z.infer<ReturnType<typeof stackConfigSchema>>;
+/**
+ * How the stack configures Lookout's console (`lookout:settingsMode`): `api`, through the
+ * console-settings contract (contract/lookout/openapi.yaml); `checklist`, for a Lookout endpoint
+ * that serves only Lookout's public API (as api.lookout.com does today): no settings route is
+ * called, and the stack outputs the console steps with their values instead.
+ */
+export const settingsModes = ["api", "checklist"] as const;
+export type SettingsMode = (typeof settingsModes)[number];
+
+export type StackConfig = z.infer<ReturnType<typeof stackConfigSchema>> & {
+    /** `lookout:settingsMode`; `api` when absent. */
+    settingsMode?: SettingsMode;
+};
 
 /** Keys of the project namespace, as `pulumi config` names them. */
 const sectionKeys = ["entra", "consoleAccess", "enrollmentGroups", "consent", "connector", "notifications", "threatClassifications", "intune"] as const;
-const lookoutKeys = ["baseUrl", "applicationKey"] as const;
+const lookoutKeys = ["baseUrl", "applicationKey", "settingsMode"] as const;
 const graphKeys = ["baseUrl", "authorityHost"] as const;
 
 export type ConfigResult = { ok: true; config: StackConfig } | { ok: false; errors: string[] };
@@ -282,7 +294,11 @@ export function parseStackConfig(
             }
         } else if (namespace === "lookout") {
             if (!(lookoutKeys as readonly string[]).includes(name)) {
-                errors.push(`${key}: unknown key; the Lookout provider reads lookout:baseUrl and lookout:applicationKey`);
+                errors.push(`${key}: unknown key; the Lookout provider reads lookout:baseUrl, lookout:applicationKey and lookout:settingsMode`);
+            } else if (name === "settingsMode" && !(settingsModes as readonly string[]).includes(value)) {
+                errors.push(
+                    `${key}: is '${value}'; use api (the stack writes Lookout's console settings) or checklist (for an endpoint that serves only Lookout's public API: the stack outputs the console steps instead)`,
+                );
             } else if (name === "applicationKey" && !isSecret(key)) {
                 errors.push(`${key}: is stored in plain text; set it again with \`pulumi config set --secret lookout:applicationKey <key>\``);
             } else if (name === "baseUrl") {
@@ -303,7 +319,8 @@ export function parseStackConfig(
             errors.push(`${key}: ${message}`);
         }
     }
-    return errors.length > 0 || !result.success ? { ok: false, errors } : { ok: true, config: result.data };
+    if (errors.length > 0 || !result.success) return { ok: false, errors };
+    return { ok: true, config: { ...result.data, settingsMode: (raw["lookout:settingsMode"] as SettingsMode | undefined) ?? "api" } };
 }
 
 /** Names unknown keys, pointing at Graph's spelling when only the letter case is off (`...IOS...`, not `...Ios...`). */

@@ -16,6 +16,11 @@ import { StoreApp } from "./storeApp";
 /** One policy as the stack config declares it: platform, required level, and optionally a display name (default "Lookout MTP - <platform>"). */
 export type IntuneCompliancePolicyArgs = NonNullable<StackConfig["intune"]>["compliancePolicies"][number];
 
+/** A policy's name in Intune: the configured one, or "Lookout MTP - <platform>". */
+export function compliancePolicyDisplayName(p: Pick<IntuneCompliancePolicyArgs, "platform" | "displayName">): string {
+    return p.displayName ?? `Lookout MTP - ${platformLabels[p.platform]}`;
+}
+
 /** Which platforms get Lookout for Work, with what intent (the stack config's `intune.apps`). */
 export type IntuneAppsArgs = NonNullable<NonNullable<StackConfig["intune"]>["apps"]>;
 
@@ -35,6 +40,8 @@ export interface IntuneThreatDefenseArgs {
     readonly compliancePolicies: IntuneCompliancePolicyArgs[];
     /** Object IDs of the groups the policies apply to: the enrollment groups. */
     readonly groupIds: pulumi.Input<string[]>;
+    /** What each policy's change does to compliance today (onboarding/impact.ts), said as a warning on the policy. */
+    readonly impact?: pulumi.Input<Partial<Record<CompliancePlatform, string[]>>>;
 }
 
 const platformLabels: Record<CompliancePlatform, string> = {
@@ -77,7 +84,7 @@ export class IntuneThreatDefense extends pulumi.ComponentResource {
                     `${name}-${p.platform}`,
                     {
                         platform: p.platform,
-                        displayName: p.displayName ?? `Lookout MTP - ${platformLabels[p.platform]}`,
+                        displayName: compliancePolicyDisplayName(p),
                         requiredSecurityLevel: p.requiredSecurityLevel,
                         groupIds: args.groupIds,
                     },
@@ -86,6 +93,11 @@ export class IntuneThreatDefense extends pulumi.ComponentResource {
                     { parent: this, dependsOn: [connector, ...apps] },
                 ),
         );
+        pulumi.output(args.impact ?? {}).apply((impact) => {
+            args.compliancePolicies.forEach((p, i) => {
+                for (const warning of impact[p.platform] ?? []) pulumi.log.warn(warning, policies[i]);
+            });
+        });
         this.partnerState = connector.partnerState;
         this.lastHeartbeatDateTime = connector.lastHeartbeatDateTime;
         this.compliancePolicyIds = pulumi.all(policies.map((p) => p.id));

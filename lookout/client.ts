@@ -115,7 +115,12 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         }
     }
 
-    return { baseUrl, request, assertCanWrite };
+    /** Exchanges the application key for a token (once per client): fails with the key's hint when Lookout refuses it. */
+    async function verifyKey(): Promise<void> {
+        await tokens.get();
+    }
+
+    return { baseUrl, request, assertCanWrite, verifyKey };
 }
 
 export type LookoutClient = ReturnType<typeof createLookoutClient>;

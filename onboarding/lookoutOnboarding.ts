@@ -18,6 +18,9 @@ import { TenantConsent } from "../entra/tenantConsent";
 import { type ConsentStatus, verifyGrantedConsent } from "../entra/consentCheck";
 import type { GraphClient } from "../graph/client";
 import { type Preflight, runPreflight } from "./preflight";
+import type { LookoutClient } from "../lookout/client";
+import { classificationChecklist, ConsoleChecklist, connectorChecklist, notificationChecklist } from "../lookout/consoleChecklist";
+import { intuneConnectorInputsSchema } from "../contract/lookout/schemas";
 
 export interface LookoutOnboardingArgs {
     /** The validated stack config (see `config/stackConfig.ts`). */
@@ -33,6 +36,8 @@ export interface LookoutOnboardingArgs {
     readonly checkedGroups?: CheckedGroups;
     /** The Graph client of the checks; the program's own (stack config and environment) by default. */
     readonly graph?: GraphClient;
+    /** The Lookout client of the endpoint check; the program's own (the `lookout:*` config) by default. */
+    readonly lookout?: LookoutClient;
 }
 
 /** What `declareOnboarding` declared: the outputs both onboarding components expose. */
@@ -45,7 +50,11 @@ export interface OnboardingParts {
     /** True once Lookout's admin consent was read back from the tenant (nothing is written to Lookout before). */
     lookoutConsentVerified: pulumi.Output<boolean>;
     onboardingRequest: pulumi.Output<string>;
-    connector: IntuneConnector;
+    /** Lookout's Intune connector, written through the settings contract (`api` mode). */
+    connector: IntuneConnector | undefined;
+    connectorHeartbeatFrequencyMinutes: pulumi.Output<number>;
+    /** `checklist` mode: the console steps an admin follows, one line per setting. */
+    lookoutConsoleSteps: pulumi.Output<string[]> | undefined;
     intune: IntuneThreatDefense | undefined;
 }
 
@@ -58,13 +67,15 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
     declare readonly lookoutConsentVerified: pulumi.Output<boolean>;
     /** Ready-to-send request text for Lookout Enterprise Support. */
     declare readonly onboardingRequest: pulumi.Output<string>;
-    declare readonly connector: IntuneConnector;
+    declare readonly connector: IntuneConnector | undefined;
+    declare readonly connectorHeartbeatFrequencyMinutes: pulumi.Output<number>;
+    declare readonly lookoutConsoleSteps: pulumi.Output<string[]> | undefined;
     /** The Intune side, when `intune` is configured. */
     declare readonly intune: IntuneThreatDefense | undefined;
 
     constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
-        const parts = declareOnboarding(this, name, args.config, args.preflight, args.graph, args.checkedGroups);
+        const parts = declareOnboarding(this, name, args.config, args.preflight, args.graph, args.checkedGroups, args.lookout);
         Object.assign(this, parts);
         this.registerOutputs(registeredOutputs(parts));
     }
@@ -94,10 +105,11 @@ export function declareOnboarding(
     preflight?: Preflight,
     graph?: GraphClient,
     checkedGroups?: CheckedGroups,
+    lookout?: LookoutClient,
 ): OnboardingParts {
     const entraMode = config.entra.mode;
     // Without checks run up front, the same checks run here and gate every write below.
-    const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph));
+    const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph, lookout));
     const groups: CheckedGroups = checkedGroups ?? (preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups));
     const child = { parent };
 
@@ -131,28 +143,63 @@ export function declareOnboarding(
         .apply(() => true);
     const afterGroupChecks = <T>(value: T) => groupsChecked.apply(() => value);
 
-    const connector = new IntuneConnector(
-        `${name}-intune-connector`,
-        { ...config.connector, heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes), enrollmentGroups: enrollment.displayNames },
-        // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
-        { parent, dependsOn: consent ? [consent] : [] },
-    );
+    // Lookout's console: written through the settings contract, or (checklist mode) recorded as the
+    // steps an admin follows, with the same values and the same gate.
+    const checklist = config.settingsMode === "checklist";
+    const connectorSettings = intuneConnectorInputsSchema().omit({ enrollmentGroups: true }).parse(config.connector);
+    const connector = checklist
+        ? undefined
+        : new IntuneConnector(
+              `${name}-intune-connector`,
+              { ...config.connector, heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes), enrollmentGroups: enrollment.displayNames },
+              // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
+              { parent, dependsOn: consent ? [consent] : [] },
+          );
+    const steps: ConsoleChecklist[] = [];
+    if (checklist) {
+        const inputs = pulumi.all([enrollment.displayNames, groupsChecked]).apply(([names]) => connectorChecklist({ ...connectorSettings, enrollmentGroups: names }));
+        steps.push(new ConsoleChecklist(`${name}-intune-connector-steps`, { page: inputs.page, settings: inputs.settings }, { parent, dependsOn: consent ? [consent] : [] }));
+    }
+    const lookoutSide: pulumi.Resource[] = connector ? [connector] : steps;
 
     const intune = config.intune
         ? new IntuneThreatDefense(
               `${name}-intune`,
-              { apps: config.intune.apps, mtdConnector: config.intune.mtdConnector, compliancePolicies: config.intune.compliancePolicies, groupIds: enrollment.objectIds },
+              {
+                  apps: config.intune.apps,
+                  mtdConnector: config.intune.mtdConnector,
+                  compliancePolicies: config.intune.compliancePolicies,
+                  groupIds: enrollment.objectIds,
+                  impact: checks.apply((c) => c.impact?.compliance ?? {}),
+              },
               // Intune's connector reports Lookout's partner state once Lookout's side is configured.
-              { parent, dependsOn: [connector] },
+              { parent, dependsOn: lookoutSide },
           )
         : undefined;
 
     for (const n of config.notifications) {
-        new NotificationPreferences(`${name}-notifications-${n.email.toLowerCase()}`, { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications }, child);
+        const resourceName = `${name}-notifications-${n.email.toLowerCase()}`;
+        if (checklist) {
+            const inputs = groupsChecked.apply(() => notificationChecklist(n.email, n.emailNotifications));
+            steps.push(new ConsoleChecklist(`${resourceName}-steps`, { page: inputs.page, settings: inputs.settings }, child));
+        } else {
+            new NotificationPreferences(resourceName, { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications }, child);
+        }
     }
     if (Object.keys(config.threatClassifications).length > 0) {
-        new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);
+        if (checklist) {
+            const inputs = groupsChecked.apply(() => classificationChecklist(config.threatClassifications));
+            steps.push(new ConsoleChecklist(`${name}-threat-classifications-steps`, { page: inputs.page, settings: inputs.settings }, child));
+        } else {
+            new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);
+        }
     }
+
+    // What the change does to who is enrolled, said on the resource that makes it, before anything is written.
+    checks.apply((c) => {
+        for (const warning of c.impact?.enrollment ?? []) pulumi.log.warn(warning, lookoutSide[0]);
+        for (const note of c.impact?.notes ?? []) pulumi.log.info(`Impact: ${note}`, parent);
+    });
 
     const onboardingRequest = pulumi
         .all([
@@ -179,6 +226,8 @@ export function declareOnboarding(
         lookoutConsentVerified: consentStatus.apply((s) => s !== undefined),
         onboardingRequest,
         connector,
+        connectorHeartbeatFrequencyMinutes: connector ? connector.heartbeatFrequencyMinutes : pulumi.output(connectorSettings.heartbeatFrequencyMinutes),
+        lookoutConsoleSteps: checklist ? pulumi.all(steps.map((s) => s.steps)).apply((lists) => lists.flat()) : undefined,
         intune,
     };
 }

@@ -6,7 +6,12 @@
  * - Lookout's admin consent (every mode but `manage`, where the stack grants it and the same check
  *   follows its grants: see `declareOnboarding`);
  * - the managed Google Play app, when Lookout for Work is deployed to Android Enterprise: it exists
- *   in Intune only after an admin approved it, which Graph v1.0 cannot do.
+ *   in Intune only after an admin approved it, which Graph v1.0 cannot do;
+ * - the Lookout endpoint: the key, and in `api` mode that it serves the console-settings contract
+ *   (lookout/endpointCheck.ts).
+ *
+ * Once they pass, the impact of the change on who is enrolled and which devices are compliant is
+ * read (onboarding/impact.ts): warnings for the preview, never a failure.
  *
  * Every problem is reported in one `RunError`, one line each, with the config key to fix.
  */
@@ -19,12 +24,19 @@ import type { GraphClient } from "../graph/client";
 import { programGraphClient } from "../graph/programClient";
 import { findStoreApps, managedGooglePlaySteps } from "../intune/appLookup";
 import { appsToDeploy } from "../intune/threatDefense";
+import { checkLookoutEndpoint, type LookoutEndpoint, programLookoutClient } from "../lookout/endpointCheck";
+import type { LookoutClient } from "../lookout/client";
+import { assessImpact, type Impact } from "./impact";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
     groups: Record<GroupKey, GroupCandidate>;
     /** Lookout's verified consent; absent in manage mode, where it is verified after the stack's grants. */
     consent?: ConsentStatus;
+    /** What the Lookout endpoint holds now (api mode). */
+    lookout?: LookoutEndpoint;
+    /** What the change does to enrollment and compliance, as warnings for the resources it concerns. */
+    impact?: Impact;
 }
 
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
@@ -73,13 +85,19 @@ async function checkManagedGooglePlayApps(config: StackConfig, graph: GraphClien
     if (missing.length > 0) throw new Error(missing.join("\n  - "));
 }
 
-export async function runPreflight(config: StackConfig, graph: GraphClient = programGraphClient()): Promise<Preflight> {
-    const [groups, consent, apps] = await Promise.allSettled([checkExistingGroups(config, graph), checkConsent(config, graph), checkManagedGooglePlayApps(config, graph)]);
+export async function runPreflight(config: StackConfig, graph: GraphClient = programGraphClient(), lookout?: LookoutClient): Promise<Preflight> {
+    const [groups, consent, apps, endpoint] = await Promise.allSettled([
+        checkExistingGroups(config, graph),
+        checkConsent(config, graph),
+        checkManagedGooglePlayApps(config, graph),
+        // Built inside, so a missing key is one of the problems listed rather than a crash.
+        Promise.resolve().then(() => checkLookoutEndpoint(config.settingsMode ?? "api", lookout ?? programLookoutClient())),
+    ]);
     if (consent.status === "rejected" && groups.status === "fulfilled" && /^lookout-mtp:consent:/.test((consent.reason as Error).message)) {
         const tenantId = await tenantOf(config, graph).catch(() => "(unknown)");
         consent.reason = new Error(`${(consent.reason as Error).message}\n  - ${supportFacts(config, groups.value, tenantId)}`);
     }
-    const failed = [groups, consent, apps].flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+    const failed = [groups, consent, apps, endpoint].flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
     if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
     if (failed.length > 0) {
         const lines = failed.map((e) => e.message);
@@ -89,5 +107,10 @@ export async function runPreflight(config: StackConfig, graph: GraphClient = pro
                 : `The onboarding cannot start (${failed.length} checks failed); nothing was changed:\n  - ${lines.join("\n  - ")}`,
         );
     }
-    return { groups: (groups as PromiseFulfilledResult<Preflight["groups"]>).value, consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value };
+    const checked = {
+        groups: (groups as PromiseFulfilledResult<Preflight["groups"]>).value,
+        consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value,
+        lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
+    };
+    return { ...checked, impact: await assessImpact(config, checked, graph) };
 }

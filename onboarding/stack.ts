@@ -35,7 +35,9 @@ export async function onboardingStack() {
         lookoutServicePrincipalObjectId: onboarding.lookoutServicePrincipalObjectId,
         // Whether Lookout's admin consent was read back from the tenant before anything was written to Lookout.
         lookoutConsentVerified: onboarding.lookoutConsentVerified,
-        connectorHeartbeatFrequencyMinutes: onboarding.connector.heartbeatFrequencyMinutes,
+        connectorHeartbeatFrequencyMinutes: onboarding.connectorHeartbeatFrequencyMinutes,
+        // Checklist mode: what an admin sets in Lookout's console, one line per setting.
+        ...(onboarding.lookoutConsoleSteps ? { lookoutConsoleSteps: onboarding.lookoutConsoleSteps } : {}),
         onboardingRequest: onboarding.onboardingRequest,
         intunePartnerState: onboarding.intune?.partnerState ?? "not managed: no intune config",
         intuneLastHeartbeat: onboarding.intune?.lastHeartbeatDateTime ?? "not managed: no intune config",

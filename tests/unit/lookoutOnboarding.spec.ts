@@ -47,11 +47,11 @@ describe("LookoutOnboarding resource graph", () => {
     });
     const checked = (c: StackConfig) => checkExistingGroups(c, graphClientFor(t.graph));
     const graph = () => graphClientFor(t.graph);
-    const onboard = async (c: StackConfig) => new LookoutOnboarding("lookout", { config: c, preflight: await runPreflight(c, graph()), graph: graph() }, opts);
+    const onboard = async (c: StackConfig) => new LookoutOnboarding("lookout", { config: c, preflight: await runPreflight(c, graph(), t.console), graph: graph() }, opts);
 
     it("wires the connector's enrollment groups from the groups' own display names", async () => {
         const onboarding = await onboard(config(validManageConfig()));
-        assert.deepEqual(await valueOf(onboarding.connector.enrollmentGroups), ["Lookout Pilot", "Sales Mobile"]);
+        assert.deepEqual(await valueOf(onboarding.connector!.enrollmentGroups), ["Lookout Pilot", "Sales Mobile"]);
         assert.equal(await valueOf(onboarding.tenantId), directory.tenantId);
     });
 
@@ -171,7 +171,7 @@ describe("LookoutOnboarding resource graph", () => {
                 valueOf(onboarding.lookoutConsentVerified),
                 (err: Error) => pulumi.RunError.isInstance(err) && /after the stack granted it: lookout-mtp:consent: .*no service principal/.test(err.message),
             );
-            await assert.rejects(valueOf(onboarding.connector.heartbeatFrequencyMinutes), /no service principal/, "the Lookout connector's inputs wait for the check");
+            await assert.rejects(valueOf(onboarding.connector!.heartbeatFrequencyMinutes), /no service principal/, "the Lookout connector's inputs wait for the check");
         } finally {
             tenant.servicePrincipals = consented;
         }
@@ -204,7 +204,7 @@ describe("LookoutOnboarding resource graph", () => {
         Object.assign(process.env, { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: clientSecret });
         try {
             const onboarding = new LookoutOnboarding("lookout", { config: withEnrollment([{ displayName: "Field Sales" }]) }, opts);
-            await assert.rejects(valueOf(onboarding.connector.enrollmentGroups), /no Entra group is named 'Field Sales'/);
+            await assert.rejects(valueOf(onboarding.connector!.enrollmentGroups), /no Entra group is named 'Field Sales'/);
         } finally {
             for (const key of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"]) delete process.env[key];
         }

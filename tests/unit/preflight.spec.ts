@@ -22,13 +22,13 @@ describe("preflight: what must hold before anything is written", () => {
     const graph = () => graphClientFor(t.graph);
     const revokeConsent = () => (t.emulator.store.tenantById(t.tenantId)!.servicePrincipals = []);
     const rejection = (c: StackConfig) =>
-        runPreflight(c, graph()).then(
+        runPreflight(c, graph(), t.console).then(
             () => assert.fail("the preflight must fail"),
             (err: Error) => err,
         );
 
     it("passes a consented tenant and hands back Lookout's service principal", async () => {
-        const result = await runPreflight(config(validGraphConfig()), graph());
+        const result = await runPreflight(config(validGraphConfig()), graph(), t.console);
         assert.equal(result.consent?.servicePrincipalObjectId, t.emulator.store.tenantById(t.tenantId)!.servicePrincipals[0].id);
     });
 
@@ -67,11 +67,17 @@ describe("preflight: what must hold before anything is written", () => {
         assert.match(err.message, new RegExp(`lookout-mtp:entra\\.tenantId: is ${other}, but Microsoft Graph signs in to tenant ${t.entraTenantId}`));
     });
 
-    it("makes no Graph request for groups in reference mode, and 4 for the consent", async () => {
+    it("makes no Graph request for groups in reference mode, 4 for the consent, and the impact's Intune reads", async () => {
         t.emulator.clearRequests();
-        await runPreflight(config(validReferenceConfig()), graph());
+        const result = await runPreflight(config(validReferenceConfig()), graph(), t.console);
         const reads = t.graphRequests().filter((r) => !r.path.endsWith("/token"));
-        assert.equal(reads.length, 4, reads.map((r) => r.path).join("\n"));
-        assert.ok(reads.every((r) => r.path.includes("servicePrincipals")));
+        assert.equal(reads.filter((r) => r.path.includes("/groups")).length, 0, reads.map((r) => r.path).join("\n"));
+        assert.equal(reads.filter((r) => r.path.includes("servicePrincipals")).length, 4);
+        // The impact: the policies' current levels, then one page of devices per platform of a policy.
+        assert.deepEqual(
+            reads.filter((r) => !r.path.includes("servicePrincipals")).map((r) => r.path),
+            ["/graph/v1.0/deviceManagement/deviceCompliancePolicies", "/graph/v1.0/deviceManagement/managedDevices", "/graph/v1.0/deviceManagement/managedDevices"],
+        );
+        assert.ok(result.impact!.enrollment.every((w) => /reference mode reads no group sizes/.test(w)));
     });
 });
