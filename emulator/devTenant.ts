@@ -4,7 +4,8 @@
  * consent a Global Administrator gave it, and Intune objects the stack did not create (a Windows
  * compliance policy another admin made, a Lookout MTD connector set up before, with Windows and
  * Defender settings the stack does not manage, Microsoft Authenticator added before and offered to
- * all users, and Lookout for Work approved in managed Google Play). `npm run emulator` and
+ * all users, and Lookout for Work approved in managed Google Play), and the phones of about 200
+ * users enrolled in Intune. `npm run emulator` and
  * `npm run demo` create it.
  */
 import {
@@ -20,6 +21,7 @@ import { lookoutApps } from "../contract/graph/lookoutApps";
 import { lookoutMtdConnectorId } from "../contract/graph/schemas";
 import { defaultApplicationPermissions, defaultDelegatedScopes } from "../config/stackConfig";
 import { approveManagedGooglePlayApp } from "./graph/apps";
+import { seedDevices } from "./devices";
 import type { Directory, Store, Tenant } from "./store";
 
 export const devEntraTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
@@ -127,8 +129,17 @@ function authenticatorAddedBefore() {
 }
 
 /** Gives a new tenant what the dev tenant holds before the stack first runs. */
+/** When the dev tenant's users enrolled their phones in Intune, before the stack ran. */
+const devicesEnrolledAt = Date.parse("2024-05-06T09:00:00Z");
+
 export function seedDevTenant(store: Store, tenant: Tenant): void {
     tenant.directory = devDirectory();
+    // Enough users and phones for the status report to show a rollout under way: devices go from
+    // pending to activated as their users open Lookout for Work (emulator/devices.ts).
+    const [pilot, sales] = [tenant.directory.groups[2], tenant.directory.groups[3]];
+    pilot.generatedUsers = 48;
+    sales.generatedUsers = 150;
+    seedDevices(tenant, [pilot.id, sales.id], devicesEnrolledAt);
     tenant.compliancePolicies[windowsPolicyId] = windowsPolicyByAnotherAdmin();
     tenant.mtdConnectors[lookoutMtdConnectorId] = existingLookoutConnector();
     tenant.mobileApps[authenticatorAppId] = authenticatorAddedBefore();

@@ -19,6 +19,7 @@ import { lookoutToIntuneThreatState, type MraSecurityStatus } from "../contract/
 import { requiredSecurityLevelRank, threatStateRank } from "../contract/graph/managedDevices";
 import type { DirectoryGroupRecord, Tenant } from "./store";
 import { partnerView } from "./graph/intune";
+import { generatedUser } from "./graph/directory";
 import { lookoutMtdConnectorId } from "../contract/graph/schemas";
 
 /** One device as seeded. */
@@ -149,4 +150,59 @@ export function managedDevices(tenant: Tenant, now: number): ManagedDeviceView[]
         const compliant = applicable.every((p) => (rank === undefined ? !blockedOnMissing : rank <= requiredSecurityLevelRank[p.level!]));
         return { device, partnerReportedThreatState: threat, complianceState: compliant ? "compliant" : "noncompliant" };
     });
+}
+
+/** How seeded devices behave, by their index: a deterministic mix, so tests can compute what to expect. */
+export interface DeviceMix {
+    /** Devices per user. */
+    perUser?: number;
+    /** Every n-th device is never activated (its user never opens the app). */
+    neverActivatedEvery?: number;
+    /** Every n-th device reports THREATS_MEDIUM (and every n-th+1 THREATS_LOW) once activated. */
+    threatEvery?: number;
+    /** Every n-th device is disconnected an hour after activation. */
+    disconnectedEvery?: number;
+}
+
+/**
+ * Devices for every user member (listed and generated) of the given groups, enrolled at `enrolledAt`:
+ * iOS and Android in turn; activation after 0-50 minutes (in steps of 10) unless never; a threat or a
+ * disconnection on the indices `mix` names.
+ */
+export function seedDevices(tenant: Tenant, groupIds: readonly string[], enrolledAt: number, mix: DeviceMix = {}): EmulatedDevice[] {
+    const { perUser = 1, neverActivatedEvery = 5, threatEvery = 10, disconnectedEvery = 25 } = mix;
+    const users = new Map<string, string>();
+    for (const id of groupIds) {
+        const group = tenant.directory.groups.find((g) => g.id === id);
+        if (!group) throw new Error(`no group ${id} in the emulated directory`);
+        for (const member of group.members) {
+            const user = tenant.directory.users.find((u) => u.id === member);
+            if (user) users.set(user.id, user.userPrincipalName);
+        }
+        for (let i = 0; i < (group.generatedUsers ?? 0); i++) {
+            const user = generatedUser(group, i);
+            users.set(user.id, user.userPrincipalName as string);
+        }
+    }
+    const devices: EmulatedDevice[] = [];
+    for (const [userId, upn] of users) {
+        for (let k = 0; k < perUser; k++) {
+            const index = (tenant.devices?.length ?? 0) + devices.length;
+            const hex = index.toString(16).padStart(12, "0");
+            devices.push({
+                id: `d0000000-0000-4000-8000-${hex}`,
+                userId,
+                userPrincipalName: upn,
+                deviceName: index % 2 === 0 ? "iPhone 15" : "Pixel 8",
+                operatingSystem: index % 2 === 0 ? "iOS" : "Android",
+                osVersion: index % 2 === 0 ? "17.5" : "14",
+                enrolledDateTime: new Date(enrolledAt).toISOString(),
+                activatesAfterMinutes: index % neverActivatedEvery === neverActivatedEvery - 1 ? null : (index % 6) * 10,
+                disconnectsAfterMinutes: index % disconnectedEvery === 3 ? 60 : null,
+                security: index % threatEvery === 1 ? "THREATS_MEDIUM" : index % threatEvery === 2 ? "THREATS_LOW" : index % (threatEvery * 5) === 7 ? "THREATS_HIGH" : "SECURE",
+            });
+        }
+    }
+    tenant.devices = [...(tenant.devices ?? []), ...devices];
+    return devices;
 }

@@ -21,13 +21,17 @@ const devPort = 8787;
 
 /** Runs the CLI without blocking this process, which serves the emulator the CLI talks to. */
 function pulumi(env: Record<string, string>, args: string[], capture = false): Promise<string> {
-    console.log(`\n$ pulumi ${args.join(" ")}`);
+    return run(env, "pulumi", args, capture);
+}
+
+function run(env: Record<string, string>, command: string, args: string[], capture = false): Promise<string> {
+    console.log(`\n$ ${command} ${args.join(" ")}`);
     return new Promise((resolve, reject) => {
-        const child = spawn("pulumi", args, { cwd: projectRoot, env, stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"] });
+        const child = spawn(command, args, { cwd: projectRoot, env, stdio: ["ignore", capture ? "pipe" : "inherit", "inherit"] });
         let stdout = "";
         child.stdout?.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.on("error", reject);
-        child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`pulumi ${args[0]} failed (exit ${code})`))));
+        child.on("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${command} ${args[0]} failed (exit ${code})`))));
     });
 }
 
@@ -36,10 +40,10 @@ async function main() {
     if (values.fresh) rmSync(stateDir, { recursive: true, force: true });
     mkdirSync(join(stateDir, "backend"), { recursive: true });
 
-    console.log("1/4 Obtaining the Pulumi engine");
+    console.log("1/5 Obtaining the Pulumi engine");
     const baseEnv = engineEnv({ backendDir: join(stateDir, "backend"), passphrase: "lookout-mtp-dev" });
 
-    console.log("2/4 Starting the Lookout emulator");
+    console.log("2/5 Starting the Lookout emulator");
     const emulator = await startLookoutEmulator({ port: devPort, stateFile: join(stateDir, "emulator.json") }).catch((err: NodeJS.ErrnoException) => {
         if (err.code === "EADDRINUSE")
             throw new Error(
@@ -65,7 +69,7 @@ async function main() {
             AZURE_CLIENT_SECRET: graphApp.clientSecret,
         };
 
-        console.log("\n3/4 Reconciling the dev stack");
+        console.log("\n3/5 Reconciling the dev stack");
         await pulumi(env, ["stack", "select", "dev", "--create"]);
         await pulumi(env, ["up", "--yes", "--skip-preview"]);
 
@@ -109,8 +113,12 @@ async function main() {
             ),
         );
 
-        console.log("\n4/4 A second preview: nothing left to do");
+        console.log("\n4/5 A second preview: nothing left to do");
         await pulumi(env, ["preview", "--expect-no-changes"]);
+
+        console.log("\n5/5 Enrollment status an hour later (emulator clock): npm run status -- --stack dev --html .state/status.html");
+        emulator.advanceClock(60 * 60_000);
+        await run(env, "npm", ["run", "-s", "status", "--", "--stack", "dev", "--html", join(stateDir, "status.html")]);
         console.log("\nDemo done: the stack and the emulator agree. State is in .state/ (npm run demo -- --fresh starts over).");
     } finally {
         await emulator.close();

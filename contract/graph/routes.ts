@@ -209,6 +209,8 @@ export const graphPaths = {
     groupMembersCount: (id: string) => `/groups/${seg(id)}/members/$count`,
     /** Needs `ConsistencyLevel: eventual`: the members of one type, counted (an OData cast). */
     groupMembersOfTypeCount: (id: string, type: "microsoft.graph.user") => `/groups/${seg(id)}/members/${type}/$count`,
+    /** A group's user members with the properties that match them to devices, a page of 999 at a time. */
+    groupUserMembers: (id: string) => `/groups/${seg(id)}/members/microsoft.graph.user?$select=id,userPrincipalName,mail&$top=999`,
     /** The first few members of one type, for naming them in an error. */
     groupMembersOfType: (id: string, type: "microsoft.graph.group", top: number) => `/groups/${seg(id)}/members/${type}?$select=id,displayName&$top=${top}`,
     /** The tenant's apps of these types (`isof`, as Microsoft's own samples filter); the store ID is matched by the reader. */

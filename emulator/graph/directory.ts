@@ -36,7 +36,7 @@ function memberView({ type, object }: Member): DirectoryObject {
 }
 
 /** Deterministic generated users: the group's first ID block, then the user's number. */
-function generatedUser(group: DirectoryGroupRecord, index: number): DirectoryObject {
+export function generatedUser(group: DirectoryGroupRecord, index: number): DirectoryObject {
     const number = String(index + 1).padStart(6, "0");
     const block = group.id.slice(0, 8);
     return {
