@@ -1,7 +1,7 @@
-/** The GitHub Actions workflows pass actionlint and do what the README's "Use in CI" promises. */
+/** The GitHub Actions workflows pass actionlint and do what the README's "Use in CI" and "Fleets: many tenants" promise. */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -9,8 +9,28 @@ import { projectRoot } from "../../scripts/lib/engine";
 
 const lint = (files: string[]) => execFileSync(join(projectRoot, "scripts", "actionlint.sh"), files, { cwd: projectRoot, encoding: "utf8", stdio: "pipe" });
 const workflow = (name: string) => parse(readFileSync(join(projectRoot, ".github", "workflows", name), "utf8"));
-const steps = (job: { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }) => job.steps;
-const pulumiStep = (job: { steps: Array<{ uses?: string; with?: Record<string, unknown> }> }) => steps(job).find((s) => s.uses?.startsWith("pulumi/actions@"))!;
+type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
+type Job = { steps: Step[]; strategy?: { matrix: Record<string, unknown> }; needs?: string; environment?: string; env?: Record<string, string> };
+const names = ["preview.yml", "deploy.yml", "drift.yml"];
+const fleetJob: Record<string, string> = { "preview.yml": "preview", "deploy.yml": "up", "drift.yml": "drift" };
+const fleetStep = (job: Job) => job.steps.find((s) => s.run?.startsWith("npm run fleet"))!;
+
+/** Runs a workflow's shard-split step in a folder holding `count` tenant stacks and dev; returns its `shards` output. */
+function split(name: string, count: number, perShard?: string): string[] {
+    const step = workflow(name).jobs.shards.steps.find((s: Step) => s.id === "split") as Step;
+    const dir = mkdtempSync(join(tmpdir(), "shards-"));
+    for (const stack of ["dev", ...Array.from({ length: count }, (_, i) => `tenant-${i}`)]) writeFileSync(join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: x\n");
+    try {
+        execFileSync("bash", ["-euo", "pipefail", "-c", step.run!], {
+            cwd: dir,
+            env: { ...process.env, PER_SHARD: perShard ?? "20", GITHUB_OUTPUT: join(dir, "out"), GITHUB_STEP_SUMMARY: join(dir, "summary") },
+        });
+        return JSON.parse(/^shards=(.*)$/m.exec(readFileSync(join(dir, "out"), "utf8"))![1]);
+    } finally {
+        rmSync(dir, { recursive: true, force: true });
+    }
+}
 
 describe("CI workflows", function () {
     this.timeout(300_000);
@@ -29,36 +49,58 @@ describe("CI workflows", function () {
         );
     });
 
-    it("preview pull requests per tenant with the policy pack and a PR comment", () => {
+    it("split the tenants into at most 256 shards of FLEET_STACKS_PER_SHARD (default 20), dev left out", () => {
+        for (const name of names) {
+            assert.equal(workflow(name).jobs.shards.steps.find((s: Step) => s.id === "split").env.PER_SHARD, "${{ vars.FLEET_STACKS_PER_SHARD || '20' }}");
+            assert.deepEqual(split(name, 0), []);
+            assert.deepEqual(split(name, 1), ["1/1"]);
+            assert.deepEqual(split(name, 45), ["1/3", "2/3", "3/3"]);
+            assert.deepEqual(split(name, 45, "50"), ["1/1"]);
+        }
+        const many = split("deploy.yml", 256 * 20 + 1);
+        assert.equal(many.length, 256, "GitHub's matrix limit");
+        assert.equal(many[255], "256/256");
+    });
+
+    it("run one fleet per shard: the shard matrix, 4 tenants at a time, resumed by the run ID", () => {
+        for (const name of names) {
+            const job: Job = workflow(name).jobs[fleetJob[name]];
+            assert.equal(job.needs, "shards");
+            assert.equal(job.strategy!.matrix.shard, "${{ fromJSON(needs.shards.outputs.shards) }}");
+            const run = fleetStep(job).run!;
+            assert.match(run, /^npm run fleet -- --stacks '\*' --shard \$\{\{ matrix\.shard \}\} --concurrency 4 --operation \w+ /);
+            assert.match(run, / --resume "\$\{\{ github\.run_id \}\}"/);
+            assert.match(run, / --markdown /, "a summary for the step summary or the PR comment");
+            assert.ok(
+                job.steps.some((s) => s.uses?.startsWith("azure/login@")),
+                `${name}: logs in to Azure with OIDC`,
+            );
+            assert.equal(job.env!.ARM_USE_OIDC, "true");
+            assert.ok(job.environment, `${name}: one environment for every tenant`);
+            assert.ok(!JSON.stringify(job).includes("matrix.stack"), `${name}: no per-tenant environment or matrix`);
+        }
+    });
+
+    it("preview pull requests with the policy pack and one PR comment; deploy up on main; a daily drift check", () => {
         const preview = workflow("preview.yml");
         assert.ok(preview.on.pull_request);
         assert.equal(preview.permissions["id-token"], "write");
-        const job = preview.jobs.preview;
-        assert.equal(job.strategy.matrix.stack, "${{ fromJSON(needs.stacks.outputs.stacks) }}");
-        const step = pulumiStep(job);
-        assert.equal(step.with!.command, "preview");
-        assert.equal(step.with!.policyPacks, "policy");
-        assert.equal(step.with!["comment-on-pr"], true);
-        assert.ok(
-            steps(job).some((s) => s.uses?.startsWith("azure/login@")),
-            "logs in to Azure with OIDC",
-        );
-    });
+        assert.match(fleetStep(preview.jobs.preview).run!, /--operation preview --refresh .*--policy-pack policy/);
+        assert.deepEqual(preview.jobs.comment.needs, "preview");
+        assert.match(preview.jobs.comment.steps.at(-1).run, /gh pr comment "\$PR" .*--body-file comment\.md/);
 
-    it("run up on the main branch and a daily drift check that fails on changes", () => {
         const deploy = workflow("deploy.yml");
         assert.deepEqual(deploy.on.push.branches, ["main"]);
-        assert.equal(pulumiStep(deploy.jobs.up).with!.command, "up");
+        assert.match(fleetStep(deploy.jobs.up).run!, /--operation up --refresh .*--policy-pack policy/);
+        assert.equal(deploy.concurrency.group, "deploy");
+
         const drift = workflow("drift.yml");
         assert.ok(drift.on.schedule[0].cron);
-        const step = pulumiStep(drift.jobs.drift);
-        assert.equal(step.with!.command, "preview");
-        assert.equal(step.with!.refresh, true);
-        assert.equal(step.with!["expect-no-changes"], true);
+        assert.match(fleetStep(drift.jobs.drift).run!, /--operation drift /);
     });
 
     it("never put a secret in the workflow text", () => {
-        for (const name of ["preview.yml", "deploy.yml", "drift.yml"]) {
+        for (const name of names) {
             const text = readFileSync(join(projectRoot, ".github", "workflows", name), "utf8");
             for (const line of text.split("\n").filter((l) => /(KEY|SECRET|PASSPHRASE|TOKEN):/.test(l))) {
                 assert.match(line, /\$\{\{ (secrets|vars)\.[A-Z_]+ \}\}/, `${name}: ${line.trim()}`);
