@@ -199,7 +199,14 @@ export function seedDevices(tenant: Tenant, groupIds: readonly string[], enrolle
                 enrolledDateTime: new Date(enrolledAt).toISOString(),
                 activatesAfterMinutes: index % neverActivatedEvery === neverActivatedEvery - 1 ? null : (index % 6) * 10,
                 disconnectsAfterMinutes: index % disconnectedEvery === 3 ? 60 : null,
-                security: index % threatEvery === 1 ? "THREATS_MEDIUM" : index % threatEvery === 2 ? "THREATS_LOW" : index % (threatEvery * 5) === 7 ? "THREATS_HIGH" : "SECURE",
+                // On both platforms (odd and even indices): medium, low, and now and then high.
+                security: [1, 6].includes(index % threatEvery)
+                    ? "THREATS_MEDIUM"
+                    : [2, 7].includes(index % threatEvery)
+                      ? "THREATS_LOW"
+                      : [9, 24].includes(index % (threatEvery * 5))
+                        ? "THREATS_HIGH"
+                        : "SECURE",
             });
         }
     }

@@ -79,8 +79,10 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         expireTokens,
         /** Every access token handed out so far (Lookout and Graph), for leak checks in tests. */
         issuedTokens: () => [...lookout.issuedTokens(), ...graph.issuedTokens()],
-        /** Moves the emulator's clock forward (heartbeats, partner state). */
+        /** Moves the emulator's clock forward (heartbeats, partner state, devices). */
         advanceClock,
+        /** The emulator's clock. */
+        now,
         /** The Graph base URL and authority host of this emulator, for `graph:baseUrl` / `graph:authorityHost`. */
         graphBaseUrl: `http://127.0.0.1:${port}/graph/v1.0`,
         authorityHost: `http://127.0.0.1:${port}/entra`,

@@ -93,11 +93,12 @@ export class IntuneThreatDefense extends pulumi.ComponentResource {
                     { parent: this, dependsOn: [connector, ...apps] },
                 ),
         );
-        pulumi.output(args.impact ?? {}).apply((impact) => {
+        const sayImpact = (impact: Partial<Record<CompliancePlatform, string[]>>) =>
             args.compliancePolicies.forEach((p, i) => {
-                for (const warning of impact[p.platform] ?? []) pulumi.log.warn(warning, policies[i]);
+                for (const warning of impact[p.platform] ?? []) void pulumi.log.warn(warning, policies[i]);
             });
-        });
+        if (args.impact === undefined || pulumi.Output.isInstance(args.impact)) pulumi.output(args.impact ?? {}).apply(sayImpact);
+        else sayImpact(args.impact as Partial<Record<CompliancePlatform, string[]>>);
         this.partnerState = connector.partnerState;
         this.lastHeartbeatDateTime = connector.lastHeartbeatDateTime;
         this.compliancePolicyIds = pulumi.all(policies.map((p) => p.id));

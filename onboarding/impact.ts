@@ -19,7 +19,7 @@
  * devices per platform ("at least" beyond). A read the identity may not make is skipped with a note.
  */
 import type { StackConfig } from "../config/stackConfig";
-import { advancedQueryHeaders, graphPaths } from "../contract/graph/routes";
+import { advancedQueryHeaders, graphPaths, requiredPermission } from "../contract/graph/routes";
 import { anyCompliancePolicySchema, assignmentSchema, compliancePolicyTypes, type CompliancePlatform, directoryGroupSchema, pageSchema } from "../contract/graph/schemas";
 import { managedDeviceSchema, managedDeviceSelect, newlyNoncompliantStates, operatingSystemOf } from "../contract/graph/managedDevices";
 import { enrollmentGroupKey } from "../entra/directory";
@@ -43,13 +43,15 @@ export const maxDevicePages = 20;
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 /** A read the identity may not make becomes a note; anything else is a note too (impact never fails a run). */
-async function orNote<T>(notes: string[], what: string, read: () => Promise<T>): Promise<T | undefined> {
+async function orNote<T>(notes: string[], what: string, read: () => Promise<T>, path: string): Promise<T | undefined> {
     try {
         return await read();
     } catch (err) {
         const status = (err as { status?: number }).status;
         notes.push(
-            status === 403 ? `${what}: skipped, the Graph identity may not read it (${(err as Error).message.split(". ")[0]}).` : `${what}: not read (${(err as Error).message}).`,
+            status === 403
+                ? `${what}: skipped, the Graph identity may not read it (it needs ${requiredPermission("GET", path)}).`
+                : `${what}: not read (${(err as Error).message}).`,
         );
         return undefined;
     }
@@ -101,15 +103,22 @@ async function enrollmentImpact(config: StackConfig, groups: Record<string, Grou
     const lines = await Promise.all([
         ...added.map(async (g) => {
             if (config.entra.mode === "reference") return `group '${g.displayName}' added: its users will be enrolled (reference mode reads no group sizes)`;
-            const count = g.objectId ? await orNote(notes, `users of '${g.displayName}'`, () => userCount(graph, g.objectId!)) : undefined;
+            const count = g.objectId
+                ? await orNote(notes, `users of '${g.displayName}'`, () => userCount(graph, g.objectId!), graphPaths.groupMembersOfTypeCount(g.objectId, "microsoft.graph.user"))
+                : undefined;
             return count === undefined ? `users of group '${g.displayName}' enrolled: group added` : `+${plural(count, "user")} enrolled: group '${g.displayName}' added`;
         }),
         ...removed.map(async (name) => {
             if (config.entra.mode === "reference") return `group '${name}' removed: its users will no longer be enrolled (reference mode reads no group sizes)`;
-            const count = await orNote(notes, `users of '${name}'`, async () => {
-                const id = await groupIdByName(graph, name);
-                return id ? userCount(graph, id) : 0;
-            });
+            const count = await orNote(
+                notes,
+                `users of '${name}'`,
+                async () => {
+                    const id = await groupIdByName(graph, name);
+                    return id ? userCount(graph, id) : 0;
+                },
+                graphPaths.groupsByNamePrefix(name),
+            );
             const who = count === undefined ? "its users" : plural(count, "user");
             return `-${who} no longer enrolled: group '${name}' removed (their devices stop reporting threats to Intune)`;
         }),
@@ -149,7 +158,7 @@ async function complianceImpact(config: StackConfig, policies: Policies, graph: 
         if (!byOs.has(os))
             byOs.set(
                 os,
-                orNote(notes, `${os} devices' threat states`, () => threatStates(graph, os)),
+                orNote(notes, `${os} devices' threat states`, () => threatStates(graph, os), graphPaths.managedDevices([])),
             );
         const read = await byOs.get(os)!;
         if (!read) continue;
@@ -167,8 +176,10 @@ async function complianceImpact(config: StackConfig, policies: Policies, graph: 
 
 export async function assessImpact(config: StackConfig, checked: { groups: Record<string, GroupCandidate>; lookout?: LookoutEndpoint }, graph: GraphClient): Promise<Impact> {
     const notes: string[] = [];
-    const policies = config.intune?.compliancePolicies.length ? await orNote(notes, "the compliance policies' current levels", () => stackPolicies(config, graph)) : [];
-    const current = await orNote(notes, "the groups Lookout enrolls now", () => currentEnrollment(config, checked.lookout, policies, graph));
+    const policies = config.intune?.compliancePolicies.length
+        ? await orNote(notes, "the compliance policies' current levels", () => stackPolicies(config, graph), graphPaths.compliancePolicies)
+        : [];
+    const current = await orNote(notes, "the groups Lookout enrolls now", () => currentEnrollment(config, checked.lookout, policies, graph), graphPaths.compliancePolicies);
     if (current === undefined && !notes.length) {
         notes.push("Enrollment changes: not shown in checklist mode without compliance policies (Lookout's public API cannot read its connector).");
     }

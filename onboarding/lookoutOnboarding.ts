@@ -170,7 +170,7 @@ export function declareOnboarding(
                   mtdConnector: config.intune.mtdConnector,
                   compliancePolicies: config.intune.compliancePolicies,
                   groupIds: enrollment.objectIds,
-                  impact: checks.apply((c) => c.impact?.compliance ?? {}),
+                  impact: preflight ? (preflight.impact?.compliance ?? {}) : checks.apply((c) => c.impact?.compliance ?? {}),
               },
               // Intune's connector reports Lookout's partner state once Lookout's side is configured.
               { parent, dependsOn: lookoutSide },
@@ -195,11 +195,15 @@ export function declareOnboarding(
         }
     }
 
-    // What the change does to who is enrolled, said on the resource that makes it, before anything is written.
-    checks.apply((c) => {
-        for (const warning of c.impact?.enrollment ?? []) pulumi.log.warn(warning, lookoutSide[0]);
-        for (const note of c.impact?.notes ?? []) pulumi.log.info(`Impact: ${note}`, parent);
-    });
+    // What the change does to who is enrolled, said on the resource that makes it, before anything is
+    // written. Logged while the program runs when the checks ran up front (an apply's log may be cut
+    // off when the program ends).
+    const sayImpact = (c: Preflight) => {
+        for (const warning of c.impact?.enrollment ?? []) void pulumi.log.warn(warning, lookoutSide[0]);
+        for (const note of c.impact?.notes ?? []) void pulumi.log.warn(`Impact not shown: ${note}`, parent);
+    };
+    if (preflight) sayImpact(preflight);
+    else checks.apply(sayImpact);
 
     const onboardingRequest = pulumi
         .all([

@@ -1,0 +1,75 @@
+/** The preview's impact warnings, read from the emulated tenant (onboarding/impact.ts). */
+import assert from "node:assert/strict";
+import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
+import { seedDevices, managedDevices } from "../../emulator/devices";
+import { configureIntuneConnector } from "../../emulator/lookout/settings";
+import { allGraphRoles } from "../../emulator/store";
+import { graphClientFor } from "../../graph/connection";
+import { runPreflight } from "../../onboarding/preflight";
+import { asRawConfig, sampleConnectorSettings, sampleDirectory, validGraphConfig } from "../../testkit/configFixtures";
+import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+
+const pilotId = "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80";
+const salesId = "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091";
+
+function config(raw: Record<string, unknown>): StackConfig {
+    const result = parseStackConfig(asRawConfig(raw), () => true);
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    return result.config;
+}
+
+describe("impact of a change, for the preview", () => {
+    const t = useEmulatedTenant({
+        eachTest: true,
+        prepare: (t) => {
+            const tenant = t.emulator.store.tenantById(t.tenantId)!;
+            tenant.directory = sampleDirectory();
+            tenant.directory.groups.find((g) => g.id === salesId)!.generatedUsers = 412;
+            tenant.directory.groups.find((g) => g.id === pilotId)!.generatedUsers = 40;
+            seedDevices(tenant, [pilotId, salesId], t.emulator.now() - 3 * 3600_000);
+            configureIntuneConnector(tenant, { ...sampleConnectorSettings(), enrollmentGroups: ["Lookout Pilot", "Old Pilot"] }, t.emulator.now() - 3 * 3600_000);
+            tenant.directory.groups.push({
+                id: "aa000000-0000-4000-8000-000000000001",
+                displayName: "Old Pilot",
+                securityEnabled: true,
+                mailEnabled: false,
+                members: [],
+                generatedUsers: 37,
+            });
+        },
+    });
+    const graph = () => graphClientFor(t.graph);
+
+    it("counts the users of a group added to and removed from enrollment", async () => {
+        const { impact } = await runPreflight(config(validGraphConfig()), graph(), t.console);
+        assert.deepEqual(impact!.enrollment.sort(), [
+            "+413 users enrolled: group 'Sales Mobile' added",
+            "-37 users no longer enrolled: group 'Old Pilot' removed (their devices stop reporting threats to Intune)",
+        ]);
+    });
+
+    it("counts the devices a new threat rule makes non-compliant, from what they report today", async () => {
+        const tenant = t.emulator.store.tenantById(t.tenantId)!;
+        const now = t.emulator.now();
+        const expected = (states: string[]) =>
+            managedDevices(tenant, now).filter((d) => d.device.operatingSystem === "iOS" && states.includes(d.partnerReportedThreatState)).length;
+        const { impact } = await runPreflight(config(validGraphConfig()), graph(), t.console);
+        const n = expected(["mediumSeverity", "highSeverity"]);
+        assert.ok(n > 0);
+        assert.match(impact!.compliance.ios![0], new RegExp(`^${n} iOS devices report .*mediumSeverity.* today and would become non-compliant at 'low' \\(a new threat rule\\)$`));
+    });
+
+    it("skips the device count with a note when the identity may not read managed devices", async () => {
+        const app = t.emulator.store.addGraphApp(
+            t.emulator.store.tenantById(t.tenantId)!,
+            allGraphRoles.filter((r) => r !== "DeviceManagementManagedDevices.Read.All"),
+        );
+        const limited = graphClientFor({ ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
+        const { impact } = await runPreflight(config(validGraphConfig()), limited, t.console);
+        assert.deepEqual(impact!.compliance, {});
+        assert.ok(
+            impact!.notes.some((n) => /skipped, the Graph identity may not read it.*DeviceManagementManagedDevices\.Read\.All/.test(n)),
+            impact!.notes.join("\n"),
+        );
+    });
+});
