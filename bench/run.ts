@@ -4,7 +4,7 @@
  * writes JSON to bench/results/. Not part of the tests: figures, not pass/fail.
  *
  *   npm run bench -- [--runs 5] [--groups 1,10,100,500] [--classifications 10,25] [--fleet 1,10,50] [--concurrency 4]
- *                    [--only floor,groupscale,growth,fleet]   (a quick look at some figures; results/latest.json is left alone)
+ *                    [--only floor,groupscale,growth,fleet,status]   (a quick look at some figures; results/latest.json is left alone)
  */
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -15,6 +15,12 @@ import { LocalWorkspace, PulumiCommand } from "@pulumi/pulumi/automation";
 import { threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { engineEnv, ensureEngine, projectRoot } from "../scripts/lib/engine";
 import { devDirectory } from "../emulator/devTenant";
+import { seedDevices } from "../emulator/devices";
+import { parseStackConfig } from "../config/stackConfig";
+import { graphClientFor } from "../graph/connection";
+import { createLookoutClient } from "../lookout/client";
+import { collectStatus } from "../status/collect";
+import { asRawConfig } from "../testkit/configFixtures";
 import { validGraphConfig } from "../testkit/configFixtures";
 import { installBuiltPackage } from "../testkit/installedPackage";
 import { type EmulatedTenant, startEmulatedTenant } from "../testkit/lookoutEmulator";
@@ -32,7 +38,7 @@ const { values } = parseArgs({
     },
 });
 const runs = Number(values.runs);
-const sections = new Set((values.only ?? "floor,groupscale,growth,fleet").split(","));
+const sections = new Set((values.only ?? "floor,groupscale,growth,fleet,status").split(","));
 const list = (s: string) => s.split(",").filter(Boolean).map(Number);
 
 const packagedDir = join(projectRoot, "bench", "packaged");
@@ -316,6 +322,47 @@ async function main() {
             }
         }
         results.fleet = fleet;
+    }
+
+    if (sections.has("status")) {
+        log("status: npm run status for a tenant with 10,000 devices, and the preview's impact reads");
+        const tnt = await startEmulatedTenant();
+        const tenant = tnt.emulator.store.tenantById(tnt.tenantId)!;
+        tenant.directory = devDirectory();
+        const [pilot, sales] = [tenant.directory.groups[2], tenant.directory.groups[3]];
+        pilot.generatedUsers = 4_998;
+        sales.generatedUsers = 4_999;
+        const devices = seedDevices(tenant, [pilot.id, sales.id], tnt.emulator.now()).length;
+        const t = await createTestStack("bench-status", tnt, {}, {}, { project: "lookout-mtp", dir: projectRoot, config: validGraphConfig() });
+        await t.stack.up();
+        tnt.emulator.advanceClock(2 * 3600_000);
+        const parsed = parseStackConfig(asRawConfig(validGraphConfig()), () => true);
+        if (!parsed.ok) throw new Error(parsed.errors.join("; "));
+        const collect = () =>
+            collectStatus({
+                stack: "bench-status",
+                config: parsed.config,
+                graph: graphClientFor(tnt.graph),
+                lookout: createLookoutClient({ ...tnt.connection, applicationKey: tnt.applicationKey }),
+            });
+        tnt.emulator.clearRequests();
+        const report = await collect();
+        const requests = tnt.emulator.requests().filter((r) => !r.path.startsWith("/_emulator"));
+        const seconds = await measure(runs, collect);
+        const activated = report.groups.reduce((sum, g) => sum + g.lookout.byState.activated, 0);
+        results.status = { devices, users: report.groups.reduce((sum, g) => sum + g.users, 0), seconds, calls: report.calls, requestsIncludingTokens: requests.length, activated };
+        table.push([
+            `status, ${devices.toLocaleString("en-US")} devices`,
+            fmt(seconds),
+            `${report.calls.graph} Graph + ${report.calls.lookout} Lookout requests (${requests.length} with tokens)`,
+        ]);
+        tnt.emulator.clearRequests();
+        const preview = await measure(runs, () => t.stack.preview());
+        const impactReads = tnt.emulator.requests().filter((r) => r.path.includes("/managedDevices")).length / runs;
+        results.statusTenantPreview = { preview, managedDevicePagesPerPreview: impactReads };
+        table.push([`no-op preview, same tenant`, fmt(preview), `${impactReads} managedDevices pages per preview (impact)`]);
+        await t.dispose();
+        await tnt.emulator.close();
     }
 
     if (!values.only) {

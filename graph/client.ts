@@ -50,7 +50,15 @@ export function graphApiError(method: string, path: string, status: number, body
     return Object.assign(new Error(`Microsoft Graph ${method} ${where} failed: ${status} ${code}${error.message ? ": " + error.message : ""}${requestId}.${hint}`), {
         status,
         errorCode: code,
+        /** The least-privileged permission the refused request needed. */
+        permission: requiredPermission(method, path, version),
     });
+}
+
+/** The permission a Graph refusal (403) names, or undefined for any other error: what a read that may be skipped reports. */
+export function refusedPermission(err: unknown): string | undefined {
+    const e = err as { status?: number; permission?: string };
+    return e.status === 403 ? (e.permission ?? "a permission it lacks") : undefined;
 }
 
 export function createGraphClient(settings: GraphClientSettings) {
@@ -136,17 +144,26 @@ export function createGraphClient(settings: GraphClientSettings) {
     }
 
     /**
-     * Every item of a collection, following `@odata.nextLink` (absolute URLs on the same Graph) until
-     * the last page; items are parsed leniently by `item`.
+     * The pages of a collection, following `@odata.nextLink` (absolute URLs on the same Graph) until
+     * the last page or until the caller stops; items are parsed leniently by `item`.
      */
-    async function listAll<T extends z.ZodType>(path: string, item: T, options: { headers?: Record<string, string>; version?: GraphVersion } = {}): Promise<Array<z.infer<T>>> {
-        const items: Array<z.infer<T>> = [];
+    async function* pages<T extends z.ZodType>(
+        path: string,
+        item: T,
+        options: { headers?: Record<string, string>; version?: GraphVersion } = {},
+    ): AsyncGenerator<Array<z.infer<T>>> {
         const schema = pageSchema(item);
         for (let next: string | undefined = path; next;) {
             const page: z.infer<typeof schema> = (await request("GET", next, { schema, headers: options.headers, version: options.version }))!.body;
-            items.push(...page.value);
+            yield page.value;
             next = relativeToBase(page["@odata.nextLink"], baseUrlOf(options.version ?? "v1.0"));
         }
+    }
+
+    /** Every item of a collection (see `pages`). */
+    async function listAll<T extends z.ZodType>(path: string, item: T, options: { headers?: Record<string, string>; version?: GraphVersion } = {}): Promise<Array<z.infer<T>>> {
+        const items: Array<z.infer<T>> = [];
+        for await (const page of pages(path, item, options)) items.push(...page);
         return items;
     }
 
@@ -158,7 +175,7 @@ export function createGraphClient(settings: GraphClientSettings) {
         return link.slice(base.length);
     }
 
-    return { baseUrl, policy, request, listAll, assertPermissions, tenantId };
+    return { baseUrl, policy, request, pages, listAll, assertPermissions, tenantId };
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;

@@ -16,6 +16,8 @@ import { type AccessToken, createTokenCache, renewalTime } from "../http/tokenCa
 export interface LookoutClientSettings {
     baseUrl: string;
     applicationKey: string;
+    /** `lookout:settingsMode`: in `checklist` mode the settings providers release what they hold instead of writing. */
+    settingsMode?: "api" | "checklist";
     retry?: Partial<RetryPolicy>;
 }
 
@@ -35,7 +37,9 @@ export function lookoutApiError(method: string, path: string, status: number, bo
     const b = (body ?? {}) as Record<string, unknown>;
     const code = (b.errorCode ?? b.error ?? "HTTP_" + status) as string;
     const message = (b.message ?? b.error_description ?? "") as string;
-    const requestId = b.requestId ? ` (requestId ${b.requestId})` : "";
+    // The console contract says `requestId`; Lookout's Mobile Risk API v2 answers `{error, request-id}`.
+    const id = b.requestId ?? b["request-id"];
+    const requestId = id ? ` (requestId ${id})` : "";
     let hint = "";
     if (status === 401 || code === "invalid_client") {
         hint = " Check the Lookout application key (stack config lookout:applicationKey or LOOKOUT_APPLICATION_KEY); it may be revoked or expired.";
@@ -48,6 +52,23 @@ export function lookoutApiError(method: string, path: string, status: number, bo
         status,
         errorCode: code,
     });
+}
+
+/** A body as JSON; an error's body that is not JSON becomes its message (a success's must be JSON). */
+function parseBody(text: string, ok: boolean): unknown {
+    if (!text) return undefined;
+    try {
+        return JSON.parse(text);
+    } catch (err) {
+        if (ok) throw err;
+        return {
+            message: text
+                .replace(/<[^>]*>/g, " ")
+                .replace(/\s+/g, " ")
+                .trim()
+                .slice(0, 200),
+        };
+    }
 }
 
 export function createLookoutClient(settings: LookoutClientSettings) {
@@ -94,7 +115,8 @@ export function createLookoutClient(settings: LookoutClientSettings) {
                 continue;
             }
             const text = await response.text();
-            const body = text ? JSON.parse(text) : undefined;
+            // Read tolerantly: an error page that is not JSON (a gateway's HTML 404) still fails with its status.
+            const body = parseBody(text, response.ok);
             if (response.status === 404 && options.allow404) return undefined;
             if (!response.ok) throw lookoutApiError(method, path, response.status, body);
             return {
@@ -115,12 +137,15 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         }
     }
 
-    /** Exchanges the application key for a token (once per client): fails with the key's hint when Lookout refuses it. */
-    async function verifyKey(): Promise<void> {
-        await tokens.get();
+    /**
+     * Exchanges the application key for a token (once per client): fails with the key's hint when
+     * Lookout refuses it. Resolves to the scopes the token carries, when Lookout says.
+     */
+    async function verifyKey(): Promise<string[] | undefined> {
+        return (await tokens.get()).scopes;
     }
 
-    return { baseUrl, request, assertCanWrite, verifyKey };
+    return { baseUrl, request, assertCanWrite, verifyKey, settingsMode: settings.settingsMode ?? "api" };
 }
 
 export type LookoutClient = ReturnType<typeof createLookoutClient>;

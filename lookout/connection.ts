@@ -12,6 +12,7 @@ import { defaultLookoutBaseUrl } from "../contract/endpoints";
 export interface LookoutConnection {
     baseUrl: string;
     applicationKey?: string;
+    settingsMode?: "api" | "checklist";
     retry?: Partial<RetryPolicy>;
 }
 
@@ -19,7 +20,8 @@ export interface LookoutConnection {
 export function connectionFromConfig(config: pulumi.dynamic.Config | undefined): LookoutConnection {
     const baseUrl = config?.get("lookout:baseUrl") ?? process.env.LOOKOUT_BASE_URL ?? defaultLookoutBaseUrl;
     const applicationKey = config?.get("lookout:applicationKey") ?? process.env.LOOKOUT_APPLICATION_KEY;
-    return { baseUrl, applicationKey, retry: retryPolicyFromEnv() };
+    const settingsMode = config?.get("lookout:settingsMode") === "checklist" ? "checklist" : "api";
+    return { baseUrl, applicationKey, settingsMode, retry: retryPolicyFromEnv() };
 }
 
 export function clientFor(connection: LookoutConnection | undefined): LookoutClient {
@@ -29,7 +31,7 @@ export function clientFor(connection: LookoutConnection | undefined): LookoutCli
             "No Lookout application key: set it with `pulumi config set --secret lookout:applicationKey <key>` or the environment variable LOOKOUT_APPLICATION_KEY (create the key in the Lookout console under System > Application Keys).",
         );
     }
-    return createLookoutClient({ baseUrl: c.baseUrl, applicationKey: c.applicationKey, retry: c.retry });
+    return createLookoutClient({ baseUrl: c.baseUrl, applicationKey: c.applicationKey, settingsMode: c.settingsMode, retry: c.retry });
 }
 
 /** How the Lookout resources reach Lookout (see `dynamic/provider.ts`). */

@@ -59,6 +59,8 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
         },
 
         async read(client, id, state) {
+            // Checklist mode: Lookout is not read through the settings contract; the stack keeps what it holds.
+            if (client.settingsMode === "checklist" && state) return { id, props: state };
             const current = await get(client, state!);
             // Gone remotely: an empty result tells the engine the resource no longer exists.
             if (!current) return {};
@@ -74,6 +76,8 @@ export function documentProvider<I extends object, P>(spec: DocumentSpec<I, P>):
         },
 
         async delete(client, _id, state) {
+            // Checklist mode (the stack switched to it): released, never reset; the console keeps what it has.
+            if (client.settingsMode === "checklist") return;
             const ifMatch = state.etag || undefined;
             if (state.previous) await client.request("PUT", spec.path(state), { body: state.previous, ifMatch });
             else await client.request("DELETE", spec.path(state), { ifMatch, allow404: true });

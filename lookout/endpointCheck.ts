@@ -25,8 +25,8 @@ export interface LookoutEndpoint {
 const notServed = new Set([404, 405, 501]);
 
 export async function checkLookoutEndpoint(mode: SettingsMode, client: LookoutClient): Promise<LookoutEndpoint> {
-    await client.verifyKey().catch((err: Error) => {
-        throw new Error(`lookout:applicationKey: ${err.message}`);
+    const scopes = await client.verifyKey().catch((err: Error) => {
+        throw new Error(`lookout:applicationKey: ${err.message}`, { cause: err });
     });
     if (mode === "checklist") return {};
     const probe = lookoutPaths.threatClassifications;
@@ -34,7 +34,10 @@ export async function checkLookoutEndpoint(mode: SettingsMode, client: LookoutCl
         await client.request("GET", probe);
     } catch (err) {
         const status = (err as { status?: number }).status;
-        if (status !== undefined && notServed.has(status)) {
+        // A gateway may answer 403 for a route it does not know; with a token that carries scopes but no
+        // settings scope, that is the same answer.
+        const noSettingsScope = status === 403 && scopes !== undefined && !scopes.some((scope) => scope.startsWith("settings:"));
+        if (status !== undefined && (notServed.has(status) || noSettingsScope)) {
             throw new Error(
                 `lookout:baseUrl: ${client.baseUrl} accepted the application key but does not serve this project's console-settings contract (GET ${probe} answered ${status}). ` +
                     "Lookout publishes no API for its console settings, so its public endpoint serves only the device and event APIs. " +

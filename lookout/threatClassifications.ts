@@ -78,6 +78,8 @@ export const threatClassificationsProvider = dynamicProvider<ThreatClassificatio
     },
 
     async read(client, id, state) {
+        // Checklist mode: Lookout is not read through the settings contract; the stack keeps what it holds.
+        if (client.settingsMode === "checklist" && state) return { id, props: state };
         const { levels } = await readLevels(client);
         const managed = Object.keys(state?.riskLevels ?? {}).filter((n) => n in levels);
         const riskLevels = sorted(Object.fromEntries(managed.map((n) => [n, levels[n]])));
@@ -98,6 +100,8 @@ export const threatClassificationsProvider = dynamicProvider<ThreatClassificatio
     },
 
     async delete(client, _id, state) {
+        // Checklist mode (the stack switched to it): released, the console keeps what it has.
+        if (client.settingsMode === "checklist") return;
         const { levels, etag } = await readLevels(client);
         assertUnchanged(state.riskLevels, levels);
         const managed = Object.keys(state.riskLevels).filter((n) => n in levels);

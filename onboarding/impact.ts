@@ -19,12 +19,12 @@
  * devices per platform ("at least" beyond). A read the identity may not make is skipped with a note.
  */
 import type { StackConfig } from "../config/stackConfig";
-import { advancedQueryHeaders, graphPaths, requiredPermission } from "../contract/graph/routes";
+import { advancedQueryHeaders, graphPaths } from "../contract/graph/routes";
 import { anyCompliancePolicySchema, assignmentSchema, compliancePolicyTypes, type CompliancePlatform, directoryGroupSchema, pageSchema } from "../contract/graph/schemas";
-import { managedDeviceSchema, managedDeviceSelect, newlyNoncompliantStates, operatingSystemOf } from "../contract/graph/managedDevices";
+import { managedDeviceSchema, managedDeviceSelect, newlyNoncompliantStates, operatingSystemsOf } from "../contract/graph/managedDevices";
 import { enrollmentGroupKey } from "../entra/directory";
 import type { GroupCandidate } from "../entra/groupValidation";
-import type { GraphClient } from "../graph/client";
+import { type GraphClient, refusedPermission } from "../graph/client";
 import { compliancePolicyDisplayName } from "../intune/threatDefense";
 import type { LookoutEndpoint } from "../lookout/endpointCheck";
 
@@ -43,16 +43,12 @@ export const maxDevicePages = 20;
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
 
 /** A read the identity may not make becomes a note; anything else is a note too (impact never fails a run). */
-async function orNote<T>(notes: string[], what: string, read: () => Promise<T>, path: string): Promise<T | undefined> {
+async function orNote<T>(notes: string[], what: string, read: () => Promise<T>): Promise<T | undefined> {
     try {
         return await read();
     } catch (err) {
-        const status = (err as { status?: number }).status;
-        notes.push(
-            status === 403
-                ? `${what}: skipped, the Graph identity may not read it (it needs ${requiredPermission("GET", path)}).`
-                : `${what}: not read (${(err as Error).message}).`,
-        );
+        const permission = refusedPermission(err);
+        notes.push(permission ? `${what}: skipped, the Graph identity may not read it (it needs ${permission}).` : `${what}: not read (${(err as Error).message}).`);
         return undefined;
     }
 }
@@ -103,22 +99,15 @@ async function enrollmentImpact(config: StackConfig, groups: Record<string, Grou
     const lines = await Promise.all([
         ...added.map(async (g) => {
             if (config.entra.mode === "reference") return `group '${g.displayName}' added: its users will be enrolled (reference mode reads no group sizes)`;
-            const count = g.objectId
-                ? await orNote(notes, `users of '${g.displayName}'`, () => userCount(graph, g.objectId!), graphPaths.groupMembersOfTypeCount(g.objectId, "microsoft.graph.user"))
-                : undefined;
+            const count = g.objectId ? await orNote(notes, `users of '${g.displayName}'`, () => userCount(graph, g.objectId!)) : undefined;
             return count === undefined ? `users of group '${g.displayName}' enrolled: group added` : `+${plural(count, "user")} enrolled: group '${g.displayName}' added`;
         }),
         ...removed.map(async (name) => {
             if (config.entra.mode === "reference") return `group '${name}' removed: its users will no longer be enrolled (reference mode reads no group sizes)`;
-            const count = await orNote(
-                notes,
-                `users of '${name}'`,
-                async () => {
-                    const id = await groupIdByName(graph, name);
-                    return id ? userCount(graph, id) : 0;
-                },
-                graphPaths.groupsByNamePrefix(name),
-            );
+            const count = await orNote(notes, `users of '${name}'`, async () => {
+                const id = await groupIdByName(graph, name);
+                return id ? userCount(graph, id) : 0;
+            });
             const who = count === undefined ? "its users" : plural(count, "user");
             return `-${who} no longer enrolled: group '${name}' removed (their devices stop reporting threats to Intune)`;
         }),
@@ -127,24 +116,21 @@ async function enrollmentImpact(config: StackConfig, groups: Record<string, Grou
 }
 
 /** Threat states of one platform's managed devices, counted from at most `maxDevicePages` pages. */
-async function threatStates(graph: GraphClient, operatingSystem: string): Promise<{ counts: Map<string, number>; complete: boolean }> {
+async function threatStates(graph: GraphClient, operatingSystems: readonly string[]): Promise<{ counts: Map<string, number>; complete: boolean }> {
     const counts = new Map<string, number>();
-    let next: string | undefined = graphPaths.managedDevices(managedDeviceSelect, `operatingSystem eq '${operatingSystem}'`);
+    const filter = operatingSystems.map((os) => `operatingSystem eq '${os}'`).join(" or ");
+    const wanted = new Set(operatingSystems.map((os) => os.toLowerCase()));
     let pages = 0;
-    const schema = pageSchema(managedDeviceSchema());
-    while (next && pages < maxDevicePages) {
-        const page: ReturnType<typeof schema.parse> = (await graph.request("GET", next, { schema }))!.body;
-        pages++;
-        for (const d of page.value) {
+    for await (const page of graph.pages(graphPaths.managedDevices(managedDeviceSelect, filter), managedDeviceSchema())) {
+        for (const d of page) {
             // Filtered here too: a service that ignores the filter must not be trusted to have applied it.
-            if ((d.operatingSystem ?? "").toLowerCase() !== operatingSystem.toLowerCase()) continue;
+            if (!wanted.has((d.operatingSystem ?? "").toLowerCase())) continue;
             const state = d.partnerReportedThreatState ?? "unknown";
             counts.set(state, (counts.get(state) ?? 0) + 1);
         }
-        const link = page["@odata.nextLink"];
-        next = link ? link.slice(link.indexOf("/deviceManagement/")) : undefined;
+        if (++pages >= maxDevicePages) return { counts, complete: false };
     }
-    return { counts, complete: !next };
+    return { counts, complete: true };
 }
 
 async function complianceImpact(config: StackConfig, policies: Policies, graph: GraphClient, notes: string[]): Promise<Impact["compliance"]> {
@@ -154,11 +140,12 @@ async function complianceImpact(config: StackConfig, policies: Policies, graph: 
         const from = policies.find((q) => q.platform === p.platform)?.level ?? "unavailable";
         const failing = newlyNoncompliantStates(from, p.requiredSecurityLevel);
         if (failing.length === 0) continue;
-        const os = operatingSystemOf[p.platform];
+        const systems = operatingSystemsOf[p.platform];
+        const os = systems.join("/");
         if (!byOs.has(os))
             byOs.set(
                 os,
-                orNote(notes, `${os} devices' threat states`, () => threatStates(graph, os), graphPaths.managedDevices([])),
+                orNote(notes, `${os} devices' threat states`, () => threatStates(graph, systems)),
             );
         const read = await byOs.get(os)!;
         if (!read) continue;
@@ -176,10 +163,8 @@ async function complianceImpact(config: StackConfig, policies: Policies, graph: 
 
 export async function assessImpact(config: StackConfig, checked: { groups: Record<string, GroupCandidate>; lookout?: LookoutEndpoint }, graph: GraphClient): Promise<Impact> {
     const notes: string[] = [];
-    const policies = config.intune?.compliancePolicies.length
-        ? await orNote(notes, "the compliance policies' current levels", () => stackPolicies(config, graph), graphPaths.compliancePolicies)
-        : [];
-    const current = await orNote(notes, "the groups Lookout enrolls now", () => currentEnrollment(config, checked.lookout, policies, graph), graphPaths.compliancePolicies);
+    const policies = config.intune?.compliancePolicies.length ? await orNote(notes, "the compliance policies' current levels", () => stackPolicies(config, graph)) : [];
+    const current = await orNote(notes, "the groups Lookout enrolls now", () => currentEnrollment(config, checked.lookout, policies, graph));
     if (current === undefined && !notes.length) {
         notes.push("Enrollment changes: not shown in checklist mode without compliance policies (Lookout's public API cannot read its connector).");
     }

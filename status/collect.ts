@@ -13,11 +13,12 @@
  * named in the report with the permission it lacks.
  */
 import type { StackConfig } from "../config/stackConfig";
-import { graphPaths, requiredPermission } from "../contract/graph/routes";
-import { directoryGroupSchema, directoryObjectSchema, lookoutMtdConnectorId, mtdConnectorSchema, pageSchema } from "../contract/graph/schemas";
+import type { ZodType } from "zod";
+import { graphPaths } from "../contract/graph/routes";
+import { directoryGroupSchema, directoryObjectSchema, lookoutMtdConnectorId, mtdConnectorSchema } from "../contract/graph/schemas";
 import { managedDeviceSchema, managedDeviceSelect, type ManagedDeviceRead } from "../contract/graph/managedDevices";
 import { type MraDevice, mraDevicePageLimit, mraDevicePageSchema, mraDevicesQuery } from "../contract/lookout/mra";
-import type { GraphClient } from "../graph/client";
+import { type GraphClient, refusedPermission } from "../graph/client";
 import type { LookoutClient } from "../lookout/client";
 import { type Finding, type GroupStatus, type LookoutDeviceState, lookoutDeviceStates, type LookoutSecurityStatus, lookoutSecurityStatuses, type StatusReport } from "./report";
 
@@ -48,73 +49,88 @@ const zeros = <K extends string>(keys: readonly K[]) => Object.fromEntries(keys.
 const bump = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
 const n = (count: number, one: string, many = `${one}s`) => `${count.toLocaleString("en-US")} ${count === 1 ? one : many}`;
 
+/** Intune's `operatingSystem` values of the platforms Lookout protects (iPads report `iPadOS`). */
+const protectedPlatforms = ["iOS", "iPadOS", "Android"];
+
+/** Pages of Lookout devices read at most: 10,000,000 devices. */
+const maxLookoutPages = 10_000;
+
 export async function collectStatus(options: CollectOptions): Promise<StatusReport> {
     const { config, graph, lookout } = options;
     const progress = options.onProgress ?? (() => undefined);
     const calls = { graph: 0, lookout: 0 };
     const skipped: string[] = [];
 
-    const graphGet = async <T>(path: string, schema?: import("zod").ZodType<T>, allow404 = false) => {
-        calls.graph++;
-        return graph.request<T>("GET", path, { schema, allow404 });
-    };
-    /** Every page of a Graph collection, following `@odata.nextLink`. */
-    async function graphPages<T>(first: string, item: import("zod").ZodType<T>, what: string): Promise<T[]> {
+    /** Every item of a Graph collection, a page (one request) at a time, with progress. */
+    async function graphItems<T>(first: string, item: ZodType<T>, what: string): Promise<T[]> {
         const items: T[] = [];
-        for (let next: string | undefined = first; next;) {
-            const page = (await graphGet(next, pageSchema(item)))!.body as { value: T[]; "@odata.nextLink"?: string };
-            items.push(...page.value);
-            const link = page["@odata.nextLink"];
-            next = link ? link.slice(link.indexOf(new URL(graph.baseUrl).pathname) + new URL(graph.baseUrl).pathname.length) : undefined;
-            if (next) progress(`${what}: ${items.length.toLocaleString("en-US")} read`);
+        for await (const page of graph.pages(first, item)) {
+            calls.graph++;
+            items.push(...(page as T[]));
+            if (items.length >= 1000) progress(`${what}: ${items.length.toLocaleString("en-US")} read`);
         }
         return items;
     }
-    /** A read that may be refused: its refusal is reported, not fatal. */
-    async function optional<T>(what: string, path: string, read: () => Promise<T>): Promise<T | undefined> {
+    /** A read the identity may be refused: the refusal is reported with the permission it needs, not fatal. */
+    async function optional<T>(what: string, read: () => Promise<T>): Promise<{ value: T } | undefined> {
         try {
-            return await read();
+            return { value: await read() };
         } catch (err) {
-            if ((err as { status?: number }).status !== 403) throw err;
-            skipped.push(`${what}: refused (403); the identity needs ${requiredPermission("GET", path)}`);
+            const permission = refusedPermission(err);
+            if (!permission) throw err;
+            skipped.push(`${what}: refused (403); the Graph identity needs ${permission}`);
             return undefined;
         }
     }
 
-    // Intune's connector for Lookout.
-    const connectorPath = graphPaths.mtdConnector(lookoutMtdConnectorId);
-    const connectorRead = await optional("Intune's MTD connector", connectorPath, () => graphGet(connectorPath, mtdConnectorSchema(), true));
+    // Intune's connector for Lookout: null when Intune has none, undefined when the read was refused.
+    const connectorRead = await optional("Intune's MTD connector", async () => {
+        calls.graph++;
+        return (await graph.request("GET", graphPaths.mtdConnector(lookoutMtdConnectorId), { schema: mtdConnectorSchema(), allow404: true }))?.body ?? null;
+    });
     const now = options.now?.() ?? Date.now();
-    const connector = connectorRead
+    const found = connectorRead?.value;
+    const connector = found
         ? (() => {
-              const last = connectorRead.body.lastHeartbeatDateTime ?? null;
+              const last = found.lastHeartbeatDateTime ?? null;
               const lastMs = last ? Date.parse(last) : NaN;
+              // Graph answers 0001-01-01 for a heartbeat that never happened.
               const valid = Number.isFinite(lastMs) && lastMs > Date.parse("2000-01-01T00:00:00Z");
               return {
-                  partnerState: connectorRead.body.partnerState ?? "unknown",
+                  partnerState: found.partnerState ?? "unknown",
                   lastHeartbeatDateTime: valid ? last : null,
                   heartbeatAgeMinutes: valid ? Math.max(0, Math.round((now - lastMs) / 60_000)) : null,
               };
           })()
         : null;
 
-    // The enrollment groups and their user members.
-    const memberSchema = directoryObjectSchema();
+    // The enrollment groups and their user members. Lookout matches a group by its exact display name.
+    const findings: Finding[] = [];
     const groups = await Promise.all(
         config.enrollmentGroups.map(async (spec) => {
             let objectId = spec.objectId;
-            let displayName = spec.displayName;
+            const displayName = spec.displayName;
             if (!objectId) {
-                const found = (await graphPages(graphPaths.groupsByNamePrefix(spec.displayName), directoryGroupSchema(), `groups named '${spec.displayName}'`)).find(
-                    (g) => g.displayName?.toLowerCase() === spec.displayName.toLowerCase(),
+                const named = await optional(`the group named '${displayName}'`, () =>
+                    graphItems(graphPaths.groupsByNamePrefix(displayName), directoryGroupSchema(), `groups named '${displayName}'`),
                 );
-                objectId = found?.id;
-                displayName = found?.displayName ?? spec.displayName;
+                const exact = (named?.value ?? []).filter((g) => g.displayName === displayName);
+                if (exact.length > 1) {
+                    findings.push({
+                        severity: "warning",
+                        group: displayName,
+                        message: `${exact.length} Entra groups are named '${displayName}'; Lookout cannot tell them apart. Rename all but one.`,
+                    });
+                }
+                objectId = exact[0]?.id;
+                if (!named) return { displayName, objectId: "", members: [] as Array<Record<string, unknown>>, missing: false, unread: true };
             }
-            if (!objectId) return { displayName, objectId: "", members: [] as Array<Record<string, unknown>>, missing: true };
-            const path = graphPaths.groupUserMembers(objectId);
-            const members = (await optional(`members of '${displayName}'`, path, () => graphPages(path, memberSchema, `members of '${displayName}'`))) ?? [];
-            return { displayName, objectId, members: members as Array<Record<string, unknown>>, missing: false };
+            if (!objectId) return { displayName, objectId: "", members: [] as Array<Record<string, unknown>>, missing: true, unread: false };
+            const id = objectId;
+            const members = await optional(`members of '${displayName}'`, () =>
+                graphItems(graphPaths.groupUserMembers(id), directoryObjectSchema(), `members of '${displayName}'`),
+            );
+            return { displayName, objectId, members: (members?.value ?? []) as Array<Record<string, unknown>>, missing: false, unread: !members };
         }),
     );
     const groupsOfUser = new Map<string, Set<number>>();
@@ -133,53 +149,68 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
         }
     });
 
-    // Intune's managed devices of the platforms Lookout protects.
-    const devicesPath = graphPaths.managedDevices(managedDeviceSelect, "operatingSystem eq 'iOS' or operatingSystem eq 'Android'");
-    const managed = (await optional("Intune's managed devices", devicesPath, () => graphPages<ManagedDeviceRead>(devicesPath, managedDeviceSchema(), "Intune devices"))) ?? [];
+    // Intune's managed devices of the platforms Lookout protects; filtered here too, as Intune may ignore a filter.
+    const devicesPath = graphPaths.managedDevices(managedDeviceSelect, protectedPlatforms.map((os) => `operatingSystem eq '${os}'`).join(" or "));
+    const managedRead = await optional("Intune's managed devices", () => graphItems<ManagedDeviceRead>(devicesPath, managedDeviceSchema(), "Intune devices"));
+    const managed = (managedRead?.value ?? []).filter((d) => protectedPlatforms.some((os) => os.toLowerCase() === (d.operatingSystem ?? "").toLowerCase()));
 
-    // Lookout's devices, from its public API.
+    // Lookout's devices from its public API, newest first, each page after the last oid of the one before,
+    // until a page is empty or Lookout says none remain (Lookout's Swagger); the cursor must move down.
     const lookoutDevices: MraDevice[] = [];
-    for (let before: string | undefined; ;) {
-        calls.lookout++;
-        const page = (await lookout.request("GET", mraDevicesQuery({ limit: mraDevicePageLimit, beforeOid: before }), { schema: mraDevicePageSchema() }))!.body;
-        lookoutDevices.push(...page.devices);
-        if (page.devices.length < mraDevicePageLimit) break;
-        before = page.devices[page.devices.length - 1].oid;
-        progress(`Lookout devices: ${lookoutDevices.length.toLocaleString("en-US")} read`);
+    let lookoutRefused: string | undefined;
+    try {
+        for (let before: string | undefined, pages = 0; ; pages++) {
+            if (pages >= maxLookoutPages) throw new Error(`Lookout listed more than ${maxLookoutPages} pages of devices; stopped`);
+            calls.lookout++;
+            const page = (await lookout.request("GET", mraDevicesQuery({ limit: mraDevicePageLimit, beforeOid: before }), { schema: mraDevicePageSchema() }))!.body;
+            lookoutDevices.push(...page.devices);
+            if (page.devices.length === 0 || (page.count !== undefined && page.count <= page.devices.length)) break;
+            const last = page.devices[page.devices.length - 1].oid;
+            if (before !== undefined && !(last < before)) throw new Error(`Lookout's device list did not move past oid ${before}; stopped to avoid reading forever`);
+            before = last;
+            progress(`Lookout devices: ${lookoutDevices.length.toLocaleString("en-US")} read`);
+        }
+    } catch (err) {
+        const status = (err as { status?: number }).status;
+        if (status !== 401 && status !== 403) throw err;
+        lookoutRefused = `Lookout's devices: refused (${status}); ${(err as Error).message}`;
+        skipped.push(lookoutRefused);
     }
 
-    const statuses: GroupStatus[] = groups.map((g) => ({
-        displayName: g.displayName,
-        objectId: g.objectId,
-        users: g.members.length,
+    const emptyCounts = () => ({
+        users: 0,
         lookout: { total: 0, byState: zeros(lookoutDeviceStates), bySecurity: zeros(lookoutSecurityStatuses) },
-        intune: { total: 0, byThreatState: {}, byCompliance: {} },
-    }));
+        intune: { total: 0, byThreatState: {} as Record<string, number>, byCompliance: {} as Record<string, number> },
+    });
+    const statuses: GroupStatus[] = groups.map((g) => ({ displayName: g.displayName, objectId: g.objectId, ...emptyCounts(), users: g.members.length }));
+    // Totals count each user and device once, however many enrollment groups hold them.
+    const totals = { ...emptyCounts(), users: groupsOfUser.size };
     const outside = { lookout: 0, intune: 0 };
+    const countLookout = (into: GroupStatus["lookout"], d: MraDevice) => {
+        into.total++;
+        into.byState[deviceState(d)]++;
+        into.bySecurity[securityOf(d)]++;
+    };
+    const countIntune = (into: GroupStatus["intune"], d: ManagedDeviceRead) => {
+        into.total++;
+        bump(into.byThreatState, d.partnerReportedThreatState ?? "unknown");
+        bump(into.byCompliance, d.complianceState ?? "unknown");
+    };
     for (const d of lookoutDevices) {
         const inGroups = groupsOfAddress.get((d.email ?? "").toLowerCase());
         if (!inGroups) outside.lookout++;
-        for (const i of inGroups ?? []) {
-            const s = statuses[i].lookout;
-            s.total++;
-            s.byState[deviceState(d)]++;
-            s.bySecurity[securityOf(d)]++;
-        }
+        else countLookout(totals.lookout, d);
+        for (const i of inGroups ?? []) countLookout(statuses[i].lookout, d);
     }
     for (const d of managed) {
         const inGroups = groupsOfUser.get((d.userId ?? "").toLowerCase());
         if (!inGroups) outside.intune++;
-        for (const i of inGroups ?? []) {
-            const s = statuses[i].intune;
-            s.total++;
-            bump(s.byThreatState, d.partnerReportedThreatState ?? "unknown");
-            bump(s.byCompliance, d.complianceState ?? "unknown");
-        }
+        else countIntune(totals.intune, d);
+        for (const i of inGroups ?? []) countIntune(statuses[i].intune, d);
     }
 
-    const findings: Finding[] = [];
     const checklist = config.settingsMode === "checklist";
-    if (connectorRead !== undefined && !connector) {
+    if (connectorRead && !connector) {
         findings.push({
             severity: "warning",
             message:
@@ -201,32 +232,37 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
     groups.forEach((g, i) => {
         const s = statuses[i];
         if (g.missing) {
-            findings.push({ severity: "warning", group: g.displayName, message: `No Entra group is named '${g.displayName}': nobody is enrolled through it.` });
+            findings.push({ severity: "warning", group: g.displayName, message: `No Entra group is named '${g.displayName}' exactly: nobody is enrolled through it.` });
             return;
         }
-        if (s.users > 0 && s.lookout.total === 0 && s.intune.total > 0) {
+        if (s.users > 0 && s.lookout.total === 0 && !lookoutRefused) {
+            const intune = managedRead
+                ? s.intune.total > 0
+                    ? ` and ${n(s.intune.total, "Intune device")}`
+                    : " (none of their devices is in Intune either)"
+                : " (Intune's devices were not read)";
             findings.push({
                 severity: "warning",
                 group: g.displayName,
-                message: `'${g.displayName}' has ${n(s.users, "user")} and ${n(s.intune.total, "Intune device")} but Lookout lists none of their devices: likely a name mismatch in Lookout's console (System > Connectors > Intune > Enrollment groups must read '${g.displayName}' exactly, case-sensitive)${checklist ? ", or the checklist step was not applied yet" : ""}; Lookout checks for new devices every ${config.connector.newDeviceCheckIntervalMinutes} min.`,
+                message: `'${g.displayName}' has ${n(s.users, "user")}${intune} but Lookout lists none of their devices: likely a name mismatch in Lookout's console (System > Connectors > Intune > Enrollment groups must read '${g.displayName}' exactly, case-sensitive)${checklist ? ", or the checklist step is not applied yet" : ""}; Lookout checks for new devices every ${config.connector.newDeviceCheckIntervalMinutes} min.`,
             });
         }
         if (s.lookout.byState.pending > 0) {
             findings.push({
                 severity: "info",
                 group: g.displayName,
-                message: `${n(s.lookout.byState.pending, "device")} pending in '${g.displayName}': their users have not opened Lookout for Work yet.`,
+                message: `${n(s.lookout.byState.pending, "device")} pending: their users have not opened Lookout for Work yet.`,
             });
         }
         if (s.lookout.byState.disconnected > 0) {
             findings.push({
                 severity: "warning",
                 group: g.displayName,
-                message: `${n(s.lookout.byState.disconnected, "device")} disconnected in '${g.displayName}': Lookout for Work or the Company Portal was removed.`,
+                message: `${n(s.lookout.byState.disconnected, "device")} disconnected: Lookout for Work or the Company Portal was removed.`,
             });
         }
         const noncompliant = s.intune.byCompliance.noncompliant ?? 0;
-        if (noncompliant > 0) findings.push({ severity: "info", group: g.displayName, message: `${n(noncompliant, "device")} non-compliant in '${g.displayName}'.` });
+        if (noncompliant > 0) findings.push({ severity: "info", group: g.displayName, message: `${n(noncompliant, "device")} non-compliant in Intune.` });
     });
     if (outside.lookout > 0) {
         findings.push({
@@ -242,6 +278,7 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
         settingsMode: config.settingsMode ?? "api",
         connector,
         groups: statuses,
+        totals,
         outsideEnrollmentGroups: outside,
         findings,
         skipped,

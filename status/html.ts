@@ -37,7 +37,7 @@ const chart = {
 
 /** The enrollment status report as a self-contained HTML page. */
 export function renderHtml(report: StatusReport): string {
-    const totals = totalCounts(report.groups);
+    const totals = report.totals ?? totalCounts(report.groups);
     const title = `Lookout MTP enrollment status: ${report.stack}`;
     return `<!DOCTYPE html>
 <html lang="en">

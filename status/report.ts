@@ -50,6 +50,8 @@ export interface StatusReport {
     /** Intune's Mobile Threat Defense connector for Lookout, or null when it does not exist. */
     connector: { partnerState: string; lastHeartbeatDateTime: string | null; heartbeatAgeMinutes: number | null } | null;
     groups: GroupStatus[];
+    /** All enrollment groups together, each user and device counted once (a user may be in several groups). */
+    totals?: Omit<GroupStatus, "displayName" | "objectId">;
     /** Devices of users in no enrollment group but known to Lookout (e.g. a user who left a group). */
     outsideEnrollmentGroups: { lookout: number; intune: number };
     findings: Finding[];

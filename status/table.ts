@@ -115,7 +115,7 @@ const ansi = { bold: "\x1b[1m", green: "\x1b[32m", yellow: "\x1b[33m", red: "\x1
 /** The enrollment status report as fixed-width text. */
 export function renderTable(report: StatusReport, options: TableOptions = {}): string {
     const paint = (code: keyof typeof ansi, text: string) => (options.color ? `${ansi[code]}${text}${ansi.reset}` : text);
-    const totals = totalCounts(report.groups);
+    const totals = report.totals ?? totalCounts(report.groups);
     const rows = [...report.groups.map((g) => ({ name: clean(g.displayName), counts: g as Counts })), { name: "Total", counts: totals }];
 
     const numbers = numberColumns.map((col) => ({ ...col, width: Math.max(col.heading.length, ...rows.map((r) => col.cell(r.counts).length)) }));

@@ -55,11 +55,11 @@ export function newlyNoncompliantStates(from: string, to: string): string[] {
     return threatStatesAllowedAt(from).filter((state) => !after.has(state));
 }
 
-/** Intune's `operatingSystem` of a compliance policy's platform. */
-export const operatingSystemOf: Readonly<Record<CompliancePlatform, "iOS" | "Android">> = {
-    ios: "iOS",
-    androidWorkProfile: "Android",
-    androidDeviceAdministrator: "Android",
+/** Intune's `operatingSystem` values of a compliance policy's platform (an iOS/iPadOS policy covers iPads, which report `iPadOS`). */
+export const operatingSystemsOf: Readonly<Record<CompliancePlatform, readonly string[]>> = {
+    ios: ["iOS", "iPadOS"],
+    androidWorkProfile: ["Android"],
+    androidDeviceAdministrator: ["Android"],
 };
 
 /** The properties the readers select (`$select`), so a page of 1,000 devices stays small. */

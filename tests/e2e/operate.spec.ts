@@ -147,6 +147,22 @@ describe("operating the rollout", function () {
                 "a preview writes nothing",
             );
         });
+
+        it("switching an onboarded stack to checklist mode releases the Lookout settings: no settings route is called, nothing is reset", async () => {
+            // The preview above changed the config; the stack still holds the first up's settings.
+            const connectorBefore = structuredClone(tenantOf(tenant).intuneConnector);
+            await t.setConfig({ ...graphModeConfig(), "lookout:settingsMode": "checklist" });
+            tenant.emulator.clearRequests();
+            const up = await t.stack.up(t.run);
+            assert.deepEqual(
+                tenant.emulator.requests().filter((r) => r.path.startsWith("/console/")),
+                [],
+                "no settings route, not even to delete what api mode wrote",
+            );
+            assert.deepEqual(tenantOf(tenant).intuneConnector, connectorBefore, "Lookout's connector is as it was");
+            assert.ok((up.outputs.lookoutConsoleSteps.value as string[]).length > 0);
+            assert.ok(changedSteps(t.events).includes("delete lookout-intune-connector"), changedSteps(t.events).join(", "));
+        });
     });
 
     describe("a Lookout endpoint that serves only Lookout's public API", () => {

@@ -56,7 +56,10 @@ describe("impact of a change, for the preview", () => {
         const { impact } = await runPreflight(config(validGraphConfig()), graph(), t.console);
         const n = expected(["mediumSeverity", "highSeverity"]);
         assert.ok(n > 0);
-        assert.match(impact!.compliance.ios![0], new RegExp(`^${n} iOS devices report .*mediumSeverity.* today and would become non-compliant at 'low' \\(a new threat rule\\)$`));
+        assert.match(
+            impact!.compliance.ios![0],
+            new RegExp(`^${n} iOS/iPadOS devices report .*mediumSeverity.* today and would become non-compliant at 'low' \\(a new threat rule\\)$`),
+        );
     });
 
     it("skips the device count with a note when the identity may not read managed devices", async () => {
