@@ -37,19 +37,47 @@ export function checklistSteps({ page, settings }: ConsoleChecklistInputs): stri
     return Object.entries(settings).map(([label, value]) => `${page} > ${label}: ${shown(value)}`);
 }
 
+/** The connector page's page name, and each setting's label on it, by the contract's field. */
+export const connectorPage = "System > Connectors > Intune";
+export const connectorLabels = {
+    heartbeatFrequencyMinutes: "Connection Settings > Heartbeat frequency (minutes)",
+    enrollmentGroups: "Enrollment Management > Enrollment groups (exact display names, case-sensitive)",
+    newDeviceCheckIntervalMinutes: "Enrollment Management > Interval for checking for new devices (minutes)",
+    disconnectedDeviceThresholdDays: "Enrollment Management > Disconnected device threshold (days)",
+    "stateSync.deviceStatus": "State Sync > Device status",
+    "stateSync.threatStatus": "State Sync > Threat status",
+    errorReportEmail: "Error Management > Error report e-mail",
+} as const;
+
 /** System > Connectors > Intune, with the enrollment groups' display names as Entra holds them. */
 export function connectorChecklist(settings: IntuneConnectorSettings): ConsoleChecklistInputs {
+    const L = connectorLabels;
     return {
-        page: "System > Connectors > Intune",
+        page: connectorPage,
         settings: {
-            "Connection Settings > Heartbeat frequency (minutes)": settings.heartbeatFrequencyMinutes,
-            "Enrollment Management > Enrollment groups (exact display names, case-sensitive)": settings.enrollmentGroups,
-            "Enrollment Management > Interval for checking for new devices (minutes)": settings.newDeviceCheckIntervalMinutes,
-            "Enrollment Management > Disconnected device threshold (days)": settings.disconnectedDeviceThresholdDays,
-            "State Sync > Device status": settings.stateSync.deviceStatus,
-            "State Sync > Threat status": settings.stateSync.threatStatus,
-            "Error Management > Error report e-mail": settings.errorReportEmail,
+            [L.heartbeatFrequencyMinutes]: settings.heartbeatFrequencyMinutes,
+            [L.enrollmentGroups]: settings.enrollmentGroups,
+            [L.newDeviceCheckIntervalMinutes]: settings.newDeviceCheckIntervalMinutes,
+            [L.disconnectedDeviceThresholdDays]: settings.disconnectedDeviceThresholdDays,
+            [L["stateSync.deviceStatus"]]: settings.stateSync.deviceStatus,
+            [L["stateSync.threatStatus"]]: settings.stateSync.threatStatus,
+            [L.errorReportEmail]: settings.errorReportEmail,
         },
+    };
+}
+
+/** The connector's settings as a checklist of its page holds them (for the policy pack), or undefined for another page. */
+export function connectorSettingsOf(checklist: Partial<ConsoleChecklistInputs>): Partial<IntuneConnectorSettings> | undefined {
+    if (checklist.page !== connectorPage || !checklist.settings) return undefined;
+    const v = checklist.settings;
+    const L = connectorLabels;
+    return {
+        heartbeatFrequencyMinutes: v[L.heartbeatFrequencyMinutes] as number,
+        enrollmentGroups: v[L.enrollmentGroups] as string[],
+        newDeviceCheckIntervalMinutes: v[L.newDeviceCheckIntervalMinutes] as number,
+        disconnectedDeviceThresholdDays: v[L.disconnectedDeviceThresholdDays] as number | null,
+        stateSync: { deviceStatus: v[L["stateSync.deviceStatus"]] as boolean, threatStatus: v[L["stateSync.threatStatus"]] as boolean },
+        errorReportEmail: v[L.errorReportEmail] as string,
     };
 }
 

@@ -9,10 +9,12 @@ import { connectorLimits } from "../contract/lookout/schemas";
 import { threatCompliancePolicyType } from "../intune/compliancePolicy";
 import { storeAppType } from "../intune/storeApp";
 import { intuneConnectorType } from "../lookout/intuneConnector";
+import { consoleChecklistType, connectorSettingsOf } from "../lookout/consoleChecklist";
 
 /** The resource types the rules check: this project's from the resource modules, azuread's as its provider names them. */
 export const types = {
     lookoutConnector: intuneConnectorType.token,
+    consoleChecklist: consoleChecklistType.token,
     compliancePolicy: threatCompliancePolicyType.token,
     storeApp: storeAppType.token,
     group: "azuread:index/group:Group",
@@ -35,11 +37,20 @@ function on<T extends Record<string, any>>(type: string, check: (props: T, args:
     };
 }
 
+/** The Lookout connector's rules hold in both settings modes: the resource that writes it, or (checklist mode) its console page's steps. */
+function onConnector(check: (props: Record<string, any>, args: ResourceValidationArgs, report: ReportViolation) => void) {
+    return (args: ResourceValidationArgs, report: ReportViolation) => {
+        if (args.type === types.lookoutConnector) check(args.props, args, report);
+        const steps = args.type === types.consoleChecklist ? connectorSettingsOf(args.props) : undefined;
+        if (steps) check(steps, args, report);
+    };
+}
+
 export const stateSyncOn: ResourceValidationPolicy = {
     name: "lookout-state-sync-on",
     description: "Lookout must send both device status and threat status to Intune; otherwise compliance ignores Lookout's verdicts.",
     enforcementLevel: "mandatory",
-    validateResource: on(types.lookoutConnector, (props, _args, report) => {
+    validateResource: onConnector((props, _args, report) => {
         const off = ["deviceStatus", "threatStatus"].filter((k) => props.stateSync?.[k] === false);
         if (off.length > 0) report(`State sync of ${off.join(" and ")} is off: Intune would stop receiving Lookout's verdicts. Turn stateSync.${off[0]} on.`);
     }),
@@ -50,7 +61,7 @@ export const intervalsInRange: ResourceValidationPolicy = {
     description: "The connector's heartbeat and new-device check interval stay within the tenant's accepted range.",
     enforcementLevel: "mandatory",
     configSchema: intervalConfig,
-    validateResource: on(types.lookoutConnector, (props, args, report) => {
+    validateResource: onConnector((props, args, report) => {
         const { maxHeartbeatFrequencyMinutes, maxNewDeviceCheckIntervalMinutes } = args.getConfig<{
             maxHeartbeatFrequencyMinutes: number;
             maxNewDeviceCheckIntervalMinutes: number;
@@ -74,7 +85,7 @@ export const errorReportAddressSet: ResourceValidationPolicy = {
     name: "lookout-error-report-address-set",
     description: "Connector errors must reach someone: an error-report e-mail address is set.",
     enforcementLevel: "mandatory",
-    validateResource: on(types.lookoutConnector, (props, _args, report) => {
+    validateResource: onConnector((props, _args, report) => {
         if (typeof props.errorReportEmail !== "string" || !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(props.errorReportEmail)) {
             report("No error-report e-mail address is set on the Lookout connector; set connector.errorReportEmail to a monitored mailbox.");
         }
@@ -121,7 +132,7 @@ export const pilotGroupFirst: ResourceValidationPolicy = {
     name: "lookout-pilot-group-first",
     description: "Advice: enroll a pilot group before broad groups.",
     enforcementLevel: "advisory",
-    validateResource: on(types.lookoutConnector, (props, _args, report) => {
+    validateResource: onConnector((props, _args, report) => {
         const groups: string[] = props.enrollmentGroups ?? [];
         if (groups.length > 0 && !/pilot/i.test(groups[0])) {
             report(`The first enrollment group is '${groups[0]}'; start with a pilot group (a name containing 'Pilot') before enrolling broad groups.`);
@@ -133,7 +144,7 @@ export const defaultCheckInterval: ResourceValidationPolicy = {
     name: "lookout-new-device-check-default",
     description: `Advice: leave the new-device check interval at Lookout's recommended ${recommendedCheckInterval} minutes.`,
     enforcementLevel: "advisory",
-    validateResource: on(types.lookoutConnector, (props, _args, report) => {
+    validateResource: onConnector((props, _args, report) => {
         const check = props.newDeviceCheckIntervalMinutes ?? recommendedCheckInterval;
         if (check !== recommendedCheckInterval) report(`newDeviceCheckIntervalMinutes is ${check}; Lookout recommends ${recommendedCheckInterval}.`);
     }),

@@ -12,6 +12,7 @@ import {
     stateSyncOn,
     types,
 } from "../../policy/rules";
+import { connectorChecklist } from "../../lookout/consoleChecklist";
 
 const connector = {
     heartbeatFrequencyMinutes: 60,
@@ -43,6 +44,20 @@ function violations(policy: ResourceValidationPolicy, type: string, props: Recor
 }
 
 describe("policy pack rules", () => {
+    it("hold for the connector's console steps in checklist mode too", () => {
+        const steps = (c: typeof connector) => ({ ...connectorChecklist({ ...c, disconnectedDeviceThresholdDays: null }), steps: [] });
+        for (const rule of [stateSyncOn, intervalsInRange, errorReportAddressSet, pilotGroupFirst, defaultCheckInterval]) {
+            assert.deepEqual(violations(rule, types.consoleChecklist, steps(connector)), [], rule.name);
+        }
+        assert.match(
+            violations(stateSyncOn, types.consoleChecklist, steps({ ...connector, stateSync: { deviceStatus: true, threatStatus: false } }))[0],
+            /State sync of threatStatus is off/,
+        );
+        assert.match(violations(intervalsInRange, types.consoleChecklist, steps({ ...connector, heartbeatFrequencyMinutes: 600 }))[0], /heartbeatFrequencyMinutes is 600/);
+        // Another page's steps are not the connector's.
+        assert.deepEqual(violations(stateSyncOn, types.consoleChecklist, { page: "System > Preferences (signed in as a@b.c)", settings: { "Email notifications": true } }), []);
+    });
+
     it("accepts the recommended connector", () => {
         for (const rule of [stateSyncOn, intervalsInRange, errorReportAddressSet, pilotGroupFirst, defaultCheckInterval]) {
             assert.deepEqual(violations(rule, types.lookoutConnector, connector), [], rule.name);
