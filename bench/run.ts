@@ -331,7 +331,7 @@ async function main() {
         tenant.directory = devDirectory();
         const [pilot, sales] = [tenant.directory.groups[2], tenant.directory.groups[3]];
         pilot.generatedUsers = 4_998;
-        sales.generatedUsers = 4_999;
+        sales.generatedUsers = 5_000;
         const devices = seedDevices(tenant, [pilot.id, sales.id], tnt.emulator.now()).length;
         const t = await createTestStack("bench-status", tnt, {}, {}, { project: "lookout-mtp", dir: projectRoot, config: validGraphConfig() });
         await t.stack.up();
