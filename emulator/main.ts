@@ -3,6 +3,7 @@
  * Lookout application key and Graph app credentials for a tenant.
  *
  *   npm run emulator -- [--port 8787] [--state-file .state/emulator.json] [--rate-limit 100] [--tenant contoso] [--entra-tenant-id <guid>]
+ *                       [--lookout-api contract|public]   (public: only what Lookout's own service serves, no settings route)
  */
 import { parseArgs } from "node:util";
 import { devEntraTenantId, seedDevTenant } from "./devTenant";
@@ -16,6 +17,7 @@ async function main() {
             "rate-limit": { type: "string", default: "100" },
             tenant: { type: "string", default: "contoso" },
             "entra-tenant-id": { type: "string", default: devEntraTenantId },
+            "lookout-api": { type: "string", default: "contract" },
         },
     });
     const port = Number(values.port);
@@ -32,9 +34,12 @@ async function main() {
         seedDevTenant(emulator.store, tenant);
         emulator.store.persist();
     }
+    if (values["lookout-api"] !== "contract" && values["lookout-api"] !== "public") throw new Error(`--lookout-api '${values["lookout-api"]}' must be contract or public`);
+    tenant.lookoutApi = values["lookout-api"];
+    emulator.store.persist();
     const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
     console.log(`Lookout and Microsoft Graph emulator listening on ${emulator.url}`);
-    console.log(`tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}`);
+    console.log(`tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}${tenant.lookoutApi === "public" ? ", Lookout's public API only (no settings route)" : ""}`);
     console.log(`Lookout application key: ${tenant.applicationKeys[0]}`);
     console.log("");
     console.log("Point a stack at it:");

@@ -33,7 +33,10 @@ function lookoutWithShortPages(honourCursor: boolean): Promise<Server> {
     })).reverse();
     const server = createServer((req, res) => {
         res.setHeader("content-type", "application/json");
-        if (req.url === "/oauth2/token") return res.end(JSON.stringify({ access_token: "t", token_type: "bearer", expires_in: 7200 }));
+        if (req.url === "/oauth2/token") {
+            res.end(JSON.stringify({ access_token: "t", token_type: "bearer", expires_in: 7200 }));
+            return;
+        }
         const url = new URL(req.url ?? "/", "http://x");
         const before = url.searchParams.get("oid");
         const rest = devices.filter((d) => !honourCursor || before === null || d.oid < before);
