@@ -16,11 +16,11 @@
  * Nothing here is stored beyond the seed: every view is computed at the emulator's clock, per page.
  */
 import { lookoutToIntuneThreatState, type MraSecurityStatus } from "../contract/lookout/mra";
-import { requiredSecurityLevelRank, threatStateRank } from "../contract/graph/managedDevices";
+import { operatingSystemsOf, requiredSecurityLevelRank, threatStateRank } from "../contract/graph/managedDevices";
 import type { DirectoryGroupRecord, Tenant } from "./store";
 import { partnerView } from "./graph/intune";
-import { generatedUser } from "./graph/directory";
-import { lookoutMtdConnectorId } from "../contract/graph/schemas";
+import { generatedUser, isGeneratedUserOf } from "./graph/directory";
+import { lookoutMtdConnectorId, platformOfType } from "../contract/graph/schemas";
 
 /** One device as seeded. */
 export interface EmulatedDevice {
@@ -54,19 +54,10 @@ export interface LookoutDeviceView {
     security: MraSecurityStatus | null;
 }
 
-/** Generated users of a group (see graph/directory.ts): `<group block>-0000-4000-8000-<index>`. */
-function isGeneratedMember(group: DirectoryGroupRecord, userId: string): boolean {
-    if (!group.generatedUsers) return false;
-    const match = /^([0-9a-f]{8})-0000-4000-8000-([0-9a-f]{12})$/.exec(userId);
-    if (!match || match[1] !== group.id.slice(0, 8)) return false;
-    const index = parseInt(match[2], 16);
-    return index >= 1 && index <= group.generatedUsers;
-}
-
 /** The groups (direct membership) a user is in. */
 export function membershipOf(tenant: Tenant): (userId: string) => DirectoryGroupRecord[] {
     const listed = tenant.directory.groups.map((group) => ({ group, members: new Set(group.members) }));
-    return (userId) => listed.filter(({ group, members }) => members.has(userId) || isGeneratedMember(group, userId)).map(({ group }) => group);
+    return (userId) => listed.filter(({ group, members }) => members.has(userId) || isGeneratedUserOf(group, userId)).map(({ group }) => group);
 }
 
 /** A UUIDv7 (time-ordered) of `ms` and a sequence number, as Lookout's `oid`s are. */
@@ -125,7 +116,7 @@ export function managedDevices(tenant: Tenant, now: number): ManagedDeviceView[]
     const partner = connector ? partnerView(tenant, connector, now).partnerState : "unavailable";
     const groupsOf = membershipOf(tenant);
     const policies = Object.values(tenant.compliancePolicies).map(({ body, assignments }) => ({
-        platform: String(body["@odata.type"]).includes("ios") ? "iOS" : String(body["@odata.type"]).includes("android") ? "Android" : "other",
+        operatingSystems: (platformOfType(body["@odata.type"]) ? operatingSystemsOf[platformOfType(body["@odata.type"])!] : []) as readonly string[],
         level: body.deviceThreatProtectionEnabled ? String(body.deviceThreatProtectionRequiredSecurityLevel ?? "unavailable") : undefined,
         groups: new Set(assignments.filter((a) => a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget").map((a) => a.target.groupId)),
     }));
@@ -144,7 +135,7 @@ export function managedDevices(tenant: Tenant, now: number): ManagedDeviceView[]
                         ? "unresponsive"
                         : lookoutToIntuneThreatState[lookout.security!];
         const userGroups = new Set(groupsOf(device.userId).map((g) => g.id));
-        const applicable = policies.filter((p) => p.platform === device.operatingSystem && p.level && [...p.groups].some((id) => userGroups.has(id!)));
+        const applicable = policies.filter((p) => p.operatingSystems.includes(device.operatingSystem) && p.level && [...p.groups].some((id) => userGroups.has(id!)));
         const blockedOnMissing = device.operatingSystem === "iOS" ? connector?.iosDeviceBlockedOnMissingPartnerData : connector?.androidDeviceBlockedOnMissingPartnerData;
         const rank = threatStateRank[threat];
         const compliant = applicable.every((p) => (rank === undefined ? !blockedOnMissing : rank <= requiredSecurityLevelRank[p.level!]));

@@ -121,7 +121,8 @@ export interface ConsoleChecklist extends OutputsOf<ConsoleChecklistOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ConsoleChecklist extends pulumi.dynamic.Resource {
-    constructor(name: string, args: ArgsOf<ConsoleChecklistInputs>, opts?: pulumi.CustomResourceOptions) {
-        super(consoleChecklistProvider, name, { ...args, steps: undefined }, opts, consoleChecklistType.module, consoleChecklistType.name);
+    constructor(name: string, args: pulumi.Input<ConsoleChecklistInputs> | ArgsOf<ConsoleChecklistInputs>, opts?: pulumi.CustomResourceOptions) {
+        const inputs = pulumi.output(args as pulumi.Input<ConsoleChecklistInputs>);
+        super(consoleChecklistProvider, name, { page: inputs.page, settings: inputs.settings, steps: undefined }, opts, consoleChecklistType.module, consoleChecklistType.name);
     }
 }

@@ -20,7 +20,6 @@ import type { GraphClient } from "../graph/client";
 import { type Preflight, runPreflight } from "./preflight";
 import type { LookoutClient } from "../lookout/client";
 import { classificationChecklist, ConsoleChecklist, connectorChecklist, notificationChecklist } from "../lookout/consoleChecklist";
-import { intuneConnectorInputsSchema } from "../contract/lookout/schemas";
 
 export interface LookoutOnboardingArgs {
     /** The validated stack config (see `config/stackConfig.ts`). */
@@ -146,7 +145,6 @@ export function declareOnboarding(
     // Lookout's console: written through the settings contract, or (checklist mode) recorded as the
     // steps an admin follows, with the same values and the same gate.
     const checklist = config.settingsMode === "checklist";
-    const connectorSettings = intuneConnectorInputsSchema().omit({ enrollmentGroups: true }).parse(config.connector);
     const connector = checklist
         ? undefined
         : new IntuneConnector(
@@ -157,8 +155,8 @@ export function declareOnboarding(
           );
     const steps: ConsoleChecklist[] = [];
     if (checklist) {
-        const inputs = pulumi.all([enrollment.displayNames, groupsChecked]).apply(([names]) => connectorChecklist({ ...connectorSettings, enrollmentGroups: names }));
-        steps.push(new ConsoleChecklist(`${name}-intune-connector-steps`, { page: inputs.page, settings: inputs.settings }, { parent, dependsOn: consent ? [consent] : [] }));
+        const inputs = pulumi.all([enrollment.displayNames, groupsChecked]).apply(([names]) => connectorChecklist({ ...config.connector, enrollmentGroups: names }));
+        steps.push(new ConsoleChecklist(`${name}-intune-connector-steps`, inputs, { parent, dependsOn: consent ? [consent] : [] }));
     }
     const lookoutSide: pulumi.Resource[] = connector ? [connector] : steps;
 
@@ -181,7 +179,7 @@ export function declareOnboarding(
         const resourceName = `${name}-notifications-${n.email.toLowerCase()}`;
         if (checklist) {
             const inputs = groupsChecked.apply(() => notificationChecklist(n.email, n.emailNotifications));
-            steps.push(new ConsoleChecklist(`${resourceName}-steps`, { page: inputs.page, settings: inputs.settings }, child));
+            steps.push(new ConsoleChecklist(`${resourceName}-steps`, inputs, child));
         } else {
             new NotificationPreferences(resourceName, { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications }, child);
         }
@@ -189,7 +187,7 @@ export function declareOnboarding(
     if (Object.keys(config.threatClassifications).length > 0) {
         if (checklist) {
             const inputs = groupsChecked.apply(() => classificationChecklist(config.threatClassifications));
-            steps.push(new ConsoleChecklist(`${name}-threat-classifications-steps`, { page: inputs.page, settings: inputs.settings }, child));
+            steps.push(new ConsoleChecklist(`${name}-threat-classifications-steps`, inputs, child));
         } else {
             new ThreatClassifications(`${name}-threat-classifications`, { riskLevels: afterGroupChecks(config.threatClassifications) }, child);
         }
@@ -230,7 +228,7 @@ export function declareOnboarding(
         lookoutConsentVerified: consentStatus.apply((s) => s !== undefined),
         onboardingRequest,
         connector,
-        connectorHeartbeatFrequencyMinutes: connector ? connector.heartbeatFrequencyMinutes : pulumi.output(connectorSettings.heartbeatFrequencyMinutes),
+        connectorHeartbeatFrequencyMinutes: connector ? connector.heartbeatFrequencyMinutes : pulumi.output(config.connector.heartbeatFrequencyMinutes),
         lookoutConsoleSteps: checklist ? pulumi.all(steps.map((s) => s.steps)).apply((lists) => lists.flat()) : undefined,
         intune,
     };

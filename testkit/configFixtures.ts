@@ -1,5 +1,6 @@
 import { devDirectory, devLookoutClientId } from "../emulator/devTenant";
 import type { Directory } from "../emulator/store";
+import { parseStackConfig, type StackConfig } from "../config/stackConfig";
 /** A valid stack config in the shape `pulumi.runtime.allConfig()` returns, for tests to break one key at a time. */
 export const referenceTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
 
@@ -93,4 +94,11 @@ export function sampleDirectory(): Directory {
             group("8c309304-5f6b-4c23-8e7f-8091a2b3c4d5", "Shared Mobile", []),
         ],
     };
+}
+
+/** A fixture parsed as the program parses stack config (every key taken as a secret where it must be). */
+export function parsedConfig(raw: Record<string, unknown>): StackConfig {
+    const result = parseStackConfig(asRawConfig(raw), () => true);
+    if (!result.ok) throw new Error(result.errors.join("\n"));
+    return result.config;
 }

@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { lookoutDevices, managedDevices, seedDevices } from "../../emulator/devices";
+import { isGeneratedUserOf } from "../../emulator/graph/directory";
 import type { Tenant } from "../../emulator/store";
 import { projectRoot } from "../../scripts/lib/engine";
 import type { StatusReport } from "../../status/report";
@@ -65,7 +66,7 @@ async function status(t: TestStack, tenant: EmulatedTenant, extra: string[] = []
 function truth(tenant: EmulatedTenant, groupId: string) {
     const t = tenantOf(tenant);
     const group = t.directory.groups.find((g) => g.id === groupId)!;
-    const inGroup = (userId: string) => group.members.includes(userId) || userId.startsWith(group.id.slice(0, 8) + "-0000-4000-8000-");
+    const inGroup = (userId: string) => group.members.includes(userId) || isGeneratedUserOf(group, userId);
     const now = tenant.emulator.now();
     const lookout = lookoutDevices(t, now).filter((v) => inGroup(v.device.userId));
     const intune = managedDevices(t, now).filter((v) => inGroup(v.device.userId));

@@ -1,22 +1,17 @@
 /** The preview's impact warnings, read from the emulated tenant (onboarding/impact.ts). */
 import assert from "node:assert/strict";
-import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
 import { seedDevices, managedDevices } from "../../emulator/devices";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";
 import { allGraphRoles } from "../../emulator/store";
 import { graphClientFor } from "../../graph/connection";
 import { runPreflight } from "../../onboarding/preflight";
-import { asRawConfig, sampleConnectorSettings, sampleDirectory, validGraphConfig } from "../../testkit/configFixtures";
+import { sampleConnectorSettings, sampleDirectory, validGraphConfig, parsedConfig } from "../../testkit/configFixtures";
 import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
 const pilotId = "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80";
 const salesId = "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091";
 
-function config(raw: Record<string, unknown>): StackConfig {
-    const result = parseStackConfig(asRawConfig(raw), () => true);
-    if (!result.ok) throw new Error(result.errors.join("\n"));
-    return result.config;
-}
+const config = parsedConfig;
 
 describe("impact of a change, for the preview", () => {
     const t = useEmulatedTenant({

@@ -3,9 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkExistingGroups } from "../../entra/directory";
 import { runPreflight } from "../../onboarding/preflight";
 import { LookoutOnboarding } from "../../onboarding/lookoutOnboarding";
-import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
+import type { StackConfig } from "../../config/stackConfig";
 import { graphClientFor } from "../../graph/connection";
-import { asRawConfig, referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig } from "../../testkit/configFixtures";
+import { referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig, parsedConfig } from "../../testkit/configFixtures";
 import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../../testkit/pulumiMocks";
 
@@ -20,11 +20,7 @@ const directory: Directory = {
     ],
 };
 
-function config(raw: Record<string, unknown>): StackConfig {
-    const result = parseStackConfig(asRawConfig(raw), () => true);
-    if (!result.ok) throw new Error(result.errors.join("\n"));
-    return result.config;
-}
+const config = parsedConfig;
 
 function withEnrollment(groups: unknown[]) {
     return config({ ...validManageConfig(), "lookout-mtp:enrollmentGroups": groups });

@@ -1,16 +1,12 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
+import type { StackConfig } from "../../config/stackConfig";
 import { graphClientFor } from "../../graph/connection";
 import { runPreflight } from "../../onboarding/preflight";
-import { asRawConfig, sampleDirectory, validGraphConfig, validReferenceConfig } from "../../testkit/configFixtures";
+import { sampleDirectory, validGraphConfig, validReferenceConfig, parsedConfig } from "../../testkit/configFixtures";
 import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
-function config(raw: Record<string, unknown>): StackConfig {
-    const result = parseStackConfig(asRawConfig(raw), () => true);
-    if (!result.ok) throw new Error(result.errors.join("\n"));
-    return result.config;
-}
+const config = parsedConfig;
 
 describe("preflight: what must hold before anything is written", () => {
     const t = useEmulatedTenant({

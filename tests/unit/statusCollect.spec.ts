@@ -6,19 +6,14 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
 import { uuidV7 } from "../../emulator/devices";
 import { graphClientFor } from "../../graph/connection";
 import { createLookoutClient } from "../../lookout/client";
 import { collectStatus } from "../../status/collect";
-import { asRawConfig, sampleDirectory, validGraphConfig } from "../../testkit/configFixtures";
+import { sampleDirectory, validGraphConfig, parsedConfig } from "../../testkit/configFixtures";
 import { fastRetry, useEmulatedTenant } from "../../testkit/lookoutEmulator";
 
-function config(): StackConfig {
-    const result = parseStackConfig(asRawConfig(validGraphConfig()), () => true);
-    if (!result.ok) throw new Error(result.errors.join("\n"));
-    return result.config;
-}
+const config = () => parsedConfig(validGraphConfig());
 
 /** 45 devices of the Sales Mobile group's generated users, newest first, pages of at most 20. */
 function lookoutWithShortPages(honourCursor: boolean): Promise<Server> {
