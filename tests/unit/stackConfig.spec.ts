@@ -32,6 +32,18 @@ describe("stack config", () => {
         assert.deepEqual(result.config.consent!.delegatedScopes, ["User.Read"]);
     });
 
+    it("reads lookout:settingsMode (api by default) and refuses another value, naming the key and both modes", () => {
+        const api = parse(validGraphConfig());
+        assert.ok(api.ok && api.config.settingsMode === "api");
+        const checklist = parse({ ...validGraphConfig(), "lookout:settingsMode": "checklist" });
+        assert.ok(checklist.ok && checklist.config.settingsMode === "checklist");
+        const bad = parse({ ...validGraphConfig(), "lookout:settingsMode": "manual" });
+        assert.ok(!bad.ok);
+        assert.deepEqual(bad.errors, [
+            "lookout:settingsMode: is 'manual'; use api (the stack writes Lookout's console settings) or checklist (for an endpoint that serves only Lookout's public API: the stack outputs the console steps instead)",
+        ]);
+    });
+
     it("accepts graph mode with groups by name, one pinned by object ID", () => {
         const result = parse(validGraphConfig());
         assert.ok(result.ok, JSON.stringify(result));
