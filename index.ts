@@ -1,7 +1,11 @@
 /**
  * The lookout-mtp stack: validates the stack config, then declares the whole onboarding
- * (onboarding/stack.ts). See README.md for the config reference.
+ * (components/onboarding/stack.ts). docs/configuration.md is the config reference.
+ *
+ * The stack function is exported, not called: the engine calls it and awaits it at once, so a
+ * refused config is one clean error rather than a rejection Node.js reports as unhandled while
+ * the engine is still loading the program.
  */
-import { onboardingStack } from "./onboarding/stack";
+import { onboardingStack } from "./components/onboarding/stack";
 
-export = onboardingStack();
+export = onboardingStack;

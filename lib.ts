@@ -7,7 +7,7 @@
  * `npm run package` builds it into dist/.
  */
 export * as config from "./config";
-export * as entra from "./entra";
-export * as intune from "./intune";
-export * as lookout from "./lookout";
-export * as onboarding from "./onboarding";
+export * as entra from "./components/entra";
+export * as intune from "./components/intune";
+export * as lookout from "./providers/lookout";
+export * as onboarding from "./components/onboarding";

@@ -6,20 +6,39 @@
  * which lives in `lookout:` (baseUrl, applicationKey) because the dynamic providers read it.
  */
 import { z } from "zod";
-import { connectorLimits, intuneConnectorInputsSchema, riskLevels, threatClassificationCatalogue } from "../contract/lookout/schemas";
-import { defaultAuthorityHost, defaultGraphBaseUrl, defaultLookoutBaseUrl, validateServiceUrl } from "../contract/endpoints";
-import { compliancePlatformSchema, mtdConnectorSettingKeys, mtdConnectorSettingsSchema, requiredSecurityLevelSchema } from "../contract/graph/schemas";
+import {
+    connectorLimits,
+    intuneConnectorInputsSchema,
+    riskLevels,
+    threatClassificationCatalogue,
+} from "../contract/lookout/schemas";
+import {
+    defaultAuthorityHost,
+    defaultGraphBaseUrl,
+    defaultLookoutBaseUrl,
+    validateServiceUrl,
+} from "../contract/endpoints";
+import {
+    compliancePlatformSchema,
+    mtdConnectorSettingKeys,
+    mtdConnectorSettingsSchema,
+    requiredSecurityLevelSchema,
+} from "../contract/graph/schemas";
 import { deployedIntents } from "../contract/graph/mobileApps";
 import { lookoutForWorkIosBundleId } from "../contract/graph/lookoutApps";
+import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../contract/graph/servicePrincipals";
 
 export const projectNamespace = "lookout-mtp";
 
-/** Graph application permissions Lookout's app reads with, and its delegated sign-in scope (CONTEXT.md). */
-export const defaultApplicationPermissions = ["Device.Read.All", "GroupMember.Read.All", "User.Read.All", "Application.Read.All", "DeviceManagementApps.Read.All"] as const;
-export const defaultDelegatedScopes = ["User.Read"] as const;
-
-const guid = () => z.string().regex(/^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/, "must be a GUID such as 00000000-0000-0000-0000-000000000000");
-const upn = () => z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be a user principal name such as alex@contoso.com");
+const guid = () =>
+    z
+        .string()
+        .regex(
+            /^[0-9a-fA-F]{8}-([0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$/,
+            "must be a GUID such as 00000000-0000-0000-0000-000000000000",
+        );
+const upn = () =>
+    z.string().regex(/^[^@\s]+@[^@\s]+\.[^@\s]+$/, "must be a user principal name such as alex@contoso.com");
 
 /**
  * An Entra group the stack either creates (`create: true`, with user members) or refers to by its
@@ -40,15 +59,25 @@ export function groupSchema() {
         })
         .strict()
         .superRefine((g, ctx) => {
-            if (g.create && g.objectId) ctx.addIssue({ code: "custom", path: ["objectId"], message: "a group the stack creates has no objectId yet; drop objectId or create" });
+            if (g.create && g.objectId)
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["objectId"],
+                    message: "a group the stack creates has no objectId yet; drop objectId or create",
+                });
             if (!g.create && g.members)
                 ctx.addIssue({
                     code: "custom",
                     path: ["members"],
-                    message: "members are managed only for groups the stack creates (create: true); manage an existing group's members in Entra",
+                    message:
+                        "members are managed only for groups the stack creates (create: true); manage an existing group's members in Entra",
                 });
             if (g.create && (!g.members || g.members.length === 0))
-                ctx.addIssue({ code: "custom", path: ["members"], message: "a created group needs at least one member (user principal names)" });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["members"],
+                    message: "a created group needs at least one member (user principal names)",
+                });
             if (g.members && new Set(g.members.map((m) => m.toLowerCase())).size !== g.members.length)
                 ctx.addIssue({ code: "custom", path: ["members"], message: "lists a member twice" });
         });
@@ -82,7 +111,10 @@ export function stackConfigSchema() {
                     restricted: groupSchema().optional(),
                 })
                 .strict(),
-            enrollmentGroups: z.array(groupSchema()).min(1, "list at least one enrollment group").max(limits.enrollmentGroups.max),
+            enrollmentGroups: z
+                .array(groupSchema())
+                .min(1, "list at least one enrollment group")
+                .max(limits.enrollmentGroups.max),
             /**
              * Lookout's admin consent: granted by the stack in `manage` mode, verified through Graph before any
              * Lookout write in every mode.
@@ -92,26 +124,37 @@ export function stackConfigSchema() {
                     /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */
                     lookoutClientId: guid(),
                     applicationPermissions: z
-                        .array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All"))
+                        .array(
+                            z
+                                .string()
+                                .regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All"),
+                        )
                         .min(1)
-                        .default([...defaultApplicationPermissions]),
+                        .default([...lookoutApplicationPermissions]),
                     delegatedScopes: z
                         .array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph scope such as User.Read"))
                         .min(1)
-                        .default([...defaultDelegatedScopes]),
+                        .default([...lookoutDelegatedScopes]),
                 })
                 .strict()
                 .optional(),
             /** Lookout's Intune connector: the contract's fields and defaults; the enrollment groups come from `enrollmentGroups`. */
             connector: intuneConnectorInputsSchema().omit({ enrollmentGroups: true }),
             notifications: z
-                .array(z.object({ email: z.email("must be an e-mail address"), emailNotifications: z.boolean() }).strict())
+                .array(
+                    z.object({ email: z.email("must be an e-mail address"), emailNotifications: z.boolean() }).strict(),
+                )
                 .default([])
                 .superRefine((list, ctx) => {
                     const seen = new Set<string>();
                     list.forEach((n, i) => {
                         const key = n.email.toLowerCase();
-                        if (seen.has(key)) ctx.addIssue({ code: "custom", path: [i, "email"], message: `'${n.email}' is listed twice (e-mail addresses are case-insensitive)` });
+                        if (seen.has(key))
+                            ctx.addIssue({
+                                code: "custom",
+                                path: [i, "email"],
+                                message: `'${n.email}' is listed twice (e-mail addresses are case-insensitive)`,
+                            });
                         seen.add(key);
                     });
                 }),
@@ -125,14 +168,19 @@ export function stackConfigSchema() {
                     apps: z
                         .object({
                             /** `required` installs the apps; `available` offers them in the Company Portal. */
-                            intent: z.enum(deployedIntents, `must be ${deployedIntents.join(" or ")}`).default("required"),
+                            intent: z
+                                .enum(deployedIntents, `must be ${deployedIntents.join(" or ")}`)
+                                .default("required"),
                             ios: z.boolean().default(false),
                             androidEnterprise: z.boolean().default(false),
                             /** Lookout for Work's iOS bundle ID, if Intune lists it under another one. */
                             lookoutForWorkIosBundleId: z.string().trim().min(1).default(lookoutForWorkIosBundleId),
                         })
                         .strict()
-                        .refine((a) => a.ios || a.androidEnterprise, { message: "name a platform to deploy Lookout for Work to: ios: true, androidEnterprise: true, or both" })
+                        .refine((a) => a.ios || a.androidEnterprise, {
+                            message:
+                                "name a platform to deploy Lookout for Work to: ios: true, androidEnterprise: true, or both",
+                        })
                         .optional(),
                     /** Intune's Mobile Threat Defense connector for Lookout: only the settings named here are managed. */
                     mtdConnector: mtdConnectorSettingsSchema().prefault({}),
@@ -152,7 +200,11 @@ export function stackConfigSchema() {
                             const seen = new Set<string>();
                             policies.forEach((p, i) => {
                                 if (seen.has(p.platform))
-                                    ctx.addIssue({ code: "custom", path: [i, "platform"], message: `'${p.platform}' has a policy already; one per platform` });
+                                    ctx.addIssue({
+                                        code: "custom",
+                                        path: [i, "platform"],
+                                        message: `'${p.platform}' has a policy already; one per platform`,
+                                    });
                                 seen.add(p.platform);
                             });
                         }),
@@ -181,7 +233,9 @@ export function stackConfigSchema() {
             const groups = [
                 ...c.enrollmentGroups.map((g, i) => ({ g, path: ["enrollmentGroups", i] })),
                 { g: c.consoleAccess.full, path: ["consoleAccess", "full"] },
-                ...(c.consoleAccess.restricted ? [{ g: c.consoleAccess.restricted, path: ["consoleAccess", "restricted"] }] : []),
+                ...(c.consoleAccess.restricted
+                    ? [{ g: c.consoleAccess.restricted, path: ["consoleAccess", "restricted"] }]
+                    : []),
             ];
             const byName = new Map<string, string>();
             c.enrollmentGroups.forEach((g, i) => {
@@ -199,7 +253,10 @@ export function stackConfigSchema() {
                 }
                 byName.set(lower, g.displayName);
             });
-            if (c.consoleAccess.restricted && c.consoleAccess.restricted.displayName.toLowerCase() === c.consoleAccess.full.displayName.toLowerCase()) {
+            if (
+                c.consoleAccess.restricted &&
+                c.consoleAccess.restricted.displayName.toLowerCase() === c.consoleAccess.full.displayName.toLowerCase()
+            ) {
                 ctx.addIssue({
                     code: "custom",
                     path: ["consoleAccess", "restricted", "displayName"],
@@ -207,29 +264,54 @@ export function stackConfigSchema() {
                 });
             }
             const refuseCreatedGroups = (message: string) => {
-                for (const { g, path } of groups) if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message });
+                for (const { g, path } of groups)
+                    if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message });
             };
             if (c.entra.mode === "reference") {
                 if (!c.entra.tenantId)
-                    ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "reference mode makes no Entra calls, so it needs the tenant ID here" });
-                refuseCreatedGroups("reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'");
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["entra", "tenantId"],
+                        message: "reference mode makes no Entra calls, so it needs the tenant ID here",
+                    });
+                refuseCreatedGroups(
+                    "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'",
+                );
                 for (const { g, path } of groups) {
                     if (!g.create && !g.objectId)
-                        ctx.addIssue({ code: "custom", path: [...path, "objectId"], message: "reference mode makes no Entra lookups; give the group's objectId" });
+                        ctx.addIssue({
+                            code: "custom",
+                            path: [...path, "objectId"],
+                            message: "reference mode makes no Entra lookups; give the group's objectId",
+                        });
                 }
             } else if (c.entra.mode === "graph") {
                 if (c.entra.tenantId)
-                    ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config" });
-                refuseCreatedGroups("graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group");
+                    ctx.addIssue({
+                        code: "custom",
+                        path: ["entra", "tenantId"],
+                        message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config",
+                    });
+                refuseCreatedGroups(
+                    "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group",
+                );
             } else if (c.entra.tenantId) {
-                ctx.addIssue({ code: "custom", path: ["entra", "tenantId"], message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config" });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["entra", "tenantId"],
+                    message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config",
+                });
             }
             if (!c.consent) {
                 const what =
                     c.entra.mode === "manage"
                         ? "manage mode grants Lookout's app admin consent and verifies it"
                         : "Lookout's admin consent is verified through Microsoft Graph before anything is written to Lookout";
-                ctx.addIssue({ code: "custom", path: ["consent"], message: `${what}; set consent.lookoutClientId (Lookout's client ID, from Lookout support)` });
+                ctx.addIssue({
+                    code: "custom",
+                    path: ["consent"],
+                    message: `${what}; set consent.lookoutClientId (Lookout's client ID, from Lookout support)`,
+                });
             }
         });
 }
@@ -248,7 +330,16 @@ export type StackConfig = z.infer<ReturnType<typeof stackConfigSchema>> & {
 };
 
 /** Keys of the project namespace, as `pulumi config` names them. */
-const sectionKeys = ["entra", "consoleAccess", "enrollmentGroups", "consent", "connector", "notifications", "threatClassifications", "intune"] as const;
+const sectionKeys = [
+    "entra",
+    "consoleAccess",
+    "enrollmentGroups",
+    "consent",
+    "connector",
+    "notifications",
+    "threatClassifications",
+    "intune",
+] as const;
 const lookoutKeys = ["baseUrl", "applicationKey", "settingsMode"] as const;
 const graphKeys = ["baseUrl", "authorityHost"] as const;
 
@@ -265,7 +356,8 @@ export type ConfigResult = { ok: true; config: StackConfig } | { ok: false; erro
 export function parseStackConfig(
     raw: Record<string, string>,
     isSecret: (key: string) => boolean,
-    describeKey: (path: string[]) => string = (path) => `${projectNamespace}${path.length > 0 ? ":" : ""}${settingPath(path)}`,
+    describeKey: (path: string[]) => string = (path) =>
+        `${projectNamespace}${path.length > 0 ? ":" : ""}${settingPath(path)}`,
 ): ConfigResult {
     const errors: string[] = [];
     const input: Record<string, unknown> = {};
@@ -273,7 +365,9 @@ export function parseStackConfig(
         const [namespace, name] = key.split(":", 2);
         if (namespace === projectNamespace) {
             if (!(sectionKeys as readonly string[]).includes(name)) {
-                errors.push(`${key}: unknown key; the project reads ${sectionKeys.map((k) => `${projectNamespace}:${k}`).join(", ")}`);
+                errors.push(
+                    `${key}: unknown key; the project reads ${sectionKeys.map((k) => `${projectNamespace}:${k}`).join(", ")}`,
+                );
                 continue;
             }
             try {
@@ -284,7 +378,9 @@ export function parseStackConfig(
             }
         } else if (namespace === "graph") {
             if (!(graphKeys as readonly string[]).includes(name)) {
-                errors.push(`${key}: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)`);
+                errors.push(
+                    `${key}: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)`,
+                );
                 continue;
             }
             try {
@@ -294,13 +390,17 @@ export function parseStackConfig(
             }
         } else if (namespace === "lookout") {
             if (!(lookoutKeys as readonly string[]).includes(name)) {
-                errors.push(`${key}: unknown key; the Lookout provider reads lookout:baseUrl, lookout:applicationKey and lookout:settingsMode`);
+                errors.push(
+                    `${key}: unknown key; the Lookout provider reads lookout:baseUrl, lookout:applicationKey and lookout:settingsMode`,
+                );
             } else if (name === "settingsMode" && !(settingsModes as readonly string[]).includes(value)) {
                 errors.push(
                     `${key}: is '${value}'; use api (the stack writes Lookout's console settings) or checklist (for an endpoint that serves only Lookout's public API: the stack outputs the console steps instead)`,
                 );
             } else if (name === "applicationKey" && !isSecret(key)) {
-                errors.push(`${key}: is stored in plain text; set it again with \`pulumi config set --secret lookout:applicationKey <key>\``);
+                errors.push(
+                    `${key}: is stored in plain text; set it again with \`pulumi config set --secret lookout:applicationKey <key>\``,
+                );
             } else if (name === "baseUrl") {
                 try {
                     validateServiceUrl(value, key, defaultLookoutBaseUrl);
@@ -315,12 +415,19 @@ export function parseStackConfig(
         for (const issue of result.error.issues) {
             const key = describeKey(issue.path.map(String));
             const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined;
-            const message = missing ? "is required" : issue.code === "unrecognized_keys" ? unrecognizedKeys(issue.keys) : issue.message;
+            const message = missing
+                ? "is required"
+                : issue.code === "unrecognized_keys"
+                  ? unrecognizedKeys(issue.keys)
+                  : issue.message;
             errors.push(`${key}: ${message}`);
         }
     }
     if (errors.length > 0 || !result.success) return { ok: false, errors };
-    return { ok: true, config: { ...result.data, settingsMode: (raw["lookout:settingsMode"] as SettingsMode | undefined) ?? "api" } };
+    return {
+        ok: true,
+        config: { ...result.data, settingsMode: (raw["lookout:settingsMode"] as SettingsMode | undefined) ?? "api" },
+    };
 }
 
 /** Names unknown keys, pointing at Graph's spelling when only the letter case is off (`...IOS...`, not `...Ios...`). */
@@ -328,7 +435,9 @@ function unrecognizedKeys(keys: string[]): string {
     return keys
         .map((key) => {
             const graphName = mtdConnectorSettingKeys.find((k) => k.toLowerCase() === key.toLowerCase());
-            return graphName ? `unknown key '${key}'; Microsoft Graph spells it '${graphName}'` : `unknown key '${key}'`;
+            return graphName
+                ? `unknown key '${key}'; Microsoft Graph spells it '${graphName}'`
+                : `unknown key '${key}'`;
         })
         .join("; ");
 }

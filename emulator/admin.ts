@@ -7,7 +7,7 @@ import { faultPlanSchema, type createFaultInjector } from "./faults";
 import { approveManagedGooglePlayApp } from "./graph/apps";
 import { errorReply, HttpError, parseBody, type Reply, type Request, type RequestLog, type Service } from "./http";
 import type { Store, Tenant } from "./store";
-import type { EmulatedDevice } from "./devices";
+import type { EmulatedDevice } from "./store";
 import { configureIntuneConnector } from "./lookout/settings";
 import { intuneConnectorSettingsSchema } from "../contract/lookout/schemas";
 
@@ -34,7 +34,14 @@ export function createAdminHooks({ store, faults, log, now, advanceClock, expire
         if (path === "/_emulator/tenants" && method === "POST") {
             const body = (json() ?? {}) as { name?: string; applicationKey?: string; entraTenantId?: string };
             const tenant = store.addTenant(body.name ?? "tenant", body.applicationKey, body.entraTenantId);
-            return { status: 201, body: { tenantId: tenant.id, entraTenantId: tenant.entraTenantId, applicationKey: tenant.applicationKeys[0] } };
+            return {
+                status: 201,
+                body: {
+                    tenantId: tenant.id,
+                    entraTenantId: tenant.entraTenantId,
+                    applicationKey: tenant.applicationKeys[0],
+                },
+            };
         }
         const appMatch = /^\/_emulator\/tenants\/([^/]+)\/graph-apps$/.exec(path);
         if (appMatch && method === "POST") {
@@ -82,7 +89,8 @@ export function createAdminHooks({ store, faults, log, now, advanceClock, expire
         if (apiMatch && method === "PUT") {
             const tenant = tenantOf(apiMatch[1]);
             const serves = ((json() ?? {}) as { serves?: string }).serves;
-            if (serves !== "public" && serves !== "contract") throw new HttpError(400, "VALIDATION_ERROR", "serves must be public or contract");
+            if (serves !== "public" && serves !== "contract")
+                throw new HttpError(400, "VALIDATION_ERROR", "serves must be public or contract");
             tenant.lookoutApi = serves;
             store.persist();
             return { status: 200, body: { serves } };

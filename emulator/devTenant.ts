@@ -19,7 +19,7 @@ import {
 } from "../contract/graph/entities";
 import { lookoutApps } from "../contract/graph/lookoutApps";
 import { lookoutMtdConnectorId } from "../contract/graph/schemas";
-import { defaultApplicationPermissions, defaultDelegatedScopes } from "../config/stackConfig";
+import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../contract/graph/servicePrincipals";
 import { approveManagedGooglePlayApp } from "./graph/apps";
 import { seedDevices } from "./devices";
 import type { Directory, Store, Tenant } from "./store";
@@ -37,22 +37,43 @@ export function grantLookoutConsent(store: Store, tenant: Tenant, clientId: stri
     return store.grantConsent(tenant, {
         appId: clientId,
         displayName: "Lookout Mobile Endpoint Security",
-        applicationPermissions: [...defaultApplicationPermissions],
-        delegatedScopes: [...defaultDelegatedScopes],
+        applicationPermissions: [...lookoutApplicationPermissions],
+        delegatedScopes: [...lookoutDelegatedScopes],
     });
 }
 
 export function devDirectory(): Directory {
-    const group = (id: string, displayName: string, members: string[]) => ({ id, displayName, securityEnabled: true, mailEnabled: false, members });
+    const group = (id: string, displayName: string, members: string[]) => ({
+        id,
+        displayName,
+        securityEnabled: true,
+        mailEnabled: false,
+        members,
+    });
     return {
         users: [
-            { id: "0a6b2c1d-1111-4e2f-8a3b-000000000001", userPrincipalName: "alex@contoso.example", displayName: "Alex Wilber" },
-            { id: "0a6b2c1d-1111-4e2f-8a3b-000000000002", userPrincipalName: "sam@contoso.example", displayName: "Sam Taylor" },
+            {
+                id: "0a6b2c1d-1111-4e2f-8a3b-000000000001",
+                userPrincipalName: "alex@contoso.example",
+                displayName: "Alex Wilber",
+            },
+            {
+                id: "0a6b2c1d-1111-4e2f-8a3b-000000000002",
+                userPrincipalName: "sam@contoso.example",
+                displayName: "Sam Taylor",
+            },
         ],
         groups: [
-            group("1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e", "Lookout MTP Admins", ["0a6b2c1d-1111-4e2f-8a3b-000000000001"]),
-            group("2c7a3d4e-9f0b-4c6d-8e1f-2a3b4c5d6e7f", "Lookout MTP Analysts", ["0a6b2c1d-1111-4e2f-8a3b-000000000002"]),
-            group("3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "Lookout Pilot", ["0a6b2c1d-1111-4e2f-8a3b-000000000001", "0a6b2c1d-1111-4e2f-8a3b-000000000002"]),
+            group("1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e", "Lookout MTP Admins", [
+                "0a6b2c1d-1111-4e2f-8a3b-000000000001",
+            ]),
+            group("2c7a3d4e-9f0b-4c6d-8e1f-2a3b4c5d6e7f", "Lookout MTP Analysts", [
+                "0a6b2c1d-1111-4e2f-8a3b-000000000002",
+            ]),
+            group("3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "Lookout Pilot", [
+                "0a6b2c1d-1111-4e2f-8a3b-000000000001",
+                "0a6b2c1d-1111-4e2f-8a3b-000000000002",
+            ]),
             group("4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091", "Sales Mobile", ["0a6b2c1d-1111-4e2f-8a3b-000000000002"]),
         ],
     };
@@ -109,7 +130,16 @@ function authenticatorAddedBefore() {
                 bundleId: authenticator.storeId,
                 appStoreUrl: authenticator.storeUrl,
                 applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
-                minimumSupportedOperatingSystem: { v8_0: false, v9_0: false, v10_0: false, v11_0: false, v12_0: false, v13_0: false, v14_0: true, v15_0: false },
+                minimumSupportedOperatingSystem: {
+                    v8_0: false,
+                    v9_0: false,
+                    v10_0: false,
+                    v11_0: false,
+                    v12_0: false,
+                    v13_0: false,
+                    v14_0: true,
+                    v15_0: false,
+                },
                 createdDateTime: at,
                 lastModifiedDateTime: at,
                 publishingState: "published",
@@ -122,7 +152,12 @@ function authenticatorAddedBefore() {
                 id: `${authenticatorAppId}_allLicensedUsersAssignmentTarget_0`,
                 intent: "available",
                 target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" },
-                settings: { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: false, isRemovable: true, vpnConfigurationId: null },
+                settings: {
+                    "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings",
+                    uninstallOnDeviceRemoval: false,
+                    isRemovable: true,
+                    vpnConfigurationId: null,
+                },
             },
         ],
     };
@@ -144,6 +179,10 @@ export function seedDevTenant(store: Store, tenant: Tenant): void {
     tenant.mtdConnectors[lookoutMtdConnectorId] = existingLookoutConnector();
     tenant.mobileApps[authenticatorAppId] = authenticatorAddedBefore();
     const [android] = lookoutApps.androidEnterprise;
-    approveManagedGooglePlayApp(tenant, { packageId: android.storeId, displayName: android.displayName, publisher: android.publisher }, Date.parse("2024-05-06T10:05:00Z"));
+    approveManagedGooglePlayApp(
+        tenant,
+        { packageId: android.storeId, displayName: android.displayName, publisher: android.publisher },
+        Date.parse("2024-05-06T10:05:00Z"),
+    );
     grantLookoutConsent(store, tenant);
 }

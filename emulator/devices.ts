@@ -17,31 +17,10 @@
  */
 import { lookoutToIntuneThreatState, type MraSecurityStatus } from "../contract/lookout/mra";
 import { operatingSystemsOf, requiredSecurityLevelRank, threatStateRank } from "../contract/graph/managedDevices";
-import type { DirectoryGroupRecord, Tenant } from "./store";
-import { partnerView } from "./graph/intune";
-import { generatedUser, isGeneratedUserOf } from "./graph/directory";
+import type { DirectoryGroupRecord, EmulatedDevice, Tenant } from "./store";
+import { partnerView } from "./partner";
+import { generatedUser, isGeneratedUserOf } from "./generatedUsers";
 import { lookoutMtdConnectorId, platformOfType } from "../contract/graph/schemas";
-
-/** One device as seeded. */
-export interface EmulatedDevice {
-    /** Intune's managed device ID. */
-    id: string;
-    userId: string;
-    userPrincipalName: string;
-    deviceName: string;
-    operatingSystem: "iOS" | "Android";
-    osVersion: string;
-    /** When it enrolled in Intune (ISO, emulator clock). */
-    enrolledDateTime: string;
-    /** Minutes from Lookout listing the device to the user opening Lookout for Work; null: never opened. */
-    activatesAfterMinutes: number | null;
-    /** Minutes from activation to the app being removed; null or absent: never. */
-    disconnectsAfterMinutes?: number | null;
-    /** Lookout's verdict once activated. */
-    security: MraSecurityStatus;
-    /** Deactivated in the Lookout console. */
-    deactivated?: boolean;
-}
 
 export interface LookoutDeviceView {
     device: EmulatedDevice;
@@ -57,7 +36,10 @@ export interface LookoutDeviceView {
 /** The groups (direct membership) a user is in. */
 export function membershipOf(tenant: Tenant): (userId: string) => DirectoryGroupRecord[] {
     const listed = tenant.directory.groups.map((group) => ({ group, members: new Set(group.members) }));
-    return (userId) => listed.filter(({ group, members }) => members.has(userId) || isGeneratedUserOf(group, userId)).map(({ group }) => group);
+    return (userId) =>
+        listed
+            .filter(({ group, members }) => members.has(userId) || isGeneratedUserOf(group, userId))
+            .map(({ group }) => group);
 }
 
 /** A UUIDv7 (time-ordered) of `ms` and a sequence number, as Lookout's `oid`s are. */
@@ -81,9 +63,13 @@ export function lookoutDevices(tenant: Tenant, now: number): LookoutDeviceView[]
         if (!groupsOf(device.userId).some((g) => enrolled.has(g.displayName))) return;
         const listedAt = Math.max(Date.parse(device.enrolledDateTime), since) + interval;
         if (now < listedAt) return;
-        const activatedAt = device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
+        const activatedAt =
+            device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
         const active = activatedAt !== null && now >= activatedAt;
-        const disconnected = active && device.disconnectsAfterMinutes != null && now >= activatedAt! + device.disconnectsAfterMinutes * 60_000;
+        const disconnected =
+            active &&
+            device.disconnectsAfterMinutes != null &&
+            now >= activatedAt! + device.disconnectsAfterMinutes * 60_000;
         views.push({
             device,
             oid: uuidV7(listedAt, index),
@@ -116,9 +102,17 @@ export function managedDevices(tenant: Tenant, now: number): ManagedDeviceView[]
     const partner = connector ? partnerView(tenant, connector, now).partnerState : "unavailable";
     const groupsOf = membershipOf(tenant);
     const policies = Object.values(tenant.compliancePolicies).map(({ body, assignments }) => ({
-        operatingSystems: (platformOfType(body["@odata.type"]) ? operatingSystemsOf[platformOfType(body["@odata.type"])!] : []) as readonly string[],
-        level: body.deviceThreatProtectionEnabled ? String(body.deviceThreatProtectionRequiredSecurityLevel ?? "unavailable") : undefined,
-        groups: new Set(assignments.filter((a) => a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget").map((a) => a.target.groupId)),
+        operatingSystems: (platformOfType(body["@odata.type"])
+            ? operatingSystemsOf[platformOfType(body["@odata.type"])!]
+            : []) as readonly string[],
+        level: body.deviceThreatProtectionEnabled
+            ? String(body.deviceThreatProtectionRequiredSecurityLevel ?? "unavailable")
+            : undefined,
+        groups: new Set(
+            assignments
+                .filter((a) => a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget")
+                .map((a) => a.target.groupId),
+        ),
     }));
     return (tenant.devices ?? []).map((device) => {
         const lookout = byDevice.get(device.id);
@@ -135,11 +129,25 @@ export function managedDevices(tenant: Tenant, now: number): ManagedDeviceView[]
                         ? "unresponsive"
                         : lookoutToIntuneThreatState[lookout.security!];
         const userGroups = new Set(groupsOf(device.userId).map((g) => g.id));
-        const applicable = policies.filter((p) => p.operatingSystems.includes(device.operatingSystem) && p.level && [...p.groups].some((id) => userGroups.has(id!)));
-        const blockedOnMissing = device.operatingSystem === "iOS" ? connector?.iosDeviceBlockedOnMissingPartnerData : connector?.androidDeviceBlockedOnMissingPartnerData;
+        const applicable = policies.filter(
+            (p) =>
+                p.operatingSystems.includes(device.operatingSystem) &&
+                p.level &&
+                [...p.groups].some((id) => userGroups.has(id!)),
+        );
+        const blockedOnMissing =
+            device.operatingSystem === "iOS"
+                ? connector?.iosDeviceBlockedOnMissingPartnerData
+                : connector?.androidDeviceBlockedOnMissingPartnerData;
         const rank = threatStateRank[threat];
-        const compliant = applicable.every((p) => (rank === undefined ? !blockedOnMissing : rank <= requiredSecurityLevelRank[p.level!]));
-        return { device, partnerReportedThreatState: threat, complianceState: compliant ? "compliant" : "noncompliant" };
+        const compliant = applicable.every((p) =>
+            rank === undefined ? !blockedOnMissing : rank <= requiredSecurityLevelRank[p.level!],
+        );
+        return {
+            device,
+            partnerReportedThreatState: threat,
+            complianceState: compliant ? "compliant" : "noncompliant",
+        };
     });
 }
 
@@ -160,7 +168,12 @@ export interface DeviceMix {
  * iOS and Android in turn; activation after 0-50 minutes (in steps of 10) unless never; a threat or a
  * disconnection on the indices `mix` names.
  */
-export function seedDevices(tenant: Tenant, groupIds: readonly string[], enrolledAt: number, mix: DeviceMix = {}): EmulatedDevice[] {
+export function seedDevices(
+    tenant: Tenant,
+    groupIds: readonly string[],
+    enrolledAt: number,
+    mix: DeviceMix = {},
+): EmulatedDevice[] {
     const { perUser = 1, neverActivatedEvery = 5, threatEvery = 10, disconnectedEvery = 25 } = mix;
     const users = new Map<string, string>();
     for (const id of groupIds) {
@@ -188,7 +201,8 @@ export function seedDevices(tenant: Tenant, groupIds: readonly string[], enrolle
                 operatingSystem: index % 2 === 0 ? "iOS" : "Android",
                 osVersion: index % 2 === 0 ? "17.5" : "14",
                 enrolledDateTime: new Date(enrolledAt).toISOString(),
-                activatesAfterMinutes: index % neverActivatedEvery === neverActivatedEvery - 1 ? null : (index % 6) * 10,
+                activatesAfterMinutes:
+                    index % neverActivatedEvery === neverActivatedEvery - 1 ? null : (index % 6) * 10,
                 disconnectsAfterMinutes: index % disconnectedEvery === 3 ? 60 : null,
                 // On both platforms (odd and even indices): medium, low, and now and then high.
                 security: [1, 6].includes(index % threatEvery)

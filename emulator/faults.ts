@@ -32,8 +32,14 @@ export function faultPlanSchema() {
             methods: z.array(z.string()).optional(),
         })
         .strict()
-        .refine((p) => p.kind !== "status" || p.status !== undefined, { message: "a status fault needs a status", path: ["status"] })
-        .refine((p) => p.kind !== "delay" || p.delayMs !== undefined, { message: "a delay fault needs delayMs", path: ["delayMs"] });
+        .refine((p) => p.kind !== "status" || p.status !== undefined, {
+            message: "a status fault needs a status",
+            path: ["status"],
+        })
+        .refine((p) => p.kind !== "delay" || p.delayMs !== undefined, {
+            message: "a delay fault needs delayMs",
+            path: ["delayMs"],
+        });
 }
 export type FaultPlan = z.infer<ReturnType<typeof faultPlanSchema>>;
 export type FaultPlanInput = z.input<ReturnType<typeof faultPlanSchema>>;
@@ -48,7 +54,12 @@ export function createFaultInjector() {
     const held = new Set<() => void>();
     return {
         set(newPlans: FaultPlanInput[]) {
-            plans = newPlans.map((plan) => ({ plan: faultPlanSchema().parse(plan), seen: 0, injected: 0, inARow: new Map() }));
+            plans = newPlans.map((plan) => ({
+                plan: faultPlanSchema().parse(plan),
+                seen: 0,
+                injected: 0,
+                inARow: new Map(),
+            }));
         },
         clear() {
             plans = [];

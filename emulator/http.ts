@@ -149,7 +149,12 @@ export function createEmulatorServer(parts: ServerParts): Server {
     });
 }
 
-async function answer(req: IncomingMessage, res: ServerResponse, raw: string, { route, faults, log, expireTokens }: ServerParts) {
+async function answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    raw: string,
+    { route, faults, log, expireTokens }: ServerParts,
+) {
     const requestId = randomUUID();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const path = url.pathname;
@@ -178,7 +183,11 @@ async function answer(req: IncomingMessage, res: ServerResponse, raw: string, { 
             entry.status = fault.status!;
             const headers: Record<string, string> = {};
             if (fault.retryAfterSeconds !== undefined) headers["retry-after"] = String(fault.retryAfterSeconds);
-            send(res, { status: fault.status!, headers, body: service.faultBody!(fault.status!, requestId) }, requestId);
+            send(
+                res,
+                { status: fault.status!, headers, body: service.faultBody!(fault.status!, requestId) },
+                requestId,
+            );
             return;
         }
         if (fault.kind === "expireTokens") expireTokens();

@@ -22,10 +22,16 @@ async function main() {
     });
     const port = Number(values.port);
     const rateLimit = Number(values["rate-limit"]);
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port '${values.port}' must be a port number (0 picks a free one)`);
-    if (!Number.isInteger(rateLimit) || rateLimit < 1) throw new Error(`--rate-limit '${values["rate-limit"]}' must be a positive whole number`);
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new Error(`--port '${values.port}' must be a port number (0 picks a free one)`);
+    if (!Number.isInteger(rateLimit) || rateLimit < 1)
+        throw new Error(`--rate-limit '${values["rate-limit"]}' must be a positive whole number`);
 
-    const emulator = await startLookoutEmulator({ port, stateFile: values["state-file"], rateLimitPerMinute: rateLimit });
+    const emulator = await startLookoutEmulator({
+        port,
+        stateFile: values["state-file"],
+        rateLimitPerMinute: rateLimit,
+    });
     const existing = emulator.store.tenants().find((t) => t.name === values.tenant);
     const tenant = existing ?? emulator.store.addTenant(values.tenant!, undefined, values["entra-tenant-id"]);
     if (tenant.directory.groups.length === 0) {
@@ -34,12 +40,15 @@ async function main() {
         seedDevTenant(emulator.store, tenant);
         emulator.store.persist();
     }
-    if (values["lookout-api"] !== "contract" && values["lookout-api"] !== "public") throw new Error(`--lookout-api '${values["lookout-api"]}' must be contract or public`);
+    if (values["lookout-api"] !== "contract" && values["lookout-api"] !== "public")
+        throw new Error(`--lookout-api '${values["lookout-api"]}' must be contract or public`);
     tenant.lookoutApi = values["lookout-api"];
     emulator.store.persist();
     const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
     console.log(`Lookout and Microsoft Graph emulator listening on ${emulator.url}`);
-    console.log(`tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}${tenant.lookoutApi === "public" ? ", Lookout's public API only (no settings route)" : ""}`);
+    console.log(
+        `tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}${tenant.lookoutApi === "public" ? ", Lookout's public API only (no settings route)" : ""}`,
+    );
     console.log(`Lookout application key: ${tenant.applicationKeys[0]}`);
     console.log("");
     console.log("Point a stack at it:");
@@ -47,7 +56,9 @@ async function main() {
     console.log("  pulumi config set --secret lookout:applicationKey <the key above>");
     console.log(`  pulumi config set graph:baseUrl ${emulator.graphBaseUrl}`);
     console.log(`  pulumi config set graph:authorityHost ${emulator.authorityHost}`);
-    console.log(`  export AZURE_TENANT_ID=${tenant.entraTenantId} AZURE_CLIENT_ID=${app.clientId} AZURE_CLIENT_SECRET=${app.clientSecret}`);
+    console.log(
+        `  export AZURE_TENANT_ID=${tenant.entraTenantId} AZURE_CLIENT_ID=${app.clientId} AZURE_CLIENT_SECRET=${app.clientSecret}`,
+    );
     const stop = async () => {
         await emulator.close();
         process.exit(0);

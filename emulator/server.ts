@@ -6,7 +6,14 @@
 import { createAdminHooks, adminPrefix } from "./admin";
 import { createFaultInjector } from "./faults";
 import { createGraphEmulator, GraphError, graphErrorBody, isGraphPath } from "./graph";
-import { closeServer, createEmulatorServer, createRateWindows, createRequestLog, listenOnLoopback, type Service } from "./http";
+import {
+    closeServer,
+    createEmulatorServer,
+    createRateWindows,
+    createRequestLog,
+    listenOnLoopback,
+    type Service,
+} from "./http";
 import { createLookoutService } from "./lookout";
 import { createStore } from "./store";
 
@@ -37,19 +44,33 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         clockOffsetMs += ms;
     };
 
-    const lookout = createLookoutService({ store, windows, now, rateLimitPerMinute: options.rateLimitPerMinute ?? 100, tokenTtlSeconds: options.tokenTtlSeconds ?? 7200 });
+    const lookout = createLookoutService({
+        store,
+        windows,
+        now,
+        rateLimitPerMinute: options.rateLimitPerMinute ?? 100,
+        tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+    });
     const graph = createGraphEmulator({
         store,
         now,
         takeRateBudget(bucket) {
             const wait = windows.overBudget(bucket, graphRateLimit);
-            if (wait !== undefined) throw new GraphError(429, "TooManyRequests", "Too many requests; retry after the given time.", { "retry-after": String(wait) });
+            if (wait !== undefined)
+                throw new GraphError(429, "TooManyRequests", "Too many requests; retry after the given time.", {
+                    "retry-after": String(wait),
+                });
         },
     });
     const graphService: Service = {
-        handle: ({ req, url, raw, json, path, requestId }) => graph.handle(req, url, raw, json) ?? { status: 404, body: graphErrorBody("ResourceNotFound", path, requestId) },
+        handle: ({ req, url, raw, json, path, requestId }) =>
+            graph.handle(req, url, raw, json) ?? {
+                status: 404,
+                body: graphErrorBody("ResourceNotFound", path, requestId),
+            },
         errorReply(err, requestId) {
-            const e = err instanceof GraphError ? err : new GraphError(500, "InternalServerError", (err as Error).message);
+            const e =
+                err instanceof GraphError ? err : new GraphError(500, "InternalServerError", (err as Error).message);
             return { status: e.status, headers: e.headers, body: graphErrorBody(e.code, e.message, requestId) };
         },
         faultBody: (_status, requestId) => graphErrorBody("InjectedFault", "fault injected by the emulator", requestId),

@@ -6,10 +6,42 @@
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { completeEntity, compliancePolicyEntityTypes, computedProperties, mtdConnectorProperties, settableProperties } from "../contract/graph/entities";
+import {
+    completeEntity,
+    compliancePolicyEntityTypes,
+    computedProperties,
+    mtdConnectorProperties,
+    settableProperties,
+} from "../contract/graph/entities";
 import { microsoftGraphAppRoles } from "../contract/graph/microsoftGraphPermissions";
-import type { EmulatedDevice } from "./devices";
-import { type IntuneConnectorSettings, type NotificationPreferences, type RiskLevel, threatClassificationCatalogue } from "../contract/lookout/schemas";
+import type { MraSecurityStatus } from "../contract/lookout/mra";
+import {
+    type IntuneConnectorSettings,
+    type NotificationPreferences,
+    type RiskLevel,
+    threatClassificationCatalogue,
+} from "../contract/lookout/schemas";
+
+/** One device as seeded (emulator/devices.ts computes what Lookout and Intune show of it over time). */
+export interface EmulatedDevice {
+    /** Intune's managed device ID. */
+    id: string;
+    userId: string;
+    userPrincipalName: string;
+    deviceName: string;
+    operatingSystem: "iOS" | "Android";
+    osVersion: string;
+    /** When it enrolled in Intune (ISO, emulator clock). */
+    enrolledDateTime: string;
+    /** Minutes from Lookout listing the device to the user opening Lookout for Work; null: never opened. */
+    activatesAfterMinutes: number | null;
+    /** Minutes from activation to the app being removed; null or absent: never. */
+    disconnectsAfterMinutes?: number | null;
+    /** Lookout's verdict once activated. */
+    security: MraSecurityStatus;
+    /** Deactivated in the Lookout console. */
+    deactivated?: boolean;
+}
 
 export interface Versioned<T> {
     value: T;
@@ -37,7 +69,12 @@ export interface StoredCompliancePolicy {
 export interface StoredMobileApp {
     /** Every property of its type, beta's for a type only beta defines (contract/graph/entities.ts). */
     body: StoredEntity & { "@odata.type": string };
-    assignments: Array<{ id: string; intent: string; target: StoredAssignmentTarget; settings: Record<string, unknown> | null }>;
+    assignments: Array<{
+        id: string;
+        intent: string;
+        target: StoredAssignmentTarget;
+        settings: Record<string, unknown> | null;
+    }>;
 }
 
 /**
@@ -53,7 +90,13 @@ export interface StoredServicePrincipal {
     /** On Microsoft Graph unless `resourceId` names another API's service principal. */
     appRoleAssignments: Array<{ id: string; appRoleId: string; createdDateTime: string; resourceId?: string }>;
     /** Delegated grants, on Microsoft Graph unless `resourceId` says otherwise: `AllPrincipals` (admin consent) or `Principal` (one user's). */
-    permissionGrants: Array<{ id: string; consentType: "AllPrincipals" | "Principal"; principalId: string | null; scope: string; resourceId?: string }>;
+    permissionGrants: Array<{
+        id: string;
+        consentType: "AllPrincipals" | "Principal";
+        principalId: string | null;
+        scope: string;
+        resourceId?: string;
+    }>;
 }
 
 /** Graph application permissions a new app gets unless a test asks for fewer. */
@@ -73,7 +116,13 @@ export const allGraphRoles = [
  * properties (e.g. a group's `mailNickname`); what is absent reads as Graph's unset value.
  */
 export interface Directory {
-    users: Array<{ id: string; userPrincipalName: string; displayName?: string; mail?: string | null; [property: string]: unknown }>;
+    users: Array<{
+        id: string;
+        userPrincipalName: string;
+        displayName?: string;
+        mail?: string | null;
+        [property: string]: unknown;
+    }>;
     groups: DirectoryGroupRecord[];
     devices?: Array<{ id: string; displayName: string; [property: string]: unknown }>;
     servicePrincipals?: Array<{ id: string; displayName: string; appId?: string; [property: string]: unknown }>;
@@ -143,7 +192,9 @@ export function newApplicationKey(): string {
 /** Connectors written before the emulator kept whole entities get the properties they lack. */
 function completeConnectors(connectors: Record<string, StoredEntity>): Record<string, StoredEntity> {
     const settable = settableProperties(mtdConnectorProperties, computedProperties.mtdConnector);
-    return Object.fromEntries(Object.entries(connectors).map(([id, connector]) => [id, { ...completeEntity(settable, connector), id }]));
+    return Object.fromEntries(
+        Object.entries(connectors).map(([id, connector]) => [id, { ...completeEntity(settable, connector), id }]),
+    );
 }
 
 /** Policies written before the emulator kept whole entities get the properties their type lacks. */
@@ -152,7 +203,14 @@ function completePolicies(policies: Record<string, StoredCompliancePolicy>): Rec
         Object.entries(policies).map(([id, policy]) => {
             const properties = compliancePolicyEntityTypes[policy.body["@odata.type"]];
             const body = properties
-                ? { ...completeEntity(properties, { lastModifiedDateTime: policy.body.createdDateTime, ...policy.body }), "@odata.type": policy.body["@odata.type"], id }
+                ? {
+                      ...completeEntity(properties, {
+                          lastModifiedDateTime: policy.body.createdDateTime,
+                          ...policy.body,
+                      }),
+                      "@odata.type": policy.body["@odata.type"],
+                      id,
+                  }
                 : policy.body;
             return [id, { ...policy, body }];
         }),
@@ -177,7 +235,9 @@ export function createStore(stateFile?: string) {
             }));
         } catch (err) {
             if ((err as NodeJS.ErrnoException).code !== "ENOENT") {
-                throw new Error(`emulator state file ${stateFile} is unreadable: ${(err as Error).message}`, { cause: err });
+                throw new Error(`emulator state file ${stateFile} is unreadable: ${(err as Error).message}`, {
+                    cause: err,
+                });
             }
         }
     }
@@ -238,17 +298,33 @@ export function createStore(stateFile?: string) {
          */
         grantConsent(
             tenant: Tenant,
-            consent: { appId: string; displayName: string; applicationPermissions: string[]; delegatedScopes: string[]; consentType?: "AllPrincipals" | "Principal" },
+            consent: {
+                appId: string;
+                displayName: string;
+                applicationPermissions: string[];
+                delegatedScopes: string[];
+                consentType?: "AllPrincipals" | "Principal";
+            },
         ): StoredServicePrincipal {
             let sp = tenant.servicePrincipals.find((p) => p.appId === consent.appId);
             if (!sp) {
-                sp = { id: randomUUID(), appId: consent.appId, displayName: consent.displayName, accountEnabled: true, appRoleAssignments: [], permissionGrants: [] };
+                sp = {
+                    id: randomUUID(),
+                    appId: consent.appId,
+                    displayName: consent.displayName,
+                    accountEnabled: true,
+                    appRoleAssignments: [],
+                    permissionGrants: [],
+                };
                 tenant.servicePrincipals.push(sp);
             }
             const at = new Date().toISOString();
             sp.appRoleAssignments = consent.applicationPermissions.map((name) => {
                 const appRoleId = microsoftGraphAppRoles[name];
-                if (!appRoleId) throw new Error(`Microsoft Graph publishes no application permission '${name}' in the emulator's table`);
+                if (!appRoleId)
+                    throw new Error(
+                        `Microsoft Graph publishes no application permission '${name}' in the emulator's table`,
+                    );
                 return { id: randomBytes(32).toString("base64url").slice(0, 43), appRoleId, createdDateTime: at };
             });
             const consentType = consent.consentType ?? "AllPrincipals";

@@ -59,11 +59,17 @@ const nullableInt32 = { kind: "Edm.Int32", nullable: true } as const;
 const string = { kind: "Edm.String", nullable: false } as const;
 const nullableString = { kind: "Edm.String", nullable: true } as const;
 const dateTime = { kind: "Edm.DateTimeOffset", nullable: false } as const;
-const enumOf = (name: string, members: readonly string[]) => ({ kind: "enum", name, members, nullable: false }) as const;
-const complex = (name: string, nullable = true, unset?: unknown) => ({ kind: "complex", name, nullable, unset }) as const;
+const enumOf = (name: string, members: readonly string[]) =>
+    ({ kind: "enum", name, members, nullable: false }) as const;
+const complex = (name: string, nullable = true, unset?: unknown) =>
+    ({ kind: "complex", name, nullable, unset }) as const;
 const collection = (name: string) => ({ kind: "collection", name, nullable: true }) as const;
 
-const requiredPasswordType = enumOf("requiredPasswordType", ["deviceDefault", "alphanumeric", "numeric"] satisfies RequiredPasswordType[]);
+const requiredPasswordType = enumOf("requiredPasswordType", [
+    "deviceDefault",
+    "alphanumeric",
+    "numeric",
+] satisfies RequiredPasswordType[]);
 const androidRequiredPasswordType = enumOf("androidRequiredPasswordType", [
     "deviceDefault",
     "alphabetic",
@@ -81,19 +87,30 @@ type Mismatch<Entity, Navigation extends keyof Entity, Properties> = [
     Exclude<keyof Properties, keyof Entity>,
 ] extends [never, never]
     ? unknown
-    : { missing: Exclude<Exclude<keyof Entity, Navigation>, keyof Properties>; notInTheType: Exclude<keyof Properties, keyof Entity> };
+    : {
+          missing: Exclude<Exclude<keyof Entity, Navigation>, keyof Properties>;
+          notInTheType: Exclude<keyof Properties, keyof Entity>;
+      };
 
 /**
  * Declares an entity type's properties; fails to compile unless they are exactly the generated
  * interface's keys minus its navigation properties.
  */
 function structuralProperties<Entity, Navigation extends keyof Entity = never>() {
-    return <const Properties extends Record<string, PropertyType>>(properties: Properties & Mismatch<Entity, Navigation, Properties>): Properties => properties;
+    return <const Properties extends Record<string, PropertyType>>(
+        properties: Properties & Mismatch<Entity, Navigation, Properties>,
+    ): Properties => properties;
 }
 
 /** deviceCompliancePolicy's navigation properties in the v1.0 metadata (`NavigationProperty` elements). */
 type CompliancePolicyNavigation =
-    "assignments" | "deviceSettingStateSummaries" | "deviceStatuses" | "deviceStatusOverview" | "scheduledActionsForRule" | "userStatuses" | "userStatusOverview";
+    | "assignments"
+    | "deviceSettingStateSummaries"
+    | "deviceStatuses"
+    | "deviceStatusOverview"
+    | "scheduledActionsForRule"
+    | "userStatuses"
+    | "userStatusOverview";
 
 export const mtdConnectorProperties = structuralProperties<MobileThreatDefenseConnector>()({
     id: string,
@@ -114,7 +131,10 @@ export const mtdConnectorProperties = structuralProperties<MobileThreatDefenseCo
     windowsEnabled: boolean,
 });
 
-export const compliancePolicyBaseProperties = structuralProperties<DeviceCompliancePolicy, CompliancePolicyNavigation>()({
+export const compliancePolicyBaseProperties = structuralProperties<
+    DeviceCompliancePolicy,
+    CompliancePolicyNavigation
+>()({
     id: string,
     createdDateTime: dateTime,
     description: nullableString,
@@ -168,8 +188,14 @@ const androidProperties = {
     securityRequireVerifyApps: boolean,
     storageRequireEncryption: boolean,
 } as const;
-export const androidCompliancePolicyProperties = structuralProperties<AndroidCompliancePolicy, CompliancePolicyNavigation>()(androidProperties);
-export const androidWorkProfileCompliancePolicyProperties = structuralProperties<AndroidWorkProfileCompliancePolicy, CompliancePolicyNavigation>()(androidProperties);
+export const androidCompliancePolicyProperties = structuralProperties<
+    AndroidCompliancePolicy,
+    CompliancePolicyNavigation
+>()(androidProperties);
+export const androidWorkProfileCompliancePolicyProperties = structuralProperties<
+    AndroidWorkProfileCompliancePolicy,
+    CompliancePolicyNavigation
+>()(androidProperties);
 
 /** The password settings windows81CompliancePolicy and windows10CompliancePolicy share. */
 const windowsPasswordProperties = {
@@ -186,12 +212,18 @@ const windowsPasswordProperties = {
     storageRequireEncryption: boolean,
 } as const;
 
-export const windows81CompliancePolicyProperties = structuralProperties<Windows81CompliancePolicy, CompliancePolicyNavigation>()({
+export const windows81CompliancePolicyProperties = structuralProperties<
+    Windows81CompliancePolicy,
+    CompliancePolicyNavigation
+>()({
     ...compliancePolicyBaseProperties,
     ...windowsPasswordProperties,
 });
 
-export const windows10CompliancePolicyProperties = structuralProperties<Windows10CompliancePolicy, CompliancePolicyNavigation>()({
+export const windows10CompliancePolicyProperties = structuralProperties<
+    Windows10CompliancePolicy,
+    CompliancePolicyNavigation
+>()({
     ...compliancePolicyBaseProperties,
     ...windowsPasswordProperties,
     bitLockerEnabled: boolean,
@@ -208,7 +240,11 @@ export const windows10CompliancePolicyProperties = structuralProperties<Windows1
 
 /** mobileApp's navigation properties in v1.0; beta adds `relationships`. */
 type MobileAppNavigation = "assignments" | "categories";
-const publishingState = enumOf("mobileAppPublishingState", ["notPublished", "processing", "published"] satisfies MobileAppPublishingState[]);
+const publishingState = enumOf("mobileAppPublishingState", [
+    "notPublished",
+    "processing",
+    "published",
+] satisfies MobileAppPublishingState[]);
 
 /** mobileApp (abstract) in v1.0. */
 const mobileAppBaseProperties = {
@@ -253,7 +289,10 @@ export const iosVppAppProperties = structuralProperties<IosVppApp, MobileAppNavi
 });
 
 /** A managed Google Play app: a beta type (Microsoft's beta types, generated from beta's metadata); v1.0 declares no such entity type. */
-export const androidManagedStoreAppBetaProperties = structuralProperties<BetaAndroidManagedStoreApp, MobileAppNavigation | "relationships">()({
+export const androidManagedStoreAppBetaProperties = structuralProperties<
+    BetaAndroidManagedStoreApp,
+    MobileAppNavigation | "relationships"
+>()({
     ...mobileAppBaseProperties,
     dependentAppCount: int32,
     isAssigned: boolean,
@@ -277,7 +316,9 @@ export const androidManagedStoreAppType = storeAppTypes.androidEnterprise;
 export { iosVppAppType };
 
 /** The app types the emulator stores, with the Graph version whose metadata defines them. */
-export const mobileAppEntityTypes: Readonly<Record<string, { properties: EntityProperties; version: "v1.0" | "beta" }>> = {
+export const mobileAppEntityTypes: Readonly<
+    Record<string, { properties: EntityProperties; version: "v1.0" | "beta" }>
+> = {
     [iosStoreAppType]: { properties: iosStoreAppProperties, version: "v1.0" },
     [iosVppAppType]: { properties: iosVppAppProperties, version: "v1.0" },
     [androidManagedStoreAppType]: { properties: androidManagedStoreAppBetaProperties, version: "beta" },
@@ -318,10 +359,19 @@ export const compliancePolicyEntityTypes: Readonly<Record<string, EntityProperti
 };
 
 /** managedDevice's navigation properties in the v1.0 metadata. */
-type ManagedDeviceNavigation = "deviceCategory" | "deviceCompliancePolicyStates" | "deviceConfigurationStates" | "logCollectionRequests" | "users" | "windowsProtectionState";
+type ManagedDeviceNavigation =
+    | "deviceCategory"
+    | "deviceCompliancePolicyStates"
+    | "deviceConfigurationStates"
+    | "logCollectionRequests"
+    | "users"
+    | "windowsProtectionState";
 
 /** Every structural property of `managedDevice` in v1.0's metadata (the emulator answers them all); the installed generated types lack `managementState`, which the metadata snapshot has. */
-export const managedDeviceProperties = structuralProperties<ManagedDevice & { managementState?: unknown }, ManagedDeviceNavigation>()({
+export const managedDeviceProperties = structuralProperties<
+    ManagedDevice & { managementState?: unknown },
+    ManagedDeviceNavigation
+>()({
     id: string,
     activationLockBypassCode: nullableString,
     androidSecurityPatchLevel: nullableString,
@@ -367,7 +417,13 @@ export const managedDeviceProperties = structuralProperties<ManagedDevice & { ma
     enrolledDateTime: dateTime,
     enrollmentProfileName: nullableString,
     ethernetMacAddress: nullableString,
-    exchangeAccessState: enumOf("deviceManagementExchangeAccessState", ["none", "unknown", "allowed", "blocked", "quarantined"]),
+    exchangeAccessState: enumOf("deviceManagementExchangeAccessState", [
+        "none",
+        "unknown",
+        "allowed",
+        "blocked",
+        "quarantined",
+    ]),
     exchangeAccessStateReason: enumOf("deviceManagementExchangeAccessStateReason", [
         "none",
         "unknown",
@@ -453,27 +509,46 @@ export const managedDeviceType = "#microsoft.graph.managedDevice";
 /** Every stored entity type by `@odata.type`, with the type it derives from (for reading Learn's base-type examples). */
 export const entityTypes: Readonly<Record<string, { properties: EntityProperties; baseType?: string }>> = {
     [mtdConnectorType]: { properties: mtdConnectorProperties },
-    ...Object.fromEntries(Object.entries(compliancePolicyEntityTypes).map(([type, properties]) => [type, { properties, baseType: compliancePolicyBaseType }])),
-    ...Object.fromEntries(Object.entries(mobileAppEntityTypes).map(([type, { properties }]) => [type, { properties, baseType: "#microsoft.graph.mobileApp" }])),
+    ...Object.fromEntries(
+        Object.entries(compliancePolicyEntityTypes).map(([type, properties]) => [
+            type,
+            { properties, baseType: compliancePolicyBaseType },
+        ]),
+    ),
+    ...Object.fromEntries(
+        Object.entries(mobileAppEntityTypes).map(([type, { properties }]) => [
+            type,
+            { properties, baseType: "#microsoft.graph.mobileApp" },
+        ]),
+    ),
     "#microsoft.graph.mobileAppAssignment": { properties: mobileAppAssignmentProperties },
     [managedDeviceType]: { properties: managedDeviceProperties },
 };
 
 /** The assignment targets (derived types of deviceAndAppManagementAssignmentTarget) a compliance policy assignment accepts, by `@odata.type`. */
 export const assignmentTargetTypes: Readonly<Record<string, EntityProperties>> = {
-    "#microsoft.graph.groupAssignmentTarget": structuralProperties<GroupAssignmentTarget>()({ groupId: nullableString }),
-    "#microsoft.graph.exclusionGroupAssignmentTarget": structuralProperties<ExclusionGroupAssignmentTarget>()({ groupId: nullableString }),
+    "#microsoft.graph.groupAssignmentTarget": structuralProperties<GroupAssignmentTarget>()({
+        groupId: nullableString,
+    }),
+    "#microsoft.graph.exclusionGroupAssignmentTarget": structuralProperties<ExclusionGroupAssignmentTarget>()({
+        groupId: nullableString,
+    }),
     "#microsoft.graph.allLicensedUsersAssignmentTarget": structuralProperties<AllLicensedUsersAssignmentTarget>()({}),
     "#microsoft.graph.allDevicesAssignmentTarget": structuralProperties<AllDevicesAssignmentTarget>()({}),
-    "#microsoft.graph.configurationManagerCollectionAssignmentTarget": structuralProperties<ConfigurationManagerCollectionAssignmentTarget>()({ collectionId: nullableString }),
+    "#microsoft.graph.configurationManagerCollectionAssignmentTarget":
+        structuralProperties<ConfigurationManagerCollectionAssignmentTarget>()({ collectionId: nullableString }),
 };
 
 /** Properties the service computes: a client may send them (Learn's examples do), Graph keeps its own values. */
 export const computedProperties = {
     mtdConnector: ["id", "lastHeartbeatDateTime", "partnerState"] satisfies Array<keyof typeof mtdConnectorProperties>,
-    compliancePolicy: ["id", "createdDateTime", "lastModifiedDateTime", "version"] satisfies Array<keyof typeof compliancePolicyBaseProperties>,
+    compliancePolicy: ["id", "createdDateTime", "lastModifiedDateTime", "version"] satisfies Array<
+        keyof typeof compliancePolicyBaseProperties
+    >,
     /** `publishingState` is read-only in the metadata, though Learn's create example sends it. */
-    mobileApp: ["id", "createdDateTime", "lastModifiedDateTime", "publishingState"] satisfies Array<keyof typeof mobileAppBaseProperties>,
+    mobileApp: ["id", "createdDateTime", "lastModifiedDateTime", "publishingState"] satisfies Array<
+        keyof typeof mobileAppBaseProperties
+    >,
 } as const;
 
 /** The properties a client sets: the type's properties less those the service computes. */
@@ -493,7 +568,9 @@ export function unsetValue(type: PropertyType): unknown {
 
 /** An entity with every property of its type: the given values, and Graph's unset value for the others. */
 export function completeEntity(properties: EntityProperties, values: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(properties).map(([name, type]) => [name, name in values ? values[name] : unsetValue(type)]));
+    return Object.fromEntries(
+        Object.entries(properties).map(([name, type]) => [name, name in values ? values[name] : unsetValue(type)]),
+    );
 }
 
 /** Whether `value` is a literal of the property's type, as OData's JSON reader accepts it. */
@@ -608,8 +685,20 @@ export const appRoleAssignmentProperties = [
     "resourceDisplayName",
     "resourceId",
 ] as const satisfies ReadonlyArray<keyof AppRoleAssignment>;
-export const permissionGrantProperties = ["id", "clientId", "consentType", "principalId", "resourceId", "scope"] as const satisfies ReadonlyArray<keyof OAuth2PermissionGrant>;
+export const permissionGrantProperties = [
+    "id",
+    "clientId",
+    "consentType",
+    "principalId",
+    "resourceId",
+    "scope",
+] as const satisfies ReadonlyArray<keyof OAuth2PermissionGrant>;
 
 /** The member types Graph v1.0 lists in `/groups/{id}/members` and accepts as OData casts of it. */
-export const directoryMemberTypes = ["microsoft.graph.user", "microsoft.graph.group", "microsoft.graph.device", "microsoft.graph.servicePrincipal"] as const;
+export const directoryMemberTypes = [
+    "microsoft.graph.user",
+    "microsoft.graph.group",
+    "microsoft.graph.device",
+    "microsoft.graph.servicePrincipal",
+] as const;
 export type DirectoryMemberType = (typeof directoryMemberTypes)[number];

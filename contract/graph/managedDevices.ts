@@ -7,7 +7,11 @@
  * Plain data and functions only (the readers run in the program and the status command, never in
  * a dynamic provider, but the rule holds for every contract module).
  */
-import type { ComplianceState, DeviceThreatProtectionLevel, ManagedDevicePartnerReportedHealthState } from "@microsoft/microsoft-graph-types";
+import type {
+    ComplianceState,
+    DeviceThreatProtectionLevel,
+    ManagedDevicePartnerReportedHealthState,
+} from "@microsoft/microsoft-graph-types";
 import { z } from "zod";
 import type { CompliancePlatform } from "./schemas";
 
@@ -26,10 +30,23 @@ export const partnerReportedThreatStates = [
 ] as const satisfies readonly ManagedDevicePartnerReportedHealthState[];
 
 /** `complianceState` in v1.0's metadata. */
-export const complianceStates = ["unknown", "compliant", "noncompliant", "conflict", "error", "inGracePeriod", "configManager"] as const satisfies readonly ComplianceState[];
+export const complianceStates = [
+    "unknown",
+    "compliant",
+    "noncompliant",
+    "conflict",
+    "error",
+    "inGracePeriod",
+    "configManager",
+] as const satisfies readonly ComplianceState[];
 
 /** The threat states that carry a verdict, by severity (a compliance policy compares them with its required level). */
-export const threatStateRank: Readonly<Record<string, number | undefined>> = { secured: 0, lowSeverity: 1, mediumSeverity: 2, highSeverity: 3 };
+export const threatStateRank: Readonly<Record<string, number | undefined>> = {
+    secured: 0,
+    lowSeverity: 1,
+    mediumSeverity: 2,
+    highSeverity: 3,
+};
 
 /** A policy's required level: the highest severity a compliant device may report (`unavailable`/`notSet`: no threat rule). */
 export const requiredSecurityLevelRank: Readonly<Record<string, number>> = {
@@ -63,7 +80,14 @@ export const operatingSystemsOf: Readonly<Record<CompliancePlatform, readonly st
 };
 
 /** The properties the readers select (`$select`), so a page of 1,000 devices stays small. */
-export const managedDeviceSelect = ["id", "userId", "userPrincipalName", "operatingSystem", "complianceState", "partnerReportedThreatState"] as const;
+export const managedDeviceSelect = [
+    "id",
+    "userId",
+    "userPrincipalName",
+    "operatingSystem",
+    "complianceState",
+    "partnerReportedThreatState",
+] as const;
 
 /** A managed device as read: tolerant of enum members Graph adds later. */
 export function managedDeviceSchema() {

@@ -4,7 +4,13 @@
  * readers are tolerant and writers precise; kept apart so the providers that do not deploy apps
  * do not carry them.
  */
-import type { InstallIntent, IosStoreApp, IosStoreAppAssignmentSettings, IosVppAppAssignmentSettings, MobileAppAssignment } from "@microsoft/microsoft-graph-types";
+import type {
+    InstallIntent,
+    IosStoreApp,
+    IosStoreAppAssignmentSettings,
+    IosVppAppAssignmentSettings,
+    MobileAppAssignment,
+} from "@microsoft/microsoft-graph-types";
 import { z } from "zod";
 import { type Evolvable, normalizeODataType, unwrapValue } from "./schemas";
 
@@ -30,7 +36,12 @@ export const existingAppTypes: Record<StoreAppPlatform, readonly string[]> = {
 export const storeAppPlatforms = Object.keys(storeAppTypes) as [StoreAppPlatform, ...StoreAppPlatform[]];
 
 /** Install intents v1.0 defines (installIntent); the stack assigns `required` or `available`. */
-export const installIntents = ["available", "required", "uninstall", "availableWithoutEnrollment"] as const satisfies readonly InstallIntent[];
+export const installIntents = [
+    "available",
+    "required",
+    "uninstall",
+    "availableWithoutEnrollment",
+] as const satisfies readonly InstallIntent[];
 export const deployedIntents = ["required", "available"] as const satisfies readonly InstallIntent[];
 export type DeployedIntent = (typeof deployedIntents)[number];
 
@@ -53,7 +64,17 @@ export function mobileAppSchema() {
 export type MobileAppRead = z.infer<ReturnType<typeof mobileAppSchema>>;
 
 /** What the stack sends to create an App Store app: only what Graph cannot look up itself (it does not query the App Store). */
-export type IosStoreAppWrite = Required<Pick<IosStoreApp, "displayName" | "publisher" | "bundleId" | "appStoreUrl" | "applicableDeviceType" | "minimumSupportedOperatingSystem">> &
+export type IosStoreAppWrite = Required<
+    Pick<
+        IosStoreApp,
+        | "displayName"
+        | "publisher"
+        | "bundleId"
+        | "appStoreUrl"
+        | "applicableDeviceType"
+        | "minimumSupportedOperatingSystem"
+    >
+> &
     Pick<IosStoreApp, "description" | "isFeatured"> & { "@odata.type": typeof storeAppTypes.ios };
 
 /** A mobileAppAssignment as read or written: target and settings keep every property they have, so a write sends back what it read. */
@@ -62,7 +83,10 @@ export function mobileAppAssignmentSchema() {
         "@odata.type": z.string().optional(),
         id: z.string().optional(),
         intent: z.string(),
-        target: z.looseObject({ "@odata.type": z.string().transform((t) => normalizeODataType(t)!), groupId: z.string().nullish() }),
+        target: z.looseObject({
+            "@odata.type": z.string().transform((t) => normalizeODataType(t)!),
+            groupId: z.string().nullish(),
+        }),
         settings: z.looseObject({ "@odata.type": z.string().optional() }).nullish(),
     });
 }
@@ -80,9 +104,21 @@ export type MobileAppAssignmentWrite = Omit<MobileAppAssignment, "intent" | "set
  * device leaves management and users cannot remove it; a VPP app is licensed to the device (no
  * Apple ID needed on it); Android has no v1.0 settings type.
  */
-export function newAssignmentSettings(appType: string | undefined): ((IosStoreAppAssignmentSettings | IosVppAppAssignmentSettings) & { "@odata.type": string }) | null {
+export function newAssignmentSettings(
+    appType: string | undefined,
+): ((IosStoreAppAssignmentSettings | IosVppAppAssignmentSettings) & { "@odata.type": string }) | null {
     if (appType === storeAppTypes.ios)
-        return { "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings", uninstallOnDeviceRemoval: true, isRemovable: false, vpnConfigurationId: null };
-    if (appType === iosVppAppType) return { "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", useDeviceLicensing: true, vpnConfigurationId: null };
+        return {
+            "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings",
+            uninstallOnDeviceRemoval: true,
+            isRemovable: false,
+            vpnConfigurationId: null,
+        };
+    if (appType === iosVppAppType)
+        return {
+            "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings",
+            useDeviceLicensing: true,
+            vpnConfigurationId: null,
+        };
     return null;
 }

@@ -8,33 +8,71 @@
  * Plain data and functions only: dynamic providers capture this module by value.
  */
 
-const learn = (slug: string, version: GraphVersion = "v1.0") => `https://learn.microsoft.com/en-us/graph/api/${slug}?view=graph-rest-${version === "v1.0" ? "1.0" : "beta"}`;
+const learn = (slug: string, version: GraphVersion = "v1.0") =>
+    `https://learn.microsoft.com/en-us/graph/api/${slug}?view=graph-rest-${version === "v1.0" ? "1.0" : "beta"}`;
 
 // As the reference pages list them (the fixtures record each page's table; a test compares them).
 const serviceConfigRead = {
     least: "DeviceManagementServiceConfig.Read.All",
-    higher: ["DeviceManagementServiceConfig.ReadWrite.All", "DeviceManagementConfiguration.Read.All", "DeviceManagementConfiguration.ReadWrite.All"],
+    higher: [
+        "DeviceManagementServiceConfig.ReadWrite.All",
+        "DeviceManagementConfiguration.Read.All",
+        "DeviceManagementConfiguration.ReadWrite.All",
+    ],
 };
-const serviceConfigWrite = { least: "DeviceManagementServiceConfig.ReadWrite.All", higher: ["DeviceManagementConfiguration.ReadWrite.All"] };
-const configurationRead = { least: "DeviceManagementConfiguration.Read.All", higher: ["DeviceManagementConfiguration.ReadWrite.All"] };
+const serviceConfigWrite = {
+    least: "DeviceManagementServiceConfig.ReadWrite.All",
+    higher: ["DeviceManagementConfiguration.ReadWrite.All"],
+};
+const configurationRead = {
+    least: "DeviceManagementConfiguration.Read.All",
+    higher: ["DeviceManagementConfiguration.ReadWrite.All"],
+};
 const configurationWrite = { least: "DeviceManagementConfiguration.ReadWrite.All", higher: [] };
-const groupRead = { least: "GroupMember.Read.All", higher: ["Directory.Read.All", "Directory.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All"] };
+const groupRead = {
+    least: "GroupMember.Read.All",
+    higher: ["Directory.Read.All", "Directory.ReadWrite.All", "Group.Read.All", "Group.ReadWrite.All"],
+};
 const memberRead = {
     least: "GroupMember.ReadBasic.All",
-    higher: ["Directory.Read.All", "Group.Read.All", "Group.ReadBasic.All", "Group.ReadWrite.All", "GroupMember.Read.All", "GroupMember.ReadWrite.All"],
+    higher: [
+        "Directory.Read.All",
+        "Group.Read.All",
+        "Group.ReadBasic.All",
+        "Group.ReadWrite.All",
+        "GroupMember.Read.All",
+        "GroupMember.ReadWrite.All",
+    ],
 };
 
 const appsRead = { least: "DeviceManagementApps.Read.All", higher: ["DeviceManagementApps.ReadWrite.All"] };
 const appsWrite = { least: "DeviceManagementApps.ReadWrite.All", higher: [] };
 // The newest pages of the beta list and of an assignment's update put DeviceManagementConfiguration.* first (fixtures/README.md).
-const appsWriteOrConfiguration = { least: "DeviceManagementConfiguration.ReadWrite.All", higher: ["DeviceManagementApps.ReadWrite.All"] };
-const appsReadBeta = { least: "DeviceManagementConfiguration.Read.All", higher: ["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"] };
+const appsWriteOrConfiguration = {
+    least: "DeviceManagementConfiguration.ReadWrite.All",
+    higher: ["DeviceManagementApps.ReadWrite.All"],
+};
+const appsReadBeta = {
+    least: "DeviceManagementConfiguration.Read.All",
+    higher: ["DeviceManagementApps.Read.All", "DeviceManagementApps.ReadWrite.All"],
+};
 const applicationRead = {
     least: "Application.Read.All",
-    higher: ["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All", "Directory.Read.All", "Directory.ReadWrite.All"],
+    higher: [
+        "Application.ReadWrite.OwnedBy",
+        "Application.ReadWrite.All",
+        "Directory.Read.All",
+        "Directory.ReadWrite.All",
+    ],
 };
-const managedDevicesRead = { least: "DeviceManagementManagedDevices.Read.All", higher: ["DeviceManagementManagedDevices.ReadWrite.All"] };
-const grantsRead = { least: "Directory.Read.All", higher: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"] };
+const managedDevicesRead = {
+    least: "DeviceManagementManagedDevices.Read.All",
+    higher: ["DeviceManagementManagedDevices.ReadWrite.All"],
+};
+const grantsRead = {
+    least: "Directory.Read.All",
+    higher: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"],
+};
 
 /**
  * The Graph version a route is called on. Everything is v1.0, Graph's stable API, except where
@@ -127,7 +165,12 @@ export const graphRoutes = {
         permissions: configurationRead,
         page: learn("intune-deviceconfig-devicecompliancepolicyassignment-list"),
     },
-    "mobileApp.list": { method: "GET", template: "/deviceAppManagement/mobileApps", permissions: appsRead, page: learn("intune-apps-iosstoreapp-list") },
+    "mobileApp.list": {
+        method: "GET",
+        template: "/deviceAppManagement/mobileApps",
+        permissions: appsRead,
+        page: learn("intune-apps-iosstoreapp-list"),
+    },
     "mobileApp.listBeta": {
         method: "GET",
         version: "beta",
@@ -135,9 +178,24 @@ export const graphRoutes = {
         permissions: appsReadBeta,
         page: learn("intune-apps-androidmanagedstoreapp-list", "beta"),
     },
-    "mobileApp.get": { method: "GET", template: "/deviceAppManagement/mobileApps/{mobileAppId}", permissions: appsRead, page: learn("intune-apps-iosstoreapp-get") },
-    "mobileApp.create": { method: "POST", template: "/deviceAppManagement/mobileApps", permissions: appsWrite, page: learn("intune-apps-iosstoreapp-create") },
-    "mobileApp.delete": { method: "DELETE", template: "/deviceAppManagement/mobileApps/{mobileAppId}", permissions: appsWrite, page: learn("intune-apps-iosstoreapp-delete") },
+    "mobileApp.get": {
+        method: "GET",
+        template: "/deviceAppManagement/mobileApps/{mobileAppId}",
+        permissions: appsRead,
+        page: learn("intune-apps-iosstoreapp-get"),
+    },
+    "mobileApp.create": {
+        method: "POST",
+        template: "/deviceAppManagement/mobileApps",
+        permissions: appsWrite,
+        page: learn("intune-apps-iosstoreapp-create"),
+    },
+    "mobileApp.delete": {
+        method: "DELETE",
+        template: "/deviceAppManagement/mobileApps/{mobileAppId}",
+        permissions: appsWrite,
+        page: learn("intune-apps-iosstoreapp-delete"),
+    },
     "mobileApp.assignments": {
         method: "GET",
         template: "/deviceAppManagement/mobileApps/{mobileAppId}/assignments",
@@ -165,8 +223,18 @@ export const graphRoutes = {
         page: learn("intune-apps-mobileappassignment-delete"),
     },
     // Read by the status report and the preview's impact warnings, never written.
-    "managedDevice.list": { method: "GET", template: "/deviceManagement/managedDevices", permissions: managedDevicesRead, page: learn("intune-devices-manageddevice-list") },
-    "servicePrincipal.getByAppId": { method: "GET", template: "/servicePrincipals(appId='{appId}')", permissions: applicationRead, page: learn("serviceprincipal-get") },
+    "managedDevice.list": {
+        method: "GET",
+        template: "/deviceManagement/managedDevices",
+        permissions: managedDevicesRead,
+        page: learn("intune-devices-manageddevice-list"),
+    },
+    "servicePrincipal.getByAppId": {
+        method: "GET",
+        template: "/servicePrincipals(appId='{appId}')",
+        permissions: applicationRead,
+        page: learn("serviceprincipal-get"),
+    },
     "servicePrincipal.appRoleAssignments": {
         method: "GET",
         template: "/servicePrincipals/{servicePrincipalId}/appRoleAssignments",
@@ -181,10 +249,30 @@ export const graphRoutes = {
     },
     "group.get": { method: "GET", template: "/groups/{groupId}", permissions: groupRead, page: learn("group-get") },
     "group.list": { method: "GET", template: "/groups", permissions: groupRead, page: learn("group-list") },
-    "group.members": { method: "GET", template: "/groups/{groupId}/members", permissions: memberRead, page: learn("group-list-members") },
-    "group.membersCount": { method: "GET", template: "/groups/{groupId}/members/$count", permissions: memberRead, page: learn("group-list-members") },
-    "group.membersOfType": { method: "GET", template: "/groups/{groupId}/members/{type}", permissions: memberRead, page: learn("group-list-members") },
-    "group.membersOfTypeCount": { method: "GET", template: "/groups/{groupId}/members/{type}/$count", permissions: memberRead, page: learn("group-list-members") },
+    "group.members": {
+        method: "GET",
+        template: "/groups/{groupId}/members",
+        permissions: memberRead,
+        page: learn("group-list-members"),
+    },
+    "group.membersCount": {
+        method: "GET",
+        template: "/groups/{groupId}/members/$count",
+        permissions: memberRead,
+        page: learn("group-list-members"),
+    },
+    "group.membersOfType": {
+        method: "GET",
+        template: "/groups/{groupId}/members/{type}",
+        permissions: memberRead,
+        page: learn("group-list-members"),
+    },
+    "group.membersOfTypeCount": {
+        method: "GET",
+        template: "/groups/{groupId}/members/{type}/$count",
+        permissions: memberRead,
+        page: learn("group-list-members"),
+    },
 } as const satisfies Record<string, GraphRoute>;
 
 export type GraphRouteId = keyof typeof graphRoutes;
@@ -203,24 +291,30 @@ export const graphPaths = {
     compliancePolicyAssign: (id: string) => `/deviceManagement/deviceCompliancePolicies/${seg(id)}/assign`,
     compliancePolicyAssignments: (id: string) => `/deviceManagement/deviceCompliancePolicies/${seg(id)}/assignments`,
     /** Groups whose display name starts with `prefix`, ignoring case (as Graph compares). */
-    groupsByNamePrefix: (prefix: string) => `/groups?$filter=${seg(`startsWith(displayName, ${literal(prefix)})`)}&${groupSelect}&$top=999`,
+    groupsByNamePrefix: (prefix: string) =>
+        `/groups?$filter=${seg(`startsWith(displayName, ${literal(prefix)})`)}&${groupSelect}&$top=999`,
     group: (id: string) => `/groups/${seg(id)}?${groupSelect}`,
     /** Needs `ConsistencyLevel: eventual`; Graph answers a plain integer. */
     groupMembersCount: (id: string) => `/groups/${seg(id)}/members/$count`,
     /** Needs `ConsistencyLevel: eventual`: the members of one type, counted (an OData cast). */
     groupMembersOfTypeCount: (id: string, type: "microsoft.graph.user") => `/groups/${seg(id)}/members/${type}/$count`,
     /** A group's user members with the properties that match them to devices, a page of 999 at a time. */
-    groupUserMembers: (id: string) => `/groups/${seg(id)}/members/microsoft.graph.user?$select=id,userPrincipalName,mail&$top=999`,
+    groupUserMembers: (id: string) =>
+        `/groups/${seg(id)}/members/microsoft.graph.user?$select=id,userPrincipalName,mail&$top=999`,
     /** The first few members of one type, for naming them in an error. */
-    groupMembersOfType: (id: string, type: "microsoft.graph.group", top: number) => `/groups/${seg(id)}/members/${type}?$select=id,displayName&$top=${top}`,
+    groupMembersOfType: (id: string, type: "microsoft.graph.group", top: number) =>
+        `/groups/${seg(id)}/members/${type}?$select=id,displayName&$top=${top}`,
     /** The tenant's apps of these types (`isof`, as Microsoft's own samples filter); the store ID is matched by the reader. */
-    mobileAppsOfType: (types: readonly string[]) => `/deviceAppManagement/mobileApps?$filter=${seg(types.map((t) => `isof(${literal(t.replace(/^#/, ""))})`).join(" or "))}`,
+    mobileAppsOfType: (types: readonly string[]) =>
+        `/deviceAppManagement/mobileApps?$filter=${seg(types.map((t) => `isof(${literal(t.replace(/^#/, ""))})`).join(" or "))}`,
     mobileApps: "/deviceAppManagement/mobileApps",
     mobileApp: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}`,
     mobileAppAssignments: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assignments`,
-    mobileAppAssignment: (id: string, assignmentId: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assignments/${seg(assignmentId)}`,
+    mobileAppAssignment: (id: string, assignmentId: string) =>
+        `/deviceAppManagement/mobileApps/${seg(id)}/assignments/${seg(assignmentId)}`,
     /** A service principal by its app's client ID (the alternate key Learn documents); 404 when the app has none in the tenant. */
-    servicePrincipalByAppId: (appId: string) => `/servicePrincipals(appId=${literal(appId)})?$select=id,appId,displayName,accountEnabled,appRoles,oauth2PermissionScopes`,
+    servicePrincipalByAppId: (appId: string) =>
+        `/servicePrincipals(appId=${literal(appId)})?$select=id,appId,displayName,accountEnabled,appRoles,oauth2PermissionScopes`,
     /** Managed devices, only the properties read; `filter` is an OData `$filter` (see managedDevices.ts), a page of up to 1,000. */
     managedDevices: (select: readonly string[], filter?: string) =>
         `/deviceManagement/managedDevices?$select=${select.join(",")}${filter ? `&$filter=${seg(filter)}` : ""}&$top=1000`,
@@ -237,11 +331,20 @@ function templatePattern(template: string): RegExp {
 }
 
 /** The route a request is for (path without the query string), or undefined when the project documents none. */
-export function routeFor(method: string, path: string, version: GraphVersion = "v1.0"): (GraphRoute & { id: GraphRouteId }) | undefined {
+export function routeFor(
+    method: string,
+    path: string,
+    version: GraphVersion = "v1.0",
+): (GraphRoute & { id: GraphRouteId }) | undefined {
     const matches = (Object.entries(graphRoutes) as Array<[GraphRouteId, GraphRoute]>)
-        .filter(([, r]) => r.method === method && (r.version ?? "v1.0") === version && templatePattern(r.template).test(path))
+        .filter(
+            ([, r]) =>
+                r.method === method && (r.version ?? "v1.0") === version && templatePattern(r.template).test(path),
+        )
         // The most specific template wins: `/groups/{id}/members/$count` over `/groups/{id}/members/{type}`.
-        .sort(([, a], [, b]) => b.template.replace(/\{[^}]+\}/g, "").length - a.template.replace(/\{[^}]+\}/g, "").length);
+        .sort(
+            ([, a], [, b]) => b.template.replace(/\{[^}]+\}/g, "").length - a.template.replace(/\{[^}]+\}/g, "").length,
+        );
     const found = matches[0];
     return found ? { id: found[0], ...found[1] } : undefined;
 }
@@ -254,5 +357,7 @@ export function acceptedPermissions(method: string, path: string, version: Graph
 
 /** The least-privileged application permission Microsoft documents for a request. */
 export function requiredPermission(method: string, path: string, version: GraphVersion = "v1.0"): string {
-    return routeFor(method, path.split("?")[0], version)?.permissions.least ?? "the permission documented for this route";
+    return (
+        routeFor(method, path.split("?")[0], version)?.permissions.least ?? "the permission documented for this route"
+    );
 }

@@ -27,10 +27,28 @@ import { z } from "zod";
 export const lookoutMtdConnectorId = "2c7790de-8b02-4814-85cf-e0c59380dee8";
 
 /** Members of v1.0 enums, spelled out once and checked against Microsoft's types. */
-export const partnerStates = ["unavailable", "available", "enabled", "unresponsive", "unknownFutureValue"] as const satisfies readonly MobileThreatPartnerTenantState[];
-export const threatProtectionLevels = ["unavailable", "secured", "low", "medium", "high", "notSet"] as const satisfies readonly DeviceThreatProtectionLevel[];
+export const partnerStates = [
+    "unavailable",
+    "available",
+    "enabled",
+    "unresponsive",
+    "unknownFutureValue",
+] as const satisfies readonly MobileThreatPartnerTenantState[];
+export const threatProtectionLevels = [
+    "unavailable",
+    "secured",
+    "low",
+    "medium",
+    "high",
+    "notSet",
+] as const satisfies readonly DeviceThreatProtectionLevel[];
 /** The levels a policy may require: "the highest threat level a compliant device may have". */
-export const requiredSecurityLevels = ["secured", "low", "medium", "high"] as const satisfies readonly DeviceThreatProtectionLevel[];
+export const requiredSecurityLevels = [
+    "secured",
+    "low",
+    "medium",
+    "high",
+] as const satisfies readonly DeviceThreatProtectionLevel[];
 export type RequiredSecurityLevel = (typeof requiredSecurityLevels)[number];
 
 /** A value of a Graph enum as read: a known member, or one Graph added later. */
@@ -82,7 +100,14 @@ export function mtdConnectorSettingsSchema() {
  */
 export function unwrapValue(body: unknown): unknown {
     const b = body as { id?: unknown; value?: unknown } | null;
-    return b && typeof b === "object" && b.id === undefined && b.value && typeof b.value === "object" && !Array.isArray(b.value) ? b.value : body;
+    return b &&
+        typeof b === "object" &&
+        b.id === undefined &&
+        b.value &&
+        typeof b.value === "object" &&
+        !Array.isArray(b.value)
+        ? b.value
+        : body;
 }
 
 /** `mobileThreatDefenseConnector` as Graph returns it: every property kept, enums read as strings. */
@@ -108,7 +133,11 @@ export type MtdConnectorRead = Omit<MobileThreatDefenseConnector, "partnerState"
 
 /** A collection page as Graph returns it. */
 export function pageSchema<T extends z.ZodType>(item: T) {
-    return z.looseObject({ value: z.array(item), "@odata.nextLink": z.string().optional(), "@odata.count": z.number().optional() });
+    return z.looseObject({
+        value: z.array(item),
+        "@odata.nextLink": z.string().optional(),
+        "@odata.count": z.number().optional(),
+    });
 }
 
 /** The compliance policy types that carry the threat-level settings in v1.0, by the platform names our config uses. */
@@ -122,12 +151,18 @@ export const compliancePlatforms = Object.keys(compliancePolicyTypes) as [Compli
 
 /** A compliance policy's platform, as config, the resource and the plugin accept it. */
 export function compliancePlatformSchema() {
-    return z.enum(compliancePlatforms, `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`);
+    return z.enum(
+        compliancePlatforms,
+        `must be ${compliancePlatforms.join(", ")} (Graph v1.0 has no compliance policy type for Android Enterprise fully managed devices)`,
+    );
 }
 
 /** The highest Lookout threat level a compliant device may have. */
 export function requiredSecurityLevelSchema() {
-    return z.enum(requiredSecurityLevels, `must be ${requiredSecurityLevels.join(", ")} (the highest threat level a compliant device may have)`);
+    return z.enum(
+        requiredSecurityLevels,
+        `must be ${requiredSecurityLevels.join(", ")} (the highest threat level a compliant device may have)`,
+    );
 }
 
 export function platformOfType(odataType: string | undefined): CompliancePlatform | undefined {
@@ -136,7 +171,12 @@ export function platformOfType(odataType: string | undefined): CompliancePlatfor
 
 /** The properties every threat-capable policy type shares; written only when the stack manages them. */
 type ThreatPolicy = AndroidCompliancePolicy & AndroidWorkProfileCompliancePolicy & IosCompliancePolicy;
-export type ThreatPolicySettings = Partial<Pick<ThreatPolicy, "displayName" | "description" | "deviceThreatProtectionEnabled" | "deviceThreatProtectionRequiredSecurityLevel">>;
+export type ThreatPolicySettings = Partial<
+    Pick<
+        ThreatPolicy,
+        "displayName" | "description" | "deviceThreatProtectionEnabled" | "deviceThreatProtectionRequiredSecurityLevel"
+    >
+>;
 /** A write to a threat-level policy: Graph needs the `@odata.type` on every POST and PATCH of a derived type. */
 export type ThreatPolicyWrite = ThreatPolicySettings & {
     "@odata.type": (typeof compliancePolicyTypes)[CompliancePlatform];
@@ -172,7 +212,12 @@ export function blockRule(): DeviceComplianceScheduledActionForRule[] {
         {
             ruleName: "PasswordRequired",
             scheduledActionConfigurations: [
-                { actionType: "block" satisfies DeviceComplianceActionType, gracePeriodHours: 0, notificationTemplateId: "", notificationMessageCCList: [] },
+                {
+                    actionType: "block" satisfies DeviceComplianceActionType,
+                    gracePeriodHours: 0,
+                    notificationTemplateId: "",
+                    notificationMessageCCList: [],
+                },
             ],
         },
     ];
@@ -195,12 +240,20 @@ export function scheduledActionsSchema() {
             z.looseObject({
                 ruleName: z.string().nullish(),
                 scheduledActionConfigurations: z
-                    .array(z.looseObject({ actionType: z.enum(deviceComplianceActionTypes), gracePeriodHours: z.number().int().min(0).max(8760).optional() }))
+                    .array(
+                        z.looseObject({
+                            actionType: z.enum(deviceComplianceActionTypes),
+                            gracePeriodHours: z.number().int().min(0).max(8760).optional(),
+                        }),
+                    )
                     .min(1),
             }),
         )
         .length(1, "a compliance policy is created with exactly one scheduled action rule")
-        .refine((rules) => rules[0].scheduledActionConfigurations.filter((a) => a.actionType === "block").length === 1, "the rule needs exactly one block action");
+        .refine(
+            (rules) => rules[0].scheduledActionConfigurations.filter((a) => a.actionType === "block").length === 1,
+            "the rule needs exactly one block action",
+        );
 }
 
 /** Assignment targets: the `@odata.type` is read with or without Graph's leading `#`. */
@@ -217,7 +270,10 @@ export function normalizeODataType(type: string | undefined): string | undefined
 export function assignmentSchema() {
     return z.looseObject({
         id: z.string().optional(),
-        target: z.looseObject({ "@odata.type": z.string().transform((t) => normalizeODataType(t)!), groupId: z.string().nullish() }),
+        target: z.looseObject({
+            "@odata.type": z.string().transform((t) => normalizeODataType(t)!),
+            groupId: z.string().nullish(),
+        }),
     });
 }
 export type Assignment = z.infer<ReturnType<typeof assignmentSchema>>;
@@ -230,16 +286,27 @@ export function assignBodySchema() {
 /** Graph's error body. */
 export function graphErrorSchema() {
     return z.object({
-        error: z.object({ code: z.string(), message: z.string(), innerError: z.record(z.string(), z.unknown()).optional() }),
+        error: z.object({
+            code: z.string(),
+            message: z.string(),
+            innerError: z.record(z.string(), z.unknown()).optional(),
+        }),
     });
 }
 export type GraphErrorBody = z.infer<ReturnType<typeof graphErrorSchema>>;
 
 /** The group properties the checks read (`$select=id,displayName,securityEnabled,mailEnabled`). */
-export type DirectoryGroup = { [K in "id" | "displayName"]: NonNullable<Group[K]> } & { [K in "securityEnabled" | "mailEnabled"]: Group[K] | null };
+export type DirectoryGroup = { [K in "id" | "displayName"]: NonNullable<Group[K]> } & {
+    [K in "securityEnabled" | "mailEnabled"]: Group[K] | null;
+};
 
 export function directoryGroupSchema() {
-    return z.looseObject({ id: z.string(), displayName: z.string(), securityEnabled: z.boolean().nullable(), mailEnabled: z.boolean().nullable() });
+    return z.looseObject({
+        id: z.string(),
+        displayName: z.string(),
+        securityEnabled: z.boolean().nullable(),
+        mailEnabled: z.boolean().nullable(),
+    });
 }
 
 /** A directory object as a member list or an OData cast returns it. */

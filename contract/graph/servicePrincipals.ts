@@ -8,6 +8,16 @@ import { z } from "zod";
 /** Microsoft Graph's application ID, the same in every tenant (its service principal's object ID differs per tenant). */
 export const microsoftGraphAppId = "00000003-0000-0000-c000-000000000000";
 
+/** The Graph application permissions Lookout's app reads with, and its delegated sign-in scope (Lookout's setup guide). */
+export const lookoutApplicationPermissions = [
+    "Device.Read.All",
+    "GroupMember.Read.All",
+    "User.Read.All",
+    "Application.Read.All",
+    "DeviceManagementApps.Read.All",
+] as const;
+export const lookoutDelegatedScopes = ["User.Read"] as const;
+
 /** A service principal with the permissions it publishes (Graph's `appRoles` and `oauth2PermissionScopes` name what consent grants). */
 export function servicePrincipalSchema() {
     const permission = () => z.looseObject({ id: z.string(), value: z.string().nullish() });
@@ -24,7 +34,12 @@ export type ServicePrincipalRead = z.infer<ReturnType<typeof servicePrincipalSch
 
 /** An application permission granted to a service principal (`appRoleAssignment`). */
 export function appRoleAssignmentSchema() {
-    return z.looseObject({ id: z.string(), appRoleId: z.string(), resourceId: z.string(), principalId: z.string().nullish() });
+    return z.looseObject({
+        id: z.string(),
+        appRoleId: z.string(),
+        resourceId: z.string(),
+        principalId: z.string().nullish(),
+    });
 }
 
 /** Delegated permissions granted to a client (`oAuth2PermissionGrant`): `AllPrincipals` is the tenant-wide admin consent. */

@@ -5,6 +5,7 @@
 export const lookoutPaths = {
     token: "/oauth2/token",
     intuneConnector: "/console/v1/connectors/intune",
-    notificationPreferences: (email: string) => `/console/v1/users/${encodeURIComponent(email)}/notification-preferences`,
+    notificationPreferences: (email: string) =>
+        `/console/v1/users/${encodeURIComponent(email)}/notification-preferences`,
     threatClassifications: "/console/v1/threat-classifications",
 } as const;

@@ -25,7 +25,11 @@ export function intuneConnectorSettingsSchema() {
     return z
         .object({
             /** How often Lookout checks in with Intune, in minutes. */
-            heartbeatFrequencyMinutes: z.number().int().min(limits.heartbeatFrequencyMinutes.min).max(limits.heartbeatFrequencyMinutes.max),
+            heartbeatFrequencyMinutes: z
+                .number()
+                .int()
+                .min(limits.heartbeatFrequencyMinutes.min)
+                .max(limits.heartbeatFrequencyMinutes.max),
             /**
              * Entra group display names whose members' devices Lookout enrolls. Case-sensitive and not
              * validated by Lookout: pass each group's `displayName` output rather than typing the name.
@@ -36,9 +40,18 @@ export function intuneConnectorSettingsSchema() {
                 .max(limits.enrollmentGroups.max)
                 .refine((names) => new Set(names).size === names.length, "enrollment groups must be unique"),
             /** Interval for checking for new devices, in minutes. Lookout recommends 5. */
-            newDeviceCheckIntervalMinutes: z.number().int().min(limits.newDeviceCheckIntervalMinutes.min).max(limits.newDeviceCheckIntervalMinutes.max),
+            newDeviceCheckIntervalMinutes: z
+                .number()
+                .int()
+                .min(limits.newDeviceCheckIntervalMinutes.min)
+                .max(limits.newDeviceCheckIntervalMinutes.max),
             /** Days after which a device that stopped reporting counts as disconnected (1-90); `null`: not set. */
-            disconnectedDeviceThresholdDays: z.number().int().min(limits.disconnectedDeviceThresholdDays.min).max(limits.disconnectedDeviceThresholdDays.max).nullable(),
+            disconnectedDeviceThresholdDays: z
+                .number()
+                .int()
+                .min(limits.disconnectedDeviceThresholdDays.min)
+                .max(limits.disconnectedDeviceThresholdDays.max)
+                .nullable(),
             /**
              * Which states Lookout sends to Intune. With either off, Intune stops receiving Lookout's
              * verdicts and compliance no longer reflects threats.
@@ -58,8 +71,12 @@ export function intuneConnectorSettingsSchema() {
 export function intuneConnectorInputsSchema() {
     const settings = intuneConnectorSettingsSchema().shape;
     return intuneConnectorSettingsSchema().extend({
-        newDeviceCheckIntervalMinutes: settings.newDeviceCheckIntervalMinutes.default(connectorLimits.newDeviceCheckIntervalMinutes.recommended),
-        disconnectedDeviceThresholdDays: settings.disconnectedDeviceThresholdDays.optional().transform((days) => days ?? null),
+        newDeviceCheckIntervalMinutes: settings.newDeviceCheckIntervalMinutes.default(
+            connectorLimits.newDeviceCheckIntervalMinutes.recommended,
+        ),
+        disconnectedDeviceThresholdDays: settings.disconnectedDeviceThresholdDays
+            .optional()
+            .transform((days) => days ?? null),
         stateSync: z
             .object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) })
             .strict()
@@ -96,7 +113,12 @@ export function threatClassificationPatchSchema() {
     return z
         .object({
             riskLevels: z
-                .record(z.string().regex(/^[A-Z][A-Z0-9_]*$/, "classification names are UPPER_SNAKE_CASE, e.g. SIDELOADED_APP"), z.enum(riskLevels))
+                .record(
+                    z
+                        .string()
+                        .regex(/^[A-Z][A-Z0-9_]*$/, "classification names are UPPER_SNAKE_CASE, e.g. SIDELOADED_APP"),
+                    z.enum(riskLevels),
+                )
                 .refine((levels) => Object.keys(levels).length > 0, "name at least one classification"),
         })
         .strict();

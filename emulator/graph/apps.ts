@@ -37,7 +37,10 @@ export const storeAppPublishingMs = 1000;
 function findApp(ctx: IntuneContext, id: string): StoredMobileApp {
     const app = ctx.tenant.mobileApps[id];
     if (!app) throw new GraphError(404, "ResourceNotFound", `mobileApp '${id}' was not found.`);
-    if (app.body.publishingState === "processing" && ctx.now >= Date.parse(String(app.body.createdDateTime)) + storeAppPublishingMs) {
+    if (
+        app.body.publishingState === "processing" &&
+        ctx.now >= Date.parse(String(app.body.createdDateTime)) + storeAppPublishingMs
+    ) {
         app.body.publishingState = "published";
         ctx.persist();
     }
@@ -47,20 +50,30 @@ function findApp(ctx: IntuneContext, id: string): StoredMobileApp {
 /** An app as one Graph version shows it: a beta-only type on v1.0 has mobileApp's properties and no type. */
 function appView(app: StoredMobileApp, version: GraphVersion): Record<string, unknown> {
     const type = mobileAppEntityTypes[app.body["@odata.type"]];
-    if (version === "v1.0" && type?.version === "beta") return Object.fromEntries(Object.keys(mobileAppV1BaseProperties).map((name) => [name, app.body[name] ?? null]));
+    if (version === "v1.0" && type?.version === "beta")
+        return Object.fromEntries(Object.keys(mobileAppV1BaseProperties).map((name) => [name, app.body[name] ?? null]));
     return app.body;
 }
 
 /** `$filter=isof('microsoft.graph.x')`, alone or joined by `or`, as Microsoft's samples filter apps by type. */
 function typeFilter(filter: string | null, version: GraphVersion): ((app: StoredMobileApp) => boolean) | undefined {
     if (filter === null) return undefined;
-    const clauses = filter.split(/\s+or\s+/i).map((clause) => /^\s*\(?\s*isof\(\s*'([^']+)'\s*\)\s*\)?\s*$/i.exec(clause)?.[1]);
-    if (clauses.some((c) => c === undefined)) throw new GraphError(400, "BadRequest", `Unsupported or invalid query filter clause specified for 'mobileApp': ${filter}`);
+    const clauses = filter
+        .split(/\s+or\s+/i)
+        .map((clause) => /^\s*\(?\s*isof\(\s*'([^']+)'\s*\)\s*\)?\s*$/i.exec(clause)?.[1]);
+    if (clauses.some((c) => c === undefined))
+        throw new GraphError(
+            400,
+            "BadRequest",
+            `Unsupported or invalid query filter clause specified for 'mobileApp': ${filter}`,
+        );
     const types = clauses.map((c) => normalizeODataType(c!)!);
     for (const type of types) {
         const known = mobileAppEntityTypes[type];
         if (!known || (version === "v1.0" && known.version === "beta"))
-            throw badRequest(`A type named '${typeName(type)}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`);
+            throw badRequest(
+                `A type named '${typeName(type)}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`,
+            );
     }
     return (app) => types.includes(app.body["@odata.type"]);
 }
@@ -93,7 +106,16 @@ export function createApp(ctx: IntuneContext): Reply {
     const at = new Date(ctx.now).toISOString();
     const id = randomUUID();
     // `processing` for a moment, then `published` (storeAppPublishingMs); only then can it be assigned.
-    const app = { ...completeEntity(properties, { ...values, createdDateTime: at, lastModifiedDateTime: at, publishingState: "processing" }), "@odata.type": odataType, id };
+    const app = {
+        ...completeEntity(properties, {
+            ...values,
+            createdDateTime: at,
+            lastModifiedDateTime: at,
+            publishingState: "processing",
+        }),
+        "@odata.type": odataType,
+        id,
+    };
     ctx.tenant.mobileApps[id] = { body: app, assignments: [] };
     ctx.persist();
     return { status: 201, body: app };
@@ -112,7 +134,9 @@ function assignmentSettings(raw: unknown): Record<string, unknown> | null {
     if (typeof raw !== "object" || Array.isArray(raw)) throw badRequest("An assignment's settings must be an object.");
     const type = normalizeODataType((raw as { "@odata.type"?: string })["@odata.type"]);
     if (!type || !mobileAppAssignmentSettingsTypes.includes(type)) {
-        throw badRequest(`A type named '${String((raw as Record<string, unknown>)["@odata.type"])}' could not be resolved by the model as mobileAppAssignmentSettings.`);
+        throw badRequest(
+            `A type named '${String((raw as Record<string, unknown>)["@odata.type"])}' could not be resolved by the model as mobileAppAssignmentSettings.`,
+        );
     }
     return { ...(raw as Record<string, unknown>), "@odata.type": type };
 }
@@ -120,8 +144,12 @@ function assignmentSettings(raw: unknown): Record<string, unknown> | null {
 type StoredAppAssignment = StoredMobileApp["assignments"][number];
 
 /** An assignment's properties as sent, checked as OData's reader checks them. */
-function assignmentValues(raw: unknown, required: boolean): Partial<Pick<StoredAppAssignment, "intent" | "target" | "settings">> {
-    if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw badRequest("The request body must be a JSON object.");
+function assignmentValues(
+    raw: unknown,
+    required: boolean,
+): Partial<Pick<StoredAppAssignment, "intent" | "target" | "settings">> {
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+        throw badRequest("The request body must be a JSON object.");
     const a = raw as Record<string, unknown>;
     for (const name of Object.keys(a)) {
         if (!name.startsWith("@") && !(name in mobileAppAssignmentProperties))
@@ -130,7 +158,9 @@ function assignmentValues(raw: unknown, required: boolean): Partial<Pick<StoredA
     const values: Partial<Pick<StoredAppAssignment, "intent" | "target" | "settings">> = {};
     if (required || "intent" in a) {
         if (!acceptsValue(mobileAppAssignmentProperties.intent, a.intent))
-            throw badRequest(`Cannot convert the literal '${JSON.stringify(a.intent)}' to the expected type 'microsoft.graph.installIntent'.`);
+            throw badRequest(
+                `Cannot convert the literal '${JSON.stringify(a.intent)}' to the expected type 'microsoft.graph.installIntent'.`,
+            );
         values.intent = a.intent as string;
     }
     if (required || "target" in a) values.target = assignmentTarget(a.target);
@@ -142,16 +172,24 @@ function assignmentValues(raw: unknown, required: boolean): Partial<Pick<StoredA
 function publishedApp(ctx: IntuneContext, id: string): StoredMobileApp {
     const app = findApp(ctx, id);
     // The service's text as public issues report it; Learn says only "The app cannot be assigned unless the app is published".
-    if (app.body.publishingState !== "published") throw badRequest("Invalid operation: app's PublishingState is not 'Published'");
+    if (app.body.publishingState !== "published")
+        throw badRequest("Invalid operation: app's PublishingState is not 'Published'");
     return app;
 }
 
 /** Adds one assignment (Learn, "Create mobileAppAssignment"): 201 with it. Graph names it. */
 export function createAssignment(ctx: IntuneContext, appId: string): Reply {
     const app = publishedApp(ctx, appId);
-    const values = assignmentValues(ctx.body(), true) as Pick<StoredAppAssignment, "intent" | "target"> & { settings?: StoredAppAssignment["settings"] };
+    const values = assignmentValues(ctx.body(), true) as Pick<StoredAppAssignment, "intent" | "target"> & {
+        settings?: StoredAppAssignment["settings"];
+    };
     const key = values.target.groupId ?? typeName(values.target["@odata.type"]).replace("microsoft.graph.", "");
-    const assignment: StoredAppAssignment = { id: `${appId}_${key}_${randomUUID().slice(0, 8)}`, intent: values.intent, target: values.target, settings: values.settings ?? null };
+    const assignment: StoredAppAssignment = {
+        id: `${appId}_${key}_${randomUUID().slice(0, 8)}`,
+        intent: values.intent,
+        target: values.target,
+        settings: values.settings ?? null,
+    };
     app.assignments.push(assignment);
     ctx.persist();
     return { status: 201, body: assignmentView(assignment) };
@@ -186,7 +224,9 @@ export function deleteAssignment(ctx: IntuneContext, appId: string, id: string):
  */
 const assignmentView = (a: StoredAppAssignment) => {
     const properties = assignmentTargetTypes[a.target["@odata.type"]] ?? {};
-    const target = Object.fromEntries(Object.entries(a.target).filter(([name]) => name === "@odata.type" || name in properties));
+    const target = Object.fromEntries(
+        Object.entries(a.target).filter(([name]) => name === "@odata.type" || name in properties),
+    );
     return { "@odata.type": "#microsoft.graph.mobileAppAssignment", ...a, target };
 };
 
@@ -195,7 +235,11 @@ export function listAppAssignments(ctx: IntuneContext, id: string): Reply {
 }
 
 /** What an admin's approval in managed Google Play and a sync leave in Intune: the app, as beta's type. */
-export function approveManagedGooglePlayApp(tenant: Tenant, app: { packageId: string; displayName: string; publisher: string }, now: number): string {
+export function approveManagedGooglePlayApp(
+    tenant: Tenant,
+    app: { packageId: string; displayName: string; publisher: string },
+    now: number,
+): string {
     const { properties } = mobileAppEntityTypes[androidManagedStoreAppType];
     const at = new Date(now).toISOString();
     const id = randomUUID();

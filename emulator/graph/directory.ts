@@ -7,16 +7,37 @@
  * A group's generated users (`generatedUsers`) are made up per page from their index, so a group of
  * 100,000 users costs a page, and its `$count` costs nothing.
  */
-import { directoryMemberTypes, type DirectoryMemberType, groupDefaultProperties, userDefaultProperties } from "../../contract/graph/entities";
+import {
+    directoryMemberTypes,
+    type DirectoryMemberType,
+    groupDefaultProperties,
+    userDefaultProperties,
+} from "../../contract/graph/entities";
 import type { Directory, DirectoryGroupRecord } from "../store";
+import { generatedUser } from "../generatedUsers";
 import { countReply, GraphError, type Reply, unsupportedQuery } from "./errors";
-import { arraySequence, collectionPage, type ODataRequest, refine, requireAdvancedCount, selectProperties, type Sequence } from "./odata";
+import {
+    arraySequence,
+    collectionPage,
+    type ODataRequest,
+    refine,
+    requireAdvancedCount,
+    selectProperties,
+    type Sequence,
+} from "./odata";
 
 type DirectoryObject = Record<string, unknown> & { id: string; displayName?: unknown };
 type Member = { type: DirectoryMemberType; object: DirectoryObject };
 
 /** Collection-valued group properties read as empty lists when unset; the others as null. */
-const listProperties = new Set(["groupTypes", "proxyAddresses", "resourceBehaviorOptions", "resourceProvisioningOptions", "onPremisesProvisioningErrors", "businessPhones"]);
+const listProperties = new Set([
+    "groupTypes",
+    "proxyAddresses",
+    "resourceBehaviorOptions",
+    "resourceProvisioningOptions",
+    "onPremisesProvisioningErrors",
+    "businessPhones",
+]);
 
 function withDefaults(object: DirectoryObject, properties: readonly string[]): DirectoryObject {
     const view: Record<string, unknown> = {};
@@ -35,37 +56,23 @@ function memberView({ type, object }: Member): DirectoryObject {
     return { ...object };
 }
 
-/** Deterministic generated users: the group's first ID block, then the user's number. */
-const generatedUserId = (group: DirectoryGroupRecord, index: number) => `${group.id.slice(0, 8)}-0000-4000-8000-${(index + 1).toString(16).padStart(12, "0")}`;
-
-export function generatedUser(group: DirectoryGroupRecord, index: number): DirectoryObject {
-    const number = String(index + 1).padStart(6, "0");
-    const block = group.id.slice(0, 8);
-    return {
-        id: generatedUserId(group, index),
-        displayName: `Generated User ${number}`,
-        userPrincipalName: `user${number}.${block}@generated.example`,
-        mail: `user${number}.${block}@generated.example`,
-    };
-}
-
-/** Whether `userId` is one of the group's generated users (read back from the ID, never stored). */
-export function isGeneratedUserOf(group: DirectoryGroupRecord, userId: string): boolean {
-    const generated = group.generatedUsers ?? 0;
-    const match = /^[0-9a-f]{8}-0000-4000-8000-([0-9a-f]{12})$/.exec(userId);
-    if (!match || generated === 0) return false;
-    const index = parseInt(match[1], 16) - 1;
-    return index >= 0 && index < generated && generatedUserId(group, index) === userId;
-}
-
 function findGroup(directory: Directory, id: string): DirectoryGroupRecord {
     const group = directory.groups.find((g) => g.id === id);
-    if (!group) throw new GraphError(404, "Request_ResourceNotFound", `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!group)
+        throw new GraphError(
+            404,
+            "Request_ResourceNotFound",
+            `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
+        );
     return group;
 }
 
 /** The group's direct members of the given types: its listed members, then its generated users. */
-function membersOf(directory: Directory, group: DirectoryGroupRecord, types: readonly DirectoryMemberType[]): Sequence<Member> {
+function membersOf(
+    directory: Directory,
+    group: DirectoryGroupRecord,
+    types: readonly DirectoryMemberType[],
+): Sequence<Member> {
     const known: Array<[DirectoryMemberType, DirectoryObject[]]> = [
         ["microsoft.graph.user", directory.users],
         ["microsoft.graph.group", directory.groups],
@@ -86,10 +93,13 @@ function membersOf(directory: Directory, group: DirectoryGroupRecord, types: rea
             const fromListed = listed.slice(start, end);
             const first = Math.max(start - listed.length, 0);
             const last = Math.max(end - listed.length, 0);
-            const fromGenerated = Array.from({ length: Math.max(Math.min(last, generated) - first, 0) }, (_, i): Member => ({
-                type: "microsoft.graph.user",
-                object: generatedUser(group, first + i),
-            }));
+            const fromGenerated = Array.from(
+                { length: Math.max(Math.min(last, generated) - first, 0) },
+                (_, i): Member => ({
+                    type: "microsoft.graph.user",
+                    object: generatedUser(group, first + i),
+                }),
+            );
             return [...fromListed, ...fromGenerated];
         },
     };
@@ -110,16 +120,39 @@ export function listGroups(directory: Directory, req: ODataRequest): Reply {
 }
 
 export function getGroup(directory: Directory, req: ODataRequest, groupId: string): Reply {
-    return { status: 200, body: { "@odata.context": contextOf(req, "groups/$entity"), ...selectProperties(groupView(findGroup(directory, groupId)), req) } };
+    return {
+        status: 200,
+        body: {
+            "@odata.context": contextOf(req, "groups/$entity"),
+            ...selectProperties(groupView(findGroup(directory, groupId)), req),
+        },
+    };
 }
 
-function members(directory: Directory, req: ODataRequest, groupId: string, types: readonly DirectoryMemberType[]): Sequence<Member> {
-    return refine(req, membersOf(directory, findGroup(directory, groupId), types), (m) => m.object.displayName as string | undefined);
+function members(
+    directory: Directory,
+    req: ODataRequest,
+    groupId: string,
+    types: readonly DirectoryMemberType[],
+): Sequence<Member> {
+    return refine(
+        req,
+        membersOf(directory, findGroup(directory, groupId), types),
+        (m) => m.object.displayName as string | undefined,
+    );
 }
 
 export function listMembers(directory: Directory, req: ODataRequest, groupId: string): Reply {
     const view = (member: Member) => ({ "@odata.type": `#${member.type}`, ...memberView(member) });
-    return { status: 200, body: collectionPage(req, members(directory, req, groupId, directoryMemberTypes), view, contextOf(req, "directoryObjects")) };
+    return {
+        status: 200,
+        body: collectionPage(
+            req,
+            members(directory, req, groupId, directoryMemberTypes),
+            view,
+            contextOf(req, "directoryObjects"),
+        ),
+    };
 }
 
 export function countMembers(directory: Directory, req: ODataRequest, groupId: string): Reply {
@@ -130,7 +163,10 @@ export function countMembers(directory: Directory, req: ODataRequest, groupId: s
 export function listMembersOfType(directory: Directory, req: ODataRequest, groupId: string, cast: string): Reply {
     const type = castType(cast);
     const entitySet = `${type.slice("microsoft.graph.".length)}s`;
-    return { status: 200, body: collectionPage(req, members(directory, req, groupId, [type]), memberView, contextOf(req, entitySet)) };
+    return {
+        status: 200,
+        body: collectionPage(req, members(directory, req, groupId, [type]), memberView, contextOf(req, entitySet)),
+    };
 }
 
 export function countMembersOfType(directory: Directory, req: ODataRequest, groupId: string, cast: string): Reply {

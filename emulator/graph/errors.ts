@@ -13,7 +13,13 @@ export class GraphError extends Error {
 }
 
 export function graphErrorBody(code: string, message: string, requestId: string): GraphErrorBody {
-    return { error: { code, message, innerError: { date: new Date().toISOString(), "request-id": requestId, "client-request-id": requestId } } };
+    return {
+        error: {
+            code,
+            message,
+            innerError: { date: new Date().toISOString(), "request-id": requestId, "client-request-id": requestId },
+        },
+    };
 }
 
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string>; tenantId?: string };

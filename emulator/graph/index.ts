@@ -11,7 +11,16 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
-import { createApp, createAssignment, deleteApp, deleteAssignment, getApp, listAppAssignments, listApps, updateAssignment } from "./apps";
+import {
+    createApp,
+    createAssignment,
+    deleteApp,
+    deleteAssignment,
+    getApp,
+    listAppAssignments,
+    listApps,
+    updateAssignment,
+} from "./apps";
 import { listManagedDevices } from "./managedDevices";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
@@ -75,7 +84,8 @@ const handlers = {
     "managedDevice.list": (r) => listManagedDevices(r.tenant, r.req, r.now),
     "servicePrincipal.getByAppId": (r) => getServicePrincipalByAppId(r.tenant, r.req, r.params.appId),
     "servicePrincipal.appRoleAssignments": (r) => listAppRoleAssignments(r.tenant, r.req, r.params.servicePrincipalId),
-    "servicePrincipal.oauth2PermissionGrants": (r) => listPermissionGrants(r.tenant, r.req, r.params.servicePrincipalId),
+    "servicePrincipal.oauth2PermissionGrants": (r) =>
+        listPermissionGrants(r.tenant, r.req, r.params.servicePrincipalId),
     "group.list": (r) => listGroups(r.tenant.directory, r.req),
     "group.get": (r) => getGroup(r.tenant.directory, r.req, r.params.groupId),
     "group.members": (r) => listMembers(r.tenant.directory, r.req, r.params.groupId),
@@ -103,12 +113,25 @@ export function createGraphEmulator(ctx: GraphContext) {
     function issueToken(tenantSegment: string, raw: string): Reply {
         const form = new URLSearchParams(raw);
         const tenant = ctx.store.tenantByEntraId(decodeURIComponent(tenantSegment));
-        if (!tenant) return { status: 400, body: { error: "invalid_request", error_description: `AADSTS90002: Tenant '${tenantSegment}' not found.` } };
+        if (!tenant)
+            return {
+                status: 400,
+                body: {
+                    error: "invalid_request",
+                    error_description: `AADSTS90002: Tenant '${tenantSegment}' not found.`,
+                },
+            };
         if (form.get("grant_type") !== "client_credentials")
-            return { status: 400, body: { error: "unsupported_grant_type", error_description: "AADSTS70003: only client_credentials" } };
+            return {
+                status: 400,
+                body: { error: "unsupported_grant_type", error_description: "AADSTS70003: only client_credentials" },
+            };
         const app = tenant.graphApps.find((a) => a.clientId === form.get("client_id"));
         if (!app || app.clientSecret !== form.get("client_secret")) {
-            return { status: 401, body: { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." } };
+            return {
+                status: 401,
+                body: { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." },
+            };
         }
         ctx.takeRateBudget(`entra:${tenant.id}`);
         // Shaped like Entra's app-only tokens (a JWT with tid and roles); the signature is random bytes.
@@ -116,17 +139,28 @@ export function createGraphEmulator(ctx: GraphContext) {
         const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
         const accessToken = [
             part({ typ: "JWT", alg: "none" }),
-            part({ aud: "https://graph.microsoft.com", tid: tenant.entraTenantId, appid: app.clientId, roles: app.roles, exp: Math.floor(expiresAt / 1000) }),
+            part({
+                aud: "https://graph.microsoft.com",
+                tid: tenant.entraTenantId,
+                appid: app.clientId,
+                roles: app.roles,
+                exp: Math.floor(expiresAt / 1000),
+            }),
             randomBytes(32).toString("base64url"),
         ].join(".");
         tokens.set(accessToken, { tenantId: tenant.id, roles: app.roles, expiresAt });
-        return { status: 200, body: { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken }, tenantId: tenant.id };
+        return {
+            status: 200,
+            body: { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken },
+            tenantId: tenant.id,
+        };
     }
 
     function authenticate(req: IncomingMessage): { tenant: Tenant; roles: string[] } {
         const header = req.headers.authorization ?? "";
         const entry = header.startsWith("Bearer ") ? tokens.get(header.slice(7)) : undefined;
-        if (!entry || entry.expiresAt <= ctx.now()) throw new GraphError(401, "InvalidAuthenticationToken", "Access token is empty, invalid or has expired.");
+        if (!entry || entry.expiresAt <= ctx.now())
+            throw new GraphError(401, "InvalidAuthenticationToken", "Access token is empty, invalid or has expired.");
         const tenant = ctx.store.tenantById(entry.tenantId);
         if (!tenant) throw new GraphError(401, "InvalidAuthenticationToken", "Unknown tenant.");
         ctx.takeRateBudget(`graph:${tenant.id}`);
@@ -147,7 +181,9 @@ export function createGraphEmulator(ctx: GraphContext) {
     function graph(req: IncomingMessage, url: URL, json: () => unknown): Reply {
         const method = req.method ?? "GET";
         const { tenant, roles } = authenticate(req);
-        const version = (Object.keys(graphPrefixes) as GraphVersion[]).find((v) => url.pathname.startsWith(graphPrefixes[v] + "/"))!;
+        const version = (Object.keys(graphPrefixes) as GraphVersion[]).find((v) =>
+            url.pathname.startsWith(graphPrefixes[v] + "/"),
+        )!;
         const path = url.pathname.slice(graphPrefixes[version].length);
         const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
         const route = routeFor(method, `/${segments.join("/")}`, version);

@@ -23,6 +23,7 @@ import {
 } from "../../contract/graph/entities";
 import { normalizeODataType, scheduledActionsSchema } from "../../contract/graph/schemas";
 import type { StoredAssignmentTarget, StoredEntity, Tenant } from "../store";
+import { partnerView } from "../partner";
 import { badRequest, GraphError, type Reply } from "./errors";
 import { arraySequence, collectionPage, type ODataRequest } from "./odata";
 
@@ -34,33 +35,12 @@ export interface IntuneContext {
     persist(): void;
 }
 
-/** Graph's value for a DateTimeOffset that never happened (the property is not nullable in v1.0). */
-const never = "0001-01-01T00:00:00Z";
-
-/**
- * What Intune reports about Lookout, from when Lookout's connector started and stopped heartbeating,
- * in v1.0's states (mobileThreatPartnerTenantState): `unavailable` before any heartbeat, `enabled`
- * while heartbeating with a platform enabled (`available` with both off), `unresponsive` once silent
- * longer than the connector's threshold.
- */
-export function partnerView(tenant: Tenant, connector: StoredEntity, now: number): { partnerState: string; lastHeartbeatDateTime: string } {
-    const hb = tenant.lookoutHeartbeat;
-    if (!hb.since) return { partnerState: "unavailable", lastHeartbeatDateTime: never };
-    const since = Date.parse(hb.since);
-    const end = hb.stoppedAt ? Date.parse(hb.stoppedAt) : now;
-    const every = hb.frequencyMinutes * 60_000;
-    const last = since + Math.floor((end - since) / every) * every;
-    const silentDays = (now - last) / 86_400_000;
-    const threshold = Number(connector.partnerUnresponsivenessThresholdInDays);
-    const partnerState = silentDays > threshold ? "unresponsive" : connector.androidEnabled || connector.iosEnabled ? "enabled" : "available";
-    return { partnerState, lastHeartbeatDateTime: new Date(last).toISOString() };
-}
-
 export const typeName = (odataType: string) => odataType.replace(/^#/, "");
 
 export function bodyObject(ctx: IntuneContext): Record<string, unknown> {
     const body = ctx.body();
-    if (typeof body !== "object" || body === null || Array.isArray(body)) throw badRequest("The request body must be a JSON object.");
+    if (typeof body !== "object" || body === null || Array.isArray(body))
+        throw badRequest("The request body must be a JSON object.");
     return body as Record<string, unknown>;
 }
 
@@ -87,7 +67,9 @@ export function settableValues(
         }
         if (!acceptsValue(type, value)) {
             const expected = type.kind === "enum" ? `microsoft.graph.${type.name}` : type.kind;
-            throw badRequest(`Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${expected}' (property '${name}').`);
+            throw badRequest(
+                `Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${expected}' (property '${name}').`,
+            );
         }
         if (!computed.includes(name)) values[name] = value;
     }
@@ -100,7 +82,9 @@ function requireType(body: Record<string, unknown>, expected: string, required: 
     if (sent === undefined && !required) return;
     if (sent !== expected) {
         throw badRequest(
-            sent === undefined ? `The request body must name its type: "@odata.type": "${expected}".` : `The @odata.type '${sent}' does not match the entity's type '${expected}'.`,
+            sent === undefined
+                ? `The request body must name its type: "@odata.type": "${expected}".`
+                : `The @odata.type '${sent}' does not match the entity's type '${expected}'.`,
         );
     }
 }
@@ -115,12 +99,18 @@ function connectorView(ctx: IntuneContext, connector: StoredEntity) {
 
 function findConnector(ctx: IntuneContext, id: string): StoredEntity {
     const connector = ctx.tenant.mtdConnectors[id];
-    if (!connector) throw new GraphError(404, "ResourceNotFound", `mobileThreatDefenseConnector '${id}' was not found.`);
+    if (!connector)
+        throw new GraphError(404, "ResourceNotFound", `mobileThreatDefenseConnector '${id}' was not found.`);
     return connector;
 }
 
 export function listConnectors(ctx: IntuneContext): Reply {
-    return { status: 200, body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.mtdConnectors)), (c) => connectorView(ctx, c)) };
+    return {
+        status: 200,
+        body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.mtdConnectors)), (c) =>
+            connectorView(ctx, c),
+        ),
+    };
 }
 
 export function getConnector(ctx: IntuneContext, id: string): Reply {
@@ -133,7 +123,8 @@ export function createConnector(ctx: IntuneContext): Reply {
     requireType(body, mtdConnectorType, false);
     const values = settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body);
     const id = typeof body.id === "string" ? body.id : randomUUID();
-    if (ctx.tenant.mtdConnectors[id]) throw new GraphError(409, "Conflict", `A mobileThreatDefenseConnector with id '${id}' already exists.`);
+    if (ctx.tenant.mtdConnectors[id])
+        throw new GraphError(409, "Conflict", `A mobileThreatDefenseConnector with id '${id}' already exists.`);
     const connector = { ...completeEntity(connectorSettable, values), id };
     ctx.tenant.mtdConnectors[id] = connector;
     ctx.persist();
@@ -144,7 +135,10 @@ export function updateConnector(ctx: IntuneContext, id: string): Reply {
     const connector = findConnector(ctx, id);
     const body = bodyObject(ctx);
     requireType(body, mtdConnectorType, false);
-    Object.assign(connector, settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body));
+    Object.assign(
+        connector,
+        settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body),
+    );
     ctx.persist();
     return { status: 200, body: connectorView(ctx, connector) };
 }
@@ -168,16 +162,23 @@ function findPolicy(ctx: IntuneContext, id: string) {
 function creatableType(body: Record<string, unknown>): { odataType: string; properties: EntityProperties } {
     const odataType = normalizeODataType(body["@odata.type"] as string | undefined);
     if (odataType === undefined || odataType === compliancePolicyBaseType) {
-        throw badRequest(`Cannot create an abstract entity type '${typeName(compliancePolicyBaseType)}': name a derived type in "@odata.type".`);
+        throw badRequest(
+            `Cannot create an abstract entity type '${typeName(compliancePolicyBaseType)}': name a derived type in "@odata.type".`,
+        );
     }
     const properties = compliancePolicyEntityTypes[odataType];
     if (!properties)
-        throw badRequest(`A type named '${typeName(odataType)}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`);
+        throw badRequest(
+            `A type named '${typeName(odataType)}' could not be resolved by the model. When a model is available, each type name must resolve to a valid type.`,
+        );
     return { odataType, properties };
 }
 
 export function listPolicies(ctx: IntuneContext): Reply {
-    return { status: 200, body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.compliancePolicies)), (p) => p.body) };
+    return {
+        status: 200,
+        body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.compliancePolicies)), (p) => p.body),
+    };
 }
 
 export function getPolicy(ctx: IntuneContext, id: string): Reply {
@@ -193,13 +194,19 @@ export function getPolicy(ctx: IntuneContext, id: string): Reply {
 export function createPolicy(ctx: IntuneContext): Reply {
     const body = bodyObject(ctx);
     const { odataType, properties } = creatableType(body);
-    const values = settableValues(odataType, properties, computedProperties.compliancePolicy, body, ["scheduledActionsForRule"]);
+    const values = settableValues(odataType, properties, computedProperties.compliancePolicy, body, [
+        "scheduledActionsForRule",
+    ]);
     if (!scheduledActionsSchema().safeParse(body.scheduledActionsForRule).success) {
         throw badRequest("Compliance policy must have one and only one block scheduled action");
     }
     const at = new Date(ctx.now).toISOString();
     const id = randomUUID();
-    const policy = { ...completeEntity(properties, { ...values, createdDateTime: at, lastModifiedDateTime: at, version: 1 }), "@odata.type": odataType, id };
+    const policy = {
+        ...completeEntity(properties, { ...values, createdDateTime: at, lastModifiedDateTime: at, version: 1 }),
+        "@odata.type": odataType,
+        id,
+    };
     ctx.tenant.compliancePolicies[id] = { body: policy, assignments: [] };
     ctx.persist();
     return { status: 201, body: policy };
@@ -211,8 +218,18 @@ export function updatePolicy(ctx: IntuneContext, id: string): Reply {
     const odataType = policy.body["@odata.type"];
     const body = bodyObject(ctx);
     requireType(body, odataType, true);
-    const values = settableValues(odataType, compliancePolicyEntityTypes[odataType] ?? {}, computedProperties.compliancePolicy, body);
-    policy.body = { ...policy.body, ...values, version: Number(policy.body.version) + 1, lastModifiedDateTime: new Date(ctx.now).toISOString() };
+    const values = settableValues(
+        odataType,
+        compliancePolicyEntityTypes[odataType] ?? {},
+        computedProperties.compliancePolicy,
+        body,
+    );
+    policy.body = {
+        ...policy.body,
+        ...values,
+        version: Number(policy.body.version) + 1,
+        lastModifiedDateTime: new Date(ctx.now).toISOString(),
+    };
     ctx.persist();
     return { status: 200, body: policy.body };
 }
@@ -224,7 +241,10 @@ export function deletePolicy(ctx: IntuneContext, id: string): Reply {
     return { status: 204 };
 }
 
-const assignmentView = (assignment: { id: string; target: StoredAssignmentTarget }) => ({ "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment", ...assignment });
+const assignmentView = (assignment: { id: string; target: StoredAssignmentTarget }) => ({
+    "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
+    ...assignment,
+});
 
 /** A target of a type the metadata derives from deviceAndAppManagementAssignmentTarget, its `@odata.type` read with or without `#`. */
 export function assignmentTarget(raw: unknown): StoredAssignmentTarget {
@@ -232,15 +252,22 @@ export function assignmentTarget(raw: unknown): StoredAssignmentTarget {
     const target = raw as Record<string, unknown>;
     const odataType = normalizeODataType(typeof target["@odata.type"] === "string" ? target["@odata.type"] : undefined);
     const properties = odataType ? assignmentTargetTypes[odataType] : undefined;
-    if (!odataType || !properties) throw badRequest(`A type named '${String(target["@odata.type"])}' could not be resolved by the model as an assignment target.`);
+    if (!odataType || !properties)
+        throw badRequest(
+            `A type named '${String(target["@odata.type"])}' could not be resolved by the model as an assignment target.`,
+        );
     const values = settableValues(odataType, properties, [], target);
-    if ("groupId" in properties && typeof values.groupId !== "string") throw badRequest(`A '${typeName(odataType)}' needs a groupId.`);
+    if ("groupId" in properties && typeof values.groupId !== "string")
+        throw badRequest(`A '${typeName(odataType)}' needs a groupId.`);
     return { ...completeEntity(properties, values), "@odata.type": odataType };
 }
 
 /** Graph names an assignment by policy and target: `{policyId}_{groupId}` for group targets. */
 function assignmentId(policyId: string, target: StoredAssignmentTarget): string {
-    const key = target.groupId ?? (target.collectionId as string | null | undefined) ?? typeName(target["@odata.type"]).replace("microsoft.graph.", "");
+    const key =
+        target.groupId ??
+        (target.collectionId as string | null | undefined) ??
+        typeName(target["@odata.type"]).replace("microsoft.graph.", "");
     return `${policyId}_${key}`;
 }
 
@@ -258,5 +285,8 @@ export function assignPolicy(ctx: IntuneContext, id: string): Reply {
 }
 
 export function listAssignments(ctx: IntuneContext, id: string): Reply {
-    return { status: 200, body: collectionPage(ctx.req, arraySequence(findPolicy(ctx, id).assignments), assignmentView) };
+    return {
+        status: 200,
+        body: collectionPage(ctx.req, arraySequence(findPolicy(ctx, id).assignments), assignmentView),
+    };
 }

@@ -17,14 +17,32 @@ import { arraySequence, collectionPage, type ODataRequest, type PageLimits } fro
 export const managedDevicePages: PageLimits = { default: 1000, max: 1000 };
 
 /** Filterable with `eq` per the property descriptions of v1.0's metadata. */
-const filterable = ["operatingSystem", "complianceState", "managementAgent", "userPrincipalName", "deviceName"] as const;
+const filterable = [
+    "operatingSystem",
+    "complianceState",
+    "managementAgent",
+    "userPrincipalName",
+    "deviceName",
+] as const;
 
 /** Every v1.0 property: what the seed and the clock decide, Graph's unset value for the rest. */
-function view(tenant: Tenant, { device, partnerReportedThreatState, complianceState }: ManagedDeviceView): Record<string, unknown> {
-    return { "@odata.type": managedDeviceType, ...completeEntity(managedDeviceProperties, known(tenant, { device, partnerReportedThreatState, complianceState })) };
+function view(
+    tenant: Tenant,
+    { device, partnerReportedThreatState, complianceState }: ManagedDeviceView,
+): Record<string, unknown> {
+    return {
+        "@odata.type": managedDeviceType,
+        ...completeEntity(
+            managedDeviceProperties,
+            known(tenant, { device, partnerReportedThreatState, complianceState }),
+        ),
+    };
 }
 
-function known(tenant: Tenant, { device, partnerReportedThreatState, complianceState }: ManagedDeviceView): Record<string, unknown> {
+function known(
+    tenant: Tenant,
+    { device, partnerReportedThreatState, complianceState }: ManagedDeviceView,
+): Record<string, unknown> {
     return {
         id: device.id,
         userId: device.userId,
@@ -59,7 +77,8 @@ function filterOf(filter: string | null): (item: Record<string, unknown>) => boo
             if (!match) throw unsupportedQuery(`Invalid filter clause: ${clause.trim()}`);
             const [, property, value] = match;
             if (!(filterable as readonly string[]).includes(property)) return () => true;
-            return (item: Record<string, unknown>) => String(item[property] ?? "").toLowerCase() === value.replace(/''/g, "'").toLowerCase();
+            return (item: Record<string, unknown>) =>
+                String(item[property] ?? "").toLowerCase() === value.replace(/''/g, "'").toLowerCase();
         }),
     );
     return (item) => alternatives.some((clauses) => clauses.every((clause) => clause(item)));
@@ -72,6 +91,12 @@ export function listManagedDevices(tenant: Tenant, req: ODataRequest, now: numbe
         .filter(keep);
     return {
         status: 200,
-        body: collectionPage(req, arraySequence(items), (item) => item, `${req.origin}/graph/v1.0/$metadata#deviceManagement/managedDevices`, managedDevicePages),
+        body: collectionPage(
+            req,
+            arraySequence(items),
+            (item) => item,
+            `${req.origin}/graph/v1.0/$metadata#deviceManagement/managedDevices`,
+            managedDevicePages,
+        ),
     };
 }

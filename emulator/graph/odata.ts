@@ -113,7 +113,11 @@ export function collectionPage<T>(
  * Applies `$filter`, `$search` and `$orderby` on displayName, the forms Learn's directory examples
  * use. Any of them reads the whole collection; without them the collection stays lazy.
  */
-export function refine<T>(req: ODataRequest, items: Sequence<T>, displayName: (item: T) => string | null | undefined): Sequence<T> {
+export function refine<T>(
+    req: ODataRequest,
+    items: Sequence<T>,
+    displayName: (item: T) => string | null | undefined,
+): Sequence<T> {
     const filter = req.query.get("$filter");
     const search = req.query.get("$search");
     const orderby = req.query.get("$orderby");
@@ -133,7 +137,10 @@ export function refine<T>(req: ODataRequest, items: Sequence<T>, displayName: (i
     }
     if (orderby !== null) {
         const direction = displayNameOrder(orderby);
-        all = [...all].sort((a, b) => direction * (displayName(a) ?? "").localeCompare(displayName(b) ?? "", "en", { sensitivity: "base" }));
+        all = [...all].sort(
+            (a, b) =>
+                direction * (displayName(a) ?? "").localeCompare(displayName(b) ?? "", "en", { sensitivity: "base" }),
+        );
     }
     return arraySequence(all);
 }
@@ -158,7 +165,9 @@ function displayNameFilter(filter: string): (name: string) => boolean {
         const value = unquote(equals[1]).toLowerCase();
         return (name) => name.toLowerCase() === value;
     }
-    throw unsupportedQuery(`Unsupported or invalid query filter clause specified for property 'displayName' of resource 'directoryObject': ${filter}`);
+    throw unsupportedQuery(
+        `Unsupported or invalid query filter clause specified for property 'displayName' of resource 'directoryObject': ${filter}`,
+    );
 }
 
 /**
@@ -167,7 +176,9 @@ function displayNameFilter(filter: string): (name: string) => boolean {
  */
 function displayNameSearch(req: ODataRequest, search: string): (name: string) => boolean {
     if (!req.eventual) {
-        throw unsupportedQuery("Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'");
+        throw unsupportedQuery(
+            "Request with $search query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+        );
     }
     const clause = /^"displayName:([^"]*)"$/.exec(search.trim());
     if (!clause) throw unsupportedQuery(`Unsupported $search clause: ${search}`);

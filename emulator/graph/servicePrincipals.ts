@@ -8,7 +8,11 @@
  * reference; consented apps are the tenant's `servicePrincipals`.
  */
 import { createHash } from "node:crypto";
-import { appRoleAssignmentProperties, permissionGrantProperties, servicePrincipalDefaultProperties } from "../../contract/graph/entities";
+import {
+    appRoleAssignmentProperties,
+    permissionGrantProperties,
+    servicePrincipalDefaultProperties,
+} from "../../contract/graph/entities";
 import { microsoftGraphAppRoles, microsoftGraphScopes } from "../../contract/graph/microsoftGraphPermissions";
 import { microsoftGraphAppId } from "../../contract/graph/servicePrincipals";
 import type { StoredServicePrincipal, Tenant } from "../store";
@@ -41,7 +45,9 @@ const listProperties = new Set([
 ]);
 
 function view(values: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(servicePrincipalDefaultProperties.map((name) => [name, values[name] ?? (listProperties.has(name) ? [] : null)]));
+    return Object.fromEntries(
+        servicePrincipalDefaultProperties.map((name) => [name, values[name] ?? (listProperties.has(name) ? [] : null)]),
+    );
 }
 
 function microsoftGraphView(tenant: Tenant): Record<string, unknown> {
@@ -77,18 +83,33 @@ function microsoftGraphView(tenant: Tenant): Record<string, unknown> {
 }
 
 function appView(sp: StoredServicePrincipal): Record<string, unknown> {
-    return view({ ...sp, appDisplayName: sp.displayName, servicePrincipalType: "Application", signInAudience: "AzureADMultipleOrgs" });
+    return view({
+        ...sp,
+        appDisplayName: sp.displayName,
+        servicePrincipalType: "Application",
+        signInAudience: "AzureADMultipleOrgs",
+    });
 }
 
 const notFound = (key: string) =>
-    new GraphError(404, "Request_ResourceNotFound", `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+    new GraphError(
+        404,
+        "Request_ResourceNotFound",
+        `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`,
+    );
 
 const contextOf = (req: ODataRequest, entitySet: string) => `${req.origin}/graph/v1.0/$metadata#${entitySet}`;
 
 export function getServicePrincipalByAppId(tenant: Tenant, req: ODataRequest, appId: string): Reply {
-    const found = appId === microsoftGraphAppId ? microsoftGraphView(tenant) : tenant.servicePrincipals.filter((sp) => sp.appId === appId).map(appView)[0];
+    const found =
+        appId === microsoftGraphAppId
+            ? microsoftGraphView(tenant)
+            : tenant.servicePrincipals.filter((sp) => sp.appId === appId).map(appView)[0];
     if (!found) throw notFound(appId);
-    return { status: 200, body: { "@odata.context": contextOf(req, "servicePrincipals/$entity"), ...selectProperties(found, req) } };
+    return {
+        status: 200,
+        body: { "@odata.context": contextOf(req, "servicePrincipals/$entity"), ...selectProperties(found, req) },
+    };
 }
 
 function consented(tenant: Tenant, id: string): StoredServicePrincipal | undefined {
@@ -108,13 +129,22 @@ export function listAppRoleAssignments(tenant: Tenant, req: ODataRequest, id: st
         resourceDisplayName: a.resourceId ? "Another API" : "Microsoft Graph",
         resourceId: a.resourceId ?? microsoftGraphServicePrincipalId(tenant),
     }));
-    const pick = (item: Record<string, unknown>) => Object.fromEntries(appRoleAssignmentProperties.map((name) => [name, item[name] ?? null]));
+    const pick = (item: Record<string, unknown>) =>
+        Object.fromEntries(appRoleAssignmentProperties.map((name) => [name, item[name] ?? null]));
     return { status: 200, body: collectionPage(req, arraySequence(items), pick, contextOf(req, "appRoleAssignments")) };
 }
 
 export function listPermissionGrants(tenant: Tenant, req: ODataRequest, id: string): Reply {
     const sp = consented(tenant, id);
-    const items = (sp?.permissionGrants ?? []).map((g) => ({ ...g, clientId: sp!.id, resourceId: g.resourceId ?? microsoftGraphServicePrincipalId(tenant) }));
-    const pick = (item: Record<string, unknown>) => Object.fromEntries(permissionGrantProperties.map((name) => [name, item[name] ?? null]));
-    return { status: 200, body: collectionPage(req, arraySequence(items), pick, contextOf(req, "oauth2PermissionGrants")) };
+    const items = (sp?.permissionGrants ?? []).map((g) => ({
+        ...g,
+        clientId: sp!.id,
+        resourceId: g.resourceId ?? microsoftGraphServicePrincipalId(tenant),
+    }));
+    const pick = (item: Record<string, unknown>) =>
+        Object.fromEntries(permissionGrantProperties.map((name) => [name, item[name] ?? null]));
+    return {
+        status: 200,
+        body: collectionPage(req, arraySequence(items), pick, contextOf(req, "oauth2PermissionGrants")),
+    };
 }

@@ -18,14 +18,17 @@ export function mraErrorReply(err: unknown, requestId: string): Reply {
 
 /** A console-contract error (a bad token, the rate limit) met on an MRA route, in the MRA's shape. */
 export function asMraError(err: unknown): unknown {
-    return err instanceof HttpError && !(err instanceof MraError) ? new MraError(err.status, err.errorCode, err.message, err.headers) : err;
+    return err instanceof HttpError && !(err instanceof MraError)
+        ? new MraError(err.status, err.errorCode, err.message, err.headers)
+        : err;
 }
 
 function intParam(query: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
     const raw = query.get(name);
     if (raw === null) return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) throw new MraError(400, "VALIDATION_ERROR", `${name} must be an integer from ${min} to ${max}`);
+    if (!Number.isInteger(value) || value < min || value > max)
+        throw new MraError(400, "VALIDATION_ERROR", `${name} must be an integer from ${min} to ${max}`);
     return value;
 }
 

@@ -49,7 +49,11 @@ function settingsRouteOf(path: string): { route: SettingsRoute; params: Record<s
             try {
                 params[name.slice(1, -1)] = decodeURIComponent(segments[i]);
             } catch {
-                throw new HttpError(400, "VALIDATION_ERROR", `the path segment '${segments[i]}' is not valid percent-encoding`);
+                throw new HttpError(
+                    400,
+                    "VALIDATION_ERROR",
+                    `the path segment '${segments[i]}' is not valid percent-encoding`,
+                );
             }
             return true;
         });
@@ -79,17 +83,22 @@ export function createLookoutService(options: LookoutServiceOptions) {
         const tenant = access.authenticate(request.req);
         const match = settingsRouteOf(path);
         // A tenant told to serve only Lookout's public API answers the settings routes as Lookout's service does: they do not exist.
-        if (!match || tenant.lookoutApi === "public") throw new HttpError(404, "NOT_FOUND", `${method} ${path} is not part of the contract`);
+        if (!match || tenant.lookoutApi === "public")
+            throw new HttpError(404, "NOT_FOUND", `${method} ${path} is not part of the contract`);
         const handler = match.route.methods[method];
         if (!handler) throw methodNotAllowed(method, path, Object.keys(match.route.methods));
-        return { ...handler({ store: options.store, now: options.now, tenant, request, params: match.params }), tenantId: tenant.id };
+        return {
+            ...handler({ store: options.store, now: options.now, tenant, request, params: match.params }),
+            tenantId: tenant.id,
+        };
     }
 
     return {
         service: {
             handle,
             errorReply: mraErrorReply,
-            faultBody: (status, requestId) => errorBody(status, "INJECTED_FAULT", "fault injected by the emulator", requestId),
+            faultBody: (status, requestId) =>
+                errorBody(status, "INJECTED_FAULT", "fault injected by the emulator", requestId),
         } satisfies Service,
         expireTokens: access.expireTokens,
         issuedTokens: access.issuedTokens,

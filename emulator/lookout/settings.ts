@@ -51,7 +51,11 @@ function checkIfMatch(req: IncomingMessage, doc: Versioned<unknown> | null | und
     const ifMatch = req.headers["if-match"];
     if (!ifMatch || ifMatch === "*") return;
     if (!doc || ifMatch !== etagOf(doc)) {
-        throw new HttpError(412, "PRECONDITION_FAILED", `the resource changed (If-Match ${ifMatch}, current ${doc ? etagOf(doc) : "none"})`);
+        throw new HttpError(
+            412,
+            "PRECONDITION_FAILED",
+            `the resource changed (If-Match ${ifMatch}, current ${doc ? etagOf(doc) : "none"})`,
+        );
     }
 }
 
@@ -59,7 +63,8 @@ function checkIfMatch(req: IncomingMessage, doc: Versioned<unknown> | null | und
 export function configureIntuneConnector(tenant: Tenant, value: IntuneConnectorSettings, now: number): void {
     tenant.intuneConnector = { value, version: (tenant.intuneConnector?.version ?? 0) + 1 };
     const heartbeat = tenant.lookoutHeartbeat;
-    if (!heartbeat.since || heartbeat.stoppedAt) Object.assign(heartbeat, { since: new Date(now).toISOString(), stoppedAt: null });
+    if (!heartbeat.since || heartbeat.stoppedAt)
+        Object.assign(heartbeat, { since: new Date(now).toISOString(), stoppedAt: null });
     heartbeat.frequencyMinutes = value.heartbeatFrequencyMinutes;
 }
 
@@ -100,19 +105,29 @@ const notificationPreferences: SettingsRoute = {
         GET(call) {
             const email = userOf(call);
             const doc = call.tenant.notificationPreferences[email];
-            if (!doc) throw new HttpError(404, "NOT_FOUND", `no notification preferences stored for ${email}; defaults apply`);
+            if (!doc)
+                throw new HttpError(
+                    404,
+                    "NOT_FOUND",
+                    `no notification preferences stored for ${email}; defaults apply`,
+                );
             return { status: 200, body: doc.value, headers: { etag: etagOf(doc) } };
         },
         PUT(call) {
             const { tenant, request, store } = call;
             const email = userOf(call);
-            if (!consoleUserAddress.test(email)) throw new HttpError(400, "VALIDATION_ERROR", `'${email}' is not an e-mail address`);
+            if (!consoleUserAddress.test(email))
+                throw new HttpError(400, "VALIDATION_ERROR", `'${email}' is not an e-mail address`);
             const doc = tenant.notificationPreferences[email];
             checkIfMatch(request.req, doc);
             const value = parseBody(notificationPreferencesSchema(), request.json());
             tenant.notificationPreferences[email] = { value, version: (doc?.version ?? 0) + 1 };
             store.persist();
-            return { status: doc ? 200 : 201, body: value, headers: { etag: etagOf(tenant.notificationPreferences[email]) } };
+            return {
+                status: doc ? 200 : 201,
+                body: value,
+                headers: { etag: etagOf(tenant.notificationPreferences[email]) },
+            };
         },
         DELETE(call) {
             const { tenant, request, store } = call;
@@ -142,19 +157,34 @@ const threatClassifications: SettingsRoute = {
     template: lookoutPaths.threatClassifications,
     methods: {
         GET({ tenant }) {
-            return { status: 200, body: classificationList(tenant), headers: { etag: etagOf(tenant.threatClassifications) } };
+            return {
+                status: 200,
+                body: classificationList(tenant),
+                headers: { etag: etagOf(tenant.threatClassifications) },
+            };
         },
         PATCH({ tenant, request, store }) {
             const doc = tenant.threatClassifications;
             checkIfMatch(request.req, doc);
             const patch = parseBody(threatClassificationPatchSchema(), request.json());
-            const unknown = Object.keys(patch.riskLevels).filter((n) => !threatClassificationCatalogue.some((c) => c.name === n));
-            if (unknown.length) throw new HttpError(400, "VALIDATION_ERROR", `unknown threat classification(s): ${unknown.join(", ")}`);
+            const unknown = Object.keys(patch.riskLevels).filter(
+                (n) => !threatClassificationCatalogue.some((c) => c.name === n),
+            );
+            if (unknown.length)
+                throw new HttpError(400, "VALIDATION_ERROR", `unknown threat classification(s): ${unknown.join(", ")}`);
             tenant.threatClassifications = { value: { ...doc.value, ...patch.riskLevels }, version: doc.version + 1 };
             store.persist();
-            return { status: 200, body: classificationList(tenant), headers: { etag: etagOf(tenant.threatClassifications) } };
+            return {
+                status: 200,
+                body: classificationList(tenant),
+                headers: { etag: etagOf(tenant.threatClassifications) },
+            };
         },
     },
 };
 
-export const settingsRoutes: readonly SettingsRoute[] = [intuneConnector, notificationPreferences, threatClassifications];
+export const settingsRoutes: readonly SettingsRoute[] = [
+    intuneConnector,
+    notificationPreferences,
+    threatClassifications,
+];

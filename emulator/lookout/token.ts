@@ -28,7 +28,12 @@ export function createLookoutAccess({ store, windows, rateLimitPerMinute, tokenT
     function takeRateBudget(tenantId: string) {
         const wait = windows.overBudget(tenantId, rateLimitPerMinute);
         if (wait !== undefined) {
-            throw new HttpError(429, "RATE_LIMITED", `more than ${rateLimitPerMinute} requests a minute for this tenant`, { "retry-after": String(wait) });
+            throw new HttpError(
+                429,
+                "RATE_LIMITED",
+                `more than ${rateLimitPerMinute} requests a minute for this tenant`,
+                { "retry-after": String(wait) },
+            );
         }
     }
 
@@ -37,16 +42,31 @@ export function createLookoutAccess({ store, windows, rateLimitPerMinute, tokenT
         issueToken(req: IncomingMessage, body: string): Reply {
             const form = new URLSearchParams(body);
             if (form.get("grant_type") !== "client_credentials") {
-                return { status: 400, body: { error: "unsupported_grant_type", error_description: "grant_type must be client_credentials" } };
+                return {
+                    status: 400,
+                    body: {
+                        error: "unsupported_grant_type",
+                        error_description: "grant_type must be client_credentials",
+                    },
+                };
             }
             const key = bearer(req);
             const tenant = key ? store.tenantByKey(key) : undefined;
-            if (!tenant) return { status: 401, body: { error: "invalid_client", error_description: "unknown application key" } };
+            if (!tenant)
+                return { status: 401, body: { error: "invalid_client", error_description: "unknown application key" } };
             takeRateBudget(tenant.id);
             const accessToken = randomBytes(32).toString("base64url");
             const scopes = tenant.keyScopes?.[key!] ?? [...lookoutScopes];
             tokens.set(accessToken, { tenantId: tenant.id, scopes, expiresAt: Date.now() + tokenTtlSeconds * 1000 });
-            return { status: 200, body: { access_token: accessToken, token_type: "bearer", expires_in: tokenTtlSeconds, scope: scopes.join(" ") } };
+            return {
+                status: 200,
+                body: {
+                    access_token: accessToken,
+                    token_type: "bearer",
+                    expires_in: tokenTtlSeconds,
+                    scope: scopes.join(" "),
+                },
+            };
         },
 
         /** The tenant of the request's token, once the call is counted and its scope checked; throws 401, 403 or 429. */
@@ -54,12 +74,14 @@ export function createLookoutAccess({ store, windows, rateLimitPerMinute, tokenT
             const token = bearer(req);
             const entry = token ? tokens.get(token) : undefined;
             if (!entry) throw new HttpError(401, "UNAUTHORIZED", "missing or unknown access token");
-            if (entry.expiresAt <= Date.now()) throw new HttpError(401, "TOKEN_EXPIRED", "the access token has expired; request a new one");
+            if (entry.expiresAt <= Date.now())
+                throw new HttpError(401, "TOKEN_EXPIRED", "the access token has expired; request a new one");
             const tenant = store.tenantById(entry.tenantId);
             if (!tenant) throw new HttpError(401, "UNAUTHORIZED", "the tenant of this token no longer exists");
             takeRateBudget(tenant.id);
             const needed = req.method === "GET" ? "settings:read" : "settings:write";
-            if (!entry.scopes.includes(needed)) throw new HttpError(403, "INSUFFICIENT_SCOPE", `the application key lacks the scope ${needed}`);
+            if (!entry.scopes.includes(needed))
+                throw new HttpError(403, "INSUFFICIENT_SCOPE", `the application key lacks the scope ${needed}`);
             return tenant;
         },
 

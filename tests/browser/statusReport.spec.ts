@@ -14,17 +14,28 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { renderHtml } from "../../status/html";
-import { lookoutDeviceStates, type GroupStatus, type StatusReport } from "../../status/report";
+import { renderHtml } from "../../operate/status/html";
+import { lookoutDeviceStates, type GroupStatus, type StatusReport } from "../../operate/status/report";
 
 const root = join(__dirname, "../..");
 const screenshot = join(root, "docs/images/status-report.png");
 const hostile = `<script>alert(1)</script> & "Sales"`;
 
-function group(displayName: string, users: number, lookout: Omit<GroupStatus["lookout"], "total">, intune: Omit<GroupStatus["intune"], "total">): GroupStatus {
+function group(
+    displayName: string,
+    users: number,
+    lookout: Omit<GroupStatus["lookout"], "total">,
+    intune: Omit<GroupStatus["intune"], "total">,
+): GroupStatus {
     const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0);
     const objectId = `0000000${users}-aaaa-4bbb-8ccc-${String(users).padStart(12, "0")}`;
-    return { displayName, objectId, users, lookout: { ...lookout, total: sum(lookout.byState) }, intune: { ...intune, total: sum(intune.byCompliance) } };
+    return {
+        displayName,
+        objectId,
+        users,
+        lookout: { ...lookout, total: sum(lookout.byState) },
+        intune: { ...intune, total: sum(intune.byCompliance) },
+    };
 }
 
 /** A tenant three groups into its rollout: one nearly done, one waiting on its users, one misnamed in Lookout. */
@@ -38,19 +49,34 @@ const report: StatusReport = {
         group(
             "Sales Mobile",
             430,
-            { byState: { pending: 9, activated: 371, disconnected: 14, deactivated: 6 }, bySecurity: { secure: 352, threatLow: 21, threatMedium: 9, threatHigh: 3, unknown: 15 } },
-            { byThreatState: { secured: 352, low: 21, medium: 9, high: 3, unknown: 3 }, byCompliance: { compliant: 371, noncompliant: 12, inGracePeriod: 5 } },
+            {
+                byState: { pending: 9, activated: 371, disconnected: 14, deactivated: 6 },
+                bySecurity: { secure: 352, threatLow: 21, threatMedium: 9, threatHigh: 3, unknown: 15 },
+            },
+            {
+                byThreatState: { secured: 352, low: 21, medium: 9, high: 3, unknown: 3 },
+                byCompliance: { compliant: 371, noncompliant: 12, inGracePeriod: 5 },
+            },
         ),
         group(
             "Field Engineering EMEA",
             120,
-            { byState: { pending: 74, activated: 38, disconnected: 3, deactivated: 1 }, bySecurity: { secure: 33, threatLow: 4, threatMedium: 1, threatHigh: 0, unknown: 78 } },
-            { byThreatState: { secured: 33, low: 4, medium: 1, unknown: 7 }, byCompliance: { compliant: 38, noncompliant: 7 } },
+            {
+                byState: { pending: 74, activated: 38, disconnected: 3, deactivated: 1 },
+                bySecurity: { secure: 33, threatLow: 4, threatMedium: 1, threatHigh: 0, unknown: 78 },
+            },
+            {
+                byThreatState: { secured: 33, low: 4, medium: 1, unknown: 7 },
+                byCompliance: { compliant: 38, noncompliant: 7 },
+            },
         ),
         group(
             hostile,
             17,
-            { byState: { pending: 0, activated: 0, disconnected: 0, deactivated: 0 }, bySecurity: { secure: 0, threatLow: 0, threatMedium: 0, threatHigh: 0, unknown: 0 } },
+            {
+                byState: { pending: 0, activated: 0, disconnected: 0, deactivated: 0 },
+                bySecurity: { secure: 0, threatLow: 0, threatMedium: 0, threatHigh: 0, unknown: 0 },
+            },
             { byThreatState: { unknown: 12 }, byCompliance: { noncompliant: 9, inGracePeriod: 3 } },
         ),
     ],
@@ -61,7 +87,12 @@ const report: StatusReport = {
             group: hostile,
             message: `Lookout's enrollment group is named "Sales", not "${hostile}": Lookout matches groups by display name, so none of its 17 users can enroll`,
         },
-        { severity: "warning", group: "Field Engineering EMEA", message: "74 of 116 devices (64%) are pending: their users installed Lookout for Work but have not opened it" },
+        {
+            severity: "warning",
+            group: "Field Engineering EMEA",
+            message:
+                "74 of 116 devices (64%) are pending: their users installed Lookout for Work but have not opened it",
+        },
         { severity: "info", message: "3 devices in Lookout belong to users in no enrollment group" },
     ],
     skipped: ["users' last sign-in: AuditLog.Read.All is not granted to the signed-in identity"],
@@ -84,7 +115,10 @@ describe("The HTML status report in a browser", () => {
     before(async function () {
         this.timeout(300_000);
         // Fails the suite (not skips it) when no Chromium can be found or installed.
-        const executablePath = execFileSync(join(root, "scripts/browser.sh"), { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+        const executablePath = execFileSync(join(root, "tools/browser.sh"), {
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "inherit"],
+        }).trim();
         browser = await puppeteer.launch({ executablePath, headless: true, args: ["--no-sandbox"] });
         folder = mkdtempSync(join(tmpdir(), "status-report-"));
     });
@@ -145,7 +179,14 @@ describe("The HTML status report in a browser", () => {
                 lookoutDeviceStates.filter((s) => byState[s] > 0).map((s) => [s, byState[s]]),
             );
         });
-        assert.ok(await page.$eval("svg#device-states", (svg) => svg.getAttribute("role") === "img" && (svg.getAttribute("aria-label") ?? "").includes("Sales Mobile")));
+        assert.ok(
+            await page.$eval(
+                "svg#device-states",
+                (svg) =>
+                    svg.getAttribute("role") === "img" &&
+                    (svg.getAttribute("aria-label") ?? "").includes("Sales Mobile"),
+            ),
+        );
     });
 
     it("draws segment widths on one scale across groups, proportional to their counts", async () => {
@@ -156,12 +197,21 @@ describe("The HTML status report in a browser", () => {
         assert.ok(pxPerDevice * 400 > 500, `${pxPerDevice} px per device`);
         let proportional = 0;
         for (const s of segments) {
-            assert.ok(s.width >= 2.5 && s.height >= 20, `a ${s.state} segment of ${s.count} is visible (${s.width} x ${s.height} px)`);
+            assert.ok(
+                s.width >= 2.5 && s.height >= 20,
+                `a ${s.state} segment of ${s.count} is visible (${s.width} x ${s.height} px)`,
+            );
             if (s.count * pxPerDevice >= 4) {
-                assert.ok(Math.abs(s.width - s.count * pxPerDevice) <= 1.5, `${s.state} ${s.count}: ${s.width} px, expected ${s.count * pxPerDevice}`);
+                assert.ok(
+                    Math.abs(s.width - s.count * pxPerDevice) <= 1.5,
+                    `${s.state} ${s.count}: ${s.width} px, expected ${s.count * pxPerDevice}`,
+                );
                 proportional++;
             } else {
-                assert.ok(s.width <= 4, `a small ${s.state} segment of ${s.count} keeps its minimum width (${s.width} px)`);
+                assert.ok(
+                    s.width <= 4,
+                    `a small ${s.state} segment of ${s.count} keeps its minimum width (${s.width} px)`,
+                );
             }
         }
         assert.ok(proportional >= 6, "most segments are drawn to scale");
@@ -183,7 +233,12 @@ describe("The HTML status report in a browser", () => {
                 const box = label?.getBoundingClientRect();
                 return {
                     text: label?.textContent,
-                    inside: !box || (box.left >= segment.left && box.right <= segment.right && box.top >= segment.top && box.bottom <= segment.bottom),
+                    inside:
+                        !box ||
+                        (box.left >= segment.left &&
+                            box.right <= segment.right &&
+                            box.top >= segment.top &&
+                            box.bottom <= segment.bottom),
                 };
             }),
         );
@@ -201,11 +256,20 @@ describe("The HTML status report in a browser", () => {
         const drawn = await bars();
         assert.equal(drawn[2].segments.length, 0);
         assert.match(drawn[2].text, /no devices in Lookout \(17 users in the group\)/);
-        assert.equal(await page.$$eval(".group-bar .track", (tracks) => new Set(tracks.map((t) => t.getBoundingClientRect().width)).size), 1, "every group has the same track");
+        assert.equal(
+            await page.$$eval(
+                ".group-bar .track",
+                (tracks) => new Set(tracks.map((t) => t.getBoundingClientRect().width)).size,
+            ),
+            1,
+            "every group has the same track",
+        );
     });
 
     it("lists the four device states in the legend", async () => {
-        const legend = await page.$$eval("#device-states .legend-item", (items) => items.map((i) => [i.getAttribute("data-state"), i.textContent]));
+        const legend = await page.$$eval("#device-states .legend-item", (items) =>
+            items.map((i) => [i.getAttribute("data-state"), i.textContent]),
+        );
         assert.deepEqual(legend, [
             ["pending", "Pending (83)"],
             ["activated", "Activated (409)"],
@@ -237,9 +301,16 @@ describe("The HTML status report in a browser", () => {
     it("shows an unresponsive connector in red and a missing one as missing", async () => {
         const unresponsive = await open("unresponsive.html", {
             ...report,
-            connector: { partnerState: "unresponsive", lastHeartbeatDateTime: "2026-02-20T10:00:00Z", heartbeatAgeMinutes: 16995 },
+            connector: {
+                partnerState: "unresponsive",
+                lastHeartbeatDateTime: "2026-02-20T10:00:00Z",
+                heartbeatAgeMinutes: 16995,
+            },
         });
-        assert.equal(await unresponsive.page.$eval("#connector .state", (s) => getComputedStyle(s).backgroundColor), "rgb(207, 34, 46)");
+        assert.equal(
+            await unresponsive.page.$eval("#connector .state", (s) => getComputedStyle(s).backgroundColor),
+            "rgb(207, 34, 46)",
+        );
         assert.match(await unresponsive.page.$eval("#connector", (c) => (c as HTMLElement).innerText), /11 d 19 h ago/);
         const missing = await open("missing.html", { ...report, connector: null });
         assert.equal(await missing.page.$eval("#connector .state", (s) => s.textContent), "missing");
@@ -247,7 +318,10 @@ describe("The HTML status report in a browser", () => {
     });
 
     it("fits 1280 px without horizontal scrolling", async () => {
-        const { scrollWidth, clientWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth }));
+        const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+            scrollWidth: document.documentElement.scrollWidth,
+            clientWidth: document.documentElement.clientWidth,
+        }));
         assert.ok(scrollWidth <= clientWidth, `page is ${scrollWidth} px wide in a ${clientWidth} px window`);
     });
 

@@ -1,7 +1,7 @@
 /** A tenant configured by hand: `up` adopts its Lookout settings, `destroy` gives them back. */
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { useTestStack } from "../../testkit/testStack";
+import { useTestStack } from "../kit/testStack";
 
 describe("adoption of hand-made settings (real engine)", function () {
     this.timeout(300_000);
@@ -17,8 +17,12 @@ describe("adoption of hand-made settings (real engine)", function () {
     const { tenant, t } = useTestStack("adoption", {
         prepare: async (tenant) => {
             await tenant.console.request("PUT", lookoutPaths.intuneConnector, { body: byHand });
-            await tenant.console.request("PUT", lookoutPaths.notificationPreferences("secops@contoso.example"), { body: { emailNotifications: false } });
-            await tenant.console.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: { SIDELOADED_APP: "none" } } });
+            await tenant.console.request("PUT", lookoutPaths.notificationPreferences("secops@contoso.example"), {
+                body: { emailNotifications: false },
+            });
+            await tenant.console.request("PATCH", lookoutPaths.threatClassifications, {
+                body: { riskLevels: { SIDELOADED_APP: "none" } },
+            });
         },
     });
 
@@ -28,7 +32,9 @@ describe("adoption of hand-made settings (real engine)", function () {
         const settings = tenant.settings();
         assert.deepEqual(settings.intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);
         assert.deepEqual(settings.intuneConnector!.value.stateSync, { deviceStatus: true, threatStatus: true });
-        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, { emailNotifications: true });
+        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, {
+            emailNotifications: true,
+        });
         assert.equal(settings.threatClassifications.value.SIDELOADED_APP, "high");
     });
 
@@ -36,7 +42,9 @@ describe("adoption of hand-made settings (real engine)", function () {
         await t.dispose();
         const settings = tenant.settings();
         assert.deepEqual(settings.intuneConnector!.value, byHand);
-        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, { emailNotifications: false });
+        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, {
+            emailNotifications: false,
+        });
         assert.equal(settings.threatClassifications.value.SIDELOADED_APP, "none");
     });
 });

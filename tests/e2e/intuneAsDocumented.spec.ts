@@ -10,10 +10,11 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
-import { graphClientFor } from "../../graph/connection";
-import { useTestStack } from "../../testkit/testStack";
+import { graphClientFor } from "../../providers/graph/connection";
+import { useTestStack } from "../kit/testStack";
 
-const documented = (file: string) => JSON.parse(readFileSync(join(__dirname, "../../contract/graph/fixtures", file), "utf8"));
+const documented = (file: string) =>
+    JSON.parse(readFileSync(join(__dirname, "../../contract/graph/fixtures", file), "utf8"));
 
 describe("an Intune tenant as Microsoft documents it (real engine)", function () {
     this.timeout(300_000);
@@ -27,10 +28,26 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
     const { tenant, t } = useTestStack("intune-documented", {
         prepare: async (tenant) => {
             const graph = graphClientFor(tenant.graph);
-            await graph.request("POST", graphPaths.mtdConnectors, { body: { ...connectorBody, id: lookoutMtdConnectorId } });
-            const { id: _id, createdDateTime: _c, lastModifiedDateTime: _m, version: _v, ...windows } = documented("compliancePolicy.windows81.json").response.body.value;
+            await graph.request("POST", graphPaths.mtdConnectors, {
+                body: { ...connectorBody, id: lookoutMtdConnectorId },
+            });
+            const {
+                id: _id,
+                createdDateTime: _c,
+                lastModifiedDateTime: _m,
+                version: _v,
+                ...windows
+            } = documented("compliancePolicy.windows81.json").response.body.value;
             const created = await graph.request("POST", graphPaths.compliancePolicies, {
-                body: { ...windows, scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }] },
+                body: {
+                    ...windows,
+                    scheduledActionsForRule: [
+                        {
+                            ruleName: "PasswordRequired",
+                            scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }],
+                        },
+                    ],
+                },
             });
             windowsPolicyId = (created!.body as { id: string }).id;
             connectorBefore = structuredClone(connector());
@@ -55,7 +72,11 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
         const types = Object.values(tenant.settings().compliancePolicies)
             .map((p) => p.body["@odata.type"])
             .sort();
-        assert.deepEqual(types, ["#microsoft.graph.androidWorkProfileCompliancePolicy", "#microsoft.graph.iosCompliancePolicy", "#microsoft.graph.windows81CompliancePolicy"]);
+        assert.deepEqual(types, [
+            "#microsoft.graph.androidWorkProfileCompliancePolicy",
+            "#microsoft.graph.iosCompliancePolicy",
+            "#microsoft.graph.windows81CompliancePolicy",
+        ]);
     });
 
     it("a second preview shows no changes", async () => {
@@ -66,7 +87,9 @@ describe("an Intune tenant as Microsoft documents it (real engine)", function ()
     it("leaves every connector property the stack does not manage, and the Windows policy, as they were", () => {
         const now = connector();
         const changed = Object.keys(connectorBefore).filter(
-            (k) => JSON.stringify(connectorBefore[k]) !== JSON.stringify(now[k]) && !["partnerState", "lastHeartbeatDateTime"].includes(k),
+            (k) =>
+                JSON.stringify(connectorBefore[k]) !== JSON.stringify(now[k]) &&
+                !["partnerState", "lastHeartbeatDateTime"].includes(k),
         );
         assert.deepEqual(changed, ["iosEnabled"]);
         assert.deepEqual(tenant.settings().compliancePolicies[windowsPolicyId].body, windowsPolicyBefore);

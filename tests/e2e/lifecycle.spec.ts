@@ -3,8 +3,8 @@
  * up, no-op preview and refresh, a one-setting change, destroy.
  */
 import assert from "node:assert/strict";
-import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
-import { changedProperties, changedSteps, useTestStack } from "../../testkit/testStack";
+import type { EmulatedTenant } from "../kit/lookoutEmulator";
+import { changedProperties, changedSteps, useTestStack } from "../kit/testStack";
 
 describe("stack lifecycle (real engine)", function () {
     this.timeout(300_000);
@@ -25,7 +25,9 @@ describe("stack lifecycle (real engine)", function () {
         const settings = tenant.settings();
         assert.deepEqual(settings.intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);
         assert.equal(settings.intuneConnector!.value.heartbeatFrequencyMinutes, 60);
-        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, { emailNotifications: true });
+        assert.deepEqual(settings.notificationPreferences["secops@contoso.example"].value, {
+            emailNotifications: true,
+        });
         assert.equal(settings.threatClassifications.value.SIDELOADED_APP, "high");
         assert.equal(result.outputs.tenantId.value, "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10");
         assert.match(result.outputs.onboardingRequest.value, /full console access \('Lookout MTP Admins'\)/);
@@ -48,7 +50,11 @@ describe("stack lifecycle (real engine)", function () {
             ],
         );
         const outputs = await t.stack.outputs();
-        assert.equal(outputs.intunePartnerState.value, "enabled", "Lookout heartbeats once its connector is configured");
+        assert.equal(
+            outputs.intunePartnerState.value,
+            "enabled",
+            "Lookout heartbeats once its connector is configured",
+        );
     });
 
     it("a second preview reports zero changes", async () => {
@@ -80,10 +86,19 @@ describe("stack lifecycle (real engine)", function () {
     });
 
     it("a one-setting change previews as exactly that property on one resource", async () => {
-        await t.setConfig({ "lookout-mtp:connector": { heartbeatFrequencyMinutes: 30, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" } });
+        await t.setConfig({
+            "lookout-mtp:connector": {
+                heartbeatFrequencyMinutes: 30,
+                disconnectedDeviceThresholdDays: 30,
+                errorReportEmail: "mobile-security@contoso.example",
+            },
+        });
         const preview = await t.stack.preview({ ...t.run, diff: true });
         assert.deepEqual(changedSteps(t.events), ["update lookout-intune-connector"]);
-        assert.deepEqual(changedProperties(preview.stdout), ["heartbeatFrequencyMinutes", "connectorHeartbeatFrequencyMinutes"]);
+        assert.deepEqual(changedProperties(preview.stdout), [
+            "heartbeatFrequencyMinutes",
+            "connectorHeartbeatFrequencyMinutes",
+        ]);
         assert.match(preview.stdout, /~ heartbeatFrequencyMinutes\s*: 60 => 30/);
         assert.doesNotMatch(preview.stdout, /__provider/);
         assert.deepEqual(preview.changeSummary.update, 1);

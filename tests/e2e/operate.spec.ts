@@ -13,13 +13,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { lookoutDevices, managedDevices, seedDevices } from "../../emulator/devices";
-import { isGeneratedUserOf } from "../../emulator/graph/directory";
+import { isGeneratedUserOf } from "../../emulator/generatedUsers";
 import type { Tenant } from "../../emulator/store";
-import { projectRoot } from "../../scripts/lib/engine";
-import type { StatusReport } from "../../status/report";
-import { sampleConnectorSettings, sampleDirectory, validGraphConfig } from "../../testkit/configFixtures";
-import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
-import { changedSteps, type TestStack, upError, useTestStack } from "../../testkit/testStack";
+import { projectRoot } from "../kit/engine";
+import type { StatusReport } from "../../operate/status/report";
+import { sampleConnectorSettings, sampleDirectory, validGraphConfig } from "../kit/configFixtures";
+import type { EmulatedTenant } from "../kit/lookoutEmulator";
+import { changedSteps, type TestStack, upError, useTestStack } from "../kit/testStack";
 
 const execFileAsync = promisify(execFile);
 const pilotId = "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80";
@@ -28,7 +28,9 @@ const retailId = "9d41b4a5-6c7d-4e8f-9a0b-1c2d3e4f5a6b";
 
 /** Graph mode, the endpoints left to the test stack (its emulator). */
 function graphModeConfig(): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(validGraphConfig()).filter(([key]) => !/^(lookout:baseUrl|graph:)/.test(key)));
+    return Object.fromEntries(
+        Object.entries(validGraphConfig()).filter(([key]) => !/^(lookout:baseUrl|graph:)/.test(key)),
+    );
 }
 
 function tenantOf(tenant: EmulatedTenant): Tenant {
@@ -45,17 +47,44 @@ function prepareDirectory(tenant: EmulatedTenant) {
         t.directory.groups.find((g) => g.id === salesId)!,
         { members: [], generatedUsers: 70 },
     );
-    t.directory.groups.push({ id: retailId, displayName: "Retail Mobile", securityEnabled: true, mailEnabled: false, members: [], generatedUsers: 412 });
+    t.directory.groups.push({
+        id: retailId,
+        displayName: "Retail Mobile",
+        securityEnabled: true,
+        mailEnabled: false,
+        members: [],
+        generatedUsers: 412,
+    });
     seedDevices(t, [pilotId, salesId], Date.now());
 }
 
-async function status(t: TestStack, tenant: EmulatedTenant, extra: string[] = []): Promise<{ report: StatusReport; stderr: string }> {
+async function status(
+    t: TestStack,
+    tenant: EmulatedTenant,
+    extra: string[] = [],
+): Promise<{ report: StatusReport; stderr: string }> {
     const { stdout, stderr } = await execFileAsync(
         process.execPath,
-        ["--import", "tsx", join(projectRoot, "scripts", "status.ts"), "--stack", t.stack.name, "--cwd", t.dir, "--json", "-", ...extra],
+        [
+            "--import",
+            "tsx",
+            join(projectRoot, "operate", "status", "cli.ts"),
+            "--stack",
+            t.stack.name,
+            "--cwd",
+            t.dir,
+            "--json",
+            "-",
+            ...extra,
+        ],
         {
             cwd: projectRoot,
-            env: { ...t.env, AZURE_TENANT_ID: tenant.entraTenantId, AZURE_CLIENT_ID: tenant.graphApp.clientId, AZURE_CLIENT_SECRET: tenant.graphApp.clientSecret },
+            env: {
+                ...t.env,
+                AZURE_TENANT_ID: tenant.entraTenantId,
+                AZURE_CLIENT_ID: tenant.graphApp.clientId,
+                AZURE_CLIENT_SECRET: tenant.graphApp.clientSecret,
+            },
             maxBuffer: 64 * 1024 * 1024,
         },
     );
@@ -74,7 +103,9 @@ function truth(tenant: EmulatedTenant, groupId: string) {
         pending: lookout.filter((v) => v.activation === "PENDING").length,
         activated: lookout.filter((v) => v.activation === "ACTIVATED" && v.protection === "PROTECTED").length,
         intune: intune.length,
-        androidMediumSeverity: intune.filter((v) => v.partnerReportedThreatState === "mediumSeverity" && v.device.operatingSystem === "Android").length,
+        androidMediumSeverity: intune.filter(
+            (v) => v.partnerReportedThreatState === "mediumSeverity" && v.device.operatingSystem === "Android",
+        ).length,
     };
 }
 
@@ -107,7 +138,10 @@ describe("operating the rollout", function () {
                 assert.equal(g.lookout.byState.activated, expected.activated, `${name} activated`);
                 assert.equal(g.intune.total, expected.intune, `${name} Intune devices`);
             }
-            assert.ok(report.groups[0].lookout.byState.activated > pilot.lookout.byState.activated, "an hour later more devices are activated");
+            assert.ok(
+                report.groups[0].lookout.byState.activated > pilot.lookout.byState.activated,
+                "an hour later more devices are activated",
+            );
             assert.equal(report.connector?.partnerState, "enabled");
             assert.ok(!stderr.includes(tenant.applicationKey) && !stderr.includes(tenant.graphApp.clientSecret));
             // Bounded: pages, never a request per device or user.
@@ -128,10 +162,17 @@ describe("operating the rollout", function () {
 
         it("says in the preview who a change enrolls and how many devices a stricter level makes non-compliant, before anything is written", async () => {
             const config = validGraphConfig();
-            const intune = config["lookout-mtp:intune"] as { compliancePolicies: Array<{ platform: string; requiredSecurityLevel: string }> };
-            intune.compliancePolicies = intune.compliancePolicies.map((p) => (p.platform === "androidWorkProfile" ? { ...p, requiredSecurityLevel: "low" } : p));
+            const intune = config["lookout-mtp:intune"] as {
+                compliancePolicies: Array<{ platform: string; requiredSecurityLevel: string }>;
+            };
+            intune.compliancePolicies = intune.compliancePolicies.map((p) =>
+                p.platform === "androidWorkProfile" ? { ...p, requiredSecurityLevel: "low" } : p,
+            );
             await t.setConfig({
-                "lookout-mtp:enrollmentGroups": [...(config["lookout-mtp:enrollmentGroups"] as unknown[]), { displayName: "Retail Mobile" }],
+                "lookout-mtp:enrollmentGroups": [
+                    ...(config["lookout-mtp:enrollmentGroups"] as unknown[]),
+                    { displayName: "Retail Mobile" },
+                ],
                 "lookout-mtp:intune": intune,
             });
             tenant.emulator.clearRequests();
@@ -141,7 +182,12 @@ describe("operating the rollout", function () {
             assert.match(said, /warning: \+412 users enrolled: group 'Retail Mobile' added/);
             const medium = truth(tenant, salesId).androidMediumSeverity + truth(tenant, pilotId).androidMediumSeverity;
             assert.ok(medium > 0);
-            assert.match(said, new RegExp(`warning: ${medium} Android devices report mediumSeverity today and would become non-compliant at 'low' \\(now 'medium'\\)`));
+            assert.match(
+                said,
+                new RegExp(
+                    `warning: ${medium} Android devices report mediumSeverity today and would become non-compliant at 'low' \\(now 'medium'\\)`,
+                ),
+            );
             assert.deepEqual(
                 tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token")),
                 [],
@@ -162,7 +208,10 @@ describe("operating the rollout", function () {
             );
             assert.deepEqual(tenantOf(tenant).intuneConnector, connectorBefore, "Lookout's connector is as it was");
             assert.ok((up.outputs.lookoutConsoleSteps.value as string[]).length > 0);
-            assert.ok(changedSteps(t.events).includes("delete lookout-intune-connector"), changedSteps(t.events).join(", "));
+            assert.ok(
+                changedSteps(t.events).includes("delete lookout-intune-connector"),
+                changedSteps(t.events).join(", "),
+            );
         });
     });
 
@@ -178,7 +227,10 @@ describe("operating the rollout", function () {
         it("stops before any write, saying the endpoint serves no settings contract and what to do", async () => {
             tenant.emulator.clearRequests();
             const err = await upError(t);
-            assert.match(err.message, /accepted the application key but does not serve this project's console-settings contract/);
+            assert.match(
+                err.message,
+                /accepted the application key but does not serve this project's console-settings contract/,
+            );
             assert.match(err.message, /pulumi config set lookout:settingsMode checklist/);
             assert.doesNotMatch(err.message, /\n\s+at /, "one clean error, no stack trace");
             assert.deepEqual(
@@ -198,9 +250,15 @@ describe("operating the rollout", function () {
             );
             const steps = up.outputs.lookoutConsoleSteps.value as string[];
             assert.ok(
-                steps.includes("System > Connectors > Intune > Enrollment Management > Enrollment groups (exact display names, case-sensitive): 'Lookout Pilot', 'Sales Mobile'"),
+                steps.includes(
+                    "System > Connectors > Intune > Enrollment Management > Enrollment groups (exact display names, case-sensitive): 'Lookout Pilot', 'Sales Mobile'",
+                ),
             );
-            assert.ok(steps.includes("System > Connectors > Intune > Connection Settings > Heartbeat frequency (minutes): 60"));
+            assert.ok(
+                steps.includes(
+                    "System > Connectors > Intune > Connection Settings > Heartbeat frequency (minutes): 60",
+                ),
+            );
 
             const connector = validGraphConfig()["lookout-mtp:connector"] as Record<string, unknown>;
             await t.setConfig({ "lookout-mtp:connector": { ...connector, heartbeatFrequencyMinutes: 30 } });
@@ -217,7 +275,10 @@ describe("operating the rollout", function () {
             // The admin followed the steps but typed one group name in the wrong case.
             await fetch(`${tenant.emulator.url}/_emulator/tenants/${tenant.tenantId}/console/intune-connector`, {
                 method: "PUT",
-                body: JSON.stringify({ ...sampleConnectorSettings(), enrollmentGroups: ["Lookout Pilot", "sales mobile"] }),
+                body: JSON.stringify({
+                    ...sampleConnectorSettings(),
+                    enrollmentGroups: ["Lookout Pilot", "sales mobile"],
+                }),
             });
             tenant.emulator.advanceClock(60 * 60_000);
             const { report } = await status(t, tenant);
@@ -225,7 +286,14 @@ describe("operating the rollout", function () {
             const sales = report.groups.find((g) => g.displayName === "Sales Mobile")!;
             assert.equal(sales.lookout.total, 0);
             assert.ok(report.groups.find((g) => g.displayName === "Lookout Pilot")!.lookout.total > 0);
-            assert.ok(report.findings.some((f) => f.group === "Sales Mobile" && f.severity === "warning" && /likely a name mismatch/.test(f.message)));
+            assert.ok(
+                report.findings.some(
+                    (f) =>
+                        f.group === "Sales Mobile" &&
+                        f.severity === "warning" &&
+                        /likely a name mismatch/.test(f.message),
+                ),
+            );
             assert.ok(existsSync(t.dir));
         });
     });

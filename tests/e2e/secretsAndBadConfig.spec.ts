@@ -1,6 +1,6 @@
 /** The application key never appears in plain text; a bad config stops the run before any call. */
 import assert from "node:assert/strict";
-import { useTestStack } from "../../testkit/testStack";
+import { useTestStack } from "../kit/testStack";
 
 describe("secrets (real engine)", function () {
     this.timeout(300_000);
@@ -46,12 +46,25 @@ describe("bad config (real engine)", function () {
 describe("state sync turned off (real engine)", function () {
     this.timeout(300_000);
     const { t } = useTestStack("statesync", {
-        config: { "lookout-mtp:connector": { heartbeatFrequencyMinutes: 60, stateSync: { threatStatus: false }, errorReportEmail: "mobile-security@contoso.example" } },
+        config: {
+            "lookout-mtp:connector": {
+                heartbeatFrequencyMinutes: 60,
+                stateSync: { threatStatus: false },
+                errorReportEmail: "mobile-security@contoso.example",
+            },
+        },
     });
 
     it("is allowed, with a warning that Intune stops getting Lookout's verdicts", async () => {
         const preview = await t.stack.preview(t.run);
-        assert.match(preview.stdout, /warning: State sync of threat status is off: Intune stops receiving Lookout's threat status/);
-        assert.equal(preview.changeSummary.create, 11, "stack, 4 components, Lookout connector, notifications, classifications, Intune connector, 2 policies");
+        assert.match(
+            preview.stdout,
+            /warning: State sync of threat status is off: Intune stops receiving Lookout's threat status/,
+        );
+        assert.equal(
+            preview.changeSummary.create,
+            11,
+            "stack, 4 components, Lookout connector, notifications, classifications, Intune connector, 2 policies",
+        );
     });
 });

@@ -12,15 +12,27 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createStore } from "../../emulator/store";
-import { referenceTenantId } from "../../testkit/configFixtures";
-import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
-import { changedSteps, useTestStack } from "../../testkit/testStack";
+import { referenceTenantId } from "../kit/configFixtures";
+import type { EmulatedTenant } from "../kit/lookoutEmulator";
+import { changedSteps, useTestStack } from "../kit/testStack";
 
 const fixture = (file: string) => join(__dirname, "..", "fixtures", "previous-layout", file);
 
 /** The part of a tenant's settings the stack manages. */
-function managed({ intuneConnector, notificationPreferences, threatClassifications, mtdConnectors, compliancePolicies }: ReturnType<EmulatedTenant["settings"]>) {
-    return { intuneConnector, notificationPreferences, riskLevels: threatClassifications.value, mtdConnectors, compliancePolicies };
+function managed({
+    intuneConnector,
+    notificationPreferences,
+    threatClassifications,
+    mtdConnectors,
+    compliancePolicies,
+}: ReturnType<EmulatedTenant["settings"]>) {
+    return {
+        intuneConnector,
+        notificationPreferences,
+        riskLevels: threatClassifications.value,
+        mtdConnectors,
+        compliancePolicies,
+    };
 }
 
 /** A tenant that never had the stack. */
@@ -46,7 +58,11 @@ describe("a stack created by the previous layout (real engine)", function () {
     it("previews no changes", async () => {
         const preview = await t.stack.preview(t.run);
         assert.deepEqual(changedSteps(t.events), []);
-        assert.deepEqual(preview.changeSummary, { same: 11 }, "the stack, 4 components, 3 Lookout and 3 Intune resources");
+        assert.deepEqual(
+            preview.changeSummary,
+            { same: 11 },
+            "the stack, 4 components, 3 Lookout and 3 Intune resources",
+        );
     });
 
     it("refreshes with no changes", async () => {

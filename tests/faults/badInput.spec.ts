@@ -3,9 +3,9 @@
  * engine: each is rejected before any call to the emulators, with a message naming the key.
  */
 import assert from "node:assert/strict";
-import { badConfigs } from "../../testkit/badConfigs";
-import { validReferenceConfig } from "../../testkit/configFixtures";
-import { useTestStack } from "../../testkit/testStack";
+import { badConfigs } from "../kit/badConfigs";
+import { validReferenceConfig } from "../kit/configFixtures";
+import { useTestStack } from "../kit/testStack";
 import { recordFault } from "./summary";
 import { findLeaks } from "./support";
 
@@ -22,9 +22,11 @@ describe("bad input (real engine)", function () {
     async function useConfig(config: Record<string, unknown>) {
         await t.stack.removeAllConfig(current.filter((k) => k !== "lookout:applicationKey"));
         const aimed: Record<string, unknown> = { ...config, "lookout:baseUrl": tenant.emulator.url };
-        if ("graph:baseUrl" in config && String(config["graph:baseUrl"]).startsWith("http://127.0.0.1")) aimed["graph:baseUrl"] = tenant.emulator.graphBaseUrl;
+        if ("graph:baseUrl" in config && String(config["graph:baseUrl"]).startsWith("http://127.0.0.1"))
+            aimed["graph:baseUrl"] = tenant.emulator.graphBaseUrl;
         if ("graph:authorityHost" in config) aimed["graph:authorityHost"] = tenant.emulator.authorityHost;
-        if ("lookout:baseUrl" in config && !String(config["lookout:baseUrl"]).startsWith("http://127.0.0.1")) aimed["lookout:baseUrl"] = config["lookout:baseUrl"];
+        if ("lookout:baseUrl" in config && !String(config["lookout:baseUrl"]).startsWith("http://127.0.0.1"))
+            aimed["lookout:baseUrl"] = config["lookout:baseUrl"];
         await t.setConfig(aimed);
         current = Object.keys(aimed);
     }

@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { killSession } from "../../testkit/processes";
-import { type TestStack, useTestStack } from "../../testkit/testStack";
+import { killSession } from "../kit/processes";
+import { type TestStack, useTestStack } from "../kit/testStack";
 import { recordFault } from "./summary";
 import { assertConverged, assertEmpty, fastRetryEnv, faultCount, findLeaks } from "./support";
 
@@ -19,7 +19,12 @@ const sessions: number[] = [];
  * the provider still writing to the tenant after "the kill"; they all stay in the CLI's session.
  */
 function pulumiCli(t: TestStack, args: string[]) {
-    const child = spawn("pulumi", [...args, "--stack", "interrupted", "--non-interactive"], { cwd: t.dir, env: t.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn("pulumi", [...args, "--stack", "interrupted", "--non-interactive"], {
+        cwd: t.dir,
+        env: t.env,
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
     sessions.push(child.pid!);
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
@@ -40,10 +45,19 @@ describe("interrupted run (real engine)", function () {
     it("recovers after the engine is killed mid-up, and destroy leaves nothing", async () => {
         const started = Date.now();
         // Slow Intune creates, so the kill lands while some resources are created and others are in flight.
-        tenant.emulator.faults.set([{ kind: "delay", delayMs: 4000, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
+        tenant.emulator.faults.set([
+            {
+                kind: "delay",
+                delayMs: 4000,
+                pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies",
+                methods: ["POST"],
+            },
+        ]);
         const up = pulumiCli(t, ["up", "--yes", "--skip-preview"]);
         const deadline = Date.now() + 120_000;
-        while (!tenant.emulator.requests().some((r) => r.method === "POST" && r.path.endsWith("/deviceCompliancePolicies"))) {
+        while (
+            !tenant.emulator.requests().some((r) => r.method === "POST" && r.path.endsWith("/deviceCompliancePolicies"))
+        ) {
             assert.ok(Date.now() < deadline, `the up never reached Intune:\n${up.output()}`);
             await new Promise((resolve) => setTimeout(resolve, 100));
         }

@@ -20,7 +20,15 @@ export function recordFault(row: FaultRow): void {
 
 function table(): string {
     const header = ["scenario", "injected", "outcome", "requests", "faults", "s", "leaks"];
-    const body = rows.map((r) => [r.scenario, r.injected, r.outcome, String(r.requests), String(r.faults), r.seconds.toFixed(1), String(r.leaks)]);
+    const body = rows.map((r) => [
+        r.scenario,
+        r.injected,
+        r.outcome,
+        String(r.requests),
+        String(r.faults),
+        r.seconds.toFixed(1),
+        String(r.leaks),
+    ]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
     return [line(header), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");

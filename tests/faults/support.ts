@@ -1,12 +1,18 @@
 /** What every fault scenario checks: the tenant converged to the declared state, and no credential leaked. */
 import assert from "node:assert/strict";
-import type { EmulatedTenant } from "../../testkit/lookoutEmulator";
-import type { TestStack } from "../../testkit/testStack";
+import type { EmulatedTenant } from "../kit/lookoutEmulator";
+import type { TestStack } from "../kit/testStack";
 import { recordFault } from "./summary";
 
 /** Short client timeouts so slow answers and exhausted budgets take seconds, not minutes. */
 export const fastRetryEnv = {
-    LOOKOUT_MTP_RETRY_POLICY: JSON.stringify({ maxAttempts: 6, baseDelayMs: 50, maxDelayMs: 500, attemptTimeoutMs: 1500, totalBudgetMs: 20_000 }),
+    LOOKOUT_MTP_RETRY_POLICY: JSON.stringify({
+        maxAttempts: 6,
+        baseDelayMs: 50,
+        maxDelayMs: 500,
+        attemptTimeoutMs: 1500,
+        totalBudgetMs: 20_000,
+    }),
 };
 
 /** The dev-like config of testkit/configFixtures.ts, fully applied: nothing missing, nothing twice. */
@@ -50,7 +56,8 @@ export async function findLeaks(t: TestStack, tenant: EmulatedTenant): Promise<s
     ];
     const leaks: string[] = [];
     for (const [where, text] of places) {
-        for (const secret of secrets) if (text.includes(secret)) leaks.push(`${where} holds a credential (${secret.slice(0, 4)}...)`);
+        for (const secret of secrets)
+            if (text.includes(secret)) leaks.push(`${where} holds a credential (${secret.slice(0, 4)}...)`);
     }
     return leaks;
 }
@@ -71,8 +78,18 @@ export interface Scenario {
 }
 
 /** Records the scenario's row in the summary (requests, faults, seconds, leaks found), then fails it if a credential leaked. */
-export async function recordScenario(t: TestStack, tenant: EmulatedTenant, { started, faults, ...described }: Scenario): Promise<void> {
+export async function recordScenario(
+    t: TestStack,
+    tenant: EmulatedTenant,
+    { started, faults, ...described }: Scenario,
+): Promise<void> {
     const leaks = await findLeaks(t, tenant);
-    recordFault({ ...described, requests: tenant.emulator.requests().length, faults: faults ?? faultCount(tenant), seconds: (Date.now() - started) / 1000, leaks: leaks.length });
+    recordFault({
+        ...described,
+        requests: tenant.emulator.requests().length,
+        faults: faults ?? faultCount(tenant),
+        seconds: (Date.now() - started) / 1000,
+        leaks: leaks.length,
+    });
     assert.deepEqual(leaks, []);
 }

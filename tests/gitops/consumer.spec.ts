@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { projectRoot } from "../../scripts/lib/engine";
-import { installBuiltPackage, packageName } from "../../testkit/installedPackage";
-import { useTestStack } from "../../testkit/testStack";
+import { projectRoot } from "../kit/engine";
+import { installBuiltPackage, packageName } from "../kit/installedPackage";
+import { useTestStack } from "../kit/testStack";
 
 const execFileAsync = promisify(execFile);
 const consumerDir = join(projectRoot, "examples", "consumer");
@@ -29,7 +29,9 @@ interface PreviewStep {
 function changedInputs(step: PreviewStep): string[] {
     const olds = step.oldState?.inputs ?? {};
     const news = step.newState?.inputs ?? {};
-    return [...new Set([...Object.keys(olds), ...Object.keys(news)])].filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k])).sort();
+    return [...new Set([...Object.keys(olds), ...Object.keys(news)])]
+        .filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]))
+        .sort();
 }
 
 describe("the package in another program (real engine)", function () {
@@ -39,14 +41,24 @@ describe("the package in another program (real engine)", function () {
         program: {
             project: "lookout-consumer",
             dir: consumerDir,
-            config: { "lookout-consumer:groups": groups, "lookout-consumer:errorReportEmail": "field-it@contoso.example" },
+            config: {
+                "lookout-consumer:groups": groups,
+                "lookout-consumer:errorReportEmail": "field-it@contoso.example",
+            },
         },
     });
 
     /** `pulumi preview --diff --json`, as a pull-request job would run it. */
     async function previewJson() {
-        const { stdout } = await execFileAsync("pulumi", ["preview", "--diff", "--json", "--stack", "consumer"], { cwd: t.dir, env: t.env, maxBuffer: 64 * 1024 * 1024 });
-        const parsed = JSON.parse(stdout) as { steps: PreviewStep[]; diagnostics?: Array<{ severity: string; message: string }> };
+        const { stdout } = await execFileAsync("pulumi", ["preview", "--diff", "--json", "--stack", "consumer"], {
+            cwd: t.dir,
+            env: t.env,
+            maxBuffer: 64 * 1024 * 1024,
+        });
+        const parsed = JSON.parse(stdout) as {
+            steps: PreviewStep[];
+            diagnostics?: Array<{ severity: string; message: string }>;
+        };
         return { steps: parsed.steps.filter((s) => s.op !== "same"), diagnostics: parsed.diagnostics ?? [] };
     }
 
@@ -65,12 +77,24 @@ describe("the package in another program (real engine)", function () {
     });
 
     it("stores its providers as references to the installed package, not copies of its code", async () => {
-        const state = JSON.parse(await t.exportState()) as { deployment: { resources: Array<{ type: string; inputs?: { __provider?: string } }> } };
-        const providers = state.deployment.resources.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/")).map((r) => r.inputs?.__provider ?? "");
+        const state = JSON.parse(await t.exportState()) as {
+            deployment: { resources: Array<{ type: string; inputs?: { __provider?: string } }> };
+        };
+        const providers = state.deployment.resources
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"))
+            .map((r) => r.inputs?.__provider ?? "");
         assert.equal(providers.length, 3, "connector, classifications, compliance policy");
         for (const provider of providers) {
-            assert.match(provider, new RegExp(`require\\("${packageName}/(lookout|intune)/`), "the provider's modules are required by name");
-            assert.doesNotMatch(provider, /function __sendWithRetry|function __createLookoutClient|function __createGraphClient/, "the HTTP clients are not inlined");
+            assert.match(
+                provider,
+                new RegExp(`require\\("${packageName}/(lookout|intune)/`),
+                "the provider's modules are required by name",
+            );
+            assert.doesNotMatch(
+                provider,
+                /function __sendWithRetry|function __createLookoutClient|function __createGraphClient/,
+                "the HTTP clients are not inlined",
+            );
         }
     });
 

@@ -12,12 +12,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { engineEnv, ensureEngine, projectRoot } from "../../scripts/lib/engine";
+import { engineEnv, ensureEngine, projectRoot } from "../kit/engine";
 import { type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
 import { grantLookoutConsent } from "../../emulator/devTenant";
 import type { GraphApp, Tenant } from "../../emulator/store";
-import { validReferenceConfig } from "../../testkit/configFixtures";
-import { type FleetRun, pool } from "../../fleet/run";
+import { validReferenceConfig } from "../kit/configFixtures";
+import { type FleetRun, pool } from "../../operate/fleet/run";
 
 const tenantCount = 30;
 const broken = ["tenant-07", "tenant-19"];
@@ -43,7 +43,7 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
         return new Promise((resolve) => {
             execFile(
                 process.execPath,
-                ["--import", loader, join(projectRoot, "scripts", "fleet.ts"), "--cwd", ".", ...args],
+                ["--import", loader, join(projectRoot, "operate", "fleet", "cli.ts"), "--cwd", ".", ...args],
                 { cwd: dir, env, maxBuffer: 64 << 20 },
                 (err, stdout, stderr) => {
                     const seconds = (performance.now() - started) / 1000;
@@ -70,12 +70,27 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
         }
 
         dir = mkdtempSync(join(tmpdir(), "lookout-fleet-"));
-        writeFileSync(join(dir, "Pulumi.yaml"), ["name: lookout-mtp", "runtime:", "  name: nodejs", "  options:", "    typescript: true", `main: ${projectRoot}`, ""].join("\n"));
+        writeFileSync(
+            join(dir, "Pulumi.yaml"),
+            [
+                "name: lookout-mtp",
+                "runtime:",
+                "  name: nodejs",
+                "  options:",
+                "    typescript: true",
+                `main: ${projectRoot}`,
+                "",
+            ].join("\n"),
+        );
         mkdirSync(join(dir, "backend"));
         env = engineEnv({
             backendDir: join(dir, "backend"),
             passphrase: "fleet-passphrase",
-            extra: { PULUMI_HOME: join(dir, "home"), AZURE_CLIENT_ID: app!.clientId, AZURE_CLIENT_SECRET: app!.clientSecret },
+            extra: {
+                PULUMI_HOME: join(dir, "home"),
+                AZURE_CLIENT_ID: app!.clientId,
+                AZURE_CLIENT_SECRET: app!.clientSecret,
+            },
         });
         delete env.AZURE_TENANT_ID; // each stack's own, from its stack file
 
@@ -97,7 +112,12 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
                 "fleet:azureTenantId": tenant.entraTenantId,
             };
             await stack.setAllConfig({
-                ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: typeof v === "string" ? v : JSON.stringify(v) }])),
+                ...Object.fromEntries(
+                    Object.entries(config).map(([k, v]) => [
+                        k,
+                        { value: typeof v === "string" ? v : JSON.stringify(v) },
+                    ]),
+                ),
                 "lookout:applicationKey": { value: key, secret: true },
             });
         });
@@ -113,7 +133,16 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
 
     it("runs up on every tenant, fails for exactly the two whose Lookout key was revoked, and exits non-zero", async () => {
         for (const name of broken) tenants.get(name)!.tenant.applicationKeys = [];
-        const run = await fleet("--stacks", "tenant-*", "--operation", "up", "--concurrency", "4", "--json", "first.json");
+        const run = await fleet(
+            "--stacks",
+            "tenant-*",
+            "--operation",
+            "up",
+            "--concurrency",
+            "4",
+            "--json",
+            "first.json",
+        );
         assert.equal(run.code, 1, run.stderr);
         firstRun = readRun("first.json");
         assert.equal(firstRun.results.length, tenantCount);
@@ -122,7 +151,8 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
             broken,
         );
         assert.ok(firstRun.results.filter((r) => r.result === "succeeded").every((r) => r.changes.create > 0));
-        for (const r of firstRun.results.filter((r) => r.result === "failed")) assert.match(r.error!, /lookout:applicationKey: .*401/, "the first error line says why");
+        for (const r of firstRun.results.filter((r) => r.result === "failed"))
+            assert.match(r.error!, /lookout:applicationKey: .*401/, "the first error line says why");
         // The summary names the two, and their engine output; never the keys.
         const failedRows = run.stdout.split("\n").filter((l) => /\bfailed\b/.test(l) && l.startsWith("tenant-"));
         assert.deepEqual(
@@ -131,13 +161,25 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
         );
         assert.match(run.stderr, /^\[\s*\d+\/30\] FAIL {2}tenant-07 /m);
         assert.match(run.stderr, /^ {4}tenant-19 \| /m, "a failed stack shows its last lines");
-        for (const { key } of tenants.values()) assert.ok(!run.stdout.includes(key) && !run.stderr.includes(key), "no application key in the output");
+        for (const { key } of tenants.values())
+            assert.ok(!run.stdout.includes(key) && !run.stderr.includes(key), "no application key in the output");
         assert.ok(!run.stderr.includes(env.AZURE_CLIENT_SECRET), "no client secret in the output");
     });
 
     it("--resume with the run's ID runs only the two that failed, once they are fixed, and exits 0", async () => {
         for (const name of broken) tenants.get(name)!.tenant.applicationKeys = [tenants.get(name)!.key];
-        const run = await fleet("--stacks", "tenant-*", "--operation", "up", "--resume", firstRun.runId, "--json", "resumed.json", "--markdown", "resumed.md");
+        const run = await fleet(
+            "--stacks",
+            "tenant-*",
+            "--operation",
+            "up",
+            "--resume",
+            firstRun.runId,
+            "--json",
+            "resumed.json",
+            "--markdown",
+            "resumed.md",
+        );
         assert.equal(run.code, 0, run.stderr);
         assert.deepEqual(started(run), broken);
         const resumed = readRun("resumed.json");
@@ -146,26 +188,60 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
             broken,
         );
         assert.equal(resumed.results.filter((r) => r.result === "skipped").length, tenantCount - 2);
-        assert.match(readFileSync(join(dir, "resumed.md"), "utf8"), /^### fleet up \(run .*\): 30 stacks, 2 succeeded, 28 skipped/);
+        assert.match(
+            readFileSync(join(dir, "resumed.md"), "utf8"),
+            /^### fleet up \(run .*\): 30 stacks, 2 succeeded, 28 skipped/,
+        );
     });
 
     it("resumed again, skips every stack: the backend's history is the record", async () => {
-        const run = await fleet("--stacks", "tenant-*", "--operation", "up", "--resume", firstRun.runId, "--shard", "3/3");
+        const run = await fleet(
+            "--stacks",
+            "tenant-*",
+            "--operation",
+            "up",
+            "--resume",
+            firstRun.runId,
+            "--shard",
+            "3/3",
+        );
         assert.equal(run.code, 0, run.stderr);
         assert.deepEqual(started(run), []);
         assert.match(run.stdout, /10 stacks, 10 skipped/);
     });
 
     it("drift over shard 1/3 finds no changes, and a resumed drift reads the results file instead of history", async () => {
-        const run = await fleet("--stacks", "tenant-*", "--operation", "drift", "--shard", "1/3", "--resume", "drift-1", "--json", "drift.json");
+        const run = await fleet(
+            "--stacks",
+            "tenant-*",
+            "--operation",
+            "drift",
+            "--shard",
+            "1/3",
+            "--resume",
+            "drift-1",
+            "--json",
+            "drift.json",
+        );
         assert.equal(run.code, 0, run.stderr);
         const drift = readRun("drift.json");
         assert.deepEqual(
             drift.results.map((r) => r.stack),
             [...tenants.keys()].slice(0, 10),
         );
-        assert.ok(drift.results.every((r) => r.result === "succeeded" && Object.keys(r.changes).every((op) => op === "same")));
-        const again = await fleet("--stacks", "tenant-*", "--operation", "drift", "--shard", "1/3", "--resume", "drift-1");
+        assert.ok(
+            drift.results.every((r) => r.result === "succeeded" && Object.keys(r.changes).every((op) => op === "same")),
+        );
+        const again = await fleet(
+            "--stacks",
+            "tenant-*",
+            "--operation",
+            "drift",
+            "--shard",
+            "1/3",
+            "--resume",
+            "drift-1",
+        );
         assert.equal(again.code, 0, again.stderr);
         assert.deepEqual(started(again), []);
     });

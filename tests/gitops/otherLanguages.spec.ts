@@ -9,17 +9,25 @@ import { readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { engineEnv, projectRoot } from "../../scripts/lib/engine";
+import { engineEnv, projectRoot } from "../kit/engine";
 import { devDirectory } from "../../emulator/devTenant";
-import { useTestStack } from "../../testkit/testStack";
+import { useTestStack } from "../kit/testStack";
 
 const execFileAsync = promisify(execFile);
-const pluginDir = join(projectRoot, "plugin");
+const pluginDir = join(projectRoot, "packages", "plugin");
 const yamlExample = join(projectRoot, "examples", "yaml", "Pulumi.yaml");
 
 interface PackageSchema {
     name: string;
-    resources: Record<string, { isComponent?: boolean; inputProperties: Record<string, unknown>; requiredInputs?: string[]; properties: Record<string, unknown> }>;
+    resources: Record<
+        string,
+        {
+            isComponent?: boolean;
+            inputProperties: Record<string, unknown>;
+            requiredInputs?: string[];
+            properties: Record<string, unknown>;
+        }
+    >;
     types: Record<string, { enum?: Array<{ value: string }> }>;
 }
 
@@ -31,7 +39,11 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
         before(async () => {
             // Reading a schema touches no state; the backend is only required to be set.
             const env = engineEnv({ backendDir: tmpdir() });
-            const { stdout } = await execFileAsync("pulumi", ["package", "get-schema", "."], { cwd: pluginDir, env, maxBuffer: 16 * 1024 * 1024 });
+            const { stdout } = await execFileAsync("pulumi", ["package", "get-schema", "."], {
+                cwd: pluginDir,
+                env,
+                maxBuffer: 16 * 1024 * 1024,
+            });
             schema = JSON.parse(stdout) as PackageSchema;
         });
 
@@ -59,20 +71,40 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
                 ["manage", "graph", "reference"],
             );
             // Enum members come in TypeScript's union order, which is not the declaration order.
-            assert.deepEqual(schema.types["lookout-mtp:index:RequiredSecurityLevel"].enum?.map((e) => e.value).sort(), ["high", "low", "medium", "secured"]);
-            assert.deepEqual(schema.types["lookout-mtp:index:RiskLevel"].enum?.map((e) => e.value).sort(), ["high", "low", "medium", "none"]);
+            assert.deepEqual(schema.types["lookout-mtp:index:RequiredSecurityLevel"].enum?.map((e) => e.value).sort(), [
+                "high",
+                "low",
+                "medium",
+                "secured",
+            ]);
+            assert.deepEqual(schema.types["lookout-mtp:index:RiskLevel"].enum?.map((e) => e.value).sort(), [
+                "high",
+                "low",
+                "medium",
+                "none",
+            ]);
         });
     });
 
     describe("a Pulumi YAML program (examples/yaml)", () => {
         // The example names the plugin by a path relative to itself; the stack lives elsewhere.
-        const projectFile = readFileSync(yamlExample, "utf8").replace("lookout-mtp: ../../plugin", `lookout-mtp: ${pluginDir}`);
-        before(() => assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../plugin under packages"));
+        const projectFile = readFileSync(yamlExample, "utf8").replace(
+            "lookout-mtp: ../../plugin",
+            `lookout-mtp: ${pluginDir}`,
+        );
+        before(() =>
+            assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../plugin under packages"),
+        );
         const { tenant, t } = useTestStack("yaml", {
             prepare: (tenant) => {
                 tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = devDirectory();
             },
-            program: { project: "lookout-mtp-yaml", dir: join(projectRoot, "examples", "yaml"), config: {}, projectFile },
+            program: {
+                project: "lookout-mtp-yaml",
+                dir: join(projectRoot, "examples", "yaml"),
+                config: {},
+                projectFile,
+            },
         });
         // Pulumi starts the dynamic-provider plugin in the program's folder, so the plugin's
         // Node.js dependencies must resolve from there (pulumi/pulumi#5455): the README's step.
@@ -80,7 +112,11 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
 
         it("onboards the tenant: groups checked, Lookout and Intune configured", async () => {
             const result = await t.stack.up(t.run);
-            assert.equal(result.outputs.tenantId.value, tenant.entraTenantId, "the tenant ID comes from the Graph token");
+            assert.equal(
+                result.outputs.tenantId.value,
+                tenant.entraTenantId,
+                "the tenant ID comes from the Graph token",
+            );
             assert.deepEqual(result.outputs.enrollmentGroupNames.value, ["Lookout Pilot", "Sales Mobile"]);
             const s = tenant.settings();
             assert.deepEqual(s.intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);

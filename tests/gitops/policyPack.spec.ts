@@ -6,15 +6,19 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { projectRoot } from "../../scripts/lib/engine";
-import { type EmulatedTenant, useEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { type StackSetUp, withTestStack } from "../../testkit/testStack";
+import { projectRoot } from "../kit/engine";
+import { type EmulatedTenant, useEmulatedTenant } from "../kit/lookoutEmulator";
+import { type StackSetUp, withTestStack } from "../kit/testStack";
 import { lookoutApps } from "../../contract/graph/lookoutApps";
 import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
-import { validReferenceConfig } from "../../testkit/configFixtures";
+import { validReferenceConfig } from "../kit/configFixtures";
 
-const policyPack = join(projectRoot, "policy");
-const connector = { heartbeatFrequencyMinutes: 60, disconnectedDeviceThresholdDays: 30, errorReportEmail: "mobile-security@contoso.example" };
+const policyPack = join(projectRoot, "packages", "policy");
+const connector = {
+    heartbeatFrequencyMinutes: 60,
+    disconnectedDeviceThresholdDays: 30,
+    errorReportEmail: "mobile-security@contoso.example",
+};
 
 function previewWithPolicy(tenant: EmulatedTenant, name: string, setUp: StackSetUp = {}) {
     return withTestStack(name, { ...setUp, tenant }, (t) =>
@@ -38,7 +42,9 @@ describe("policy pack (real engine)", function () {
             Date.now(),
         );
         const intune = validReferenceConfig()["lookout-mtp:intune"] as object;
-        const result = await previewWithPolicy(tenant, "policy-pass", { config: { "lookout-mtp:intune": { ...intune, apps: { ios: true, androidEnterprise: true } } } });
+        const result = await previewWithPolicy(tenant, "policy-pass", {
+            config: { "lookout-mtp:intune": { ...intune, apps: { ios: true, androidEnterprise: true } } },
+        });
         assert.ok(result.ok, result.output);
         assert.match(result.output, /Policies:\s*\n\s*✅ lookout-mtp@v/);
     });
@@ -62,23 +68,43 @@ describe("policy pack (real engine)", function () {
     ];
     for (const [rule, overrides, message] of refused) {
         it(`refuses a stack breaking ${rule}`, async () => {
-            const result = await previewWithPolicy(tenant, `policy-${rule.replace(/\W+/g, "-")}`, { config: overrides });
+            const result = await previewWithPolicy(tenant, `policy-${rule.replace(/\W+/g, "-")}`, {
+                config: overrides,
+            });
             assert.ok(!result.ok, "the preview must be refused");
             assert.match(result.output, /mandatory/);
             assert.match(result.output, message);
         });
     }
 
-    const unchecked = { project: "policy-fixture", dir: join(projectRoot, "tests", "gitops", "fixtures", "unchecked"), config: {} };
+    const unchecked = {
+        project: "policy-fixture",
+        dir: join(projectRoot, "tests", "gitops", "fixtures", "unchecked"),
+        config: {},
+    };
     const fixtureCases: Array<[string, Record<string, unknown>, RegExp]> = [
         [
             "lookout-error-report-address-set",
-            { "policy-fixture:connector": { ...connector, heartbeatFrequencyMinutes: 60, enrollmentGroups: ["Pilot"], errorReportEmail: "" } },
+            {
+                "policy-fixture:connector": {
+                    ...connector,
+                    heartbeatFrequencyMinutes: 60,
+                    enrollmentGroups: ["Pilot"],
+                    errorReportEmail: "",
+                },
+            },
             /lookout-error-report-address-set[\s\S]*No error-report e-mail address is set/,
         ],
         [
             "intune-compliance-checks-threat-level",
-            { "policy-fixture:compliancePolicy": { platform: "ios", displayName: "iOS", requiredSecurityLevel: "notSet", groupIds: ["g"] } },
+            {
+                "policy-fixture:compliancePolicy": {
+                    platform: "ios",
+                    displayName: "iOS",
+                    requiredSecurityLevel: "notSet",
+                    groupIds: ["g"],
+                },
+            },
             /intune-compliance-checks-threat-level[\s\S]*does not check Lookout's threat level/,
         ],
     ];

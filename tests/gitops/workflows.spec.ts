@@ -5,12 +5,23 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { projectRoot } from "../../scripts/lib/engine";
+import { projectRoot } from "../kit/engine";
 
-const lint = (files: string[]) => execFileSync(join(projectRoot, "scripts", "actionlint.sh"), files, { cwd: projectRoot, encoding: "utf8", stdio: "pipe" });
+const lint = (files: string[]) =>
+    execFileSync(join(projectRoot, "tools", "actionlint", "actionlint.sh"), files, {
+        cwd: projectRoot,
+        encoding: "utf8",
+        stdio: "pipe",
+    });
 const workflow = (name: string) => parse(readFileSync(join(projectRoot, ".github", "workflows", name), "utf8"));
 type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
-type Job = { steps: Step[]; strategy?: { matrix: Record<string, unknown> }; needs?: string; environment?: string; env?: Record<string, string> };
+type Job = {
+    steps: Step[];
+    strategy?: { matrix: Record<string, unknown> };
+    needs?: string;
+    environment?: string;
+    env?: Record<string, string>;
+};
 const names = ["preview.yml", "deploy.yml", "drift.yml"];
 const fleetJob: Record<string, string> = { "preview.yml": "preview", "deploy.yml": "up", "drift.yml": "drift" };
 const fleetStep = (job: Job) => job.steps.find((s) => s.run?.startsWith("npm run fleet"))!;
@@ -19,12 +30,18 @@ const fleetStep = (job: Job) => job.steps.find((s) => s.run?.startsWith("npm run
 function split(name: string, count: number, perShard?: string): string[] {
     const step = workflow(name).jobs.shards.steps.find((s: Step) => s.id === "split") as Step;
     const dir = mkdtempSync(join(tmpdir(), "shards-"));
-    for (const stack of ["dev", ...Array.from({ length: count }, (_, i) => `tenant-${i}`)]) writeFileSync(join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
+    for (const stack of ["dev", ...Array.from({ length: count }, (_, i) => `tenant-${i}`)])
+        writeFileSync(join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
     writeFileSync(join(dir, "Pulumi.yaml"), "name: x\n");
     try {
         execFileSync("bash", ["-euo", "pipefail", "-c", step.run!], {
             cwd: dir,
-            env: { ...process.env, PER_SHARD: perShard ?? "20", GITHUB_OUTPUT: join(dir, "out"), GITHUB_STEP_SUMMARY: join(dir, "summary") },
+            env: {
+                ...process.env,
+                PER_SHARD: perShard ?? "20",
+                GITHUB_OUTPUT: join(dir, "out"),
+                GITHUB_STEP_SUMMARY: join(dir, "summary"),
+            },
         });
         return JSON.parse(/^shards=(.*)$/m.exec(readFileSync(join(dir, "out"), "utf8"))![1]);
     } finally {
@@ -42,7 +59,10 @@ describe("CI workflows", function () {
     it("actionlint does catch a broken workflow", () => {
         const dir = mkdtempSync(join(tmpdir(), "actionlint-"));
         const broken = join(dir, "broken.yml");
-        writeFileSync(broken, "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n");
+        writeFileSync(
+            broken,
+            "on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ matrix.nope }}\n",
+        );
         assert.throws(
             () => lint([broken]),
             (err: { stdout?: string }) => /property "nope" is not defined/.test(err.stdout ?? ""),
@@ -51,7 +71,10 @@ describe("CI workflows", function () {
 
     it("split the tenants into at most 256 shards of FLEET_STACKS_PER_SHARD (default 20), dev left out", () => {
         for (const name of names) {
-            assert.equal(workflow(name).jobs.shards.steps.find((s: Step) => s.id === "split").env.PER_SHARD, "${{ vars.FLEET_STACKS_PER_SHARD || '20' }}");
+            assert.equal(
+                workflow(name).jobs.shards.steps.find((s: Step) => s.id === "split").env.PER_SHARD,
+                "${{ vars.FLEET_STACKS_PER_SHARD || '20' }}",
+            );
             assert.deepEqual(split(name, 0), []);
             assert.deepEqual(split(name, 1), ["1/1"]);
             assert.deepEqual(split(name, 45), ["1/3", "2/3", "3/3"]);
@@ -68,7 +91,10 @@ describe("CI workflows", function () {
             assert.equal(job.needs, "shards");
             assert.equal(job.strategy!.matrix.shard, "${{ fromJSON(needs.shards.outputs.shards) }}");
             const run = fleetStep(job).run!;
-            assert.match(run, /^npm run fleet -- --stacks '\*' --shard \$\{\{ matrix\.shard \}\} --concurrency 4 --operation \w+ /);
+            assert.match(
+                run,
+                /^npm run fleet -- --stacks '\*' --shard \$\{\{ matrix\.shard \}\} --concurrency 4 --operation \w+ /,
+            );
             assert.match(run, / --resume "\$\{\{ github\.run_id \}\}"/);
             assert.match(run, / --markdown /, "a summary for the step summary or the PR comment");
             assert.ok(

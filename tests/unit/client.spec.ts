@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createLookoutClient, validateBaseUrl } from "../../lookout/client";
+import { createLookoutClient, validateBaseUrl } from "../../providers/lookout/client";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { fastRetry, startEmulatedTenant, useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { fastRetry, startEmulatedTenant, useEmulatedTenant } from "../kit/lookoutEmulator";
 
 describe("Lookout client", () => {
     const t = useEmulatedTenant({ eachTest: true });
@@ -16,7 +16,11 @@ describe("Lookout client", () => {
     });
 
     it("retries 429 honouring Retry-After", async () => {
-        const client = createLookoutClient({ baseUrl: t.emulator.url, applicationKey: t.applicationKey, retry: { ...fastRetry, maxDelayMs: 5000 } });
+        const client = createLookoutClient({
+            baseUrl: t.emulator.url,
+            applicationKey: t.applicationKey,
+            retry: { ...fastRetry, maxDelayMs: 5000 },
+        });
         t.emulator.faults.set([{ kind: "status", status: 429, retryAfterSeconds: 0.2, limit: 2 }]);
         const started = Date.now();
         const response = await client.request("GET", lookoutPaths.threatClassifications);
@@ -50,7 +54,11 @@ describe("Lookout client", () => {
     });
 
     it("abandons an attempt that outlives its timeout and retries", async () => {
-        const client = createLookoutClient({ ...t.connection, applicationKey: t.applicationKey, retry: { ...fastRetry, attemptTimeoutMs: 200 } });
+        const client = createLookoutClient({
+            ...t.connection,
+            applicationKey: t.applicationKey,
+            retry: { ...fastRetry, attemptTimeoutMs: 200 },
+        });
         t.emulator.faults.set([{ kind: "delay", delayMs: 1000, limit: 1 }]);
         const started = Date.now();
         assert.equal((await client.request("GET", lookoutPaths.threatClassifications))!.status, 200);
@@ -69,14 +77,21 @@ describe("Lookout client", () => {
     });
 
     it("asks for one token when calls start together", async () => {
-        const client = createLookoutClient({ baseUrl: t.emulator.url, applicationKey: t.applicationKey, retry: fastRetry });
+        const client = createLookoutClient({
+            baseUrl: t.emulator.url,
+            applicationKey: t.applicationKey,
+            retry: fastRetry,
+        });
         await Promise.all([1, 2, 3, 4].map(() => client.request("GET", lookoutPaths.threatClassifications)));
         assert.equal(t.emulator.requests().filter((r) => r.path === lookoutPaths.token).length, 1);
     });
 
     it("gives up after its attempts with a message that says what to do", async () => {
         t.emulator.faults.set([{ kind: "status", status: 503 }]);
-        await assert.rejects(classifications(), /did not succeed \(last: HTTP 503; retries: at most 6 attempts within 10 s\).*run `pulumi up` again/);
+        await assert.rejects(
+            classifications(),
+            /did not succeed \(last: HTTP 503; retries: at most 6 attempts within 10 s\).*run `pulumi up` again/,
+        );
         assert.equal(t.emulator.requests().length, 6);
     });
 
@@ -90,7 +105,11 @@ describe("Lookout client", () => {
     it("waits out the per-tenant rate limit instead of failing", async () => {
         const limited = await startEmulatedTenant({ rateLimitPerMinute: 2 });
         try {
-            const client = createLookoutClient({ ...limited.connection, applicationKey: limited.applicationKey, retry: { ...fastRetry, maxAttempts: 2, maxDelayMs: 10 } });
+            const client = createLookoutClient({
+                ...limited.connection,
+                applicationKey: limited.applicationKey,
+                retry: { ...fastRetry, maxAttempts: 2, maxDelayMs: 10 },
+            });
             await client.request("GET", lookoutPaths.threatClassifications);
             await assert.rejects(client.request("GET", lookoutPaths.threatClassifications), /last: HTTP 429/);
         } finally {

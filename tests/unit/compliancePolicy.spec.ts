@@ -1,8 +1,12 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
-import { graphClientFor } from "../../graph/connection";
-import { compliancePolicyProvider, type CompliancePolicyInputs, managedPolicyDescription } from "../../intune/compliancePolicy";
-import { useProvider } from "../../testkit/providerHarness";
+import { graphClientFor } from "../../providers/graph/connection";
+import {
+    compliancePolicyProvider,
+    type CompliancePolicyInputs,
+    managedPolicyDescription,
+} from "../../providers/intune/compliancePolicy";
+import { useProvider } from "../kit/providerHarness";
 
 const android: CompliancePolicyInputs = {
     platform: "androidWorkProfile",
@@ -25,7 +29,12 @@ describe("ThreatCompliancePolicy provider", () => {
                 displayName: android.displayName,
                 deviceThreatProtectionEnabled: true,
                 deviceThreatProtectionRequiredSecurityLevel: "high",
-                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+                scheduledActionsForRule: [
+                    {
+                        ruleName: "PasswordRequired",
+                        scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }],
+                    },
+                ],
                 ...overrides,
             },
         });
@@ -33,7 +42,12 @@ describe("ThreatCompliancePolicy provider", () => {
     }
 
     it("rejects notSet and unknown platforms in check", async () => {
-        const { failures } = await provider.check({} as never, { ...android, platform: "windows" as never, requiredSecurityLevel: "notSet" as never, groupIds: [] });
+        const { failures } = await provider.check({} as never, {
+            ...android,
+            platform: "windows" as never,
+            requiredSecurityLevel: "notSet" as never,
+            groupIds: [],
+        });
         assert.deepEqual(failures!.map((f) => f.property).sort(), ["groupIds", "platform", "requiredSecurityLevel"]);
     });
 
@@ -63,11 +77,19 @@ describe("ThreatCompliancePolicy provider", () => {
         const graph = graphClientFor(t.graph);
         const handId = await createByHand();
         await graph.request("POST", graphPaths.compliancePolicyAssign(handId), {
-            body: { assignments: [{ target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-old" } }] },
+            body: {
+                assignments: [
+                    { target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-old" } },
+                ],
+            },
         });
         const { id, outs } = await provider.create(android);
         assert.equal(id, handId);
-        assert.deepEqual(outs.previous, { description: "", requiredSecurityLevel: "high", groupIds: ["g-old"] }, "only what the stack changed, and the groups");
+        assert.deepEqual(
+            outs.previous,
+            { description: "", requiredSecurityLevel: "high", groupIds: ["g-old"] },
+            "only what the stack changed, and the groups",
+        );
         assert.equal(stored().length, 1);
         assert.equal(stored()[0].body.deviceThreatProtectionRequiredSecurityLevel, "medium");
         await provider.delete(id, outs);
@@ -82,14 +104,26 @@ describe("ThreatCompliancePolicy provider", () => {
         const graph = graphClientFor(t.graph);
         const handId = await createByHand({ passwordRequired: true, passwordMinimumLength: 8 });
         await graph.request("POST", graphPaths.compliancePolicyAssign(handId), {
-            body: { assignments: [{ target: { "@odata.type": "microsoft.graph.exclusionGroupAssignmentTarget", groupId: "g-excluded" } }] },
+            body: {
+                assignments: [
+                    {
+                        target: {
+                            "@odata.type": "microsoft.graph.exclusionGroupAssignmentTarget",
+                            groupId: "g-excluded",
+                        },
+                    },
+                ],
+            },
         });
         const { outs } = await provider.create(android);
         const [policy] = stored();
         assert.equal(policy.body.passwordRequired, true);
         assert.equal(policy.body.passwordMinimumLength, 8);
         const targets = policy.assignments.map((a) => `${a.target["@odata.type"]} ${a.target.groupId}`).sort();
-        assert.deepEqual(targets, ["#microsoft.graph.exclusionGroupAssignmentTarget g-excluded", ...android.groupIds.map((g) => `#microsoft.graph.groupAssignmentTarget ${g}`)]);
+        assert.deepEqual(targets, [
+            "#microsoft.graph.exclusionGroupAssignmentTarget g-excluded",
+            ...android.groupIds.map((g) => `#microsoft.graph.groupAssignmentTarget ${g}`),
+        ]);
         assert.deepEqual(outs.groupIds, android.groupIds);
         await provider.update(policy.body.id as string, outs, { ...android, groupIds: [android.groupIds[0]] });
         assert.ok(
@@ -104,7 +138,12 @@ describe("ThreatCompliancePolicy provider", () => {
                 "@odata.type": "#microsoft.graph.windows81CompliancePolicy",
                 displayName: android.displayName,
                 passwordRequired: true,
-                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+                scheduledActionsForRule: [
+                    {
+                        ruleName: "PasswordRequired",
+                        scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }],
+                    },
+                ],
             },
         });
         const { outs } = await provider.create(android);
@@ -113,8 +152,18 @@ describe("ThreatCompliancePolicy provider", () => {
     });
 
     it("takes back, rather than adopts, a policy an interrupted run of the stack created", async () => {
-        t.emulator.faults.set([{ kind: "loseResponse", limit: 1, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
-        await createByHand({ description: managedPolicyDescription, deviceThreatProtectionRequiredSecurityLevel: "medium" }).catch(() => undefined);
+        t.emulator.faults.set([
+            {
+                kind: "loseResponse",
+                limit: 1,
+                pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies",
+                methods: ["POST"],
+            },
+        ]);
+        await createByHand({
+            description: managedPolicyDescription,
+            deviceThreatProtectionRequiredSecurityLevel: "medium",
+        }).catch(() => undefined);
         t.emulator.faults.clear();
         const { id, outs } = await provider.create(android);
         assert.equal(outs.previous, null);
@@ -123,7 +172,14 @@ describe("ThreatCompliancePolicy provider", () => {
     });
 
     it("never creates a second policy when the answer to the create was lost", async () => {
-        t.emulator.faults.set([{ kind: "loseResponse", limit: 1, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
+        t.emulator.faults.set([
+            {
+                kind: "loseResponse",
+                limit: 1,
+                pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies",
+                methods: ["POST"],
+            },
+        ]);
         const { id } = await provider.create(android);
         assert.equal(stored().length, 1, "the lost create was found, not repeated");
         assert.equal(stored()[0].body.id, id);
@@ -131,14 +187,29 @@ describe("ThreatCompliancePolicy provider", () => {
     });
 
     it("waits for a create answered too late instead of creating twice", async () => {
-        t.emulator.faults.set([{ kind: "delay", delayMs: 2500, limit: 1, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
+        t.emulator.faults.set([
+            {
+                kind: "delay",
+                delayMs: 2500,
+                limit: 1,
+                pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies",
+                methods: ["POST"],
+            },
+        ]);
         const { id } = await provider.create(android);
         assert.equal(stored().length, 1);
         assert.equal(stored()[0].body.id, id);
     });
 
     it("creates again when a dropped create never arrived", async () => {
-        t.emulator.faults.set([{ kind: "drop", limit: 1, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies", methods: ["POST"] }]);
+        t.emulator.faults.set([
+            {
+                kind: "drop",
+                limit: 1,
+                pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies",
+                methods: ["POST"],
+            },
+        ]);
         await provider.create(android);
         assert.equal(stored().length, 1);
     });
@@ -146,7 +217,10 @@ describe("ThreatCompliancePolicy provider", () => {
     it("refuses to guess between two policies of the same name", async () => {
         await provider.create(android);
         await createByHand();
-        await assert.rejects(provider.create(android), /2 policies of this type are named 'Lookout MTP - Android work profile'/);
+        await assert.rejects(
+            provider.create(android),
+            /2 policies of this type are named 'Lookout MTP - Android work profile'/,
+        );
     });
 
     it("uses the right type per platform", async () => {
@@ -160,8 +234,18 @@ describe("ThreatCompliancePolicy provider", () => {
     });
 
     it("leaves nothing behind when the assignment fails", async () => {
-        t.emulator.faults.set([{ kind: "status", status: 400, pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies/", methods: ["POST"] }]);
-        await assert.rejects(provider.create(android), /Intune compliance policy 'Lookout MTP - Android work profile': .*400/);
+        t.emulator.faults.set([
+            {
+                kind: "status",
+                status: 400,
+                pathPrefix: "/graph/v1.0/deviceManagement/deviceCompliancePolicies/",
+                methods: ["POST"],
+            },
+        ]);
+        await assert.rejects(
+            provider.create(android),
+            /Intune compliance policy 'Lookout MTP - Android work profile': .*400/,
+        );
         assert.deepEqual(stored(), []);
     });
 
@@ -183,7 +267,11 @@ describe("ThreatCompliancePolicy provider", () => {
             ["PATCH"],
         );
         t.emulator.clearRequests();
-        await provider.update(id, { ...outs, requiredSecurityLevel: "low" }, { ...android, requiredSecurityLevel: "low", groupIds: [android.groupIds[0]] });
+        await provider.update(
+            id,
+            { ...outs, requiredSecurityLevel: "low" },
+            { ...android, requiredSecurityLevel: "low", groupIds: [android.groupIds[0]] },
+        );
         assert.deepEqual(
             t.graphRequests().map((r) => r.method),
             ["GET", "POST"],
@@ -199,7 +287,10 @@ describe("ThreatCompliancePolicy provider", () => {
         const { id, outs } = await provider.create(android);
         assert.deepEqual((await provider.read(id, outs)).props, outs);
         await graphClientFor(t.graph).request("PATCH", graphPaths.compliancePolicy(id), {
-            body: { "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy", deviceThreatProtectionEnabled: false },
+            body: {
+                "@odata.type": "#microsoft.graph.androidWorkProfileCompliancePolicy",
+                deviceThreatProtectionEnabled: false,
+            },
         });
         const read = await provider.read(id, outs);
         assert.match(String(read.props!.requiredSecurityLevel), /^off/);

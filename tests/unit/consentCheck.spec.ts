@@ -1,11 +1,15 @@
 import assert from "node:assert/strict";
-import { defaultApplicationPermissions, defaultDelegatedScopes } from "../../config/stackConfig";
-import { adminConsentUrl, verifyLookoutConsent } from "../../entra/consentCheck";
+import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../../contract/graph/servicePrincipals";
+import { adminConsentUrl, verifyLookoutConsent } from "../../components/entra/consentCheck";
 import { devLookoutClientId, grantLookoutConsent } from "../../emulator/devTenant";
-import { graphClientFor } from "../../graph/connection";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { graphClientFor } from "../../providers/graph/connection";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
-const required = { lookoutClientId: devLookoutClientId, applicationPermissions: [...defaultApplicationPermissions], delegatedScopes: [...defaultDelegatedScopes] };
+const required = {
+    lookoutClientId: devLookoutClientId,
+    applicationPermissions: [...lookoutApplicationPermissions],
+    delegatedScopes: [...lookoutDelegatedScopes],
+};
 
 describe("Lookout consent check (through the emulated Graph)", () => {
     const t = useEmulatedTenant({ eachTest: true, emulator: { lookoutConsent: false } });
@@ -27,7 +31,10 @@ describe("Lookout consent check (through the emulated Graph)", () => {
         await assert.rejects(verify(), (err: Error) => {
             assert.match(err.message, /has no service principal in the tenant: nobody has consented to it yet/);
             assert.ok(err.message.includes(adminConsentUrl(t.entraTenantId, devLookoutClientId)), err.message);
-            assert.ok(err.message.includes("https://aad.lookout.com/les?action=consent"), "Lookout's own consent page, which the setup guide names");
+            assert.ok(
+                err.message.includes("https://aad.lookout.com/les?action=consent"),
+                "Lookout's own consent page, which the setup guide names",
+            );
             assert.match(err.message, /Nothing was written to Lookout/);
             return true;
         });
@@ -40,14 +47,17 @@ describe("Lookout consent check (through the emulated Graph)", () => {
             applicationPermissions: ["Device.Read.All", "User.Read.All", "GroupMember.Read.All"],
             delegatedScopes: ["User.Read"],
         });
-        await assert.rejects(verify(), /application permission\(s\) Application\.Read\.All, DeviceManagementApps\.Read\.All not granted/);
+        await assert.rejects(
+            verify(),
+            /application permission\(s\) Application\.Read\.All, DeviceManagementApps\.Read\.All not granted/,
+        );
     });
 
     it("does not count one user's consent as admin consent", async () => {
         t.emulator.store.grantConsent(tenant(), {
             appId: devLookoutClientId,
             displayName: "Lookout",
-            applicationPermissions: [...defaultApplicationPermissions],
+            applicationPermissions: [...lookoutApplicationPermissions],
             delegatedScopes: ["User.Read"],
             consentType: "Principal",
         });
@@ -74,7 +84,10 @@ describe("Lookout consent check (through the emulated Graph)", () => {
     it("names the permission the signed-in identity lacks to read consent", async () => {
         grantLookoutConsent(t.emulator.store, tenant());
         const app = t.emulator.store.addGraphApp(tenant(), ["GroupMember.Read.All"]);
-        const graph = graphClientFor({ ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
+        const graph = graphClientFor({
+            ...t.graph,
+            loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret },
+        });
         await assert.rejects(
             verifyLookoutConsent(graph, required, t.entraTenantId),
             /403 Authorization_RequestDenied.*lacks the Graph application permission Application\.Read\.All/,

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLookoutEmulator } from "../../emulator/server";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { sampleConnectorSettings } from "../../testkit/configFixtures";
-import { type EmulatedTenant, startEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { sampleConnectorSettings } from "../kit/configFixtures";
+import { type EmulatedTenant, startEmulatedTenant } from "../kit/lookoutEmulator";
 
 const connector = sampleConnectorSettings();
 
@@ -24,7 +24,13 @@ describe("Lookout emulator (the contract)", () => {
         });
     }
 
-    async function call(method: string, path: string, accessToken: string, body?: unknown, headers: Record<string, string> = {}) {
+    async function call(
+        method: string,
+        path: string,
+        accessToken: string,
+        body?: unknown,
+        headers: Record<string, string> = {},
+    ) {
         return fetch(t.emulator.url + path, {
             method,
             headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", ...headers },
@@ -79,7 +85,10 @@ describe("Lookout emulator (the contract)", () => {
 
     it("validates payloads with the contract's schemas", async () => {
         const { access_token } = await (await token()).json();
-        const response = await call("PUT", lookoutPaths.intuneConnector, access_token, { ...connector, heartbeatFrequencyMinutes: 1 });
+        const response = await call("PUT", lookoutPaths.intuneConnector, access_token, {
+            ...connector,
+            heartbeatFrequencyMinutes: 1,
+        });
         assert.equal(response.status, 400);
         const body = await response.json();
         assert.equal(body.errorCode, "VALIDATION_ERROR");
@@ -92,7 +101,13 @@ describe("Lookout emulator (the contract)", () => {
         const created = await call("PUT", lookoutPaths.intuneConnector, access_token, connector);
         assert.equal(created.status, 201);
         const etag = created.headers.get("etag")!;
-        const updated = await call("PUT", lookoutPaths.intuneConnector, access_token, { ...connector, heartbeatFrequencyMinutes: 30 }, { "if-match": etag });
+        const updated = await call(
+            "PUT",
+            lookoutPaths.intuneConnector,
+            access_token,
+            { ...connector, heartbeatFrequencyMinutes: 30 },
+            { "if-match": etag },
+        );
         assert.equal(updated.status, 200);
         const stale = await call("PUT", lookoutPaths.intuneConnector, access_token, connector, { "if-match": etag });
         assert.equal(stale.status, 412);
@@ -102,13 +117,17 @@ describe("Lookout emulator (the contract)", () => {
 
     it("patches only the named threat classifications and rejects unknown ones", async () => {
         const { access_token } = await (await token()).json();
-        const ok = await call("PATCH", lookoutPaths.threatClassifications, access_token, { riskLevels: { ADWARE: "high" } });
+        const ok = await call("PATCH", lookoutPaths.threatClassifications, access_token, {
+            riskLevels: { ADWARE: "high" },
+        });
         assert.equal(ok.status, 200);
         const levels = t.settings().threatClassifications.value;
         assert.equal(levels.ADWARE, "high");
         assert.equal(levels.TROJAN, "high");
         assert.equal(levels.RISKWARE, "low");
-        const bad = await call("PATCH", lookoutPaths.threatClassifications, access_token, { riskLevels: { NOT_A_THREAT: "low" } });
+        const bad = await call("PATCH", lookoutPaths.threatClassifications, access_token, {
+            riskLevels: { NOT_A_THREAT: "low" },
+        });
         assert.equal(bad.status, 400);
         assert.match((await bad.json()).message, /NOT_A_THREAT/);
     });

@@ -6,11 +6,14 @@
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createLookoutClient } from "../../lookout/client";
-import { checkLookoutEndpoint } from "../../lookout/endpointCheck";
-import { fastRetry } from "../../testkit/lookoutEmulator";
+import { createLookoutClient } from "../../providers/lookout/client";
+import { checkLookoutEndpoint } from "../../providers/lookout/endpointCheck";
+import { fastRetry } from "../kit/lookoutEmulator";
 
-function gateway(unknownPath: { status: number; contentType: string; body: string }, scope = "mra:read"): Promise<Server> {
+function gateway(
+    unknownPath: { status: number; contentType: string; body: string },
+    scope = "mra:read",
+): Promise<Server> {
     const server = createServer((req, res) => {
         if (req.url === "/oauth2/token") {
             res.writeHead(200, { "content-type": "application/json" });
@@ -26,10 +29,19 @@ function gateway(unknownPath: { status: number; contentType: string; body: strin
 describe("Lookout endpoint check", () => {
     let server: Server | undefined;
     afterEach(() => server?.close());
-    const client = (s: Server) => createLookoutClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, applicationKey: "lk_test", retry: fastRetry });
+    const client = (s: Server) =>
+        createLookoutClient({
+            baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+            applicationKey: "lk_test",
+            retry: fastRetry,
+        });
 
     it("stops on an HTML 404, saying the endpoint serves no settings contract", async () => {
-        server = await gateway({ status: 404, contentType: "text/html", body: "<html><body><h1>404 Not Found</h1></body></html>" });
+        server = await gateway({
+            status: 404,
+            contentType: "text/html",
+            body: "<html><body><h1>404 Not Found</h1></body></html>",
+        });
         const err = await checkLookoutEndpoint("api", client(server)).then(
             () => assert.fail("must stop"),
             (e: Error) => e,
@@ -42,7 +54,11 @@ describe("Lookout endpoint check", () => {
     });
 
     it("reads a gateway's 403 for a token without any settings scope as the same answer", async () => {
-        server = await gateway({ status: 403, contentType: "application/json", body: JSON.stringify({ error: "forbidden", "request-id": "r-1" }) });
+        server = await gateway({
+            status: 403,
+            contentType: "application/json",
+            body: JSON.stringify({ error: "forbidden", "request-id": "r-1" }),
+        });
         await assert.rejects(
             checkLookoutEndpoint("api", client(server)),
             /does not serve this project's console-settings contract \(GET \/console\/v1\/threat-classifications answered 403\)/,

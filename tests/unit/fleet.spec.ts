@@ -3,9 +3,9 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { firstErrorLine, type FleetRun, pool } from "../../fleet/run";
-import { matchStacks, parseShard, shardOf, stackFiles, stackTenantEnv } from "../../fleet/stacks";
-import { markdownSummary, textSummary } from "../../fleet/summary";
+import { firstErrorLine, type FleetRun, pool } from "../../operate/fleet/run";
+import { matchStacks, parseShard, shardOf, stackFiles, stackTenantEnv } from "../../operate/fleet/stacks";
+import { markdownSummary, textSummary } from "../../operate/fleet/summary";
 
 const names = (n: number) => Array.from({ length: n }, (_, i) => `tenant-${String(i + 1).padStart(3, "0")}`);
 
@@ -21,7 +21,8 @@ describe("fleet stacks", () => {
     it("reads the stack names from the Pulumi.<stack>.yaml files of the project folder", () => {
         const dir = mkdtempSync(join(tmpdir(), "fleet-unit-"));
         try {
-            for (const f of ["Pulumi.yaml", "Pulumi.b.yaml", "Pulumi.a.yaml", "Pulumi.dev.yaml", "README.md"]) writeFileSync(join(dir, f), "config: {}\n");
+            for (const f of ["Pulumi.yaml", "Pulumi.b.yaml", "Pulumi.a.yaml", "Pulumi.dev.yaml", "README.md"])
+                writeFileSync(join(dir, f), "config: {}\n");
             assert.deepEqual(stackFiles(dir), ["a", "b", "dev"]);
         } finally {
             rmSync(dir, { recursive: true, force: true });
@@ -50,7 +51,8 @@ describe("fleet stacks", () => {
     });
 
     it("refuses a shard that is not i/N with 1 <= i <= N", () => {
-        for (const bad of ["0/3", "4/3", "3", "a/b", "1/0"]) assert.throws(() => parseShard(bad), /--shard '.*' must be i\/N/);
+        for (const bad of ["0/3", "4/3", "3", "a/b", "1/0"])
+            assert.throws(() => parseShard(bad), /--shard '.*' must be i\/N/);
         assert.deepEqual(parseShard("3/12"), { index: 3, count: 12 });
     });
 
@@ -63,7 +65,10 @@ describe("fleet stacks", () => {
             writeFileSync(join(dir, "Pulumi.c.yaml"), "config:\n  fleet:azureTenantId:\n    secure: v1:abc\n");
             assert.deepEqual(stackTenantEnv(dir, "a"), { AZURE_TENANT_ID: tenant, ARM_TENANT_ID: tenant });
             assert.deepEqual(stackTenantEnv(dir, "b"), {});
-            assert.throws(() => stackTenantEnv(dir, "c"), /fleet:azureTenantId in Pulumi.c.yaml must be a plain tenant ID/);
+            assert.throws(
+                () => stackTenantEnv(dir, "c"),
+                /fleet:azureTenantId in Pulumi.c.yaml must be a plain tenant ID/,
+            );
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
@@ -98,10 +103,18 @@ describe("fleet run", () => {
         ].join("\n");
         assert.equal(firstErrorLine(output), "Lookout Intune connector: the application key was refused (401)");
         assert.equal(firstErrorLine("code: 255\n stdout: \n stderr: error: update failed\n"), "update failed");
-        const preflight = "    error: The onboarding cannot start; nothing was changed:\n      - lookout:applicationKey: 401 invalid_client\n";
-        assert.equal(firstErrorLine(preflight), "The onboarding cannot start; nothing was changed: - lookout:applicationKey: 401 invalid_client");
-        const crash = "error: Running program '/work/main/index.ts' failed with an unhandled exception:\n    Error: Cannot find module './impact'\n";
-        assert.equal(firstErrorLine(crash), "Running program '/work/main/index.ts' failed with an unhandled exception: Error: Cannot find module './impact'");
+        const preflight =
+            "    error: The onboarding cannot start; nothing was changed:\n      - lookout:applicationKey: 401 invalid_client\n";
+        assert.equal(
+            firstErrorLine(preflight),
+            "The onboarding cannot start; nothing was changed: - lookout:applicationKey: 401 invalid_client",
+        );
+        const crash =
+            "error: Running program '/work/main/index.ts' failed with an unhandled exception:\n    Error: Cannot find module './impact'\n";
+        assert.equal(
+            firstErrorLine(crash),
+            "Running program '/work/main/index.ts' failed with an unhandled exception: Error: Cannot find module './impact'",
+        );
     });
 
     it("summarizes failed stacks first, as text and as markdown", () => {
@@ -113,7 +126,13 @@ describe("fleet run", () => {
             results: [
                 { stack: "a", result: "succeeded", changes: { same: 3, create: 2 }, seconds: 3.21 },
                 { stack: "b", result: "failed", changes: {}, seconds: 1.5, error: "Lookout | 401" },
-                { stack: "c", result: "skipped", changes: { create: 5 }, seconds: 0, note: "succeeded in fleet run 42" },
+                {
+                    stack: "c",
+                    result: "skipped",
+                    changes: { create: 5 },
+                    seconds: 0,
+                    note: "succeeded in fleet run 42",
+                },
             ],
         };
         const text = textSummary(run);

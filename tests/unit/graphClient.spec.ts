@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { graphPaths } from "../../contract/graph/routes";
-import { graphClientFor } from "../../graph/connection";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { graphClientFor } from "../../providers/graph/connection";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 describe("Graph client", () => {
     const t = useEmulatedTenant({ eachTest: true });
@@ -54,18 +54,30 @@ describe("Graph client", () => {
     });
 
     it("explains a bad client secret", async () => {
-        const client = graphClientFor({ ...t.graph, loopbackCredentials: { ...t.graph.loopbackCredentials!, clientSecret: "wrong" } });
+        const client = graphClientFor({
+            ...t.graph,
+            loopbackCredentials: { ...t.graph.loopbackCredentials!, clientSecret: "wrong" },
+        });
         await assert.rejects(client.request("GET", graphPaths.compliancePolicies), /invalid_client AADSTS7000215/);
     });
 
     it("names the read permission a reader lacks", async () => {
         const tenant = t.emulator.store.tenantByEntraId(t.entraTenantId)!;
         const app = t.emulator.store.addGraphApp(tenant, ["GroupMember.Read.All"]);
-        const client = graphClientFor({ ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
-        await assert.rejects(client.request("GET", graphPaths.compliancePolicies), /lacks the Graph application permission DeviceManagementConfiguration\.Read\.All/);
+        const client = graphClientFor({
+            ...t.graph,
+            loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret },
+        });
+        await assert.rejects(
+            client.request("GET", graphPaths.compliancePolicies),
+            /lacks the Graph application permission DeviceManagementConfiguration\.Read\.All/,
+        );
     });
 
     it("refuses plain http to Graph on a non-loopback host", () => {
-        assert.throws(() => graphClientFor({ baseUrl: "http://graph.example.com/v1.0" }), /graph:baseUrl 'http:\/\/graph.example.com\/v1.0' uses plain http/);
+        assert.throws(
+            () => graphClientFor({ baseUrl: "http://graph.example.com/v1.0" }),
+            /graph:baseUrl 'http:\/\/graph.example.com\/v1.0' uses plain http/,
+        );
     });
 });

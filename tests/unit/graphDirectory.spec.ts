@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { resolveGroupViaGraph } from "../../entra/directory";
+import { resolveGroupViaGraph } from "../../components/entra/directory";
 import { groupSchema } from "../../config/stackConfig";
-import { graphClientFor } from "../../graph/connection";
-import { sampleDirectory } from "../../testkit/configFixtures";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { graphClientFor } from "../../providers/graph/connection";
+import { sampleDirectory } from "../kit/configFixtures";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 const where = "lookout-mtp:enrollmentGroups[0]";
 const spec = (g: Record<string, unknown>) => groupSchema().parse(g);
@@ -18,12 +18,22 @@ describe("existing groups checked through Microsoft Graph", () => {
     const resolve = (g: Record<string, unknown>) => resolveGroupViaGraph(graphClientFor(t.graph), spec(g), where);
 
     it("finds a group by its exact display name", async () => {
-        assert.deepEqual(await resolve({ displayName: "Lookout Pilot" }), { objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", displayName: "Lookout Pilot" });
+        assert.deepEqual(await resolve({ displayName: "Lookout Pilot" }), {
+            objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80",
+            displayName: "Lookout Pilot",
+        });
     });
 
     it("checks a group pinned by object ID against its display name", async () => {
-        assert.equal((await resolve({ displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" })).displayName, "Sales Mobile");
-        await assert.rejects(resolve({ displayName: "sales mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }), /is named 'Sales Mobile' in Entra, not 'sales mobile'/);
+        assert.equal(
+            (await resolve({ displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }))
+                .displayName,
+            "Sales Mobile",
+        );
+        await assert.rejects(
+            resolve({ displayName: "sales mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }),
+            /is named 'Sales Mobile' in Entra, not 'sales mobile'/,
+        );
     });
 
     const refusals: Array<[string, Record<string, unknown>, RegExp]> = [
@@ -32,11 +42,18 @@ describe("existing groups checked through Microsoft Graph", () => {
         ["a name two groups share", { displayName: "Shared Mobile" }, /2 Entra groups are named 'Shared Mobile'/],
         ["a group with a nested group", { displayName: "Field Mobile" }, /Lookout does not support nested groups/],
         ["a mail-enabled group", { displayName: "Newsletter" }, /must be security-enabled and not mail-enabled/],
-        ["an object ID no group has", { displayName: "Ghost", objectId: "9d41a415-6a7c-4d34-9f80-91a2b3c4d5e6" }, /no Entra group has the object ID/],
+        [
+            "an object ID no group has",
+            { displayName: "Ghost", objectId: "9d41a415-6a7c-4d34-9f80-91a2b3c4d5e6" },
+            /no Entra group has the object ID/,
+        ],
     ];
     for (const [what, group, message] of refusals) {
         it(`refuses ${what}, naming the config key`, async () => {
-            await assert.rejects(resolve(group), (err: Error) => message.test(err.message) && err.message.startsWith(where));
+            await assert.rejects(
+                resolve(group),
+                (err: Error) => message.test(err.message) && err.message.startsWith(where),
+            );
         });
     }
 
@@ -61,7 +78,13 @@ describe("existing groups checked through Microsoft Graph", () => {
     it("names the permission a reader of groups lacks", async () => {
         const tenant = t.emulator.store.tenantByEntraId(t.entraTenantId)!;
         const app = t.emulator.store.addGraphApp(tenant, ["DeviceManagementConfiguration.ReadWrite.All"]);
-        const client = graphClientFor({ ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
-        await assert.rejects(resolveGroupViaGraph(client, spec({ displayName: "Lookout Pilot" }), where), /lacks the Graph application permission GroupMember\.Read\.All/);
+        const client = graphClientFor({
+            ...t.graph,
+            loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret },
+        });
+        await assert.rejects(
+            resolveGroupViaGraph(client, spec({ displayName: "Lookout Pilot" }), where),
+            /lacks the Graph application permission GroupMember\.Read\.All/,
+        );
     });
 });

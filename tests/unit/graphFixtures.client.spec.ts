@@ -22,8 +22,12 @@ import {
     threatPolicySchema,
 } from "../../contract/graph/schemas";
 import { mobileAppAssignmentSchema, mobileAppSchema } from "../../contract/graph/mobileApps";
-import { appRoleAssignmentSchema, permissionGrantSchema, servicePrincipalSchema } from "../../contract/graph/servicePrincipals";
-import { createGraphClient } from "../../graph/client";
+import {
+    appRoleAssignmentSchema,
+    permissionGrantSchema,
+    servicePrincipalSchema,
+} from "../../contract/graph/servicePrincipals";
+import { createGraphClient } from "../../providers/graph/client";
 import { managedDeviceSchema } from "../../contract/graph/managedDevices";
 
 interface Fixture {
@@ -32,7 +36,12 @@ interface Fixture {
     version?: GraphVersion;
     page: string;
     permissions: { leastPrivileged: string; higherPrivileged: string[] };
-    request: { method: "GET" | "POST" | "PATCH" | "DELETE"; url: string; headers?: Record<string, string>; body?: unknown };
+    request: {
+        method: "GET" | "POST" | "PATCH" | "DELETE";
+        url: string;
+        headers?: Record<string, string>;
+        body?: unknown;
+    };
     response: { status: number; headers?: Record<string, string>; body?: unknown };
 }
 
@@ -85,7 +94,15 @@ const readers: Record<GraphRouteId, z.ZodType | undefined> = {
 function asTheProjectAsksForIt(f: Fixture): unknown {
     if (routeOf(f)?.id !== "group.list") return f.response.body;
     const body = f.response.body as { value: Array<Record<string, unknown>> };
-    return { ...body, value: body.value.map((g, i) => ({ id: `00000000-0000-0000-0000-00000000000${i}`, securityEnabled: true, mailEnabled: false, ...g })) };
+    return {
+        ...body,
+        value: body.value.map((g, i) => ({
+            id: `00000000-0000-0000-0000-00000000000${i}`,
+            securityEnabled: true,
+            mailEnabled: false,
+            ...g,
+        })),
+    };
 }
 
 describe("Graph contract: Microsoft's documented examples", () => {
@@ -109,7 +126,10 @@ describe("Graph contract: Microsoft's documented examples", () => {
                         : /^https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/.+view=graph-rest-1\.0$/,
                 );
                 const pages = fixtures.filter((g) => routeOf(g)?.id === route.id).map((g) => g.page);
-                assert.ok(pages.includes(route.page), `the route names ${route.page}, its fixtures ${pages.join(", ")}`);
+                assert.ok(
+                    pages.includes(route.page),
+                    `the route names ${route.page}, its fixtures ${pages.join(", ")}`,
+                );
             });
 
             it("is read by the client as documented", async () => {
@@ -117,7 +137,8 @@ describe("Graph contract: Microsoft's documented examples", () => {
                 const server = createServer((req, res) => {
                     req.resume().on("end", () => {
                         const body = asTheProjectAsksForIt(f);
-                        const text = body === undefined ? "" : typeof body === "number" ? String(body) : JSON.stringify(body);
+                        const text =
+                            body === undefined ? "" : typeof body === "number" ? String(body) : JSON.stringify(body);
                         const type = typeof body === "number" ? "text/plain" : "application/json";
                         res.writeHead(f.response.status, text ? { "content-type": type } : {}).end(text);
                     });
@@ -125,16 +146,28 @@ describe("Graph contract: Microsoft's documented examples", () => {
                 await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
                 try {
                     const { port } = server.address() as AddressInfo;
-                    const graph = createGraphClient({ baseUrl: `http://127.0.0.1:${port}/v1.0`, getToken: async () => "token", retry: { maxAttempts: 1 } });
+                    const graph = createGraphClient({
+                        baseUrl: `http://127.0.0.1:${port}/v1.0`,
+                        getToken: async () => "token",
+                        retry: { maxAttempts: 1 },
+                    });
                     const path = f.request.url.replace(/\{[^}]+\}/g, "0b8a2c3d-0000-4000-8000-000000000001");
                     const reader = readers[route.id];
-                    const answer = await graph.request(f.request.method, path, { body: f.request.body, headers: f.request.headers, schema: reader, version: f.version });
+                    const answer = await graph.request(f.request.method, path, {
+                        body: f.request.body,
+                        headers: f.request.headers,
+                        schema: reader,
+                        version: f.version,
+                    });
                     assert.equal(answer!.status, f.response.status);
                     if (reader && typeof answer!.body === "object") {
                         // Tolerant: every documented property is kept, none refused.
                         const documented = f.response.body as Record<string, unknown>;
-                        const entity = (documented.value && !Array.isArray(documented.value) ? documented.value : documented) as Record<string, unknown>;
-                        for (const key of Object.keys(entity)) assert.ok(key in (answer!.body as object), `lost '${key}'`);
+                        const entity = (
+                            documented.value && !Array.isArray(documented.value) ? documented.value : documented
+                        ) as Record<string, unknown>;
+                        for (const key of Object.keys(entity))
+                            assert.ok(key in (answer!.body as object), `lost '${key}'`);
                     }
                 } finally {
                     await new Promise((resolve) => server.close(resolve));

@@ -13,7 +13,7 @@ import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/g
 import { blockRule, normalizeODataType } from "../../contract/graph/schemas";
 import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
 import type { Directory } from "../../emulator/store";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 interface Fixture {
     route: string;
@@ -28,7 +28,8 @@ const fixtures = readdirSync(fixturesDir)
     .map((file) => JSON.parse(readFileSync(join(fixturesDir, file), "utf8")) as Fixture);
 
 type Body = Record<string, unknown>;
-const isObject = (value: unknown): value is Body => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Body =>
+    typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * Learn's generated Intune "Get" examples wrap the entity in `{"value": {...}}`; the service answers
@@ -50,7 +51,11 @@ const directoryDefaults = new Set<string>([...groupDefaultProperties, ...userDef
 
 /** Documented keys are all answered; an answer adds only `@odata.*` annotations or properties of its type. */
 function assertSameShape(actual: Body, documented: Body, where: string) {
-    for (const key of Object.keys(documented)) assert.ok(key in actual, `${where}: documented key '${key}' missing (answer has ${Object.keys(actual).join(", ")})`);
+    for (const key of Object.keys(documented))
+        assert.ok(
+            key in actual,
+            `${where}: documented key '${key}' missing (answer has ${Object.keys(actual).join(", ")})`,
+        );
     const properties = entityTypes[normalizeODataType(actual["@odata.type"] as string) ?? ""]?.properties;
     const isProperty = (key: string) => (properties ? key in properties : directoryDefaults.has(key));
     for (const key of Object.keys(actual)) {
@@ -58,7 +63,8 @@ function assertSameShape(actual: Body, documented: Body, where: string) {
         assert.ok(known, `${where}: unexpected key '${key}'`);
     }
     assertSameType(actual["@odata.type"], documented["@odata.type"], where);
-    if (isObject(documented.target) && isObject(actual.target)) assertSameShape(actual.target, documented.target, `${where}.target`);
+    if (isObject(documented.target) && isObject(actual.target))
+        assertSameShape(actual.target, documented.target, `${where}.target`);
     if (Array.isArray(documented.value)) {
         assert.ok(Array.isArray(actual.value) && actual.value.length > 0, `${where}: a non-empty value list`);
         assertSameShape((actual.value as Body[])[0], documented.value[0] as Body, `${where}.value[0]`);
@@ -67,7 +73,12 @@ function assertSameShape(actual: Body, documented: Body, where: string) {
 
 /** A directory with what the documented directory examples look for. */
 function documentedDirectory(groupId: string): Directory {
-    const user = (id: string, displayName: string) => ({ id, displayName, userPrincipalName: `${displayName.split(" ")[0].toLowerCase()}@contoso.example`, mail: null });
+    const user = (id: string, displayName: string) => ({
+        id,
+        displayName,
+        userPrincipalName: `${displayName.split(" ")[0].toLowerCase()}@contoso.example`,
+        mail: null,
+    });
     const users = [
         user("11111111-2222-3333-4444-555555555555", "Joseph Price"),
         user("66666666-7777-8888-9999-000000000000", "Preston Morales"),
@@ -85,7 +96,14 @@ function documentedDirectory(groupId: string): Directory {
                 groupTypes: ["Unified"],
                 members: users.map((u) => u.id),
             },
-            { id: "0c000000-0000-4000-8000-0000000000a1", displayName: "a", securityEnabled: true, mailEnabled: false, mailNickname: "a241", members: [] },
+            {
+                id: "0c000000-0000-4000-8000-0000000000a1",
+                displayName: "a",
+                securityEnabled: true,
+                mailEnabled: false,
+                mailNickname: "a241",
+                members: [],
+            },
         ],
     };
 }
@@ -96,14 +114,31 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
     const groupId = "02bd9fd6-8f93-4758-87c3-1fb73740a315";
 
     beforeEach(async () => {
-        const form = new URLSearchParams({ grant_type: "client_credentials", client_id: t.graphApp.clientId, client_secret: t.graphApp.clientSecret });
-        token = ((await (await fetch(`${t.emulator.authorityHost}/${t.entraTenantId}/oauth2/v2.0/token`, { method: "POST", body: form })).json()) as { access_token: string })
-            .access_token;
+        const form = new URLSearchParams({
+            grant_type: "client_credentials",
+            client_id: t.graphApp.clientId,
+            client_secret: t.graphApp.clientSecret,
+        });
+        token = (
+            (await (
+                await fetch(`${t.emulator.authorityHost}/${t.entraTenantId}/oauth2/v2.0/token`, {
+                    method: "POST",
+                    body: form,
+                })
+            ).json()) as { access_token: string }
+        ).access_token;
         t.emulator.store.tenantById(t.tenantId)!.directory = documentedDirectory(groupId);
     });
 
-    async function send(method: string, url: string, body?: unknown, headers: Record<string, string> = {}, version: GraphVersion = "v1.0") {
-        const base = version === "beta" ? t.emulator.graphBaseUrl.replace(/\/v1\.0$/, "/beta") : t.emulator.graphBaseUrl;
+    async function send(
+        method: string,
+        url: string,
+        body?: unknown,
+        headers: Record<string, string> = {},
+        version: GraphVersion = "v1.0",
+    ) {
+        const base =
+            version === "beta" ? t.emulator.graphBaseUrl.replace(/\/v1\.0$/, "/beta") : t.emulator.graphBaseUrl;
         return fetch(base + url, {
             method,
             headers: { ...headers, authorization: `Bearer ${token}`, "content-type": "application/json" },
@@ -120,14 +155,31 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
     /** Creates what a fixture's request names, and returns its placeholders' values. */
     async function seed(routeId: GraphRouteId, fixture: Fixture): Promise<Record<string, string>> {
         if (routeId.startsWith("mtdConnector.")) {
-            return { mobileThreatDefenseConnectorId: await created("/deviceManagement/mobileThreatDefenseConnectors", { id: "e4bede14-de14-e4be-14de-bee414debee4" }) };
+            return {
+                mobileThreatDefenseConnectorId: await created("/deviceManagement/mobileThreatDefenseConnectors", {
+                    id: "e4bede14-de14-e4be-14de-bee414debee4",
+                }),
+            };
         }
         if (routeId.startsWith("compliancePolicy.")) {
-            const documentedType = (documentedEntity(fixture.response.body) as Body | undefined)?.["@odata.type"] as string | undefined;
-            const type = documentedType && entityTypes[documentedType] ? documentedType : "#microsoft.graph.iosCompliancePolicy";
-            const id = await created("/deviceManagement/deviceCompliancePolicies", { "@odata.type": type, displayName: "Seeded", scheduledActionsForRule: blockRule() });
+            const documentedType = (documentedEntity(fixture.response.body) as Body | undefined)?.["@odata.type"] as
+                string | undefined;
+            const type =
+                documentedType && entityTypes[documentedType] ? documentedType : "#microsoft.graph.iosCompliancePolicy";
+            const id = await created("/deviceManagement/deviceCompliancePolicies", {
+                "@odata.type": type,
+                displayName: "Seeded",
+                scheduledActionsForRule: blockRule(),
+            });
             if (routeId === "compliancePolicy.assignments") {
-                assert.equal((await send("POST", `/deviceManagement/deviceCompliancePolicies/${id}/assign`, { assignments: (fixture.response.body as Body).value })).status, 200);
+                assert.equal(
+                    (
+                        await send("POST", `/deviceManagement/deviceCompliancePolicies/${id}/assign`, {
+                            assignments: (fixture.response.body as Body).value,
+                        })
+                    ).status,
+                    200,
+                );
             }
             return { deviceCompliancePolicyId: id };
         }
@@ -151,7 +203,10 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             t.emulator.store.tenantById(t.tenantId)!.mobileApps[id].body.publishingState = "published";
             if (routeId === "mobileApp.assignments") {
                 for (const assignment of (fixture.response.body as { value: Body[] }).value) {
-                    assert.equal((await send("POST", `/deviceAppManagement/mobileApps/${id}/assignments`, assignment)).status, 201);
+                    assert.equal(
+                        (await send("POST", `/deviceAppManagement/mobileApps/${id}/assignments`, assignment)).status,
+                        201,
+                    );
                 }
             }
             if (routeId === "mobileAppAssignment.update" || routeId === "mobileAppAssignment.delete") {
@@ -210,7 +265,9 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
 
     /** Learn's create examples omit the block rule the service requires (see emulator/graph/intune.ts createPolicy). */
     const omitsRequiredBlockRule = (fixture: Fixture) =>
-        fixture.request.method === "POST" && fixture.request.url === "/deviceManagement/deviceCompliancePolicies" && !fixture.request.body?.scheduledActionsForRule;
+        fixture.request.method === "POST" &&
+        fixture.request.url === "/deviceManagement/deviceCompliancePolicies" &&
+        !fixture.request.body?.scheduledActionsForRule;
 
     for (const fixture of fixtures) {
         const name = `${fixture.route}: ${fixture.request.method} ${fixture.request.url} answers ${fixture.response.status} as documented`;
@@ -218,10 +275,16 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             it(`${fixture.route}: the documented body alone is refused as the service refuses it (no block scheduled action)`, async () => {
                 const response = await replay(fixture);
                 assert.equal(response.status, 400);
-                assert.match(((await response.json()) as { error: { message: string } }).error.message, /one and only one block scheduled action/);
+                assert.match(
+                    ((await response.json()) as { error: { message: string } }).error.message,
+                    /one and only one block scheduled action/,
+                );
             });
             it(`${name} once the block rule the service requires is added`, async () => {
-                await assertDocumentedAnswer(fixture, await replay(fixture, { ...fixture.request.body, scheduledActionsForRule: blockRule() }));
+                await assertDocumentedAnswer(
+                    fixture,
+                    await replay(fixture, { ...fixture.request.body, scheduledActionsForRule: blockRule() }),
+                );
             });
             continue;
         }

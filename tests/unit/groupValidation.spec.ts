@@ -1,12 +1,21 @@
 import assert from "node:assert/strict";
-import { assertDisplayName, assertSecurityGroup, assertUsersOnly, resolveExistingGroup } from "../../entra/groupValidation";
+import {
+    assertDisplayName,
+    assertSecurityGroup,
+    assertUsersOnly,
+    resolveExistingGroup,
+} from "../../components/entra/groupValidation";
 
 const where = "lookout-mtp:enrollmentGroups[0]";
 const sales = { objectId: "g-1", displayName: "Sales Mobile" };
 
 describe("existing group validation", () => {
     it("finds the one group whose display name matches exactly", () => {
-        const found = resolveExistingGroup("Sales Mobile", [sales, { objectId: "g-2", displayName: "Sales Mobile EU" }], where);
+        const found = resolveExistingGroup(
+            "Sales Mobile",
+            [sales, { objectId: "g-2", displayName: "Sales Mobile EU" }],
+            where,
+        );
         assert.equal(found.objectId, "g-1");
     });
 
@@ -23,24 +32,37 @@ describe("existing group validation", () => {
 
     it("fails when several groups share the name, listing their object IDs", () => {
         assert.throws(
-            () => resolveExistingGroup("Sales Mobile", [sales, { objectId: "g-9", displayName: "Sales Mobile" }], where),
+            () =>
+                resolveExistingGroup("Sales Mobile", [sales, { objectId: "g-9", displayName: "Sales Mobile" }], where),
             /2 Entra groups are named 'Sales Mobile' \(g-1, g-9\)/,
         );
     });
 
     it("refuses a pinned group whose real name differs in case", () => {
-        assert.throws(() => assertDisplayName("Sales mobile", sales, where), /is named 'Sales Mobile' in Entra, not 'Sales mobile'/);
+        assert.throws(
+            () => assertDisplayName("Sales mobile", sales, where),
+            /is named 'Sales Mobile' in Entra, not 'Sales mobile'/,
+        );
         assert.doesNotThrow(() => assertDisplayName("Sales Mobile", sales, where));
     });
 
     it("refuses nested groups and other non-user members", () => {
-        assert.throws(() => assertUsersOnly(sales, ["u-1", "g-7"], ["u-1"], where), /1 member\(s\) that are not users \(g-7\)\. Lookout does not support nested groups/);
+        assert.throws(
+            () => assertUsersOnly(sales, ["u-1", "g-7"], ["u-1"], where),
+            /1 member\(s\) that are not users \(g-7\)\. Lookout does not support nested groups/,
+        );
         assert.doesNotThrow(() => assertUsersOnly(sales, ["u-1", "u-2"], ["u-2", "u-1"], where));
     });
 
     it("refuses mail-enabled and non-security groups", () => {
-        assert.throws(() => assertSecurityGroup({ ...sales, securityEnabled: true, mailEnabled: true }, where), /must be security-enabled and not mail-enabled/);
-        assert.throws(() => assertSecurityGroup({ ...sales, securityEnabled: false, mailEnabled: false }, where), /not security-enabled/);
+        assert.throws(
+            () => assertSecurityGroup({ ...sales, securityEnabled: true, mailEnabled: true }, where),
+            /must be security-enabled and not mail-enabled/,
+        );
+        assert.throws(
+            () => assertSecurityGroup({ ...sales, securityEnabled: false, mailEnabled: false }, where),
+            /not security-enabled/,
+        );
         assert.doesNotThrow(() => assertSecurityGroup({ ...sales, securityEnabled: true, mailEnabled: false }, where));
     });
 });

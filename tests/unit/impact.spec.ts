@@ -3,10 +3,10 @@ import assert from "node:assert/strict";
 import { seedDevices, managedDevices } from "../../emulator/devices";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";
 import { allGraphRoles } from "../../emulator/store";
-import { graphClientFor } from "../../graph/connection";
-import { runPreflight } from "../../onboarding/preflight";
-import { sampleConnectorSettings, sampleDirectory, validGraphConfig, parsedConfig } from "../../testkit/configFixtures";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { graphClientFor } from "../../providers/graph/connection";
+import { runPreflight } from "../../components/onboarding/preflight";
+import { sampleConnectorSettings, sampleDirectory, validGraphConfig, parsedConfig } from "../kit/configFixtures";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 const pilotId = "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80";
 const salesId = "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091";
@@ -22,7 +22,11 @@ describe("impact of a change, for the preview", () => {
             tenant.directory.groups.find((g) => g.id === salesId)!.generatedUsers = 412;
             tenant.directory.groups.find((g) => g.id === pilotId)!.generatedUsers = 40;
             seedDevices(tenant, [pilotId, salesId], t.emulator.now() - 3 * 3600_000);
-            configureIntuneConnector(tenant, { ...sampleConnectorSettings(), enrollmentGroups: ["Lookout Pilot", "Old Pilot"] }, t.emulator.now() - 3 * 3600_000);
+            configureIntuneConnector(
+                tenant,
+                { ...sampleConnectorSettings(), enrollmentGroups: ["Lookout Pilot", "Old Pilot"] },
+                t.emulator.now() - 3 * 3600_000,
+            );
             tenant.directory.groups.push({
                 id: "aa000000-0000-4000-8000-000000000001",
                 displayName: "Old Pilot",
@@ -47,13 +51,17 @@ describe("impact of a change, for the preview", () => {
         const tenant = t.emulator.store.tenantById(t.tenantId)!;
         const now = t.emulator.now();
         const expected = (states: string[]) =>
-            managedDevices(tenant, now).filter((d) => d.device.operatingSystem === "iOS" && states.includes(d.partnerReportedThreatState)).length;
+            managedDevices(tenant, now).filter(
+                (d) => d.device.operatingSystem === "iOS" && states.includes(d.partnerReportedThreatState),
+            ).length;
         const { impact } = await runPreflight(config(validGraphConfig()), graph(), t.console);
         const n = expected(["mediumSeverity", "highSeverity"]);
         assert.ok(n > 0);
         assert.match(
             impact!.compliance.ios![0],
-            new RegExp(`^${n} iOS/iPadOS devices report .*mediumSeverity.* today and would become non-compliant at 'low' \\(a new threat rule\\)$`),
+            new RegExp(
+                `^${n} iOS/iPadOS devices report .*mediumSeverity.* today and would become non-compliant at 'low' \\(a new threat rule\\)$`,
+            ),
         );
     });
 
@@ -62,11 +70,16 @@ describe("impact of a change, for the preview", () => {
             t.emulator.store.tenantById(t.tenantId)!,
             allGraphRoles.filter((r) => r !== "DeviceManagementManagedDevices.Read.All"),
         );
-        const limited = graphClientFor({ ...t.graph, loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret } });
+        const limited = graphClientFor({
+            ...t.graph,
+            loopbackCredentials: { tenantId: t.entraTenantId, clientId: app.clientId, clientSecret: app.clientSecret },
+        });
         const { impact } = await runPreflight(config(validGraphConfig()), limited, t.console);
         assert.deepEqual(impact!.compliance, {});
         assert.ok(
-            impact!.notes.some((n) => /skipped, the Graph identity may not read it.*DeviceManagementManagedDevices\.Read\.All/.test(n)),
+            impact!.notes.some((n) =>
+                /skipped, the Graph identity may not read it.*DeviceManagementManagedDevices\.Read\.All/.test(n),
+            ),
             impact!.notes.join("\n"),
         );
     });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { intuneConnectorProvider, type IntuneConnectorInputs } from "../../lookout/intuneConnector";
+import { intuneConnectorProvider, type IntuneConnectorInputs } from "../../providers/lookout/intuneConnector";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { configured, useProvider } from "../../testkit/providerHarness";
+import { configured, useProvider } from "../kit/providerHarness";
 
 const desired: IntuneConnectorInputs = {
     heartbeatFrequencyMinutes: 60,
@@ -33,8 +33,17 @@ describe("IntuneConnector provider", () => {
         });
 
         it("names each invalid property", async () => {
-            const { failures } = await provider.check({} as never, { ...desired, heartbeatFrequencyMinutes: 0, enrollmentGroups: [], errorReportEmail: "x" });
-            assert.deepEqual(failures!.map((f) => f.property).sort(), ["enrollmentGroups", "errorReportEmail", "heartbeatFrequencyMinutes"]);
+            const { failures } = await provider.check({} as never, {
+                ...desired,
+                heartbeatFrequencyMinutes: 0,
+                enrollmentGroups: [],
+                errorReportEmail: "x",
+            });
+            assert.deepEqual(failures!.map((f) => f.property).sort(), [
+                "enrollmentGroups",
+                "errorReportEmail",
+                "heartbeatFrequencyMinutes",
+            ]);
         });
     });
 
@@ -74,7 +83,9 @@ describe("IntuneConnector provider", () => {
 
     it("refuses to overwrite a console edit made since the stack last read", async () => {
         const { outs } = await provider.create(desired);
-        await t.console.request("PUT", lookoutPaths.intuneConnector, { body: { ...desired, errorReportEmail: "other@contoso.example" } });
+        await t.console.request("PUT", lookoutPaths.intuneConnector, {
+            body: { ...desired, errorReportEmail: "other@contoso.example" },
+        });
         await assert.rejects(
             provider.update("intune-connector", outs, { ...desired, heartbeatFrequencyMinutes: 15 }),
             /Lookout Intune connector: .*412 PRECONDITION_FAILED.*run `pulumi refresh`/,
@@ -86,10 +97,15 @@ describe("IntuneConnector provider", () => {
         const { outs } = await provider.create(desired);
         const same = await provider.read("intune-connector", outs);
         assert.deepEqual(same.props, outs, "a read right after create changes nothing");
-        await t.console.request("PUT", lookoutPaths.intuneConnector, { body: { ...desired, stateSync: { deviceStatus: false, threatStatus: true } } });
+        await t.console.request("PUT", lookoutPaths.intuneConnector, {
+            body: { ...desired, stateSync: { deviceStatus: false, threatStatus: true } },
+        });
         const drifted = await provider.read("intune-connector", outs);
         assert.deepEqual(drifted.props!.stateSync, { deviceStatus: false, threatStatus: true });
-        assert.deepEqual((drifted.inputs as IntuneConnectorInputs).stateSync, { deviceStatus: false, threatStatus: true });
+        assert.deepEqual((drifted.inputs as IntuneConnectorInputs).stateSync, {
+            deviceStatus: false,
+            threatStatus: true,
+        });
         assert.equal(drifted.props!.etag, '"2"');
     });
 
@@ -134,7 +150,10 @@ describe("IntuneConnector provider", () => {
         const saved = process.env.LOOKOUT_APPLICATION_KEY;
         delete process.env.LOOKOUT_APPLICATION_KEY;
         try {
-            await assert.rejects(keyless.create(desired), /No Lookout application key: set it with `pulumi config set --secret lookout:applicationKey/);
+            await assert.rejects(
+                keyless.create(desired),
+                /No Lookout application key: set it with `pulumi config set --secret lookout:applicationKey/,
+            );
         } finally {
             if (saved !== undefined) process.env.LOOKOUT_APPLICATION_KEY = saved;
         }

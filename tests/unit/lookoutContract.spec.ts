@@ -123,7 +123,10 @@ function validity(schema: JsonSchema): JsonSchema {
         // zod bounds every integer to the safe range; that is JavaScript's limit, not the contract's.
         if ((keyword === "minimum" || keyword === "maximum") && Math.abs(value) === Number.MAX_SAFE_INTEGER) continue;
         if (keyword === "type" || keyword === "enum" || keyword === "required") out[keyword] = [value].flat().sort();
-        else if (keyword === "properties") out[keyword] = Object.fromEntries(Object.entries(value).map(([name, s]) => [name, validity(s as JsonSchema)]));
+        else if (keyword === "properties")
+            out[keyword] = Object.fromEntries(
+                Object.entries(value).map(([name, s]) => [name, validity(s as JsonSchema)]),
+            );
         else if (typeof value === "object" && !Array.isArray(value)) out[keyword] = validity(value);
         else out[keyword] = value;
     }
@@ -131,13 +134,15 @@ function validity(schema: JsonSchema): JsonSchema {
 }
 
 describe("Lookout contract document (contract/lookout/openapi.yaml)", () => {
-    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).map(([path, item]) => ({
-        template: templateOf(path),
-        methods: Object.keys(item)
-            .filter((key) => httpMethods.includes(key))
-            .map((m) => m.toUpperCase())
-            .sort(),
-    }));
+    const documented = Object.entries(document.paths as Record<string, Record<string, unknown>>).map(
+        ([path, item]) => ({
+            template: templateOf(path),
+            methods: Object.keys(item)
+                .filter((key) => httpMethods.includes(key))
+                .map((m) => m.toUpperCase())
+                .sort(),
+        }),
+    );
 
     it("documents every route of lookoutPaths", () => {
         for (const [name, route] of Object.entries(lookoutPaths)) {
@@ -154,7 +159,9 @@ describe("Lookout contract document (contract/lookout/openapi.yaml)", () => {
     });
 
     it("states the console user address rule the emulator applies to {email}", () => {
-        const email = document.paths["/console/v1/users/{email}/notification-preferences"].parameters.find((p: JsonSchema) => p.name === "email");
+        const email = document.paths["/console/v1/users/{email}/notification-preferences"].parameters.find(
+            (p: JsonSchema) => p.name === "email",
+        );
         assert.equal(email.schema.pattern, consoleUserAddress.source);
     });
 

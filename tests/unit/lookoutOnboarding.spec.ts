@@ -1,13 +1,19 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { checkExistingGroups } from "../../entra/directory";
-import { runPreflight } from "../../onboarding/preflight";
-import { LookoutOnboarding } from "../../onboarding/lookoutOnboarding";
+import { checkExistingGroups } from "../../components/entra/directory";
+import { runPreflight } from "../../components/onboarding/preflight";
+import { LookoutOnboarding } from "../../components/onboarding/lookoutOnboarding";
 import type { StackConfig } from "../../config/stackConfig";
-import { graphClientFor } from "../../graph/connection";
-import { referenceTenantId, sampleDirectory, validManageConfig, validReferenceConfig, parsedConfig } from "../../testkit/configFixtures";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
-import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../../testkit/pulumiMocks";
+import { graphClientFor } from "../../providers/graph/connection";
+import {
+    referenceTenantId,
+    sampleDirectory,
+    validManageConfig,
+    validReferenceConfig,
+    parsedConfig,
+} from "../kit/configFixtures";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
+import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../kit/pulumiMocks";
 
 const directory: Directory = {
     tenantId: "9a1b2c3d-0000-4000-8000-000000000001",
@@ -43,7 +49,12 @@ describe("LookoutOnboarding resource graph", () => {
     });
     const checked = (c: StackConfig) => checkExistingGroups(c, graphClientFor(t.graph));
     const graph = () => graphClientFor(t.graph);
-    const onboard = async (c: StackConfig) => new LookoutOnboarding("lookout", { config: c, preflight: await runPreflight(c, graph(), t.console), graph: graph() }, opts);
+    const onboard = async (c: StackConfig) =>
+        new LookoutOnboarding(
+            "lookout",
+            { config: c, preflight: await runPreflight(c, graph(), t.console), graph: graph() },
+            opts,
+        );
 
     it("wires the connector's enrollment groups from the groups' own display names", async () => {
         const onboarding = await onboard(config(validManageConfig()));
@@ -73,18 +84,28 @@ describe("LookoutOnboarding resource graph", () => {
         const roles = byType(registered, "azuread:index/appRoleAssignment:AppRoleAssignment");
         const roleIds = await Promise.all(roles.map((r) => valueOf(r.inputs.appRoleId as pulumi.Output<string>)));
         assert.deepEqual(roleIds.sort(), Object.values(graphRoles).sort());
-        const [grant] = byType(registered, "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant");
+        const [grant] = byType(
+            registered,
+            "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
+        );
         assert.deepEqual(await valueOf(grant.inputs.claimValues as pulumi.Output<string[]>), ["User.Read"]);
     });
 
     it("outputs what Lookout support needs and a ready-to-send request", async () => {
-        const onboarding = new LookoutOnboarding("lookout", { config: config(validReferenceConfig()), graph: graph() }, opts);
+        const onboarding = new LookoutOnboarding(
+            "lookout",
+            { config: config(validReferenceConfig()), graph: graph() },
+            opts,
+        );
         assert.equal(await valueOf(onboarding.tenantId), referenceTenantId);
         assert.equal(await valueOf(onboarding.fullAccessGroupObjectId), "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e");
         const request = await valueOf(onboarding.onboardingRequest);
         assert.match(request, new RegExp(`Entra tenant ID: ${referenceTenantId}`));
         assert.match(request, /full console access \('Lookout MTP Admins'\): 1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e/);
-        assert.match(request, /restricted console access \('Lookout MTP Analysts'\): 2c7a3d4e-9f0b-4c6d-8e1f-2a3b4c5d6e7f/);
+        assert.match(
+            request,
+            /restricted console access \('Lookout MTP Analysts'\): 2c7a3d4e-9f0b-4c6d-8e1f-2a3b4c5d6e7f/,
+        );
     });
 
     it("declares nothing in Entra in reference mode", async () => {
@@ -93,7 +114,9 @@ describe("LookoutOnboarding resource graph", () => {
             registered.filter((r) => r.type.startsWith("azuread:")),
             [],
         );
-        const lookout = registered.filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/lookout:")).map((r) => r.type);
+        const lookout = registered
+            .filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/lookout:"))
+            .map((r) => r.type);
         assert.deepEqual(lookout.sort(), [
             "pulumi-nodejs:dynamic/lookout:IntuneConnector",
             "pulumi-nodejs:dynamic/lookout:NotificationPreferences",
@@ -106,7 +129,10 @@ describe("LookoutOnboarding resource graph", () => {
         const policies = byType(registered, "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy");
         assert.deepEqual(policies.map((p) => p.inputs.platform).sort(), ["androidWorkProfile", "ios"]);
         for (const policy of policies) {
-            assert.deepEqual(await valueOf(policy.inputs.groupIds as pulumi.Output<string[]>), ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"]);
+            assert.deepEqual(await valueOf(policy.inputs.groupIds as pulumi.Output<string[]>), [
+                "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80",
+                "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091",
+            ]);
             assert.equal((policy.opts.dependsOn as pulumi.Resource[]).length, 1);
         }
         const [connector] = byType(registered, "pulumi-nodejs:dynamic/intune:MtdConnector");
@@ -137,18 +163,31 @@ describe("LookoutOnboarding resource graph", () => {
     ];
     for (const [what, groups, message] of failures) {
         it(`stops before anything is declared for ${what}, as a clean error`, async () => {
-            await assert.rejects(checked(withEnrollment(groups)), (err: Error) => pulumi.RunError.isInstance(err) && message.test(err.message));
+            await assert.rejects(
+                checked(withEnrollment(groups)),
+                (err: Error) => pulumi.RunError.isInstance(err) && message.test(err.message),
+            );
         });
     }
 
     it("reports every group problem at once, one line each, naming its config key", async () => {
-        const err = await checked(withEnrollment([{ displayName: "sales mobile" }, { displayName: "Field Mobile" }, { displayName: "Field Sales" }])).catch((e: Error) => e);
+        const err = await checked(
+            withEnrollment([
+                { displayName: "sales mobile" },
+                { displayName: "Field Mobile" },
+                { displayName: "Field Sales" },
+            ]),
+        ).catch((e: Error) => e);
         assert.ok(pulumi.RunError.isInstance(err));
         const lines = (err as Error).message.split("\n");
         assert.equal(lines[0], "The Entra groups have 3 problem(s); nothing was changed:");
         assert.deepEqual(
             lines.slice(1).map((l) => l.slice(0, l.indexOf(": "))),
-            ["  - lookout-mtp:enrollmentGroups[0] ('sales mobile')", "  - lookout-mtp:enrollmentGroups[1] ('Field Mobile')", "  - lookout-mtp:enrollmentGroups[2] ('Field Sales')"],
+            [
+                "  - lookout-mtp:enrollmentGroups[0] ('sales mobile')",
+                "  - lookout-mtp:enrollmentGroups[1] ('Field Mobile')",
+                "  - lookout-mtp:enrollmentGroups[2] ('Field Sales')",
+            ],
         );
     });
 
@@ -165,9 +204,15 @@ describe("LookoutOnboarding resource graph", () => {
             const onboarding = await onboard(config(validManageConfig()));
             await assert.rejects(
                 valueOf(onboarding.lookoutConsentVerified),
-                (err: Error) => pulumi.RunError.isInstance(err) && /after the stack granted it: lookout-mtp:consent: .*no service principal/.test(err.message),
+                (err: Error) =>
+                    pulumi.RunError.isInstance(err) &&
+                    /after the stack granted it: lookout-mtp:consent: .*no service principal/.test(err.message),
             );
-            await assert.rejects(valueOf(onboarding.connector!.heartbeatFrequencyMinutes), /no service principal/, "the Lookout connector's inputs wait for the check");
+            await assert.rejects(
+                valueOf(onboarding.connector!.heartbeatFrequencyMinutes),
+                /no service principal/,
+                "the Lookout connector's inputs wait for the check",
+            );
         } finally {
             tenant.servicePrincipals = consented;
         }
@@ -177,19 +222,35 @@ describe("LookoutOnboarding resource graph", () => {
         const raw = validReferenceConfig();
         await new LookoutOnboarding(
             "lookout",
-            { config: config({ ...raw, "lookout-mtp:intune": { ...(raw["lookout-mtp:intune"] as object), apps: { ios: true } } }), graph: graph() },
+            {
+                config: config({
+                    ...raw,
+                    "lookout-mtp:intune": { ...(raw["lookout-mtp:intune"] as object), apps: { ios: true } },
+                }),
+                graph: graph(),
+            },
             opts,
         );
         const apps = byType(registered, "pulumi-nodejs:dynamic/intune:StoreApp");
-        assert.deepEqual(apps.map((a) => a.inputs.storeId).sort(), ["com.lookout.enterprise", "com.microsoft.azureauthenticator"]);
+        assert.deepEqual(apps.map((a) => a.inputs.storeId).sort(), [
+            "com.lookout.enterprise",
+            "com.microsoft.azureauthenticator",
+        ]);
         for (const app of apps) {
             assert.equal(app.inputs.intent, "required");
-            assert.deepEqual(await valueOf(app.inputs.groupIds as pulumi.Output<string[]>), ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"]);
+            assert.deepEqual(await valueOf(app.inputs.groupIds as pulumi.Output<string[]>), [
+                "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80",
+                "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091",
+            ]);
         }
         const [connector] = byType(registered, "pulumi-nodejs:dynamic/intune:MtdConnector");
         assert.equal((connector.opts.dependsOn as pulumi.Resource[]).length, 2, "the connector waits for both apps");
         for (const policy of byType(registered, "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy")) {
-            assert.equal((policy.opts.dependsOn as pulumi.Resource[]).length, 3, "each policy waits for the connector and both apps");
+            assert.equal(
+                (policy.opts.dependsOn as pulumi.Resource[]).length,
+                3,
+                "each policy waits for the connector and both apps",
+            );
         }
     });
 
@@ -197,10 +258,21 @@ describe("LookoutOnboarding resource graph", () => {
         const { tenantId, clientId, clientSecret } = t.graph.loopbackCredentials!;
         pulumi.runtime.setConfig("graph:baseUrl", t.graph.baseUrl);
         pulumi.runtime.setConfig("graph:authorityHost", t.graph.authorityHost!);
-        Object.assign(process.env, { AZURE_TENANT_ID: tenantId, AZURE_CLIENT_ID: clientId, AZURE_CLIENT_SECRET: clientSecret });
+        Object.assign(process.env, {
+            AZURE_TENANT_ID: tenantId,
+            AZURE_CLIENT_ID: clientId,
+            AZURE_CLIENT_SECRET: clientSecret,
+        });
         try {
-            const onboarding = new LookoutOnboarding("lookout", { config: withEnrollment([{ displayName: "Field Sales" }]) }, opts);
-            await assert.rejects(valueOf(onboarding.connector!.enrollmentGroups), /no Entra group is named 'Field Sales'/);
+            const onboarding = new LookoutOnboarding(
+                "lookout",
+                { config: withEnrollment([{ displayName: "Field Sales" }]) },
+                opts,
+            );
+            await assert.rejects(
+                valueOf(onboarding.connector!.enrollmentGroups),
+                /no Entra group is named 'Field Sales'/,
+            );
         } finally {
             for (const key of ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"]) delete process.env[key];
         }

@@ -10,14 +10,16 @@ import { join } from "node:path";
 import { mraDevicesQuery } from "../../contract/lookout/mra";
 import { seedDevices } from "../../emulator/devices";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";
-import { sampleConnectorSettings, sampleDirectory } from "../../testkit/configFixtures";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { sampleConnectorSettings, sampleDirectory } from "../kit/configFixtures";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 interface Documented {
     response: { body: { count: number; devices: Array<Record<string, unknown>> } };
     deviceFields: { documented: string[]; enums: Record<string, string[]> };
 }
-const documented = JSON.parse(readFileSync(join(__dirname, "../../contract/lookout/fixtures/mra.devices.list.json"), "utf8")) as Documented;
+const documented = JSON.parse(
+    readFileSync(join(__dirname, "../../contract/lookout/fixtures/mra.devices.list.json"), "utf8"),
+) as Documented;
 const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 describe("Lookout's device list in the emulator, against Lookout's Swagger", () => {
@@ -26,24 +28,34 @@ describe("Lookout's device list in the emulator, against Lookout's Swagger", () 
             const tenant = t.emulator.store.tenantById(t.tenantId)!;
             tenant.directory = sampleDirectory();
             tenant.directory.groups.find((g) => g.displayName === "Lookout Pilot")!.generatedUsers = 30;
-            seedDevices(tenant, [tenant.directory.groups.find((g) => g.displayName === "Lookout Pilot")!.id], t.emulator.now() - 3 * 3600_000);
+            seedDevices(
+                tenant,
+                [tenant.directory.groups.find((g) => g.displayName === "Lookout Pilot")!.id],
+                t.emulator.now() - 3 * 3600_000,
+            );
             configureIntuneConnector(tenant, sampleConnectorSettings(), t.emulator.now() - 3 * 3600_000);
         },
     });
-    const page = async (query: string) => (await t.console.request("GET", query))!.body as Documented["response"]["body"];
+    const page = async (query: string) =>
+        (await t.console.request("GET", query))!.body as Documented["response"]["body"];
 
     it("answers the documented keys, field names and enum values", async () => {
         const body = await page(mraDevicesQuery({ limit: 1000 }));
         assert.deepEqual(Object.keys(body).sort(), Object.keys(documented.response.body).sort());
         assert.equal(body.devices.length, 32);
         for (const device of body.devices) {
-            for (const field of Object.keys(device)) assert.ok(documented.deviceFields.documented.includes(field), `undocumented field ${field}`);
+            for (const field of Object.keys(device))
+                assert.ok(documented.deviceFields.documented.includes(field), `undocumented field ${field}`);
             for (const [field, values] of Object.entries(documented.deviceFields.enums)) {
-                if (device[field] != null) assert.ok(values.includes(device[field] as string), `${field}: ${String(device[field])}`);
+                if (device[field] != null)
+                    assert.ok(values.includes(device[field] as string), `${field}: ${String(device[field])}`);
             }
             assert.match(device.oid as string, uuidV7);
         }
-        assert.ok(body.devices.some((d) => d.activation_status === "PENDING") && body.devices.some((d) => d.activation_status === "ACTIVATED"));
+        assert.ok(
+            body.devices.some((d) => d.activation_status === "PENDING") &&
+                body.devices.some((d) => d.activation_status === "ACTIVATED"),
+        );
     });
 
     it("lists newest first and pages by a strictly lower oid, count being what remains", async () => {

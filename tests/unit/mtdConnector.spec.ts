@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
-import { graphClientFor } from "../../graph/connection";
+import { graphClientFor } from "../../providers/graph/connection";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { mtdConnectorProvider, type MtdConnectorInputs } from "../../intune/mtdConnector";
-import { sampleConnectorSettings } from "../../testkit/configFixtures";
-import { configured, useProvider } from "../../testkit/providerHarness";
+import { mtdConnectorProvider, type MtdConnectorInputs } from "../../providers/intune/mtdConnector";
+import { sampleConnectorSettings } from "../kit/configFixtures";
+import { configured, useProvider } from "../kit/providerHarness";
 
 const desired: MtdConnectorInputs = {
     androidEnabled: true,
@@ -37,7 +37,10 @@ describe("MtdConnector provider", () => {
             bad.failures!.map((f) => f.property),
             ["partnerUnresponsivenessThresholdInDays"],
         );
-        const misspelt = await provider.check({} as never, { allowPartnerToCollectIosApplicationMetadata: true } as never);
+        const misspelt = await provider.check(
+            {} as never,
+            { allowPartnerToCollectIosApplicationMetadata: true } as never,
+        );
         assert.equal(misspelt.failures!.length, 1);
     });
 
@@ -72,16 +75,24 @@ describe("MtdConnector provider", () => {
     });
 
     it("sends Graph only connector settings, never the engine's __provider input", async () => {
-        await graphClientFor(t.graph).request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, iosEnabled: false } });
+        await graphClientFor(t.graph).request("POST", graphPaths.mtdConnectors, {
+            body: { id: lookoutMtdConnectorId, iosEnabled: false },
+        });
         const { outs } = await provider.create({ ...desired, __provider: "serialized provider" } as never);
         assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, true);
-        await provider.update(lookoutMtdConnectorId, outs, { ...desired, iosEnabled: false, __provider: "serialized provider" } as never);
+        await provider.update(lookoutMtdConnectorId, outs, {
+            ...desired,
+            iosEnabled: false,
+            __provider: "serialized provider",
+        } as never);
         assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, false);
     });
 
     it("leaves a setting out of config as the tenant has it, and writes nothing when nothing differs", async () => {
         const graph = graphClientFor(t.graph);
-        await graph.request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...desired, iosEnabled: false } });
+        await graph.request("POST", graphPaths.mtdConnectors, {
+            body: { id: lookoutMtdConnectorId, ...desired, iosEnabled: false },
+        });
         t.emulator.clearRequests();
         const { outs } = await provider.create({ androidEnabled: true });
         assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosEnabled, false);
@@ -97,20 +108,30 @@ describe("MtdConnector provider", () => {
         const { outs } = await provider.create(desired);
         const { outs: updated } = await provider.update(lookoutMtdConnectorId, outs, { ...desired, iosEnabled: false });
         assert.equal(updated.iosEnabled, false);
-        await graphClientFor(t.graph).request("PATCH", graphPaths.mtdConnector(lookoutMtdConnectorId), { body: { androidEnabled: false } });
+        await graphClientFor(t.graph).request("PATCH", graphPaths.mtdConnector(lookoutMtdConnectorId), {
+            body: { androidEnabled: false },
+        });
         const read = await provider.read(lookoutMtdConnectorId, updated);
         assert.equal(read.props!.androidEnabled, false);
         assert.equal((read.inputs as MtdConnectorInputs).androidEnabled, false);
-        assert.deepEqual(await provider.diff(lookoutMtdConnectorId, read.props!, desired), { changes: true, replaces: [] });
+        assert.deepEqual(await provider.diff(lookoutMtdConnectorId, read.props!, desired), {
+            changes: true,
+            replaces: [],
+        });
         await provider.delete(lookoutMtdConnectorId, updated);
         assert.deepEqual(t.settings().mtdConnectors, {});
     });
 
     it("remembers the tenant's value of a setting it starts managing on an adopted connector", async () => {
         const graph = graphClientFor(t.graph);
-        await graph.request("POST", graphPaths.mtdConnectors, { body: { id: lookoutMtdConnectorId, ...desired, ...notOurs } });
+        await graph.request("POST", graphPaths.mtdConnectors, {
+            body: { id: lookoutMtdConnectorId, ...desired, ...notOurs },
+        });
         const { outs } = await provider.create(desired);
-        const { outs: updated } = await provider.update(lookoutMtdConnectorId, outs, { ...desired, iosMobileApplicationManagementEnabled: false });
+        const { outs: updated } = await provider.update(lookoutMtdConnectorId, outs, {
+            ...desired,
+            iosMobileApplicationManagementEnabled: false,
+        });
         assert.deepEqual(updated.previous, { iosMobileApplicationManagementEnabled: true });
         await provider.delete(lookoutMtdConnectorId, updated);
         assert.equal(t.settings().mtdConnectors[lookoutMtdConnectorId].iosMobileApplicationManagementEnabled, true);
@@ -131,7 +152,11 @@ describe("MtdConnector provider", () => {
         const readOnly = t.emulator.store.addGraphApp(tenant, ["DeviceManagementServiceConfig.Read.All"]);
         const limited = await configured(mtdConnectorProvider, {
             ...t.graph,
-            loopbackCredentials: { tenantId: t.entraTenantId, clientId: readOnly.clientId, clientSecret: readOnly.clientSecret },
+            loopbackCredentials: {
+                tenantId: t.entraTenantId,
+                clientId: readOnly.clientId,
+                clientSecret: readOnly.clientSecret,
+            },
         });
         t.emulator.clearRequests();
         await assert.rejects(

@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { notificationPreferencesProvider, type NotificationPreferencesInputs } from "../../lookout/notificationPreferences";
-import { useProvider } from "../../testkit/providerHarness";
+import {
+    notificationPreferencesProvider,
+    type NotificationPreferencesInputs,
+} from "../../providers/lookout/notificationPreferences";
+import { useProvider } from "../kit/providerHarness";
 
 describe("NotificationPreferences provider", () => {
     const { tenant: t, provider } = useProvider(notificationPreferencesProvider, "lookout");
@@ -19,7 +22,10 @@ describe("NotificationPreferences provider", () => {
 
     it("replaces the resource when the user changes, updates it when the preference changes", async () => {
         const olds = { ...secops, etag: '"1"', previous: null };
-        assert.deepEqual((await provider.diff(secops.email, olds, { ...secops, email: "other@contoso.example" })).replaces, ["email"]);
+        assert.deepEqual(
+            (await provider.diff(secops.email, olds, { ...secops, email: "other@contoso.example" })).replaces,
+            ["email"],
+        );
         const flip = await provider.diff(secops.email, olds, { ...secops, emailNotifications: true });
         assert.equal(flip.changes, true);
         assert.deepEqual(flip.replaces, []);
@@ -37,7 +43,9 @@ describe("NotificationPreferences provider", () => {
     });
 
     it("adopts a preference a user set in the console and restores it on delete", async () => {
-        await t.console.request("PUT", lookoutPaths.notificationPreferences(secops.email), { body: { emailNotifications: true } });
+        await t.console.request("PUT", lookoutPaths.notificationPreferences(secops.email), {
+            body: { emailNotifications: true },
+        });
         const { outs } = await provider.create(secops);
         assert.deepEqual(outs.previous, { emailNotifications: true });
         await provider.delete(secops.email, outs);
@@ -46,7 +54,9 @@ describe("NotificationPreferences provider", () => {
 
     it("shows a preference changed in the console as drift", async () => {
         const { outs } = await provider.create(secops);
-        await t.console.request("PUT", lookoutPaths.notificationPreferences(secops.email), { body: { emailNotifications: true } });
+        await t.console.request("PUT", lookoutPaths.notificationPreferences(secops.email), {
+            body: { emailNotifications: true },
+        });
         const read = await provider.read(secops.email, outs);
         assert.equal(read.props!.emailNotifications, true);
     });

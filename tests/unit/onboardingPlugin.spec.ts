@@ -4,21 +4,27 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { Onboarding, type OnboardingArgs, onboardingConfig } from "../../plugin/onboarding";
-import { validReferenceConfig } from "../../testkit/configFixtures";
-import { installMocks, type Registered, valueOf } from "../../testkit/pulumiMocks";
+import { Onboarding, type OnboardingArgs, onboardingConfig } from "../../packages/plugin/onboarding";
+import { validReferenceConfig } from "../kit/configFixtures";
+import { installMocks, type Registered, valueOf } from "../kit/pulumiMocks";
 
 /** The reference fixture's `lookout-mtp:` sections as component inputs. */
 function referenceArgs(): OnboardingArgs {
     const sections = Object.entries(validReferenceConfig()).filter(([key]) => key.startsWith("lookout-mtp:"));
-    return Object.fromEntries(sections.map(([key, value]) => [key.slice("lookout-mtp:".length), value])) as unknown as OnboardingArgs;
+    return Object.fromEntries(
+        sections.map(([key, value]) => [key.slice("lookout-mtp:".length), value]),
+    ) as unknown as OnboardingArgs;
 }
 
 describe("Onboarding (component plugin)", () => {
     let registered: Registered[];
     let opts: pulumi.ComponentResourceOptions;
     beforeEach(() => {
-        ({ registered, opts } = installMocks({ tenantId: "9a1b2c3d-0000-4000-8000-000000000001", users: {}, groups: [] }));
+        ({ registered, opts } = installMocks({
+            tenantId: "9a1b2c3d-0000-4000-8000-000000000001",
+            users: {},
+            groups: [],
+        }));
     });
 
     it("accepts the stack config's sections as inputs and applies the schema's defaults", () => {
@@ -60,11 +66,23 @@ describe("Onboarding (component plugin)", () => {
         assert.throws(
             () => new Onboarding("lookout", bad, opts),
             (err: Error) => {
-                assert.match(err.message, /^Onboarding 'lookout' has \d+ problem\(s\) in its inputs; nothing was changed/);
-                for (const input of ["enrollmentGroups[0].displayName", "connector.heartbeatFrequencyMinutes", "connector.errorReportEmail", "threatClassifications.RISKWARE"]) {
+                assert.match(
+                    err.message,
+                    /^Onboarding 'lookout' has \d+ problem\(s\) in its inputs; nothing was changed/,
+                );
+                for (const input of [
+                    "enrollmentGroups[0].displayName",
+                    "connector.heartbeatFrequencyMinutes",
+                    "connector.errorReportEmail",
+                    "threatClassifications.RISKWARE",
+                ]) {
                     assert.ok(err.message.includes(`  - ${input}: `), `names ${input}:\n${err.message}`);
                 }
-                assert.doesNotMatch(err.message, /lookout-mtp:/, "inputs are named as the program wrote them, not as config keys");
+                assert.doesNotMatch(
+                    err.message,
+                    /lookout-mtp:/,
+                    "inputs are named as the program wrote them, not as config keys",
+                );
                 return true;
             },
         );
@@ -75,7 +93,13 @@ describe("Onboarding (component plugin)", () => {
     });
 
     it("refuses inputs that are outputs or secrets, which the schema cannot check in advance", () => {
-        const args = { ...referenceArgs(), connector: { ...referenceArgs().connector, errorReportEmail: pulumi.secret("soc@contoso.example") } } as unknown as OnboardingArgs;
-        assert.throws(() => onboardingConfig("lookout", args), /connector\.errorReportEmail: is an output of another resource or a secret; pass a plain value/);
+        const args = {
+            ...referenceArgs(),
+            connector: { ...referenceArgs().connector, errorReportEmail: pulumi.secret("soc@contoso.example") },
+        } as unknown as OnboardingArgs;
+        assert.throws(
+            () => onboardingConfig("lookout", args),
+            /connector\.errorReportEmail: is an output of another resource or a secret; pass a plain value/,
+        );
     });
 });

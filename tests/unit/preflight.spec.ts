@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/stackConfig";
-import { graphClientFor } from "../../graph/connection";
-import { runPreflight } from "../../onboarding/preflight";
-import { sampleDirectory, validGraphConfig, validReferenceConfig, parsedConfig } from "../../testkit/configFixtures";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { graphClientFor } from "../../providers/graph/connection";
+import { runPreflight } from "../../components/onboarding/preflight";
+import { sampleDirectory, validGraphConfig, validReferenceConfig, parsedConfig } from "../kit/configFixtures";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 const config = parsedConfig;
 
@@ -25,7 +25,10 @@ describe("preflight: what must hold before anything is written", () => {
 
     it("passes a consented tenant and hands back Lookout's service principal", async () => {
         const result = await runPreflight(config(validGraphConfig()), graph(), t.console);
-        assert.equal(result.consent?.servicePrincipalObjectId, t.emulator.store.tenantById(t.tenantId)!.servicePrincipals[0].id);
+        assert.equal(
+            result.consent?.servicePrincipalObjectId,
+            t.emulator.store.tenantById(t.tenantId)!.servicePrincipals[0].id,
+        );
     });
 
     it("names what Lookout support needs first when consent is missing (Lookout may not have set up the account yet)", async () => {
@@ -54,13 +57,23 @@ describe("preflight: what must hold before anything is written", () => {
         assert.match(err.message, /^The onboarding cannot start \(3 checks failed\); nothing was changed:/);
         assert.match(err.message, /did you mean 'Lookout Pilot'\?/);
         assert.match(err.message, /lookout-mtp:consent: Lookout's app/);
-        assert.match(err.message, /lookout-mtp:intune\.apps\.androidEnterprise: the managed Google Play app Lookout for Work/);
+        assert.match(
+            err.message,
+            /lookout-mtp:intune\.apps\.androidEnterprise: the managed Google Play app Lookout for Work/,
+        );
     });
 
     it("refuses reference mode when the signed-in identity belongs to another tenant than entra.tenantId", async () => {
         const other = "11111111-2222-4333-8444-555555555555";
-        const err = await rejection(config({ ...validReferenceConfig(), "lookout-mtp:entra": { mode: "reference", tenantId: other } }));
-        assert.match(err.message, new RegExp(`lookout-mtp:entra\\.tenantId: is ${other}, but Microsoft Graph signs in to tenant ${t.entraTenantId}`));
+        const err = await rejection(
+            config({ ...validReferenceConfig(), "lookout-mtp:entra": { mode: "reference", tenantId: other } }),
+        );
+        assert.match(
+            err.message,
+            new RegExp(
+                `lookout-mtp:entra\\.tenantId: is ${other}, but Microsoft Graph signs in to tenant ${t.entraTenantId}`,
+            ),
+        );
     });
 
     it("makes no Graph request for groups in reference mode, 4 for the consent, and the impact's Intune reads", async () => {
@@ -72,7 +85,11 @@ describe("preflight: what must hold before anything is written", () => {
         // The impact: the policies' current levels, then one page of devices per platform of a policy.
         assert.deepEqual(
             reads.filter((r) => !r.path.includes("servicePrincipals")).map((r) => r.path),
-            ["/graph/v1.0/deviceManagement/deviceCompliancePolicies", "/graph/v1.0/deviceManagement/managedDevices", "/graph/v1.0/deviceManagement/managedDevices"],
+            [
+                "/graph/v1.0/deviceManagement/deviceCompliancePolicies",
+                "/graph/v1.0/deviceManagement/managedDevices",
+                "/graph/v1.0/deviceManagement/managedDevices",
+            ],
         );
         assert.ok(result.impact!.enrollment.every((w) => /reference mode reads no group sizes/.test(w)));
     });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { killSession, processesMarked, processesOfSession, reapMarked, testRunVariable } from "../../testkit/processes";
+import { killSession, processesMarked, processesOfSession, reapMarked, testRunVariable } from "../kit/processes";
 
 /** Resolves once `find` returns something (a spawned shell needs a moment to start its children). */
 async function eventually<T>(find: () => T[]): Promise<T[]> {
@@ -22,7 +22,10 @@ describe("the test-run process guard", () => {
         const run = randomUUID();
         const leaked = spawn("sleep", ["30"], { env: { ...process.env, [testRunVariable]: run }, stdio: "ignore" });
         started.push(leaked);
-        const other = spawn("sleep", ["30"], { env: { ...process.env, [testRunVariable]: randomUUID() }, stdio: "ignore" });
+        const other = spawn("sleep", ["30"], {
+            env: { ...process.env, [testRunVariable]: randomUUID() },
+            stdio: "ignore",
+        });
         started.push(other);
         const [found] = await eventually(() => processesMarked(testRunVariable, run));
         assert.equal(found.pid, leaked.pid);
@@ -48,7 +51,11 @@ describe("the test-run process guard", () => {
     it("kills a session whole, also the process groups its leader started", async () => {
         const run = randomUUID();
         // As the engine starts its plugins: a child in a process group of its own (job control), same session.
-        const leader = spawn("bash", ["-c", "set -m; sleep 30 & exec sleep 31"], { detached: true, env: { ...process.env, [testRunVariable]: run }, stdio: "ignore" });
+        const leader = spawn("bash", ["-c", "set -m; sleep 30 & exec sleep 31"], {
+            detached: true,
+            env: { ...process.env, [testRunVariable]: run },
+            stdio: "ignore",
+        });
         started.push(leader);
         await eventually(() => processesOfSession(leader.pid!).filter((p) => p.command === "sleep 30"));
         const groups = new Set(processesOfSession(leader.pid!).map((p) => p.pgid));

@@ -4,10 +4,10 @@
  */
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import type { ThreatCompliancePolicyArgs } from "../../intune/compliancePolicy";
-import type { IntuneConnectorArgs } from "../../lookout/intuneConnector";
-import type { NotificationPreferencesArgs } from "../../lookout/notificationPreferences";
-import type { ThreatClassificationsArgs } from "../../lookout/threatClassifications";
+import type { ThreatCompliancePolicyArgs } from "../../providers/intune/compliancePolicy";
+import type { IntuneConnectorArgs } from "../../providers/lookout/intuneConnector";
+import type { NotificationPreferencesArgs } from "../../providers/lookout/notificationPreferences";
+import type { ThreatClassificationsArgs } from "../../providers/lookout/threatClassifications";
 
 describe("resource Args", () => {
     it("accept an Output anywhere inside a value: a group's displayName in a list, a flag, a level", () => {
@@ -20,7 +20,10 @@ describe("resource Args", () => {
                 errorReportEmail: "secops@contoso.example",
             } satisfies IntuneConnectorArgs,
             { riskLevels: { SIDELOADED_APP: pulumi.output("high" as const) } } satisfies ThreatClassificationsArgs,
-            { email: pulumi.output("secops@contoso.example"), emailNotifications: true } satisfies NotificationPreferencesArgs,
+            {
+                email: pulumi.output("secops@contoso.example"),
+                emailNotifications: true,
+            } satisfies NotificationPreferencesArgs,
             {
                 platform: "ios",
                 displayName: "Lookout - iOS",

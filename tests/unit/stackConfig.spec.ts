@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../config/stackConfig";
-import { badConfigs, withChange } from "../../testkit/badConfigs";
-import { asRawConfig, validGraphConfig, validManageConfig, validReferenceConfig } from "../../testkit/configFixtures";
+import { badConfigs, withChange } from "../kit/badConfigs";
+import { asRawConfig, validGraphConfig, validManageConfig, validReferenceConfig } from "../kit/configFixtures";
 
 const allSecret = () => true;
 
@@ -71,14 +71,22 @@ describe("stack config", () => {
     }
 
     it("rejects an application key stored in plain text", () => {
-        const result = parse({ ...validReferenceConfig(), "lookout:applicationKey": "lk_plain" }, (key) => key !== "lookout:applicationKey");
+        const result = parse(
+            { ...validReferenceConfig(), "lookout:applicationKey": "lk_plain" },
+            (key) => key !== "lookout:applicationKey",
+        );
         assert.ok(!result.ok);
-        assert.match(result.errors.join("\n"), /lookout:applicationKey: is stored in plain text; set it again with `pulumi config set --secret/);
+        assert.match(
+            result.errors.join("\n"),
+            /lookout:applicationKey: is stored in plain text; set it again with `pulumi config set --secret/,
+        );
         assert.ok(!result.errors.join("\n").includes("lk_plain"), "the error must not echo the key");
     });
 
     it("suggests the right spelling of a classification", () => {
-        const result = parse(withChange(validReferenceConfig, "lookout-mtp:threatClassifications", () => ({ sideloaded_app: "high" })));
+        const result = parse(
+            withChange(validReferenceConfig, "lookout-mtp:threatClassifications", () => ({ sideloaded_app: "high" })),
+        );
         assert.ok(!result.ok);
         assert.match(result.errors.join("\n"), /did you mean 'SIDELOADED_APP'\?/);
     });

@@ -7,11 +7,11 @@ import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { uuidV7 } from "../../emulator/devices";
-import { graphClientFor } from "../../graph/connection";
-import { createLookoutClient } from "../../lookout/client";
-import { collectStatus } from "../../status/collect";
-import { sampleDirectory, validGraphConfig, parsedConfig } from "../../testkit/configFixtures";
-import { fastRetry, useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { graphClientFor } from "../../providers/graph/connection";
+import { createLookoutClient } from "../../providers/lookout/client";
+import { collectStatus } from "../../operate/status/collect";
+import { sampleDirectory, validGraphConfig, parsedConfig } from "../kit/configFixtures";
+import { fastRetry, useEmulatedTenant } from "../kit/lookoutEmulator";
 
 const config = () => parsedConfig(validGraphConfig());
 
@@ -50,19 +50,36 @@ describe("status report reads", () => {
     });
     let server: Server | undefined;
     afterEach(() => server?.close());
-    const lookout = (s: Server) => createLookoutClient({ baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`, applicationKey: "lk_test", retry: fastRetry });
+    const lookout = (s: Server) =>
+        createLookoutClient({
+            baseUrl: `http://127.0.0.1:${(s.address() as AddressInfo).port}`,
+            applicationKey: "lk_test",
+            retry: fastRetry,
+        });
 
     it("reads every page when Lookout answers fewer devices than asked for", async () => {
         server = await lookoutWithShortPages(true);
-        const report = await collectStatus({ stack: "s", config: config(), graph: graphClientFor(t.graph), lookout: lookout(server) });
+        const report = await collectStatus({
+            stack: "s",
+            config: config(),
+            graph: graphClientFor(t.graph),
+            lookout: lookout(server),
+        });
         const sales = report.groups.find((g) => g.displayName === "Sales Mobile")!;
         assert.equal(sales.lookout.total, 45);
         assert.equal(sales.lookout.byState.pending, 15);
-        assert.equal(report.calls.lookout, 3, "45 devices in pages of 20: three pages, the last one saying none remain");
+        assert.equal(
+            report.calls.lookout,
+            3,
+            "45 devices in pages of 20: three pages, the last one saying none remain",
+        );
     });
 
     it("stops, naming the cause, when Lookout ignores the cursor instead of reading forever", async () => {
         server = await lookoutWithShortPages(false);
-        await assert.rejects(collectStatus({ stack: "s", config: config(), graph: graphClientFor(t.graph), lookout: lookout(server) }), /did not move past oid/);
+        await assert.rejects(
+            collectStatus({ stack: "s", config: config(), graph: graphClientFor(t.graph), lookout: lookout(server) }),
+            /did not move past oid/,
+        );
     });
 });

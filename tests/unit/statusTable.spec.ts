@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { renderTable } from "../../status/table";
-import type { GroupStatus, StatusReport } from "../../status/report";
+import { renderTable } from "../../operate/status/table";
+import type { GroupStatus, StatusReport } from "../../operate/status/report";
 
 function group(
     displayName: string,
@@ -21,7 +21,11 @@ function group(
             byState: { pending, activated, disconnected, deactivated },
             bySecurity: { secure, threatLow, threatMedium, threatHigh, unknown },
         },
-        intune: { total: Object.values(compliance).reduce((a, b) => a + b, 0), byThreatState: intune, byCompliance: compliance },
+        intune: {
+            total: Object.values(compliance).reduce((a, b) => a + b, 0),
+            byThreatState: intune,
+            byCompliance: compliance,
+        },
     };
 }
 
@@ -32,7 +36,11 @@ const report: StatusReport = {
     generatedAt: "2026-03-02T09:15:00Z",
     entraTenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47",
     settingsMode: "checklist",
-    connector: { partnerState: "unresponsive", lastHeartbeatDateTime: "2026-02-28T07:00:00Z", heartbeatAgeMinutes: 2 * 24 * 60 + 2 * 60 + 15 },
+    connector: {
+        partnerState: "unresponsive",
+        lastHeartbeatDateTime: "2026-02-28T07:00:00Z",
+        heartbeatAgeMinutes: 2 * 24 * 60 + 2 * 60 + 15,
+    },
     groups: [
         group(
             "Sales Mobile",
@@ -42,26 +50,56 @@ const report: StatusReport = {
             { secured: 1352, low: 21, medium: 9, high: 3, unknown: 3 },
             { compliant: 1371, noncompliant: 12, inGracePeriod: 5 },
         ),
-        group(longName, 120, [74, 38, 3, 1], [33, 4, 1, 0, 78], { secured: 33, unknown: 7 }, { compliant: 38, noncompliant: 7 }),
+        group(
+            longName,
+            120,
+            [74, 38, 3, 1],
+            [33, 4, 1, 0, 78],
+            { secured: 33, unknown: 7 },
+            { compliant: 38, noncompliant: 7 },
+        ),
         group("Sales\x1b[31m\nOps", 17, [0, 0, 0, 0], [0, 0, 0, 0, 0], {}, {}),
     ],
     outsideEnrollmentGroups: { lookout: 3, intune: 0 },
     findings: [
-        { severity: "warning", group: "Sales\x1b[31m\nOps", message: 'Lookout\'s enrollment group is named "Sales Ops"' },
+        {
+            severity: "warning",
+            group: "Sales\x1b[31m\nOps",
+            message: 'Lookout\'s enrollment group is named "Sales Ops"',
+        },
         { severity: "info", message: "3 devices in Lookout belong to users in no enrollment group" },
     ],
     skipped: ["users' last sign-in: AuditLog.Read.All is not granted"],
     calls: { graph: 23, lookout: 7 },
 };
 
-const numberHeadings = ["users", "pend", "activ", "disc", "deact", "secure", "low", "med", "high", "devices", "compl", "noncompl"];
+const numberHeadings = [
+    "users",
+    "pend",
+    "activ",
+    "disc",
+    "deact",
+    "secure",
+    "low",
+    "med",
+    "high",
+    "devices",
+    "compl",
+    "noncompl",
+];
 
 /** The table's lines: the heading, one per group, and the totals. */
 function tableLines(text: string) {
     const lines = text.split("\n");
     const heading = lines.findIndex((l) => l.startsWith("group "));
     const total = lines.findIndex((l) => l.startsWith("Total "));
-    return { lines, heading: lines[heading], rows: lines.slice(heading + 1, total - 1), rule: lines[total - 1], total: lines[total] };
+    return {
+        lines,
+        heading: lines[heading],
+        rows: lines.slice(heading + 1, total - 1),
+        rule: lines[total - 1],
+        total: lines[total],
+    };
 }
 
 /** Where each number column ends in the heading (they are right-aligned). */
@@ -79,7 +117,10 @@ function numbersAt(row: string, ends: number[]): number[] {
     return ends.map((end) => {
         const cell = row.slice(0, end).match(/(\d+)$/);
         assert.ok(cell, `a number ends at column ${end} of ${JSON.stringify(row)}`);
-        assert.ok(end === row.length || row[end] === " ", `nothing runs on after column ${end} of ${JSON.stringify(row)}`);
+        assert.ok(
+            end === row.length || row[end] === " ",
+            `nothing runs on after column ${end} of ${JSON.stringify(row)}`,
+        );
         return Number(cell[1]);
     });
 }
@@ -145,9 +186,15 @@ describe("renderTable", () => {
     });
 
     it("says when there is no connector or no heartbeat yet", () => {
-        assert.match(renderTable({ ...report, connector: null }), /^Connector: no Mobile Threat Defense connector for Lookout in Intune$/m);
         assert.match(
-            renderTable({ ...report, connector: { partnerState: "available", lastHeartbeatDateTime: null, heartbeatAgeMinutes: null } }),
+            renderTable({ ...report, connector: null }),
+            /^Connector: no Mobile Threat Defense connector for Lookout in Intune$/m,
+        );
+        assert.match(
+            renderTable({
+                ...report,
+                connector: { partnerState: "available", lastHeartbeatDateTime: null, heartbeatAgeMinutes: null },
+            }),
             /^Connector: available, no heartbeat yet$/m,
         );
     });

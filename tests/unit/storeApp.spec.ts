@@ -1,18 +1,27 @@
 import assert from "node:assert/strict";
-import { completeEntity, iosStoreAppProperties, iosStoreAppType, iosVppAppProperties, iosVppAppType } from "../../contract/graph/entities";
+import {
+    completeEntity,
+    iosStoreAppProperties,
+    iosStoreAppType,
+    iosVppAppProperties,
+    iosVppAppType,
+} from "../../contract/graph/entities";
 import { lookoutApps } from "../../contract/graph/lookoutApps";
 import { graphPaths } from "../../contract/graph/routes";
 import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
 import { seedDevTenant } from "../../emulator/devTenant";
 import type { StoredMobileApp } from "../../emulator/store";
-import { storeAppProvider, type StoreAppInputs } from "../../intune/storeApp";
-import { useProvider } from "../../testkit/providerHarness";
+import { storeAppProvider, type StoreAppInputs } from "../../providers/intune/storeApp";
+import { useProvider } from "../kit/providerHarness";
 
 const [pilot, sales] = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];
 const groups = [pilot, sales];
 const [lookoutIos, authenticator] = lookoutApps.ios;
 const [lookoutAndroid] = lookoutApps.androidEnterprise;
-const inputs = (spec: (typeof lookoutApps)[keyof typeof lookoutApps][number], overrides: Partial<StoreAppInputs> = {}): StoreAppInputs => ({
+const inputs = (
+    spec: (typeof lookoutApps)[keyof typeof lookoutApps][number],
+    overrides: Partial<StoreAppInputs> = {},
+): StoreAppInputs => ({
     platform: spec.platform,
     storeId: spec.storeId,
     displayName: spec.displayName,
@@ -24,7 +33,10 @@ const inputs = (spec: (typeof lookoutApps)[keyof typeof lookoutApps][number], ov
 });
 
 /** What another admin's assignment carries that Graph v1.0 does not show: an assignment filter on its target (beta). */
-const betaFilter = { deviceAndAppManagementAssignmentFilterId: "f1f1f1f1-0000-4000-8000-000000000001", deviceAndAppManagementAssignmentFilterType: "include" };
+const betaFilter = {
+    deviceAndAppManagementAssignmentFilterId: "f1f1f1f1-0000-4000-8000-000000000001",
+    deviceAndAppManagementAssignmentFilterType: "include",
+};
 
 describe("StoreApp provider (Lookout for Work through Intune)", () => {
     const { tenant: t, provider } = useProvider(storeAppProvider, "graph");
@@ -48,8 +60,18 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
                 id,
             },
             assignments: [
-                { id: `${id}_pilot`, intent: "available", target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: pilot, ...betaFilter }, settings: null },
-                { id: `${id}_all`, intent: "available", target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" }, settings: null },
+                {
+                    id: `${id}_pilot`,
+                    intent: "available",
+                    target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: pilot, ...betaFilter },
+                    settings: null,
+                },
+                {
+                    id: `${id}_all`,
+                    intent: "available",
+                    target: { "@odata.type": "#microsoft.graph.allLicensedUsersAssignmentTarget" },
+                    settings: null,
+                },
             ],
         };
         return structuredClone(tenant().mobileApps[id]);
@@ -61,7 +83,10 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
         assert.equal(app.body.id, id);
         assert.equal(app.body["@odata.type"], "#microsoft.graph.iosStoreApp");
         assert.equal(app.body.bundleId, lookoutIos.storeId);
-        assert.equal(Object.values(app.body.minimumSupportedOperatingSystem as Record<string, boolean>).filter(Boolean).length, 1);
+        assert.equal(
+            Object.values(app.body.minimumSupportedOperatingSystem as Record<string, boolean>).filter(Boolean).length,
+            1,
+        );
         assert.deepEqual(
             app.assignments.map((a) => [a.intent, a.target.groupId, a.settings?.["@odata.type"]]),
             groups.map((g) => ["required", g, "#microsoft.graph.iosStoreAppAssignmentSettings"]),
@@ -69,7 +94,9 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
         assert.equal(outs.previous, null);
         assert.deepEqual(
             writes().map((r) => `${r.method} ${r.path}`),
-            [graphPaths.mobileApps, graphPaths.mobileAppAssignments(id), graphPaths.mobileAppAssignments(id)].map((p) => `POST /graph/v1.0${p}`),
+            [graphPaths.mobileApps, graphPaths.mobileAppAssignments(id), graphPaths.mobileAppAssignments(id)].map(
+                (p) => `POST /graph/v1.0${p}`,
+            ),
         );
     });
 
@@ -91,7 +118,10 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
             before.assignments[1],
             "all users' assignment is not touched",
         );
-        assert.ok(!writes().some((r) => r.path.endsWith(`${id}_all`)), "nothing is sent for an assignment the stack does not manage");
+        assert.ok(
+            !writes().some((r) => r.path.endsWith(`${id}_all`)),
+            "nothing is sent for an assignment the stack does not manage",
+        );
         assert.deepEqual(
             outs.previous?.assignments.map((a) => [a.id, a.intent]),
             [[`${id}_pilot`, "available"]],
@@ -99,7 +129,11 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
 
         await provider.delete(id, outs);
         assert.ok(tenant().mobileApps[id], "an adopted app is never deleted");
-        assert.deepEqual(tenant().mobileApps[id].assignments, before.assignments, "back as the admin left it, filter included");
+        assert.deepEqual(
+            tenant().mobileApps[id].assignments,
+            before.assignments,
+            "back as the admin left it, filter included",
+        );
     });
 
     it("adopts Microsoft Authenticator another admin offered to all users, and keeps that assignment and its settings", async () => {
@@ -132,7 +166,11 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
         assert.equal(apps().length, 1, "no store app beside the VPP app");
         assert.deepEqual(
             tenant().mobileApps[vppId].assignments.map((a) => a.settings),
-            groups.map(() => ({ "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings", useDeviceLicensing: true, vpnConfigurationId: null })),
+            groups.map(() => ({
+                "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings",
+                useDeviceLicensing: true,
+                vpnConfigurationId: null,
+            })),
         );
     });
 
@@ -146,7 +184,11 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
     });
 
     it("finds the managed Google Play app on beta and assigns it through v1.0, without settings", async () => {
-        const appId = approveManagedGooglePlayApp(tenant(), { packageId: lookoutAndroid.storeId, displayName: "Lookout for Work", publisher: "Lookout" }, Date.now());
+        const appId = approveManagedGooglePlayApp(
+            tenant(),
+            { packageId: lookoutAndroid.storeId, displayName: "Lookout for Work", publisher: "Lookout" },
+            Date.now(),
+        );
         const { id } = await provider.create(inputs(lookoutAndroid));
         assert.equal(id, appId);
         const calls = t.graphRequests().map((r) => `${r.method} ${r.path.split("?")[0]}`);
@@ -159,7 +201,10 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
     });
 
     it("stops with the managed Google Play steps, writing nothing, when an admin has not approved the app", async () => {
-        await assert.rejects(provider.create(inputs(lookoutAndroid)), /not in Intune\. Graph v1\.0 has no call to approve it.*Managed Google Play app.*Sync/);
+        await assert.rejects(
+            provider.create(inputs(lookoutAndroid)),
+            /not in Intune\. Graph v1\.0 has no call to approve it.*Managed Google Play app.*Sync/,
+        );
         assert.deepEqual(writes(), []);
     });
 
@@ -187,7 +232,10 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
             "the pilot group is available again, as the admin had it",
         );
         await provider.update(id, none, inputs(lookoutIos, { groupIds: [pilot] }));
-        assert.ok(!tenant().mobileApps[id].assignments.some((a) => a.target.groupId === sales), "the stack's own assignment of sales is gone");
+        assert.ok(
+            !tenant().mobileApps[id].assignments.some((a) => a.target.groupId === sales),
+            "the stack's own assignment of sales is gone",
+        );
     });
 
     it("deletes an app it added, but keeps one that others assigned meanwhile, removing only its own assignments", async () => {
@@ -213,16 +261,28 @@ describe("StoreApp provider (Lookout for Work through Intune)", () => {
         const { id, outs } = await provider.create(inputs(lookoutIos));
         const diff = await provider.diff(id, outs, inputs(lookoutIos, { storeId: "com.lookout.enterprise.contoso" }));
         assert.deepEqual(diff.replaces, [], "a bundle ID change is not a replacement");
-        const { outs: renamed } = await provider.update(id, outs, inputs(lookoutIos, { storeId: "com.lookout.enterprise.contoso" }));
+        const { outs: renamed } = await provider.update(
+            id,
+            outs,
+            inputs(lookoutIos, { storeId: "com.lookout.enterprise.contoso" }),
+        );
         assert.equal(renamed.storeId, "com.lookout.enterprise.contoso");
         await assert.rejects(
-            provider.update(id, renamed, inputs(lookoutIos, { storeId: authenticator.storeId, storeUrl: authenticator.storeUrl })),
+            provider.update(
+                id,
+                renamed,
+                inputs(lookoutIos, { storeId: authenticator.storeId, storeUrl: authenticator.storeUrl }),
+            ),
             /names another app than the one this stack manages/,
         );
     });
 
     it("refuses an unknown intent and an empty group list in check", async () => {
-        const { failures } = await provider.check({} as never, { ...inputs(lookoutIos), intent: "uninstall" as never, groupIds: [] });
+        const { failures } = await provider.check({} as never, {
+            ...inputs(lookoutIos),
+            intent: "uninstall" as never,
+            groupIds: [],
+        });
         assert.deepEqual(failures!.map((f) => f.property).sort(), ["groupIds", "intent"]);
     });
 });

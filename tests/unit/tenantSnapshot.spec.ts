@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { parseStackConfig } from "../../config/stackConfig";
-import { tenantSnapshot } from "../../adoption/tenantSnapshot";
+import { tenantSnapshot } from "../../operate/adoption/tenantSnapshot";
 import { graphPaths } from "../../contract/graph/routes";
 import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
-import { graphClientFor } from "../../graph/connection";
+import { graphClientFor } from "../../providers/graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { asRawConfig, validReferenceConfig } from "../../testkit/configFixtures";
-import { useEmulatedTenant } from "../../testkit/lookoutEmulator";
+import { asRawConfig, validReferenceConfig } from "../kit/configFixtures";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
     const t = useEmulatedTenant({ eachTest: true });
@@ -22,7 +22,9 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
                 errorReportEmail: "it@contoso.example",
             },
         });
-        await t.console.request("PATCH", lookoutPaths.threatClassifications, { body: { riskLevels: { ADWARE: "none", TROJAN: "high" } } });
+        await t.console.request("PATCH", lookoutPaths.threatClassifications, {
+            body: { riskLevels: { ADWARE: "none", TROJAN: "high" } },
+        });
         const graph = graphClientFor(t.graph);
         await graph.request("POST", graphPaths.mtdConnectors, {
             body: {
@@ -43,7 +45,12 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
                     "@odata.type": "#microsoft.graph.windows81CompliancePolicy",
                     displayName: `Windows baseline ${i}`,
                     passwordRequired: true,
-                    scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+                    scheduledActionsForRule: [
+                        {
+                            ruleName: "PasswordRequired",
+                            scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }],
+                        },
+                    ],
                 },
             });
         }
@@ -53,7 +60,12 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
                 displayName: "Android - Lookout",
                 deviceThreatProtectionEnabled: true,
                 deviceThreatProtectionRequiredSecurityLevel: "medium",
-                scheduledActionsForRule: [{ ruleName: "PasswordRequired", scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }] }],
+                scheduledActionsForRule: [
+                    {
+                        ruleName: "PasswordRequired",
+                        scheduledActionConfigurations: [{ actionType: "block", gracePeriodHours: 0 }],
+                    },
+                ],
             },
         });
 
@@ -64,25 +76,45 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
             Date.now(),
         );
         await graph.request("POST", graphPaths.mobileAppAssignments(appId), {
-            body: { intent: "available", target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" } },
+            body: {
+                intent: "available",
+                target: {
+                    "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+                    groupId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091",
+                },
+            },
         });
 
         t.emulator.clearRequests();
         const snapshot = await tenantSnapshot(t.console, graph);
         const listed = t.emulator.requests().filter((r) => r.path.endsWith("/deviceCompliancePolicies"));
         assert.equal(listed.length, 2, "both pages of the policy list were read");
-        assert.deepEqual(snapshot["lookout-mtp:threatClassifications"], { ADWARE: "none" }, "only levels that differ from Lookout's defaults (TROJAN is high by default)");
+        assert.deepEqual(
+            snapshot["lookout-mtp:threatClassifications"],
+            { ADWARE: "none" },
+            "only levels that differ from Lookout's defaults (TROJAN is high by default)",
+        );
         assert.deepEqual(snapshot["lookout-mtp:enrollmentGroups"], [{ displayName: "Sales Mobile" }]);
         assert.deepEqual((snapshot["lookout-mtp:intune"] as { compliancePolicies: unknown }).compliancePolicies, [
-            { platform: "androidDeviceAdministrator", requiredSecurityLevel: "medium", displayName: "Android - Lookout" },
+            {
+                platform: "androidDeviceAdministrator",
+                requiredSecurityLevel: "medium",
+                displayName: "Android - Lookout",
+            },
         ]);
-        assert.deepEqual((snapshot["lookout-mtp:intune"] as { apps: unknown }).apps, { intent: "available", androidEnterprise: true }, "adopted as it is: available, Android only");
+        assert.deepEqual(
+            (snapshot["lookout-mtp:intune"] as { apps: unknown }).apps,
+            { intent: "available", androidEnterprise: true },
+            "adopted as it is: available, Android only",
+        );
 
         // Completed with what a snapshot cannot know (console groups, group object IDs), it is a valid config.
         const config = {
             ...validReferenceConfig(),
             ...snapshot,
-            "lookout-mtp:enrollmentGroups": [{ displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" }],
+            "lookout-mtp:enrollmentGroups": [
+                { displayName: "Sales Mobile", objectId: "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091" },
+            ],
         };
         const parsed = parseStackConfig(asRawConfig(config), () => true);
         assert.ok(parsed.ok, JSON.stringify(parsed));

@@ -1,0 +1,135 @@
+/**
+ * What must hold before the onboarding writes anything, checked through Microsoft Graph while the
+ * program runs (so `preview` fails as `up` would), all at once:
+ *
+ * - every existing Entra group: found, exact name, unique, security group, users only;
+ * - Lookout's admin consent (every mode but `manage`, where the stack grants it and the same check
+ *   follows its grants: see `declareOnboarding`);
+ * - the managed Google Play app, when Lookout for Work is deployed to Android Enterprise: it exists
+ *   in Intune only after an admin approved it, which Graph v1.0 cannot do;
+ * - the Lookout endpoint: the key, and in `api` mode that it serves the console-settings contract
+ *   (lookout/endpointCheck.ts).
+ *
+ * Once they pass, the impact of the change on who is enrolled and which devices are compliant is
+ * read (onboarding/impact.ts): warnings for the preview, never a failure.
+ *
+ * Every problem is reported in one `RunError`, one line each, with the config key to fix.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { GroupConfig, StackConfig } from "../../config/stackConfig";
+import { type ConsentStatus, verifyLookoutConsent } from "../entra/consentCheck";
+import { checkExistingGroups, type GroupKey } from "../entra/directory";
+import type { GroupCandidate } from "../entra/groupValidation";
+import type { GraphClient } from "../../providers/graph/client";
+import { programGraphClient } from "../../providers/graph/programClient";
+import { findStoreApps, managedGooglePlaySteps } from "../../providers/intune/appLookup";
+import { appsToDeploy } from "../intune/threatDefense";
+import {
+    checkLookoutEndpoint,
+    type LookoutEndpoint,
+    programLookoutClient,
+} from "../../providers/lookout/endpointCheck";
+import type { LookoutClient } from "../../providers/lookout/client";
+import { assessImpact, type Impact } from "./impact";
+
+export interface Preflight {
+    /** Each existing group by its config key, as `checkExistingGroups` found it. */
+    groups: Record<GroupKey, GroupCandidate>;
+    /** Lookout's verified consent; absent in manage mode, where it is verified after the stack's grants. */
+    consent?: ConsentStatus;
+    /** What the Lookout endpoint holds now (api mode). */
+    lookout?: LookoutEndpoint;
+    /** What the change does to enrollment and compliance, as warnings for the resources it concerns. */
+    impact?: Impact;
+}
+
+/** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
+export async function tenantOf(config: StackConfig, graph: GraphClient): Promise<string> {
+    return config.entra.mode === "reference" ? config.entra.tenantId! : graph.tenantId();
+}
+
+async function checkConsent(config: StackConfig, graph: GraphClient): Promise<ConsentStatus | undefined> {
+    if (config.entra.mode === "manage" || !config.consent) return undefined;
+    if (config.entra.mode === "reference") {
+        // The consent read is the signed-in identity's tenant; it must be the tenant the config names.
+        const signedIn = await graph.tenantId();
+        if (signedIn.toLowerCase() !== config.entra.tenantId!.toLowerCase()) {
+            throw new Error(
+                `lookout-mtp:entra.tenantId: is ${config.entra.tenantId}, but Microsoft Graph signs in to tenant ${signedIn}; sign in to the configured tenant, or correct entra.tenantId.`,
+            );
+        }
+    }
+    return verifyLookoutConsent(graph, config.consent, await tenantOf(config, graph));
+}
+
+/** What Lookout support needs before it can create the account that consent then completes: the tenant and the console groups. */
+function supportFacts(config: StackConfig, groups: Preflight["groups"], tenantId: string): string {
+    const group = (key: GroupKey, spec: GroupConfig | undefined) => {
+        const found =
+            groups[key] ?? (spec?.objectId ? { objectId: spec.objectId, displayName: spec.displayName } : undefined);
+        return found ? `'${found.displayName}' ${found.objectId}` : undefined;
+    };
+    const full = group("lookout-mtp:consoleAccess.full", config.consoleAccess.full);
+    const restricted = group("lookout-mtp:consoleAccess.restricted", config.consoleAccess.restricted);
+    return `If Lookout has not set up the account yet, send Lookout Enterprise Support first: Entra tenant ID ${tenantId}${full ? `; full console access group ${full}` : ""}${restricted ? `; restricted console access group ${restricted}` : ""}.`;
+}
+
+/** Each managed Google Play app the config deploys is in Intune, exactly once. */
+async function checkManagedGooglePlayApps(config: StackConfig, graph: GraphClient): Promise<void> {
+    const android = appsToDeploy(config.intune?.apps).filter((app) => app.platform === "androidEnterprise");
+    const problems = await Promise.all(
+        android.map(async (app) => {
+            const found = await findStoreApps(graph, app.platform, app.storeId);
+            if (found.length === 1) return undefined;
+            return found.length === 0
+                ? `lookout-mtp:intune.apps.androidEnterprise: ${managedGooglePlaySteps(app.displayName, app.storeId)}`
+                : `lookout-mtp:intune.apps.androidEnterprise: ${found.length} apps in Intune have the package ID ${app.storeId} (${found.map((a) => a.id).join(", ")}); remove the duplicates in Apps > All apps.`;
+        }),
+    );
+    const missing = problems.filter((p): p is string => p !== undefined);
+    if (missing.length > 0) throw new Error(missing.join("\n  - "));
+}
+
+export async function runPreflight(
+    config: StackConfig,
+    graph: GraphClient = programGraphClient(),
+    lookout?: LookoutClient,
+): Promise<Preflight> {
+    const [groups, consent, apps, endpoint] = await Promise.allSettled([
+        checkExistingGroups(config, graph),
+        checkConsent(config, graph),
+        checkManagedGooglePlayApps(config, graph),
+        // Built inside, so a missing key is one of the problems listed rather than a crash.
+        Promise.resolve().then(() =>
+            checkLookoutEndpoint(config.settingsMode ?? "api", lookout ?? programLookoutClient()),
+        ),
+    ]);
+    if (
+        consent.status === "rejected" &&
+        groups.status === "fulfilled" &&
+        /^lookout-mtp:consent:/.test((consent.reason as Error).message)
+    ) {
+        const tenantId = await tenantOf(config, graph).catch(() => "(unknown)");
+        consent.reason = new Error(
+            `${(consent.reason as Error).message}\n  - ${supportFacts(config, groups.value, tenantId)}`,
+        );
+    }
+    const failed = [groups, consent, apps, endpoint].flatMap((r) =>
+        r.status === "rejected" ? [r.reason as Error] : [],
+    );
+    if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
+    if (failed.length > 0) {
+        const lines = failed.map((e) => e.message);
+        throw new pulumi.RunError(
+            failed.length === 1 && !(failed[0] instanceof pulumi.RunError)
+                ? `The onboarding cannot start; nothing was changed:\n  - ${lines[0]}`
+                : `The onboarding cannot start (${failed.length} checks failed); nothing was changed:\n  - ${lines.join("\n  - ")}`,
+        );
+    }
+    const checked = {
+        groups: (groups as PromiseFulfilledResult<Preflight["groups"]>).value,
+        consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value,
+        lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
+    };
+    return { ...checked, impact: await assessImpact(config, checked, graph) };
+}

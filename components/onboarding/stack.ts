@@ -1,0 +1,50 @@
+/**
+ * The lookout-mtp stack as a function: validates the stack config, declares the whole onboarding,
+ * and returns the stack outputs. `index.ts` is this project's program; a program that installs the
+ * package runs the same stack with `export = onboarding.onboardingStack;` (exported, not called).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { runPreflight } from "./preflight";
+import { LookoutOnboarding } from "./lookoutOnboarding";
+import { parseStackConfig } from "../../config/stackConfig";
+
+/** Whether a stack config key was set with --secret. The SDK tracks it but does not type the accessor; fail safe when absent. */
+export function isSecretConfigKey(key: string): boolean {
+    const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
+    return runtime.isConfigSecret?.(key) ?? true;
+}
+
+export async function onboardingStack() {
+    const parsed = parseStackConfig(pulumi.runtime.allConfig(), isSecretConfigKey);
+    if (!parsed.ok) {
+        // Thrown before any resource is declared, so nothing is created or changed.
+        throw new pulumi.RunError(
+            `The stack config has ${parsed.errors.length} problem(s):\n  - ${parsed.errors.join("\n  - ")}`,
+        );
+    }
+
+    // Every existing group, Lookout's consent and the managed Google Play app are checked before
+    // anything is declared: one clean error listing every problem, and nothing written (rejects
+    // with a RunError).
+    const preflight = await runPreflight(parsed.config);
+    const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, preflight });
+    return {
+        tenantId: onboarding.tenantId,
+        fullAccessGroupObjectId: onboarding.fullAccessGroupObjectId,
+        // Only when configured: an undefined output would make the engine warn on every run.
+        ...(parsed.config.consoleAccess.restricted
+            ? { restrictedAccessGroupObjectId: onboarding.restrictedAccessGroupObjectId }
+            : {}),
+        enrollmentGroupNames: onboarding.enrollmentGroupNames,
+        lookoutServicePrincipalObjectId: onboarding.lookoutServicePrincipalObjectId,
+        // Whether Lookout's admin consent was read back from the tenant before anything was written to Lookout.
+        lookoutConsentVerified: onboarding.lookoutConsentVerified,
+        connectorHeartbeatFrequencyMinutes: onboarding.connectorHeartbeatFrequencyMinutes,
+        // Checklist mode: what an admin sets in Lookout's console, one line per setting.
+        ...(onboarding.lookoutConsoleSteps ? { lookoutConsoleSteps: onboarding.lookoutConsoleSteps } : {}),
+        onboardingRequest: onboarding.onboardingRequest,
+        intunePartnerState: onboarding.intune?.partnerState ?? "not managed: no intune config",
+        intuneLastHeartbeat: onboarding.intune?.lastHeartbeatDateTime ?? "not managed: no intune config",
+        ...(parsed.config.intune?.apps ? { intuneAppIds: onboarding.intune!.appIds } : {}),
+    };
+}

@@ -1,0 +1,315 @@
+/**
+ * Runs one Pulumi operation over many stacks of one project through the Automation API, at most N
+ * at once, and records each stack's outcome where a later run, on this machine or another, finds
+ * it to resume:
+ *
+ * - `up` and `refresh` write the backend's history: the run ID goes into the update's message
+ *   (`fleet <runId> <operation>`), and a resumed run skips a stack whose last update carries that
+ *   message and succeeded. The backend (Azure Blob, Pulumi Cloud, a file backend) is the record, so
+ *   it works across machines and across GitHub's "Re-run failed jobs".
+ * - `preview` and `drift` write no history: their outcomes go to `.state/fleet/<runId>.json` in
+ *   the project folder, which a workflow must carry between machines itself (the workflows cache it).
+ *
+ * The engine's output is kept per stack and shown only when the stack fails (its last lines;
+ * Pulumi masks secret config in what it prints, and no environment is ever printed).
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { LocalWorkspace, type OpMap, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { pulumiCliDir, pulumiCliEnv } from "../pulumiCli";
+import { federatedTokenEnv } from "./credentials";
+import { stackTenantEnv } from "./stacks";
+
+export const operations = ["up", "preview", "drift", "refresh"] as const;
+export type Operation = (typeof operations)[number];
+
+/** Operations that leave an update in the stack's history, which resume reads. */
+const writesHistory: ReadonlySet<Operation> = new Set(["up", "refresh"]);
+
+export type Outcome = "succeeded" | "failed" | "skipped";
+
+export interface StackResult {
+    stack: string;
+    result: Outcome;
+    /** Resources per operation (`create`, `update`, `same`, ...), from the engine's summary. */
+    changes: Record<string, number>;
+    seconds: number;
+    /** A failed stack's first error line. */
+    error?: string;
+    /** Why a stack was skipped. */
+    note?: string;
+}
+
+export interface FleetRun {
+    runId: string;
+    operation: Operation;
+    /** `i/N` when the run took one shard. */
+    shard?: string;
+    startedAt: string;
+    seconds: number;
+    results: StackResult[];
+}
+
+export interface FleetOptions {
+    /** The project folder (Pulumi.yaml and the stack files). */
+    projectDir: string;
+    /** The stacks to run, in order. */
+    stacks: readonly string[];
+    operation: Operation;
+    concurrency: number;
+    runId: string;
+    /** Skip the stacks that succeeded in run `runId` before. */
+    resume: boolean;
+    /** Refresh before `up` or `preview` (drift always refreshes). */
+    refresh?: boolean;
+    /** Policy pack folders, as `--policy-pack`. */
+    policyPacks?: readonly string[];
+    shard?: string;
+    /** One progress line. */
+    /** The folder of the Pulumi CLI to run (operate/pulumiCli.ts finds one when absent). */
+    pulumi?: string;
+    log(line: string): void;
+}
+
+/** How many of the engine's last lines a failed stack shows. */
+const tailLines = 20;
+
+/** Runs `work` over `items` with at most `limit` running at once; results in the order of `items`. */
+export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+    const results: R[] = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const i = next++;
+            results[i] = await work(items[i]);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
+    return results;
+}
+
+/** The message of every update a fleet run makes; resume looks for it. */
+export function updateMessage(runId: string, operation: Operation): string {
+    return `fleet ${runId} ${operation}`;
+}
+
+/** The results file of `runId` in a project folder (for the operations without history). */
+export function resultsFile(projectDir: string, runId: string): string {
+    return join(projectDir, ".state", "fleet", `${runId.replace(/[^\w.-]/g, "_")}.json`);
+}
+
+/**
+ * The line of the engine's output that says what went wrong: a diagnostic's `error:` other than the
+ * closing "update failed" (with the line after it when it ends in a colon, as "Running program ...
+ * failed with an unhandled exception:" does), else a mandatory policy violation, else the first line.
+ */
+export function firstErrorLine(text: string): string {
+    const lines = text
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.length > 0);
+    const generic = (error: string) => /^(update|preview|refresh) failed$/.test(error);
+    // A diagnostic's line starts with "error:"; the progress display repeats it mid-line, cut short.
+    const diagnostic = (i: number) =>
+        lines[i].startsWith("error: ") ? lines[i].slice("error: ".length).trim() : undefined;
+    const embedded = (i: number) => /\serror: (.+)$/.exec(lines[i])?.[1].trim();
+    for (const errorAt of [diagnostic, embedded]) {
+        const at = lines.findIndex((_, i) => {
+            const error = errorAt(i);
+            return error !== undefined && !generic(error);
+        });
+        if (at < 0) continue;
+        const error = errorAt(at)!;
+        return error.endsWith(":") && lines[at + 1] ? `${error} ${lines[at + 1]}` : error;
+    }
+    const fallback = lines.findIndex((_, i) => diagnostic(i) ?? embedded(i));
+    return (
+        lines.find((l) => l.startsWith("mandatory:")) ??
+        (fallback >= 0 ? (diagnostic(fallback) ?? embedded(fallback))! : (lines[0] ?? "failed"))
+    );
+}
+
+/** Terminal colour codes (a program's own stderr carries them even with `color: never`). */
+// eslint-disable-next-line no-control-regex -- the escape character is exactly what is matched
+const ansi = /\x1b\[[0-9;]*m/g;
+
+function countChanges(map: OpMap | undefined): Record<string, number> {
+    return Object.fromEntries(Object.entries(map ?? {}).filter(([, n]) => typeof n === "number" && n > 0)) as Record<
+        string,
+        number
+    >;
+}
+
+/** The last lines written to it. */
+function lineTail(limit: number) {
+    const lines: string[] = [];
+    let partial = "";
+    return {
+        push(chunk: string) {
+            const parts = (partial + chunk).replace(ansi, "").split("\n");
+            partial = parts.pop() ?? "";
+            // "@ updating...." lines are the engine's progress display, which says nothing after the fact.
+            lines.push(...parts.filter((l) => l.trim().length > 0 && !l.startsWith("@ ")));
+            if (lines.length > limit) lines.splice(0, lines.length - limit);
+        },
+        lines: () => [...lines, ...(partial.trim() ? [partial] : [])].slice(-limit),
+    };
+}
+
+function readResults(file: string): Map<string, StackResult> {
+    if (!existsSync(file)) return new Map();
+    const run = JSON.parse(readFileSync(file, "utf8")) as FleetRun;
+    return new Map(run.results.map((r) => [r.stack, r]));
+}
+
+/** Merges this run's results into the results file, keeping those of stacks other shards ran. */
+function writeResults(file: string, run: FleetRun) {
+    const merged = readResults(file);
+    for (const r of run.results) merged.set(r.stack, r);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(
+        file,
+        JSON.stringify(
+            { ...run, shard: undefined, results: [...merged.values()].sort((a, b) => a.stack.localeCompare(b.stack)) },
+            null,
+            2,
+        ) + "\n",
+    );
+}
+
+export async function runFleet(options: FleetOptions): Promise<FleetRun> {
+    const { projectDir, operation, runId, log } = options;
+    const startedAt = new Date();
+    const bin = pulumiCliDir(options.pulumi);
+    const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
+    const engineVars = pulumiCliEnv(bin);
+    const file = resultsFile(projectDir, runId);
+    const previous =
+        options.resume && !writesHistory.has(operation) ? readResults(file) : new Map<string, StackResult>();
+    const tokenDir = mkdtempSync(join(tmpdir(), "fleet-oidc-"));
+    const message = updateMessage(runId, operation);
+    // `stack select` rewrites the project's workspace file in PULUMI_HOME, which every command
+    // reads: selections run one at a time so none reads it half-written (the operations name
+    // their stack and run concurrently).
+    let selection: Promise<unknown> = Promise.resolve();
+    const selecting = <T>(select: () => Promise<T>): Promise<T> => {
+        const next = selection.then(select);
+        selection = next.catch(() => undefined);
+        return next;
+    };
+    const total = options.stacks.length;
+    let done = 0;
+    const finish = (r: StackResult) => {
+        done += 1;
+        const counter = `[${String(done).padStart(String(total).length)}/${total}]`;
+        const changes = formatChanges(r.changes);
+        if (r.result === "skipped") log(`${counter} skip  ${r.stack}: ${r.note}`);
+        else if (r.result === "succeeded")
+            log(`${counter} ok    ${r.stack} ${r.seconds.toFixed(1)}s${changes ? ` (${changes})` : ""}`);
+        else log(`${counter} FAIL  ${r.stack} ${r.seconds.toFixed(1)}s: ${r.error}`);
+        return r;
+    };
+
+    /** Whether run `runId` already succeeded for the stack (its last update, or the results file). */
+    async function earlierSuccess(stack: Stack): Promise<StackResult | undefined> {
+        if (!options.resume) return undefined;
+        if (!writesHistory.has(operation)) {
+            const r = previous.get(stack.name);
+            return r && r.result !== "failed" ? r : undefined;
+        }
+        const [last] = await stack.history(1, 1, false);
+        if (!last || last.result !== "succeeded" || last.message !== message) return undefined;
+        return { stack: stack.name, result: "succeeded", changes: countChanges(last.resourceChanges), seconds: 0 };
+    }
+
+    async function runOne(name: string): Promise<StackResult> {
+        const started = performance.now();
+        const seconds = () => (performance.now() - started) / 1000;
+        const output = lineTail(tailLines);
+        try {
+            const envVars = {
+                ...engineVars,
+                ...stackTenantEnv(projectDir, name),
+                ...(await federatedTokenEnv(tokenDir, name)),
+            };
+            const stack = await selecting(() =>
+                LocalWorkspace.selectStack({ stackName: name, workDir: projectDir }, { pulumiCommand, envVars }),
+            );
+            const earlier = await earlierSuccess(stack);
+            if (earlier)
+                return finish({
+                    ...earlier,
+                    result: "skipped",
+                    seconds: 0,
+                    error: undefined,
+                    note: `succeeded in fleet run ${runId}`,
+                });
+            log(`start ${name}`);
+            const common = {
+                message,
+                color: "never" as const,
+                onOutput: output.push,
+                onError: output.push,
+                policyPacks: [...(options.policyPacks ?? [])],
+            };
+            const changes = await (async () => {
+                switch (operation) {
+                    case "up":
+                        return (await stack.up({ ...common, refresh: options.refresh })).summary.resourceChanges;
+                    case "preview":
+                        return (await stack.preview({ ...common, refresh: options.refresh, diff: true })).changeSummary;
+                    case "drift":
+                        return (await stack.preview({ ...common, refresh: true, expectNoChanges: true, diff: true }))
+                            .changeSummary;
+                    case "refresh":
+                        return (
+                            await stack.refresh({
+                                message,
+                                color: "never",
+                                onOutput: output.push,
+                                onError: output.push,
+                            })
+                        ).summary.resourceChanges;
+                }
+            })();
+            return finish({ stack: name, result: "succeeded", changes: countChanges(changes), seconds: seconds() });
+        } catch (err) {
+            const text = [...output.lines(), (err as Error).message].join("\n");
+            const result = finish({
+                stack: name,
+                result: "failed",
+                changes: {},
+                seconds: seconds(),
+                error: firstErrorLine(text),
+            });
+            for (const line of output.lines()) log(`    ${name} | ${line}`);
+            return result;
+        }
+    }
+
+    try {
+        const results = await pool(options.stacks, options.concurrency, runOne);
+        const run: FleetRun = {
+            runId,
+            operation,
+            shard: options.shard,
+            startedAt: startedAt.toISOString(),
+            seconds: (Date.now() - startedAt.getTime()) / 1000,
+            results,
+        };
+        writeResults(file, run);
+        return run;
+    } finally {
+        rmSync(tokenDir, { recursive: true, force: true });
+    }
+}
+
+/** `create 3, update 1, same 9`: the counts in the engine's order of operations. */
+export function formatChanges(changes: Record<string, number>): string {
+    const order = ["create", "update", "replace", "delete", "read", "refresh", "same"];
+    return Object.entries(changes)
+        .sort(([a], [b]) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99))
+        .map(([op, n]) => `${op} ${n}`)
+        .join(", ");
+}

@@ -1,0 +1,70 @@
+/**
+ * Which stacks a fleet run covers: the `Pulumi.<name>.yaml` files of the project folder whose name
+ * matches a glob, sorted by name, and the share of them one shard takes. Pure functions of the file
+ * names, so every job of a workflow computes the same split without talking to the others.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join, matchesGlob } from "node:path";
+import { parse } from "yaml";
+
+/** The local stack of `npm run demo`; a fleet includes it only when asked for it by name. */
+const devStack = "dev";
+
+export interface Shard {
+    /** 1-based. */
+    index: number;
+    count: number;
+}
+
+/** The stack names of the project folder (from `Pulumi.<name>.yaml`), sorted. */
+export function stackFiles(projectDir: string): string[] {
+    return readdirSync(projectDir)
+        .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+        .filter((name): name is string => name !== undefined)
+        .sort();
+}
+
+/** The names matching `glob` (`*`, `?`, `[...]`, `{a,b}`), sorted; `dev` only when the glob names it. */
+export function matchStacks(names: readonly string[], glob: string): string[] {
+    return names.filter((name) => matchesGlob(name, glob) && (name !== devStack || glob.includes(devStack))).sort();
+}
+
+/** Parses `i/N` (1 <= i <= N). */
+export function parseShard(text: string): Shard {
+    const match = /^(\d+)\/(\d+)$/.exec(text.trim());
+    const [index, count] = match ? [Number(match[1]), Number(match[2])] : [NaN, NaN];
+    if (!(count >= 1 && index >= 1 && index <= count))
+        throw new Error(`--shard '${text}' must be i/N with 1 <= i <= N, e.g. 2/8`);
+    return { index, count };
+}
+
+/**
+ * Shard i of N: the i-th of N contiguous runs of the sorted names, their sizes differing by at
+ * most one, so shards 1/N..N/N cover every name exactly once and a job's tenants are neighbours.
+ */
+export function shardOf<T>(sorted: readonly T[], shard: Shard): T[] {
+    const from = Math.floor(((shard.index - 1) * sorted.length) / shard.count);
+    const to = Math.floor((shard.index * sorted.length) / shard.count);
+    return sorted.slice(from, to);
+}
+
+/** The stack config key naming the Entra tenant a stack's identity signs in to (see README "Fleets: many tenants"). */
+export const tenantIdKey = "fleet:azureTenantId";
+
+/**
+ * The environment one stack runs with, beside the fleet's: the tenant its identity signs in to, as
+ * `AZURE_TENANT_ID` (the Intune providers' DefaultAzureCredential) and `ARM_TENANT_ID` (the azuread
+ * provider), from `fleet:azureTenantId` in its stack file. A tenant ID is not secret, so an
+ * encrypted value is refused rather than decrypted.
+ */
+export function stackTenantEnv(projectDir: string, stack: string): Record<string, string> {
+    const file = (parse(readFileSync(join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) ?? {}) as {
+        config?: Record<string, unknown>;
+    };
+    const value = file.config?.[tenantIdKey];
+    if (value === undefined) return {};
+    if (typeof value !== "string" || !/^[0-9a-f-]{36}$/i.test(value)) {
+        throw new Error(`${tenantIdKey} in Pulumi.${stack}.yaml must be a plain tenant ID (a GUID; it is not secret)`);
+    }
+    return { AZURE_TENANT_ID: value, ARM_TENANT_ID: value };
+}

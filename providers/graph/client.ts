@@ -1,0 +1,221 @@
+/**
+ * The Microsoft Graph client of the Intune providers and the group checks. Routes and the
+ * permission each needs live in `contract/graph/routes.ts`, so a 401 or 403 names what to grant.
+ * Retries follow Graph's throttling guidance: 429, 503 and 504 (and dropped connections),
+ * honouring `Retry-After` up to a cap. Lists are read through `listAll`, which follows
+ * `@odata.nextLink`.
+ */
+import type { z } from "zod";
+import { defaultGraphBaseUrl, validateServiceUrl } from "../../contract/endpoints";
+import { type GraphVersion, requiredPermission } from "../../contract/graph/routes";
+import { pageSchema } from "../../contract/graph/schemas";
+import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
+
+/**
+ * The Graph application permissions an access token lacks of `required`, read from its `roles`
+ * claim (app-only tokens). Tokens without that claim (a user's delegated token, or an opaque one)
+ * tell nothing and yield no complaint: the service's 403 will.
+ */
+function missingPermissions(accessToken: string, required: Array<string | readonly string[]>): string[] {
+    let roles: unknown;
+    try {
+        roles = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")).roles;
+    } catch {
+        return [];
+    }
+    if (!Array.isArray(roles)) return [];
+    const held = (p: string) =>
+        roles.includes(p) || (p.endsWith(".Read.All") && roles.includes(p.replace(".Read.All", ".ReadWrite.All")));
+    // A requirement is one permission, or the alternatives a route's page lists (least privileged first, named when none is held).
+    const alternatives = required
+        .map((r): readonly string[] => (typeof r === "string" ? [r] : r))
+        .filter((r) => r.length > 0);
+    return alternatives.filter((r) => !r.some(held)).map((r) => r[0]);
+}
+
+export interface GraphClientSettings {
+    baseUrl: string;
+    /** Returns an access token for Graph; `forceRefresh` after the service rejected one. */
+    getToken(forceRefresh: boolean): Promise<string>;
+    retry?: Partial<RetryPolicy>;
+}
+
+export function graphApiError(
+    method: string,
+    path: string,
+    status: number,
+    body: unknown,
+    version: GraphVersion = "v1.0",
+): Error {
+    const error =
+        ((body ?? {}) as { error?: { code?: string; message?: string; innerError?: Record<string, unknown> } }).error ??
+        {};
+    const code = error.code ?? `HTTP_${status}`;
+    const requestId = error.innerError?.["request-id"] ? ` (request-id ${error.innerError["request-id"]})` : "";
+    let hint = "";
+    if (status === 401)
+        hint =
+            " The Graph token was refused; check the identity the run signs in with (az login, or AZURE_TENANT_ID/AZURE_CLIENT_ID with a secret or workload identity).";
+    if (status === 403)
+        hint = ` The signed-in identity lacks the Graph application permission ${requiredPermission(method, path, version)}; grant it with admin consent and run again.`;
+    const where = version === "v1.0" ? path : `/${version}${path}`;
+    return Object.assign(
+        new Error(
+            `Microsoft Graph ${method} ${where} failed: ${status} ${code}${error.message ? ": " + error.message : ""}${requestId}.${hint}`,
+        ),
+        {
+            status,
+            errorCode: code,
+            /** The least-privileged permission the refused request needed. */
+            permission: requiredPermission(method, path, version),
+        },
+    );
+}
+
+/** The permission a Graph refusal (403) names, or undefined for any other error: what a read that may be skipped reports. */
+export function refusedPermission(err: unknown): string | undefined {
+    const e = err as { status?: number; permission?: string };
+    return e.status === 403 ? (e.permission ?? "a permission it lacks") : undefined;
+}
+
+export function createGraphClient(settings: GraphClientSettings) {
+    const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
+    const baseUrl = validateServiceUrl(settings.baseUrl, "graph:baseUrl", defaultGraphBaseUrl);
+    /** The same Graph's beta endpoint, for the reads v1.0 cannot make (see GraphVersion). */
+    const baseUrlOf = (version: GraphVersion) => {
+        if (version === "v1.0") return baseUrl;
+        if (!baseUrl.endsWith("/v1.0"))
+            throw new Error(
+                `graph:baseUrl '${baseUrl}' must end in /v1.0 (e.g. ${defaultGraphBaseUrl}); the beta endpoint is found beside it.`,
+            );
+        return baseUrl.slice(0, -"/v1.0".length) + "/beta";
+    };
+    // Graph's guidance: 429, 503 and 504 mean "not processed, try later". A 500 or 502 may hide a
+    // success, so only requests that are safe to repeat retry them.
+    const retryable = (idempotent: boolean) => (status: number) =>
+        status === 429 || status === 503 || status === 504 || (idempotent && (status === 500 || status === 502));
+
+    async function request<T>(
+        method: "GET" | "POST" | "PATCH" | "DELETE",
+        path: string,
+        options: {
+            body?: unknown;
+            schema?: z.ZodType<T>;
+            allow404?: boolean;
+            /** Whether repeating is harmless; by default everything but a POST that creates (`.../assign` replaces). */
+            idempotent?: boolean;
+            /** Extra request headers, such as `ConsistencyLevel: eventual` for advanced queries. */
+            headers?: Record<string, string>;
+            /** v1.0 unless the route is beta-only (contract/graph/routes.ts). */
+            version?: GraphVersion;
+        } = {},
+    ): Promise<{ status: number; body: T } | undefined> {
+        const version = options.version ?? "v1.0";
+        // As in the Lookout client: up to two renewals when Graph refuses a token as expired.
+        const idempotent = options.idempotent ?? (method !== "POST" || path.endsWith("/assign"));
+        for (let renewals = 0; ; renewals++) {
+            const token = await settings.getToken(renewals > 0);
+            const headers: Record<string, string> = {
+                ...options.headers,
+                authorization: `Bearer ${token}`,
+                accept: "application/json",
+            };
+            if (options.body !== undefined) headers["content-type"] = "application/json";
+            const response = await sendWithRetry(
+                {
+                    method,
+                    url: baseUrlOf(version) + path,
+                    headers,
+                    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+                    describe: `Microsoft Graph ${method} ${version === "v1.0" ? "" : `/${version}`}${path}`,
+                    idempotent,
+                },
+                policy,
+                retryable(idempotent),
+            );
+            if (response.status === 401 && renewals < 2) {
+                await response.body?.cancel();
+                continue;
+            }
+            const text = await response.text();
+            // `$count` segments answer a plain integer as text/plain; everything else is JSON.
+            const body = !text
+                ? undefined
+                : (response.headers.get("content-type") ?? "").includes("json")
+                  ? JSON.parse(text)
+                  : text;
+            if (response.status === 404 && options.allow404) return undefined;
+            if (!response.ok) throw graphApiError(method, path, response.status, body, version);
+            return { status: response.status, body: options.schema ? options.schema.parse(body) : (body as T) };
+        }
+    }
+
+    /** Fails before any write when the token shows the identity lacks a permission the next writes need. */
+    async function assertPermissions(required: Array<string | readonly string[]>, what: string): Promise<void> {
+        const missing = missingPermissions(await settings.getToken(false), required);
+        if (missing.length > 0) {
+            throw new Error(
+                `${what} needs the Graph application permission ${missing.join(" and ")}, which the signed-in identity lacks; grant it with admin consent and run again. Nothing was changed.`,
+            );
+        }
+    }
+
+    /** The Entra tenant of the signed-in identity, from its token's `tid` claim: never typed by hand. */
+    async function tenantId(): Promise<string> {
+        const token = await settings.getToken(false);
+        try {
+            const tid = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).tid;
+            if (typeof tid === "string" && tid) return tid;
+        } catch {
+            // fall through to the error below
+        }
+        throw new Error(
+            "The Graph access token names no tenant (tid claim); sign in with a work or school identity of the tenant.",
+        );
+    }
+
+    /**
+     * The pages of a collection, following `@odata.nextLink` (absolute URLs on the same Graph) until
+     * the last page or until the caller stops; items are parsed leniently by `item`.
+     */
+    async function* pages<T extends z.ZodType>(
+        path: string,
+        item: T,
+        options: { headers?: Record<string, string>; version?: GraphVersion } = {},
+    ): AsyncGenerator<Array<z.infer<T>>> {
+        const schema = pageSchema(item);
+        for (let next: string | undefined = path; next;) {
+            const page: z.infer<typeof schema> = (await request("GET", next, {
+                schema,
+                headers: options.headers,
+                version: options.version,
+            }))!.body;
+            yield page.value;
+            next = relativeToBase(page["@odata.nextLink"], baseUrlOf(options.version ?? "v1.0"));
+        }
+    }
+
+    /** Every item of a collection (see `pages`). */
+    async function listAll<T extends z.ZodType>(
+        path: string,
+        item: T,
+        options: { headers?: Record<string, string>; version?: GraphVersion } = {},
+    ): Promise<Array<z.infer<T>>> {
+        const items: Array<z.infer<T>> = [];
+        for await (const page of pages(path, item, options)) items.push(...page);
+        return items;
+    }
+
+    /** A next link as a path below the base URL; Graph's links are absolute. */
+    function relativeToBase(link: string | undefined, base: string): string | undefined {
+        if (!link) return undefined;
+        if (link.startsWith("/")) return link;
+        if (!link.startsWith(base + "/"))
+            throw new Error(`Microsoft Graph returned a next link outside ${base}: ${link}`);
+        return link.slice(base.length);
+    }
+
+    return { baseUrl, policy, request, pages, listAll, assertPermissions, tenantId };
+}
+
+export type GraphClient = ReturnType<typeof createGraphClient>;

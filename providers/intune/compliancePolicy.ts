@@ -1,0 +1,337 @@
+/**
+ * An Intune device compliance policy that marks a device non-compliant when Lookout reports a
+ * threat at or above a level, assigned to groups, as a dynamic resource. One per platform:
+ * Android device administrator, Android work profile, Android fully managed, iOS/iPadOS.
+ *
+ * Graph requires exactly one scheduled action rule with one `block` action at creation and does
+ * not let it be patched; the assignment is replaced as a whole by `POST .../assign`.
+ *
+ * Creating first looks for a policy of the same type and display name and adopts it: a policy made
+ * by hand is taken over (and what the stack changed on it is given back on delete), and a run whose
+ * create answer was lost does not make a second policy on the next `up`.
+ *
+ * Precise writes: a PATCH carries only the threat settings, name and description that differ from
+ * the policy (plus the `@odata.type` Graph requires), so password rules and every other setting an
+ * admin made stay as they are. The stack manages the policy's *group* assignments; exclusion
+ * targets and any other target someone added are kept when it assigns.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
+import { graphPaths, requiredPermission } from "../../contract/graph/routes";
+import {
+    type Assignment,
+    assignmentSchema,
+    assignmentTargetTypes,
+    anyCompliancePolicySchema,
+    blockRule,
+    type CompliancePlatform,
+    compliancePlatformSchema,
+    compliancePolicyTypes,
+    platformOfType,
+    type RequiredSecurityLevel,
+    requiredSecurityLevelSchema,
+    type ThreatPolicyRead,
+    threatPolicySchema,
+    type ThreatPolicySettings,
+    type ThreatPolicyWrite,
+} from "../../contract/graph/schemas";
+import { changedProperties, differingEntries } from "../checks";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } from "../provider";
+import type { GraphClient } from "../graph/client";
+import { type GraphConnection, graphService } from "../graph/connection";
+
+/**
+ * The description of policies this stack creates. Finding it on a policy at create time means an
+ * earlier run created the policy and was interrupted before recording it: that policy is taken
+ * back as the stack's own (deleted on destroy), not adopted as hand-made (restored on destroy).
+ */
+export const managedPolicyDescription =
+    "Created by lookout-mtp (Pulumi): non-compliant when Lookout reports a threat above the required level.";
+
+/**
+ * `platform` (changing it replaces the policy), `displayName`, `description`, `requiredSecurityLevel`
+ * (the highest threat level a device may have and stay compliant) and `groupIds` (the Entra groups
+ * it applies to: the enrollment groups), as `compliancePolicyInputsSchema` defines them.
+ */
+export type ThreatCompliancePolicyArgs = ArgsOf<z.input<ReturnType<typeof compliancePolicyInputsSchema>>>;
+export type CompliancePolicyInputs = z.output<ReturnType<typeof compliancePolicyInputsSchema>>;
+
+/** What the stack changed on an adopted policy, as it was before (only the values it changed, and the groups). */
+export interface PreviousPolicy {
+    description?: string;
+    requiredSecurityLevel?: string;
+    deviceThreatProtectionEnabled?: boolean;
+    groupIds: string[];
+}
+export interface CompliancePolicyOutputs extends CompliancePolicyInputs {
+    /** `null` when the stack created the policy. */
+    previous: PreviousPolicy | null;
+}
+
+export function compliancePolicyInputsSchema() {
+    return z
+        .object({
+            platform: compliancePlatformSchema(),
+            displayName: z.string().trim().min(1).max(256),
+            description: z.string().max(1024).default(managedPolicyDescription),
+            requiredSecurityLevel: requiredSecurityLevelSchema(),
+            groupIds: z
+                .array(z.string().min(1))
+                .min(1, "assign the policy to at least one group")
+                .transform((ids) => [...new Set(ids)].sort()),
+        })
+        .strict();
+}
+
+/** The threat settings as the stack wants them on the policy. */
+function wantedSettings(inputs: CompliancePolicyInputs): ThreatPolicySettings {
+    return {
+        displayName: inputs.displayName,
+        description: inputs.description,
+        deviceThreatProtectionEnabled: true,
+        deviceThreatProtectionRequiredSecurityLevel: inputs.requiredSecurityLevel,
+    };
+}
+
+async function patchPolicy(
+    graph: GraphClient,
+    id: string,
+    platform: CompliancePlatform,
+    changes: ThreatPolicySettings,
+): Promise<void> {
+    if (Object.keys(changes).length === 0) return;
+    const body: ThreatPolicyWrite = { "@odata.type": compliancePolicyTypes[platform], ...changes };
+    await graph.request("PATCH", graphPaths.compliancePolicy(id), { body });
+}
+
+/** The groups a policy is assigned to (inclusion targets only). */
+function groupIdsOf(assignments: Assignment[]): string[] {
+    return assignments
+        .flatMap((a) =>
+            a.target["@odata.type"] === assignmentTargetTypes.group && a.target.groupId ? [a.target.groupId] : [],
+        )
+        .sort();
+}
+
+async function assignmentsOf(graph: GraphClient, id: string): Promise<Assignment[]> {
+    return graph.listAll(graphPaths.compliancePolicyAssignments(id), assignmentSchema());
+}
+
+/**
+ * Assigns the policy to `groupIds`. `assign` replaces every assignment, so the targets the stack
+ * does not manage (exclusion groups, all users, ...) are read first and sent back unchanged.
+ */
+async function assignGroups(
+    graph: GraphClient,
+    id: string,
+    groupIds: string[],
+    current: Assignment[] | undefined,
+): Promise<void> {
+    const kept = (current ?? (await assignmentsOf(graph, id)))
+        .filter((a) => a.target["@odata.type"] !== assignmentTargetTypes.group)
+        .map((a) => ({ target: a.target }));
+    const body = {
+        assignments: [
+            ...groupIds.map((groupId) => ({ target: { "@odata.type": assignmentTargetTypes.group, groupId } })),
+            ...kept,
+        ],
+    };
+    await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body });
+}
+
+/** The tenant's policies of the input's type and name; policies of every other type are skipped unread. */
+async function matching(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<ThreatPolicyRead[]> {
+    const all = await graph.listAll(graphPaths.compliancePolicies, anyCompliancePolicySchema());
+    return all
+        .filter(
+            (p) => p["@odata.type"] === compliancePolicyTypes[inputs.platform] && p.displayName === inputs.displayName,
+        )
+        .map((p) => threatPolicySchema().parse(p));
+}
+
+/**
+ * POSTs the policy. A create is never blindly repeated: when its outcome is unknown (the connection
+ * dropped, the answer timed out, or a 500/502 that may hide a success), it looks for a late write
+ * for one more attempt timeout and takes it; only when none appears does it create again, within
+ * the retry policy's attempts.
+ */
+async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<ThreatPolicyRead> {
+    const body: ThreatPolicyWrite = {
+        "@odata.type": compliancePolicyTypes[inputs.platform],
+        ...wantedSettings(inputs),
+        scheduledActionsForRule: blockRule(),
+    };
+    for (let attempt = 1; ; attempt++) {
+        try {
+            return (await graph.request("POST", graphPaths.compliancePolicies, { body, schema: threatPolicySchema() }))!
+                .body;
+        } catch (err) {
+            const status = (err as { status?: number }).status ?? 0;
+            const uncertain = status === 0 || status === 500 || status === 502;
+            if (!uncertain || attempt >= graph.policy.maxAttempts) throw err;
+        }
+        const deadline = Date.now() + graph.policy.attemptTimeoutMs;
+        do {
+            const [late] = await matching(graph, inputs);
+            if (late) return late;
+            await new Promise((resolve) => setTimeout(resolve, 250));
+        } while (Date.now() < deadline);
+    }
+}
+
+/** Takes over a policy found by type and name; returns what the stack changed on it, as it was. */
+async function adopt(
+    graph: GraphClient,
+    policy: ThreatPolicyRead,
+    inputs: CompliancePolicyInputs,
+): Promise<PreviousPolicy | null> {
+    const assignments = await assignmentsOf(graph, policy.id);
+    const current: ThreatPolicySettings = {
+        displayName: policy.displayName,
+        description: policy.description ?? "",
+        deviceThreatProtectionEnabled: policy.deviceThreatProtectionEnabled ?? undefined,
+        deviceThreatProtectionRequiredSecurityLevel: (policy.deviceThreatProtectionRequiredSecurityLevel ??
+            undefined) as ThreatPolicySettings["deviceThreatProtectionRequiredSecurityLevel"],
+    };
+    const changes = differingEntries(wantedSettings(inputs), current);
+    await patchPolicy(graph, policy.id, inputs.platform, changes);
+    const groupIds = groupIdsOf(assignments);
+    if (JSON.stringify(groupIds) !== JSON.stringify(inputs.groupIds))
+        await assignGroups(graph, policy.id, inputs.groupIds, assignments);
+    if (policy.description === managedPolicyDescription) return null;
+    return {
+        ...("description" in changes ? { description: current.description ?? "" } : {}),
+        ...("deviceThreatProtectionRequiredSecurityLevel" in changes
+            ? { requiredSecurityLevel: current.deviceThreatProtectionRequiredSecurityLevel }
+            : {}),
+        ...("deviceThreatProtectionEnabled" in changes
+            ? { deviceThreatProtectionEnabled: current.deviceThreatProtectionEnabled }
+            : {}),
+        groupIds,
+    };
+}
+
+export const compliancePolicyProvider = dynamicProvider<
+    CompliancePolicyInputs,
+    CompliancePolicyOutputs,
+    GraphConnection,
+    GraphClient
+>({
+    service: graphService,
+    describe: (props) => `Intune compliance policy '${props?.displayName}'`,
+    inputsSchema: compliancePolicyInputsSchema,
+    properties: ["platform", "displayName", "description", "requiredSecurityLevel", "groupIds"],
+    replaceOn: ["platform"],
+
+    async create(graph, inputs) {
+        let created: string | undefined;
+        try {
+            await graph.assertPermissions(
+                [requiredPermission("POST", graphPaths.compliancePolicies)],
+                "Creating the policy",
+            );
+            const existing = await matching(graph, inputs);
+            if (existing.length > 1) {
+                throw new Error(
+                    `${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`,
+                );
+            }
+            if (existing.length === 1) {
+                const previous = await adopt(graph, existing[0], inputs);
+                return { id: existing[0].id, outs: { ...inputs, previous } };
+            }
+            created = (await createPolicy(graph, inputs)).id;
+            await assignGroups(graph, created, inputs.groupIds, []);
+            return { id: created, outs: { ...inputs, previous: null } };
+        } catch (err) {
+            // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
+            if (created)
+                await graph
+                    .request("DELETE", graphPaths.compliancePolicy(created), { allow404: true })
+                    .catch(() => undefined);
+            throw err;
+        }
+    },
+
+    async read(graph, id, state) {
+        const policy = (
+            await graph.request("GET", graphPaths.compliancePolicy(id), {
+                schema: threatPolicySchema(),
+                allow404: true,
+            })
+        )?.body;
+        if (!policy) return {};
+        const assignments = await assignmentsOf(graph, id);
+        const level = policy.deviceThreatProtectionRequiredSecurityLevel ?? "notSet";
+        const inputs: CompliancePolicyInputs = {
+            platform: platformOfType(policy["@odata.type"]) ?? state!.platform,
+            displayName: policy.displayName,
+            description: policy.description ?? "",
+            // A policy whose threat check was switched off in the portal reads as drift from the declared level.
+            requiredSecurityLevel: (policy.deviceThreatProtectionEnabled
+                ? level
+                : "off (deviceThreatProtectionEnabled is false)") as RequiredSecurityLevel,
+            groupIds: groupIdsOf(assignments),
+        };
+        return {
+            id,
+            props: { ...inputs, previous: state?.previous ?? null },
+            inputs: inputs as CompliancePolicyOutputs,
+        };
+    },
+
+    async update(graph, id, olds, news) {
+        await graph.assertPermissions(
+            [requiredPermission("PATCH", graphPaths.compliancePolicy(id))],
+            "Changing the policy",
+        );
+        const before: ThreatPolicySettings = {
+            displayName: olds.displayName,
+            description: olds.description,
+            deviceThreatProtectionEnabled: true,
+            deviceThreatProtectionRequiredSecurityLevel: olds.requiredSecurityLevel,
+        };
+        await patchPolicy(graph, id, news.platform, differingEntries(wantedSettings(news), before));
+        if (changedProperties<CompliancePolicyInputs>(olds, news, ["groupIds"]).length > 0)
+            await assignGroups(graph, id, news.groupIds, undefined);
+        return { ...news, previous: olds.previous ?? null };
+    },
+
+    async delete(graph, id, state) {
+        if (!state.previous) {
+            await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
+            return;
+        }
+        // Only what the stack changed goes back; a policy adopted before this layout recorded all three.
+        const { description, requiredSecurityLevel, deviceThreatProtectionEnabled, groupIds } = state.previous;
+        const restore = Object.fromEntries(
+            Object.entries({
+                description,
+                deviceThreatProtectionRequiredSecurityLevel: requiredSecurityLevel,
+                deviceThreatProtectionEnabled,
+            }).filter(([, v]) => v !== undefined),
+        ) as ThreatPolicySettings;
+        await patchPolicy(graph, id, state.platform, restore);
+        await assignGroups(graph, id, groupIds, undefined);
+    },
+});
+
+export const threatCompliancePolicyType = dynamicResourceType("intune", "ThreatCompliancePolicy");
+
+// Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface ThreatCompliancePolicy extends OutputsOf<CompliancePolicyOutputs> {}
+
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
+    constructor(name: string, args: ThreatCompliancePolicyArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            compliancePolicyProvider,
+            name,
+            { ...args, previous: undefined },
+            opts,
+            threatCompliancePolicyType.module,
+            threatCompliancePolicyType.name,
+        );
+    }
+}

@@ -1,0 +1,116 @@
+/**
+ * The one skeleton every dynamic resource of this project is built on: `configure` reads the
+ * service connection from the engine's provider config (never from inputs, so credentials stay out
+ * of state), `check` validates inputs with the resource's zod schema (each problem names its
+ * property), `diff` compares the declared properties, and every create, read, update and delete
+ * gets the configured client and an error that starts with what the resource is. A resource module
+ * states only what is its own: its schema, its properties and its four operations.
+ *
+ * Pulumi serializes a provider by value, capturing the functions it uses: nothing here may hold a
+ * native object at module scope, and the client is built per configured provider, on first use.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { changedProperties, checkWith } from "./checks";
+
+/** How the providers of one service reach it: where the connection comes from, and the client built from it. */
+export interface ServiceBinding<Connection, Client> {
+    connectionFromConfig(config: pulumi.dynamic.Config | undefined): Connection;
+    clientFor(connection: Connection | undefined): Client;
+}
+
+/**
+ * A dynamic resource's registration: the module and name its class passes to Pulumi, and the type
+ * token they make (`pulumi-nodejs:dynamic/<module>:<name>`), which state, previews and the policy
+ * pack see. Changing either orphans every existing stack's resources, so each is written once.
+ */
+export function dynamicResourceType<M extends string, N extends string>(module: M, name: N) {
+    return { module, name, token: `pulumi-nodejs:dynamic/${module}:${name}` as const };
+}
+
+/** A value any part of which may be an Output: a group's `displayName` output in a list, a flag from config. */
+type InputDeep<T> = pulumi.Input<
+    T extends ReadonlyArray<infer U> ? Array<InputDeep<U>> : T extends object ? { [K in keyof T]: InputDeep<T[K]> } : T
+>;
+
+/** A resource class's Args, derived from its inputs schema: each field, and each part of it, may also be an Output. */
+export type ArgsOf<T> = { [K in keyof T]: InputDeep<T[K]> };
+
+/** A resource class's outputs, derived from what its provider returns: one Output per field. */
+export type OutputsOf<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
+
+export interface ResourceSpec<I extends object, O extends object, Connection, Client> {
+    service: ServiceBinding<Connection, Client>;
+    /** What a user calls the resource, for the start of every error: "Lookout Intune connector". */
+    describe(props: Partial<I> | undefined): string;
+    /** Validates and normalizes the inputs (defaults, sorting); the engine stores what it returns. */
+    inputsSchema(): z.ZodType<I>;
+    /**
+     * The input properties a diff compares, in the order it lists them, or a function naming the
+     * changed ones (for resources whose managed properties are whichever the inputs name).
+     */
+    properties: ReadonlyArray<keyof I> | ((olds: O, news: I) => string[]);
+    /** Input properties that name a different remote object, so a change replaces the resource. */
+    replaceOn?: ReadonlyArray<keyof I>;
+    create(client: Client, inputs: I): Promise<{ id: string; outs: O }>;
+    /** The remote object as it is now; `{}` when it is gone. `state`: the outputs the stack holds (the inputs, on a `get`). */
+    read(client: Client, id: string, state: O | undefined): Promise<pulumi.dynamic.ReadResult<O>>;
+    update(client: Client, id: string, olds: O, news: I): Promise<O>;
+    delete(client: Client, id: string, state: O): Promise<void>;
+}
+
+type Configured<Connection, Client> = { connection?: Connection; client?: Client };
+
+export function dynamicProvider<I extends object, O extends object, Connection, Client>(
+    spec: ResourceSpec<I, O, Connection, Client>,
+): pulumi.dynamic.ResourceProvider<I, O> {
+    /** The configured provider's client, built once so its token is reused across calls. */
+    function clientOf(provider: Configured<Connection, Client>): Client {
+        provider.client ??= spec.service.clientFor(provider.connection);
+        return provider.client;
+    }
+
+    async function explained<T>(props: Partial<I> | undefined, operation: () => Promise<T>): Promise<T> {
+        try {
+            return await operation();
+        } catch (err) {
+            throw Object.assign(new Error(`${spec.describe(props)}: ${(err as Error).message}`), { cause: err });
+        }
+    }
+
+    return {
+        async configure(this: Configured<Connection, Client>, req: pulumi.dynamic.ConfigureRequest) {
+            this.connection = spec.service.connectionFromConfig(req.config);
+            this.client = undefined;
+        },
+
+        async check(_olds: I, news: I) {
+            return checkWith(spec.inputsSchema(), news as Record<string, unknown>);
+        },
+
+        async diff(_id: string, olds: O, news: I) {
+            const changes =
+                typeof spec.properties === "function"
+                    ? spec.properties(olds, news)
+                    : changedProperties<I>(olds as Partial<I>, news, spec.properties);
+            const replaces = changes.filter((p) => (spec.replaceOn ?? []).includes(p as keyof I));
+            return { changes: changes.length > 0, replaces };
+        },
+
+        async create(this: Configured<Connection, Client>, inputs: I) {
+            return explained(inputs, () => spec.create(clientOf(this), inputs));
+        },
+
+        async read(this: Configured<Connection, Client>, id: string, state?: O) {
+            return explained(state as Partial<I> | undefined, () => spec.read(clientOf(this), id, state));
+        },
+
+        async update(this: Configured<Connection, Client>, id: string, olds: O, news: I) {
+            return explained(news, async () => ({ outs: await spec.update(clientOf(this), id, olds, news) }));
+        },
+
+        async delete(this: Configured<Connection, Client>, id: string, state: O) {
+            return explained(state as Partial<I>, () => spec.delete(clientOf(this), id, state));
+        },
+    };
+}
