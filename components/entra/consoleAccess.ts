@@ -27,24 +27,17 @@ export class ConsoleAccessGroups extends pulumi.ComponentResource {
 
     constructor(name: string, args: ConsoleAccessGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:ConsoleAccessGroups", name, {}, opts);
-        const full = declareEntraGroup(
-            `${name}-full`,
-            args.full,
-            args.entraMode,
-            "lookout-mtp:consoleAccess.full",
-            this,
-            args.checkedGroups,
-        );
-        const restricted = args.restricted
-            ? declareEntraGroup(
-                  `${name}-restricted`,
-                  args.restricted,
-                  args.entraMode,
-                  "lookout-mtp:consoleAccess.restricted",
-                  this,
-                  args.checkedGroups,
-              )
-            : undefined;
+        const group = (suffix: "full" | "restricted", spec: GroupConfig) =>
+            declareEntraGroup({
+                name: `${name}-${suffix}`,
+                spec,
+                mode: args.entraMode,
+                where: `lookout-mtp:consoleAccess.${suffix}`,
+                parent: this,
+                checked: args.checkedGroups,
+            });
+        const full = group("full", args.full);
+        const restricted = args.restricted ? group("restricted", args.restricted) : undefined;
         this.fullAccessGroupObjectId = full.objectId;
         this.fullAccessGroupName = full.displayName;
         this.restrictedAccessGroupObjectId = restricted ? restricted.objectId : pulumi.output(undefined);

@@ -27,14 +27,14 @@ export class EnrollmentGroups extends pulumi.ComponentResource {
         super("lookout-mtp:index:EnrollmentGroups", name, {}, opts);
         // Children are named after the group, not its position, so reordering the list changes nothing.
         const groups = args.groups.map((spec, i) =>
-            declareEntraGroup(
-                `${name}-${slug(spec.displayName)}`,
+            declareEntraGroup({
+                name: `${name}-${slug(spec.displayName)}`,
                 spec,
-                args.entraMode,
-                enrollmentGroupKey(i, spec),
-                this,
-                args.checkedGroups,
-            ),
+                mode: args.entraMode,
+                where: enrollmentGroupKey(i, spec),
+                parent: this,
+                checked: args.checkedGroups,
+            }),
         );
         this.displayNames = pulumi.all(groups.map((g) => g.displayName));
         this.objectIds = pulumi.all(groups.map((g) => g.objectId));

@@ -4,12 +4,12 @@
  * graph mode; see `directory.ts`), or (in reference mode) taken from config without calling
  * Entra. Whatever the source, the display name comes from the group itself, so case never drifts.
  */
-import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig } from "../../config/stackConfig";
 import { programGraphClient } from "../../providers/graph/programClient";
 import { type GroupKey, resolveGroupViaGraph } from "./directory";
 import type { GroupCandidate } from "./groupValidation";
+import { azuread } from "./azuread";
 
 export type EntraMode = "manage" | "graph" | "reference";
 
@@ -21,19 +21,19 @@ export interface EntraGroupRef {
 /** Existing groups already checked through Graph, by config key (see `checkExistingGroups`). */
 export type CheckedGroups = pulumi.Input<Record<GroupKey, GroupCandidate>>;
 
-/**
- * @param name Pulumi name of the group resource, when one is created
- * @param where the config key of the group, named in every error
- * @param checked the existing groups checked up front; without it, this group is checked on its own
- */
-export function declareEntraGroup(
-    name: string,
-    spec: GroupConfig,
-    mode: EntraMode,
-    where: GroupKey,
-    parent: pulumi.Resource,
-    checked?: CheckedGroups,
-): EntraGroupRef {
+export interface EntraGroupSpec {
+    /** Pulumi name of the group resource, when one is created. */
+    name: string;
+    spec: GroupConfig;
+    mode: EntraMode;
+    /** The config key of the group, named in every error. */
+    where: GroupKey;
+    parent: pulumi.Resource;
+    /** The existing groups checked up front; without it, this group is checked on its own. */
+    checked?: CheckedGroups;
+}
+
+export function declareEntraGroup({ name, spec, mode, where, parent, checked }: EntraGroupSpec): EntraGroupRef {
     if (mode === "reference") {
         return { objectId: pulumi.output(spec.objectId!), displayName: pulumi.output(spec.displayName) };
     }
@@ -44,8 +44,8 @@ export function declareEntraGroup(
         return { objectId: group.objectId, displayName: group.displayName };
     }
     const opts = { parent };
-    const members = azuread.getUsersOutput({ userPrincipalNames: spec.members! }, opts);
-    const group = new azuread.Group(
+    const members = azuread().getUsersOutput({ userPrincipalNames: spec.members! }, opts);
+    const group = new (azuread().Group)(
         name,
         {
             displayName: spec.displayName,

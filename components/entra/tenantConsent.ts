@@ -4,9 +4,9 @@
  * never deleted by `pulumi destroy` (other tenants' onboarding and sign-ins depend on it); the
  * Graph application permissions become app role assignments and the sign-in scope a delegated grant.
  */
-import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import { microsoftGraphAppId } from "../../contract/graph/servicePrincipals";
+import { azuread } from "./azuread";
 
 export interface TenantConsentArgs {
     /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */
@@ -25,12 +25,13 @@ export class TenantConsent extends pulumi.ComponentResource {
 
     constructor(name: string, args: TenantConsentArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:TenantConsent", name, {}, opts);
-        const lookout = new azuread.ServicePrincipal(
+        const ad = azuread();
+        const lookout = new ad.ServicePrincipal(
             `${name}-lookout`,
             { clientId: args.lookoutClientId, useExisting: true },
             { parent: this, retainOnDelete: true },
         );
-        const graph = azuread.getServicePrincipalOutput({ clientId: microsoftGraphAppId }, { parent: this });
+        const graph = ad.getServicePrincipalOutput({ clientId: microsoftGraphAppId }, { parent: this });
 
         const grants: pulumi.Output<string>[] = [];
         for (const permission of args.applicationPermissions) {
@@ -44,7 +45,7 @@ export class TenantConsent extends pulumi.ComponentResource {
                 return id;
             });
             grants.push(
-                new azuread.AppRoleAssignment(
+                new ad.AppRoleAssignment(
                     `${name}-${permission}`,
                     { appRoleId, principalObjectId: lookout.objectId, resourceObjectId: graph.objectId },
                     { parent: this },
@@ -61,7 +62,7 @@ export class TenantConsent extends pulumi.ComponentResource {
             }
             return args.delegatedScopes;
         });
-        const delegated = new azuread.ServicePrincipalDelegatedPermissionGrant(
+        const delegated = new ad.ServicePrincipalDelegatedPermissionGrant(
             `${name}-delegated`,
             {
                 servicePrincipalObjectId: lookout.objectId,

@@ -2,7 +2,6 @@
  * The whole Lookout MTP onboarding of one tenant: Entra groups and consent, the Lookout console
  * settings, and the facts Lookout support needs.
  */
-import * as azuread from "@pulumi/azuread";
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../../config/stackConfig";
 import { IntuneConnector } from "../../providers/lookout/intuneConnector";
@@ -11,6 +10,7 @@ import { ThreatClassifications } from "../../providers/lookout/threatClassificat
 import { ConsoleAccessGroups } from "../entra/consoleAccess";
 import { EnrollmentGroups } from "../entra/enrollmentGroups";
 import type { CheckedGroups } from "../entra/group";
+import { azuread } from "../entra/azuread";
 import { programGraphClient } from "../../providers/graph/programClient";
 import { IntuneThreatDefense } from "../intune/threatDefense";
 import { onboardingRequestText } from "./onboardingRequest";
@@ -36,8 +36,6 @@ export interface LookoutOnboardingArgs {
      * without it, the component runs the same checks itself and nothing is written until they pass.
      */
     readonly preflight?: Preflight;
-    /** @deprecated since 0.3: pass `preflight`, which also holds the consent check. The existing groups, checked by `checkExistingGroups(config)`. */
-    readonly checkedGroups?: CheckedGroups;
     /** The Graph client of the checks; the program's own (stack config and environment) by default. */
     readonly graph?: GraphClient;
     /** The Lookout client of the endpoint check; the program's own (the `lookout:*` config) by default. */
@@ -79,15 +77,7 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
 
     constructor(name: string, args: LookoutOnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:LookoutOnboarding", name, {}, opts);
-        const parts = declareOnboarding(
-            this,
-            name,
-            args.config,
-            args.preflight,
-            args.graph,
-            args.checkedGroups,
-            args.lookout,
-        );
+        const parts = declareOnboarding({ ...args, parent: this, name });
         Object.assign(this, parts);
         this.registerOutputs(registeredOutputs(parts));
     }
@@ -105,34 +95,36 @@ export function registeredOutputs(parts: OnboardingParts): pulumi.Inputs {
     };
 }
 
+/** What `declareOnboarding` needs: the component's own args, and the component itself. */
+export interface OnboardingScope extends LookoutOnboardingArgs {
+    /** The component the resources are children of. */
+    readonly parent: pulumi.ComponentResource;
+    /** The component's name, from which every child's name derives. */
+    readonly name: string;
+}
+
+/** The gate every write passes: the checks, run up front or here. */
+interface Gate {
+    checks: pulumi.Output<Preflight>;
+    groups: CheckedGroups;
+    /** Resolves once every group passed its checks and Lookout's consent is verified. */
+    passed: pulumi.Output<boolean>;
+}
+
 /**
  * Declares the onboarding's resources as children of `parent`: shared by `LookoutOnboarding`
  * (TypeScript programs, validated config in) and the component plugin's `Onboarding` (other
  * Pulumi languages, plain inputs validated by the same schema).
  */
-export function declareOnboarding(
-    parent: pulumi.ComponentResource,
-    name: string,
-    config: StackConfig,
-    preflight?: Preflight,
-    graph?: GraphClient,
-    checkedGroups?: CheckedGroups,
-    lookout?: LookoutClient,
-): OnboardingParts {
+export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
+    const { parent, name, config, preflight, graph, lookout } = scope;
     const entraMode = config.entra.mode;
     // Without checks run up front, the same checks run here and gate every write below.
     const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph, lookout));
-    const groups: CheckedGroups =
-        checkedGroups ?? (preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups));
+    const groups: CheckedGroups = preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups);
     const child = { parent };
 
-    const tenantId =
-        entraMode === "manage"
-            ? azuread.getClientConfigOutput(child).tenantId
-            : entraMode === "graph"
-              ? pulumi.output((graph ?? programGraphClient()).tenantId())
-              : pulumi.output(config.entra.tenantId!);
-
+    const tenantId = tenantIdOf(scope);
     const consoleAccess = new ConsoleAccessGroups(
         `${name}-console`,
         { ...config.consoleAccess, entraMode, checkedGroups: groups },
@@ -147,22 +139,12 @@ export function declareOnboarding(
         entraMode === "manage" && config.consent
             ? new TenantConsent(`${name}-consent`, { ...config.consent }, child)
             : undefined;
-
-    // Lookout's consent, verified: read from the tenant up front, or in manage mode once the stack's
-    // own grants exist (on a first `preview` they do not, and the gate stays unknown).
-    const consentStatus: pulumi.Output<ConsentStatus | undefined> = consent
-        ? pulumi.all([consent.granted, tenantId]).apply(([, tenant]) =>
-              verifyGrantedConsent(graph ?? programGraphClient(), config.consent!, tenant).catch((err: Error) => {
-                  // One clean line, as every check of the run reports (no stack trace).
-                  throw new pulumi.RunError(`Lookout's consent, after the stack granted it: ${err.message}`);
-              }),
-          )
-        : checks.apply((c) => c.consent);
+    const consentStatus = verifiedConsent(scope, consent, tenantId, checks);
 
     // Nothing is written before every group has passed its checks (found, exact name, unique,
     // users only) and Lookout's consent is verified: the Lookout settings take their inputs through
     // this gate, the Intune side waits for the Lookout connector.
-    const groupsChecked = pulumi
+    const passed = pulumi
         .all([
             consoleAccess.fullAccessGroupObjectId,
             consoleAccess.restrictedAccessGroupObjectId,
@@ -171,37 +153,9 @@ export function declareOnboarding(
             checks,
         ])
         .apply(() => true);
-    const afterGroupChecks = <T>(value: T) => groupsChecked.apply(() => value);
+    const gate: Gate = { checks, groups, passed };
 
-    // Lookout's console: written through the settings contract, or (checklist mode) recorded as the
-    // steps an admin follows, with the same values and the same gate.
-    const checklist = config.settingsMode === "checklist";
-    const connector = checklist
-        ? undefined
-        : new IntuneConnector(
-              `${name}-intune-connector`,
-              {
-                  ...config.connector,
-                  heartbeatFrequencyMinutes: afterGroupChecks(config.connector.heartbeatFrequencyMinutes),
-                  enrollmentGroups: enrollment.displayNames,
-              },
-              // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
-              { parent, dependsOn: consent ? [consent] : [] },
-          );
-    const steps: ConsoleChecklist[] = [];
-    if (checklist) {
-        const inputs = pulumi
-            .all([enrollment.displayNames, groupsChecked])
-            .apply(([names]) => connectorChecklist({ ...config.connector, enrollmentGroups: names }));
-        steps.push(
-            new ConsoleChecklist(`${name}-intune-connector-steps`, inputs, {
-                parent,
-                dependsOn: consent ? [consent] : [],
-            }),
-        );
-    }
-    const lookoutSide: pulumi.Resource[] = connector ? [connector] : steps;
-
+    const lookoutConsole = declareLookoutConsole(scope, gate, enrollment, consent);
     const intune = config.intune
         ? new IntuneThreatDefense(
               `${name}-intune`,
@@ -215,47 +169,138 @@ export function declareOnboarding(
                       : checks.apply((c) => c.impact?.compliance ?? {}),
               },
               // Intune's connector reports Lookout's partner state once Lookout's side is configured.
-              { parent, dependsOn: lookoutSide },
+              { parent, dependsOn: lookoutConsole.lookoutSide },
           )
         : undefined;
-
-    for (const n of config.notifications) {
-        const resourceName = `${name}-notifications-${n.email.toLowerCase()}`;
-        if (checklist) {
-            const inputs = groupsChecked.apply(() => notificationChecklist(n.email, n.emailNotifications));
-            steps.push(new ConsoleChecklist(`${resourceName}-steps`, inputs, child));
-        } else {
-            new NotificationPreferences(
-                resourceName,
-                { email: afterGroupChecks(n.email), emailNotifications: n.emailNotifications },
-                child,
-            );
-        }
-    }
-    if (Object.keys(config.threatClassifications).length > 0) {
-        if (checklist) {
-            const inputs = groupsChecked.apply(() => classificationChecklist(config.threatClassifications));
-            steps.push(new ConsoleChecklist(`${name}-threat-classifications-steps`, inputs, child));
-        } else {
-            new ThreatClassifications(
-                `${name}-threat-classifications`,
-                { riskLevels: afterGroupChecks(config.threatClassifications) },
-                child,
-            );
-        }
-    }
 
     // What the change does to who is enrolled, said on the resource that makes it, before anything is
     // written. Logged while the program runs when the checks ran up front (an apply's log may be cut
     // off when the program ends).
     const sayImpact = (c: Preflight) => {
-        for (const warning of c.impact?.enrollment ?? []) void pulumi.log.warn(warning, lookoutSide[0]);
+        for (const warning of c.impact?.enrollment ?? []) void pulumi.log.warn(warning, lookoutConsole.lookoutSide[0]);
         for (const note of c.impact?.notes ?? []) void pulumi.log.warn(`Impact not shown: ${note}`, parent);
     };
     if (preflight) sayImpact(preflight);
     else checks.apply(sayImpact);
 
-    const onboardingRequest = pulumi
+    return {
+        tenantId,
+        fullAccessGroupObjectId: consoleAccess.fullAccessGroupObjectId,
+        restrictedAccessGroupObjectId: consoleAccess.restrictedAccessGroupObjectId,
+        enrollmentGroupNames: enrollment.displayNames,
+        lookoutServicePrincipalObjectId: consent
+            ? consent.servicePrincipalObjectId
+            : consentStatus.apply((s) => s?.servicePrincipalObjectId),
+        lookoutConsentVerified: consentStatus.apply((s) => s !== undefined),
+        onboardingRequest: onboardingRequestOf(config, tenantId, consoleAccess),
+        connector: lookoutConsole.connector,
+        connectorHeartbeatFrequencyMinutes: lookoutConsole.connector
+            ? lookoutConsole.connector.heartbeatFrequencyMinutes
+            : pulumi.output(config.connector.heartbeatFrequencyMinutes),
+        lookoutConsoleSteps: lookoutConsole.steps
+            ? pulumi.all(lookoutConsole.steps.map((s) => s.steps)).apply((lists) => lists.flat())
+            : undefined,
+        intune,
+    };
+}
+
+/** The tenant: from the azuread provider's sign-in (manage), the Graph token (graph), or config (reference). */
+function tenantIdOf({ parent, config, graph }: OnboardingScope): pulumi.Output<string> {
+    switch (config.entra.mode) {
+        case "manage":
+            return azuread().getClientConfigOutput({ parent }).tenantId;
+        case "graph":
+            return pulumi.output((graph ?? programGraphClient()).tenantId());
+        case "reference":
+            return pulumi.output(config.entra.tenantId!);
+    }
+}
+
+/**
+ * Lookout's consent, verified: read from the tenant up front, or in manage mode once the stack's
+ * own grants exist (on a first `preview` they do not, and the gate stays unknown).
+ */
+function verifiedConsent(
+    { config, graph }: OnboardingScope,
+    consent: TenantConsent | undefined,
+    tenantId: pulumi.Output<string>,
+    checks: pulumi.Output<Preflight>,
+): pulumi.Output<ConsentStatus | undefined> {
+    if (!consent) return checks.apply((c) => c.consent);
+    return pulumi.all([consent.granted, tenantId]).apply(([, tenant]) =>
+        verifyGrantedConsent(graph ?? programGraphClient(), config.consent!, tenant).catch((err: Error) => {
+            // One clean line, as every check of the run reports (no stack trace).
+            throw new pulumi.RunError(`Lookout's consent, after the stack granted it: ${err.message}`);
+        }),
+    );
+}
+
+/**
+ * Lookout's console: written through the settings contract, or (checklist mode) recorded as the
+ * steps an admin follows, with the same values and the same gate.
+ */
+function declareLookoutConsole(
+    { parent, name, config }: OnboardingScope,
+    gate: Gate,
+    enrollment: EnrollmentGroups,
+    consent: TenantConsent | undefined,
+): { connector?: IntuneConnector; steps?: ConsoleChecklist[]; lookoutSide: pulumi.Resource[] } {
+    const child = { parent };
+    const afterChecks = <T>(value: T) => gate.passed.apply(() => value);
+    // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
+    const afterConsent = { parent, dependsOn: consent ? [consent] : [] };
+    const notifications = (n: StackConfig["notifications"][number]) => `${name}-notifications-${n.email.toLowerCase()}`;
+    const classified = Object.keys(config.threatClassifications).length > 0;
+
+    if (config.settingsMode === "checklist") {
+        const connectorSteps = pulumi
+            .all([enrollment.displayNames, gate.passed])
+            .apply(([names]) => connectorChecklist({ ...config.connector, enrollmentGroups: names }));
+        const steps = [new ConsoleChecklist(`${name}-intune-connector-steps`, connectorSteps, afterConsent)];
+        for (const n of config.notifications) {
+            const inputs = gate.passed.apply(() => notificationChecklist(n.email, n.emailNotifications));
+            steps.push(new ConsoleChecklist(`${notifications(n)}-steps`, inputs, child));
+        }
+        if (classified) {
+            const inputs = gate.passed.apply(() => classificationChecklist(config.threatClassifications));
+            steps.push(new ConsoleChecklist(`${name}-threat-classifications-steps`, inputs, child));
+        }
+        return { steps, lookoutSide: steps };
+    }
+
+    const connector = new IntuneConnector(
+        `${name}-intune-connector`,
+        {
+            ...config.connector,
+            heartbeatFrequencyMinutes: afterChecks(config.connector.heartbeatFrequencyMinutes),
+            enrollmentGroups: enrollment.displayNames,
+        },
+        afterConsent,
+    );
+    for (const n of config.notifications) {
+        new NotificationPreferences(
+            notifications(n),
+            { email: afterChecks(n.email), emailNotifications: n.emailNotifications },
+            child,
+        );
+    }
+    if (classified) {
+        new ThreatClassifications(
+            `${name}-threat-classifications`,
+            { riskLevels: afterChecks(config.threatClassifications) },
+            child,
+        );
+    }
+    return { connector, lookoutSide: [connector] };
+}
+
+/** The request text for Lookout Enterprise Support, from the groups as Entra names them. */
+function onboardingRequestOf(
+    config: StackConfig,
+    tenantId: pulumi.Output<string>,
+    consoleAccess: ConsoleAccessGroups,
+): pulumi.Output<string> {
+    return pulumi
         .all([
             tenantId,
             consoleAccess.fullAccessGroupObjectId,
@@ -274,23 +319,4 @@ export function declareOnboarding(
                 lookoutClientId: config.consent?.lookoutClientId,
             }),
         );
-    return {
-        tenantId,
-        fullAccessGroupObjectId: consoleAccess.fullAccessGroupObjectId,
-        restrictedAccessGroupObjectId: consoleAccess.restrictedAccessGroupObjectId,
-        enrollmentGroupNames: enrollment.displayNames,
-        lookoutServicePrincipalObjectId: consent
-            ? consent.servicePrincipalObjectId
-            : consentStatus.apply((s) => s?.servicePrincipalObjectId),
-        lookoutConsentVerified: consentStatus.apply((s) => s !== undefined),
-        onboardingRequest,
-        connector,
-        connectorHeartbeatFrequencyMinutes: connector
-            ? connector.heartbeatFrequencyMinutes
-            : pulumi.output(config.connector.heartbeatFrequencyMinutes),
-        lookoutConsoleSteps: checklist
-            ? pulumi.all(steps.map((s) => s.steps)).apply((lists) => lists.flat())
-            : undefined,
-        intune,
-    };
 }

@@ -210,7 +210,7 @@ export class Onboarding extends pulumi.ComponentResource {
 
     constructor(name: string, args: OnboardingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("lookout-mtp:index:Onboarding", name, {}, opts);
-        const parts = declareOnboarding(this, name, onboardingConfig(name, args));
+        const parts = declareOnboarding({ parent: this, name, config: onboardingConfig(name, args) });
         this.tenantId = parts.tenantId;
         this.fullAccessGroupObjectId = parts.fullAccessGroupObjectId;
         this.restrictedAccessGroupObjectId = parts.restrictedAccessGroupObjectId;

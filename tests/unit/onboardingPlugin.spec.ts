@@ -45,12 +45,12 @@ describe("Onboarding (component plugin)", () => {
                 "lookout-mtp:index:ConsoleAccessGroups lookout-console",
                 "lookout-mtp:index:EnrollmentGroups lookout-enrollment",
                 "pulumi-nodejs:dynamic/lookout:IntuneConnector lookout-intune-connector",
+                "pulumi-nodejs:dynamic/lookout:NotificationPreferences lookout-notifications-secops@contoso.example",
+                "pulumi-nodejs:dynamic/lookout:ThreatClassifications lookout-threat-classifications",
                 "lookout-mtp:index:IntuneThreatDefense lookout-intune",
                 "pulumi-nodejs:dynamic/intune:MtdConnector lookout-intune-mtd-connector",
                 "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy lookout-intune-androidWorkProfile",
                 "pulumi-nodejs:dynamic/intune:ThreatCompliancePolicy lookout-intune-ios",
-                "pulumi-nodejs:dynamic/lookout:NotificationPreferences lookout-notifications-secops@contoso.example",
-                "pulumi-nodejs:dynamic/lookout:ThreatClassifications lookout-threat-classifications",
             ],
         );
     });
