@@ -14,8 +14,8 @@ import {
 } from "../contract/lookout/schemas";
 import {
     defaultAuthorityHost,
-    defaultGraphBaseUrl,
     defaultLookoutBaseUrl,
+    validateGraphBaseUrl,
     validateServiceUrl,
 } from "../contract/endpoints";
 import {
@@ -384,7 +384,8 @@ export function parseStackConfig(
                 continue;
             }
             try {
-                validateServiceUrl(value, key, name === "baseUrl" ? defaultGraphBaseUrl : defaultAuthorityHost);
+                if (name === "baseUrl") validateGraphBaseUrl(value, key);
+                else validateServiceUrl(value, key, defaultAuthorityHost);
             } catch (err) {
                 errors.push((err as Error).message);
             }

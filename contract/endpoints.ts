@@ -29,3 +29,20 @@ export function validateServiceUrl(raw: string, key: string, example: string): s
     }
     return url.toString().replace(/\/+$/, "");
 }
+
+/**
+ * A Microsoft Graph v1.0 root (`https://graph.microsoft.com/v1.0`, a national cloud's, or the
+ * emulator's on loopback): the path ends in `/v1.0`. Every route and body this project sends is
+ * v1.0's; beta accepts most of them with other shapes and defaults, so a beta root is refused.
+ */
+export function validateGraphBaseUrl(raw: string, key: string): string {
+    const url = validateServiceUrl(raw, key, defaultGraphBaseUrl);
+    const path = new URL(url).pathname;
+    if (!/\/v1\.0$/.test(path)) {
+        const version = /\/(beta|v\d[^/]*)$/.exec(path)?.[1];
+        throw new Error(
+            `${key} '${raw}' ${version ? `names Graph's ${version} endpoint` : "is not a Graph v1.0 root"}; this project speaks Graph v1.0: use e.g. ${defaultGraphBaseUrl} (the path must end in /v1.0)`,
+        );
+    }
+    return url;
+}

@@ -6,7 +6,7 @@
  * `@odata.nextLink`.
  */
 import type { z } from "zod";
-import { defaultGraphBaseUrl, validateServiceUrl } from "../../contract/endpoints";
+import { validateGraphBaseUrl } from "../../contract/endpoints";
 import { type GraphVersion, requiredPermission } from "../../contract/graph/routes";
 import { pageSchema } from "../../contract/graph/schemas";
 import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
@@ -80,16 +80,10 @@ export function refusedPermission(err: unknown): string | undefined {
 
 export function createGraphClient(settings: GraphClientSettings) {
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
-    const baseUrl = validateServiceUrl(settings.baseUrl, "graph:baseUrl", defaultGraphBaseUrl);
+    const baseUrl = validateGraphBaseUrl(settings.baseUrl, "graph:baseUrl");
     /** The same Graph's beta endpoint, for the reads v1.0 cannot make (see GraphVersion). */
-    const baseUrlOf = (version: GraphVersion) => {
-        if (version === "v1.0") return baseUrl;
-        if (!baseUrl.endsWith("/v1.0"))
-            throw new Error(
-                `graph:baseUrl '${baseUrl}' must end in /v1.0 (e.g. ${defaultGraphBaseUrl}); the beta endpoint is found beside it.`,
-            );
-        return baseUrl.slice(0, -"/v1.0".length) + "/beta";
-    };
+    const baseUrlOf = (version: GraphVersion) =>
+        version === "v1.0" ? baseUrl : baseUrl.slice(0, -"/v1.0".length) + "/beta";
     // Graph's guidance: 429, 503 and 504 mean "not processed, try later". A 500 or 502 may hide a
     // success, so only requests that are safe to repeat retry them.
     const retryable = (idempotent: boolean) => (status: number) =>

@@ -299,6 +299,16 @@ export const badConfigs: BadConfig[] = [
         "graph:baseUrl",
     ],
     [
+        "Graph's beta endpoint as graph:baseUrl",
+        () => ({ ...validReferenceConfig(), "graph:baseUrl": "https://graph.microsoft.com/beta" }),
+        "graph:baseUrl",
+    ],
+    [
+        "a Graph base URL that is no version root",
+        () => ({ ...validReferenceConfig(), "graph:baseUrl": "https://graph.microsoft.com" }),
+        "graph:baseUrl",
+    ],
+    [
         "plain http to a remote host",
         () => ({ ...validReferenceConfig(), "lookout:baseUrl": "http://lookout.example.com" }),
         "lookout:baseUrl",
