@@ -278,11 +278,6 @@ export function assignmentSchema() {
 }
 export type Assignment = z.infer<ReturnType<typeof assignmentSchema>>;
 
-/** `POST .../deviceCompliancePolicies/{id}/assign` */
-export function assignBodySchema() {
-    return z.looseObject({ assignments: z.array(assignmentSchema()) });
-}
-
 /** Graph's error body. */
 export function graphErrorSchema() {
     return z.object({

@@ -1,7 +1,8 @@
 /**
  * An Intune device compliance policy that marks a device non-compliant when Lookout reports a
  * threat at or above a level, assigned to groups, as a dynamic resource. One per platform:
- * Android device administrator, Android work profile, Android fully managed, iOS/iPadOS.
+ * Android device administrator, Android work profile, iOS/iPadOS (`compliancePolicyTypes`; Graph
+ * v1.0 has no compliance policy type for Android Enterprise fully managed devices).
  *
  * Graph requires exactly one scheduled action rule with one `block` action at creation and does
  * not let it be patched; the assignment is replaced as a whole by `POST .../assign`.

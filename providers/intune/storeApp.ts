@@ -8,13 +8,13 @@
  * Intune only after an admin approved it there, which Graph v1.0 cannot do: a missing one fails
  * with the steps, before any write (the program checks it before declaring anything, too).
  *
- * Precise writes: `assign` replaces an app's whole assignment list, so the current list is read
- * first and sent back as it was, every target the stack does not manage (other groups, exclusions,
- * all users) with its intent and settings; for a managed group an existing assignment is kept as
- * it is (its settings included) unless its intent differs, and only a new one gets the stack's
- * settings. Nothing is sent when nothing differs. An adopted app remembers the managed groups'
- * assignments as they were (`previous`) and destroy puts back exactly those; an app the stack
- * added is deleted.
+ * Precise writes: assignments are written one at a time (create a missing one, PATCH only the
+ * intent of one that differs, delete one the stack no longer wants), never through `assign`, which
+ * replaces an app's whole assignment list: targets the stack does not manage (other groups,
+ * exclusions, all users) and the settings of every existing assignment stay as they are; only a new
+ * assignment gets the stack's settings. Nothing is sent when nothing differs. An adopted app
+ * remembers the managed groups' assignments as they were (`previous`) and destroy puts back exactly
+ * those; an app the stack added is deleted.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
