@@ -14,6 +14,7 @@ import {
 } from "../contract/lookout/schemas";
 import {
     defaultAuthorityHost,
+    defaultGraphBaseUrl,
     defaultLookoutBaseUrl,
     validateGraphBaseUrl,
     validateServiceUrl,
@@ -47,15 +48,19 @@ const upn = () =>
 export function groupSchema() {
     return z
         .object({
-            /** Display name, exactly as in Entra: Lookout matches it case-sensitively. */
-            displayName: z.string().trim().min(1, "must not be empty").max(256),
-            /** Object ID of an existing group; skips the lookup by name. */
-            objectId: guid().optional(),
-            /** Create and manage this group in the stack. */
-            create: z.boolean().default(false),
-            /** User principal names of the members of a created group (users only). */
-            members: z.array(upn()).optional(),
-            description: z.string().max(1024).optional(),
+            displayName: z
+                .string()
+                .trim()
+                .min(1, "must not be empty")
+                .max(256)
+                .describe("Display name, exactly as in Entra: Lookout matches it case-sensitively."),
+            objectId: guid().optional().describe("Object ID of an existing group; skips the lookup by name."),
+            create: z.boolean().default(false).describe("Create and manage this group in the stack."),
+            members: z
+                .array(upn())
+                .optional()
+                .describe("User principal names of the members of a created group (users only)."),
+            description: z.string().max(1024).optional().describe("Description of a group the stack creates."),
         })
         .strict()
         .superRefine((g, ctx) => {
@@ -90,39 +95,44 @@ export function stackConfigSchema() {
         .object({
             entra: z
                 .object({
-                    /**
-                     * `manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID
-                     * from the signed-in identity.
-                     * `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the
-                     * tenant ID comes from the signed-in identity's token; consent is not managed.
-                     * `reference`: no Entra calls; every group is given by objectId and displayName, and the tenant ID
-                     * in config (for reviewing a stack without tenant access).
-                     */
-                    mode: z.enum(["manage", "graph", "reference"]).default("manage"),
-                    tenantId: guid().optional(),
+                    mode: z
+                        .enum(["manage", "graph", "reference"])
+                        .default("manage")
+                        .describe(
+                            "`manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID from the signed-in identity. `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the tenant ID comes from the signed-in identity's token; consent is not managed. `reference`: no Entra calls; every group is given by objectId and displayName, and the tenant ID in config (for reviewing a stack without tenant access).",
+                        ),
+                    tenantId: guid()
+                        .optional()
+                        .describe(
+                            "The tenant ID; reference mode only (the other modes read it from the signed-in identity).",
+                        ),
                 })
                 .strict()
-                .default({ mode: "manage" }),
+                .default({ mode: "manage" })
+                .describe("How the stack reaches Entra ID, and the tenant in reference mode."),
             consoleAccess: z
                 .object({
-                    /** Members get full access to the Lookout MTP console. */
-                    full: groupSchema(),
-                    /** Members get restricted access (no enrollment/config modules, read-only Security Policy). */
-                    restricted: groupSchema().optional(),
+                    full: groupSchema().describe("Members get full access to the Lookout MTP console."),
+                    restricted: groupSchema()
+                        .optional()
+                        .describe(
+                            "Members get restricted access (no enrollment/config modules, read-only Security Policy).",
+                        ),
                 })
-                .strict(),
+                .strict()
+                .describe("The Entra groups whose members may sign in to the Lookout MTP console."),
             enrollmentGroups: z
                 .array(groupSchema())
                 .min(1, "list at least one enrollment group")
-                .max(limits.enrollmentGroups.max),
-            /**
-             * Lookout's admin consent: granted by the stack in `manage` mode, verified through Graph before any
-             * Lookout write in every mode.
-             */
+                .max(limits.enrollmentGroups.max)
+                .describe(
+                    "The Entra groups whose members' devices Lookout enrolls, each created by the stack or an existing group found by its exact display name. Users only: Lookout does not follow nested groups.",
+                ),
             consent: z
                 .object({
-                    /** Client (application) ID of Lookout's multi-tenant app, from Lookout support. */
-                    lookoutClientId: guid(),
+                    lookoutClientId: guid().describe(
+                        "Client (application) ID of Lookout's multi-tenant app, from Lookout support.",
+                    ),
                     applicationPermissions: z
                         .array(
                             z
@@ -130,19 +140,36 @@ export function stackConfigSchema() {
                                 .regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All"),
                         )
                         .min(1)
-                        .default([...lookoutApplicationPermissions]),
+                        .default([...lookoutApplicationPermissions])
+                        .describe(
+                            "Graph application permissions Lookout's app is granted (manage) or must have (other modes).",
+                        ),
                     delegatedScopes: z
                         .array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph scope such as User.Read"))
                         .min(1)
-                        .default([...lookoutDelegatedScopes]),
+                        .default([...lookoutDelegatedScopes])
+                        .describe("Delegated Graph scopes consented for all users (sign-in)."),
                 })
                 .strict()
-                .optional(),
-            /** Lookout's Intune connector: the contract's fields and defaults; the enrollment groups come from `enrollmentGroups`. */
-            connector: intuneConnectorInputsSchema().omit({ enrollmentGroups: true }),
+                .optional()
+                .describe(
+                    "Lookout's admin consent: granted by the stack in `manage` mode, verified through Graph before any Lookout write in every mode.",
+                ),
+            connector: intuneConnectorInputsSchema()
+                .omit({ enrollmentGroups: true })
+                .describe(
+                    "Lookout's Intune connector: the contract's fields and defaults; the enrollment groups come from `enrollmentGroups`.",
+                ),
             notifications: z
                 .array(
-                    z.object({ email: z.email("must be an e-mail address"), emailNotifications: z.boolean() }).strict(),
+                    z
+                        .object({
+                            email: z
+                                .email("must be an e-mail address")
+                                .describe("A Lookout console user's e-mail address."),
+                            emailNotifications: z.boolean().describe("Whether that user gets e-mail notifications."),
+                        })
+                        .strict(),
                 )
                 .default([])
                 .superRefine((list, ctx) => {
@@ -157,41 +184,66 @@ export function stackConfigSchema() {
                             });
                         seen.add(key);
                     });
-                }),
+                })
+                .describe("E-mail notification preferences of Lookout console users (System > Preferences)."),
             intune: z
                 .object({
-                    /**
-                     * Lookout for Work through Intune, assigned to the enrollment groups before the connector and the
-                     * compliance policies: `ios` (Lookout for Work and Microsoft Authenticator from the App Store, added
-                     * when missing) and `androidEnterprise` (the managed Google Play app, which an admin approves once).
-                     */
                     apps: z
                         .object({
-                            /** `required` installs the apps; `available` offers them in the Company Portal. */
                             intent: z
                                 .enum(deployedIntents, `must be ${deployedIntents.join(" or ")}`)
-                                .default("required"),
-                            ios: z.boolean().default(false),
-                            androidEnterprise: z.boolean().default(false),
-                            /** Lookout for Work's iOS bundle ID, if Intune lists it under another one. */
-                            lookoutForWorkIosBundleId: z.string().trim().min(1).default(lookoutForWorkIosBundleId),
+                                .default("required")
+                                .describe(
+                                    "`required` installs the apps; `available` offers them in the Company Portal.",
+                                ),
+                            ios: z
+                                .boolean()
+                                .default(false)
+                                .describe("Lookout for Work and Microsoft Authenticator from the App Store."),
+                            androidEnterprise: z
+                                .boolean()
+                                .default(false)
+                                .describe("Lookout for Work from managed Google Play."),
+                            lookoutForWorkIosBundleId: z
+                                .string()
+                                .trim()
+                                .min(1)
+                                .default(lookoutForWorkIosBundleId)
+                                .describe("Lookout for Work's iOS bundle ID, if Intune lists it under another one."),
                         })
                         .strict()
                         .refine((a) => a.ios || a.androidEnterprise, {
                             message:
                                 "name a platform to deploy Lookout for Work to: ios: true, androidEnterprise: true, or both",
                         })
-                        .optional(),
-                    /** Intune's Mobile Threat Defense connector for Lookout: only the settings named here are managed. */
-                    mtdConnector: mtdConnectorSettingsSchema().prefault({}),
-                    /** One compliance policy per platform, assigned to the enrollment groups. */
+                        .optional()
+                        .describe(
+                            "Lookout for Work through Intune, assigned to the enrollment groups before the connector and the compliance policies: `ios` (Lookout for Work and Microsoft Authenticator from the App Store, added when missing) and `androidEnterprise` (the managed Google Play app, which an admin approves once).",
+                        ),
+                    mtdConnector: mtdConnectorSettingsSchema()
+                        .prefault({})
+                        .describe(
+                            "Intune's Mobile Threat Defense connector for Lookout: only the settings named here are managed.",
+                        ),
                     compliancePolicies: z
                         .array(
                             z
                                 .object({
-                                    platform: compliancePlatformSchema(),
-                                    requiredSecurityLevel: requiredSecurityLevelSchema(),
-                                    displayName: z.string().trim().min(1).max(256).optional(),
+                                    platform: compliancePlatformSchema().describe(
+                                        "The device platform; one policy per platform.",
+                                    ),
+                                    requiredSecurityLevel: requiredSecurityLevelSchema().describe(
+                                        "The highest Lookout threat level a compliant device may have.",
+                                    ),
+                                    displayName: z
+                                        .string()
+                                        .trim()
+                                        .min(1)
+                                        .max(256)
+                                        .optional()
+                                        .describe(
+                                            "The policy's name in Intune; `Lookout MTP - <platform>` when left out.",
+                                        ),
                                 })
                                 .strict(),
                         )
@@ -207,10 +259,14 @@ export function stackConfigSchema() {
                                     });
                                 seen.add(p.platform);
                             });
-                        }),
+                        })
+                        .describe("One compliance policy per platform, assigned to the enrollment groups."),
                 })
                 .strict()
-                .optional(),
+                .optional()
+                .describe(
+                    "Intune's side: Lookout for Work, the Mobile Threat Defense connector and threat-level compliance policies. Left out: Intune is not managed.",
+                ),
             threatClassifications: z
                 .record(z.string(), z.enum(riskLevels, `must be one of ${riskLevels.join(", ")}`))
                 .default({})
@@ -226,7 +282,10 @@ export function stackConfigSchema() {
                             });
                         }
                     }
-                }),
+                })
+                .describe(
+                    "Risk levels (none, low, medium, high) by threat classification name, e.g. SIDELOADED_APP: high. Only the named classifications are managed; the others keep Lookout's defaults.",
+                ),
         })
         .strict()
         .superRefine((c, ctx) => {
@@ -340,8 +399,22 @@ const sectionKeys = [
     "threatClassifications",
     "intune",
 ] as const;
-const lookoutKeys = ["baseUrl", "applicationKey", "settingsMode"] as const;
-const graphKeys = ["baseUrl", "authorityHost"] as const;
+/** The providers' keys outside the project namespace, with what each is for (the configuration reference shows them). */
+export const providerKeys = {
+    lookout: {
+        baseUrl: `Lookout's API root; ${defaultLookoutBaseUrl} when unset (https, or http on loopback for the emulator).`,
+        applicationKey:
+            "The application key made in Lookout's console (System > Application Keys); set it with --secret.",
+        settingsMode:
+            "`api` (default): the stack writes Lookout's console settings through the settings contract. `checklist`: for an endpoint that serves only Lookout's public API; the stack outputs the console steps instead.",
+    },
+    graph: {
+        baseUrl: `Microsoft Graph's v1.0 root; ${defaultGraphBaseUrl} when unset (a national cloud's, or the emulator's on loopback).`,
+        authorityHost: `The Entra sign-in authority; ${defaultAuthorityHost} when unset. Credentials come from the environment, never config.`,
+    },
+} as const;
+const lookoutKeys = Object.keys(providerKeys.lookout);
+const graphKeys = Object.keys(providerKeys.graph);
 
 export type ConfigResult = { ok: true; config: StackConfig } | { ok: false; errors: string[] };
 
@@ -377,7 +450,7 @@ export function parseStackConfig(
                 input[name] = value;
             }
         } else if (namespace === "graph") {
-            if (!(graphKeys as readonly string[]).includes(name)) {
+            if (!graphKeys.includes(name)) {
                 errors.push(
                     `${key}: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)`,
                 );
@@ -390,7 +463,7 @@ export function parseStackConfig(
                 errors.push((err as Error).message);
             }
         } else if (namespace === "lookout") {
-            if (!(lookoutKeys as readonly string[]).includes(name)) {
+            if (!lookoutKeys.includes(name)) {
                 errors.push(
                     `${key}: unknown key; the Lookout provider reads lookout:baseUrl, lookout:applicationKey and lookout:settingsMode`,
                 );

@@ -78,18 +78,26 @@ export type MtdConnectorSettings = Partial<Required<Pick<MobileThreatDefenseConn
 
 /** The managed settings with what the project accepts for each (Graph itself only types them). */
 export function mtdConnectorSettingsSchema() {
-    const flag = () => z.boolean().optional();
+    const flag = (portal: string) => z.boolean().optional().describe(portal);
     const shape = {
-        androidEnabled: flag(),
-        iosEnabled: flag(),
-        androidMobileApplicationManagementEnabled: flag(),
-        iosMobileApplicationManagementEnabled: flag(),
-        allowPartnerToCollectIOSApplicationMetadata: flag(),
-        allowPartnerToCollectIOSPersonalApplicationMetadata: flag(),
-        androidDeviceBlockedOnMissingPartnerData: flag(),
-        iosDeviceBlockedOnMissingPartnerData: flag(),
-        partnerUnsupportedOsVersionBlocked: flag(),
-        partnerUnresponsivenessThresholdInDays: z.number().int().min(1).max(365).optional(),
+        androidEnabled: flag("Connect Android devices to Lookout (the portal's toggle)."),
+        iosEnabled: flag("Connect iOS/iPadOS devices to Lookout."),
+        androidMobileApplicationManagementEnabled: flag("App protection policy evaluation for Android."),
+        iosMobileApplicationManagementEnabled: flag("App protection policy evaluation for iOS/iPadOS."),
+        allowPartnerToCollectIOSApplicationMetadata: flag("App Sync for iOS: corporate devices' app inventory."),
+        allowPartnerToCollectIOSPersonalApplicationMetadata: flag("App Sync for iOS: personal devices' app inventory."),
+        androidDeviceBlockedOnMissingPartnerData: flag(
+            "Treat Android devices Lookout has no data for as non-compliant.",
+        ),
+        iosDeviceBlockedOnMissingPartnerData: flag("Treat iOS devices Lookout has no data for as non-compliant."),
+        partnerUnsupportedOsVersionBlocked: flag("Block OS versions Lookout does not support."),
+        partnerUnresponsivenessThresholdInDays: z
+            .number()
+            .int()
+            .min(1)
+            .max(365)
+            .optional()
+            .describe("Number of days until the partner is unresponsive (Intune then ignores Lookout's data)."),
     } satisfies Record<MtdConnectorSettingKey, z.ZodType>;
     return z.strictObject(shape);
 }

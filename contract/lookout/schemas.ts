@@ -24,41 +24,44 @@ export function intuneConnectorSettingsSchema() {
     const limits = connectorLimits;
     return z
         .object({
-            /** How often Lookout checks in with Intune, in minutes. */
             heartbeatFrequencyMinutes: z
                 .number()
                 .int()
                 .min(limits.heartbeatFrequencyMinutes.min)
-                .max(limits.heartbeatFrequencyMinutes.max),
-            /**
-             * Entra group display names whose members' devices Lookout enrolls. Case-sensitive and not
-             * validated by Lookout: pass each group's `displayName` output rather than typing the name.
-             */
+                .max(limits.heartbeatFrequencyMinutes.max)
+                .describe("How often Lookout checks in with Intune, in minutes."),
             enrollmentGroups: z
                 .array(z.string().trim().min(1, "group display name must not be empty").max(256))
                 .min(1, "at least one enrollment group is required")
                 .max(limits.enrollmentGroups.max)
-                .refine((names) => new Set(names).size === names.length, "enrollment groups must be unique"),
-            /** Interval for checking for new devices, in minutes. Lookout recommends 5. */
+                .refine((names) => new Set(names).size === names.length, "enrollment groups must be unique")
+                .describe(
+                    "Entra group display names whose members' devices Lookout enrolls. Case-sensitive and not validated by Lookout: pass each group's `displayName` output rather than typing the name.",
+                ),
             newDeviceCheckIntervalMinutes: z
                 .number()
                 .int()
                 .min(limits.newDeviceCheckIntervalMinutes.min)
-                .max(limits.newDeviceCheckIntervalMinutes.max),
-            /** Days after which a device that stopped reporting counts as disconnected (1-90); `null`: not set. */
+                .max(limits.newDeviceCheckIntervalMinutes.max)
+                .describe("Interval for checking for new devices, in minutes. Lookout recommends 5."),
             disconnectedDeviceThresholdDays: z
                 .number()
                 .int()
                 .min(limits.disconnectedDeviceThresholdDays.min)
                 .max(limits.disconnectedDeviceThresholdDays.max)
-                .nullable(),
-            /**
-             * Which states Lookout sends to Intune. With either off, Intune stops receiving Lookout's
-             * verdicts and compliance no longer reflects threats.
-             */
-            stateSync: z.object({ deviceStatus: z.boolean(), threatStatus: z.boolean() }).strict(),
-            /** Address that receives the connector's error reports. */
-            errorReportEmail: z.email("must be an e-mail address"),
+                .nullable()
+                .describe(
+                    "Days after which a device that stopped reporting counts as disconnected (1-90); `null`: not set.",
+                ),
+            stateSync: z
+                .object({ deviceStatus: z.boolean(), threatStatus: z.boolean() })
+                .strict()
+                .describe(
+                    "Which states Lookout sends to Intune. With either off, Intune stops receiving Lookout's verdicts and compliance no longer reflects threats.",
+                ),
+            errorReportEmail: z
+                .email("must be an e-mail address")
+                .describe("Address that receives the connector's error reports."),
         })
         .strict();
 }
@@ -78,9 +81,13 @@ export function intuneConnectorInputsSchema() {
             .optional()
             .transform((days) => days ?? null),
         stateSync: z
-            .object({ deviceStatus: z.boolean().default(true), threatStatus: z.boolean().default(true) })
+            .object({
+                deviceStatus: z.boolean().default(true).describe("Send device status to Intune."),
+                threatStatus: z.boolean().default(true).describe("Send threat status to Intune."),
+            })
             .strict()
-            .prefault({}),
+            .prefault({})
+            .describe(settings.stateSync.description ?? ""),
     });
 }
 export type IntuneConnectorInput = z.input<ReturnType<typeof intuneConnectorInputsSchema>>;
