@@ -282,44 +282,82 @@ const seg = encodeURIComponent;
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const groupSelect = "$select=id,displayName,securityEnabled,mailEnabled";
 
+/**
+ * A route's concrete path: its template with each `{placeholder}` filled, path segments
+ * percent-encoded and a quoted placeholder (an OData key such as `appId='{appId}'`) as an OData
+ * string; then the query string, if any.
+ */
+function pathOf(id: GraphRouteId, params: Record<string, string> = {}, query?: string): string {
+    const path = graphRoutes[id].template.replace(/('?)\{(\w+)\}\1/g, (_, quote: string, name: string) => {
+        const value = params[name];
+        if (value === undefined) throw new Error(`graph route ${id}: no value for {${name}}`);
+        return quote ? literal(value) : seg(value);
+    });
+    return query ? `${path}?${query}` : path;
+}
+
 /** Concrete paths (and the query strings the client sends) for the routes above. */
 export const graphPaths = {
-    mtdConnectors: "/deviceManagement/mobileThreatDefenseConnectors",
-    mtdConnector: (id: string) => `/deviceManagement/mobileThreatDefenseConnectors/${seg(id)}`,
-    compliancePolicies: "/deviceManagement/deviceCompliancePolicies",
-    compliancePolicy: (id: string) => `/deviceManagement/deviceCompliancePolicies/${seg(id)}`,
-    compliancePolicyAssign: (id: string) => `/deviceManagement/deviceCompliancePolicies/${seg(id)}/assign`,
-    compliancePolicyAssignments: (id: string) => `/deviceManagement/deviceCompliancePolicies/${seg(id)}/assignments`,
+    mtdConnectors: pathOf("mtdConnector.list"),
+    mtdConnector: (id: string) => pathOf("mtdConnector.get", { mobileThreatDefenseConnectorId: id }),
+    compliancePolicies: pathOf("compliancePolicy.list"),
+    compliancePolicy: (id: string) => pathOf("compliancePolicy.get", { deviceCompliancePolicyId: id }),
+    compliancePolicyAssign: (id: string) => pathOf("compliancePolicy.assign", { deviceCompliancePolicyId: id }),
+    compliancePolicyAssignments: (id: string) =>
+        pathOf("compliancePolicy.assignments", { deviceCompliancePolicyId: id }),
     /** Groups whose display name starts with `prefix`, ignoring case (as Graph compares). */
     groupsByNamePrefix: (prefix: string) =>
-        `/groups?$filter=${seg(`startsWith(displayName, ${literal(prefix)})`)}&${groupSelect}&$top=999`,
-    group: (id: string) => `/groups/${seg(id)}?${groupSelect}`,
+        pathOf(
+            "group.list",
+            {},
+            `$filter=${seg(`startsWith(displayName, ${literal(prefix)})`)}&${groupSelect}&$top=999`,
+        ),
+    group: (id: string) => pathOf("group.get", { groupId: id }, groupSelect),
     /** Needs `ConsistencyLevel: eventual`; Graph answers a plain integer. */
-    groupMembersCount: (id: string) => `/groups/${seg(id)}/members/$count`,
+    groupMembersCount: (id: string) => pathOf("group.membersCount", { groupId: id }),
     /** Needs `ConsistencyLevel: eventual`: the members of one type, counted (an OData cast). */
-    groupMembersOfTypeCount: (id: string, type: "microsoft.graph.user") => `/groups/${seg(id)}/members/${type}/$count`,
+    groupMembersOfTypeCount: (id: string, type: "microsoft.graph.user") =>
+        pathOf("group.membersOfTypeCount", { groupId: id, type }),
     /** A group's user members with the properties that match them to devices, a page of 999 at a time. */
     groupUserMembers: (id: string) =>
-        `/groups/${seg(id)}/members/microsoft.graph.user?$select=id,userPrincipalName,mail&$top=999`,
+        pathOf(
+            "group.membersOfType",
+            { groupId: id, type: "microsoft.graph.user" },
+            "$select=id,userPrincipalName,mail&$top=999",
+        ),
     /** The first few members of one type, for naming them in an error. */
     groupMembersOfType: (id: string, type: "microsoft.graph.group", top: number) =>
-        `/groups/${seg(id)}/members/${type}?$select=id,displayName&$top=${top}`,
+        pathOf("group.membersOfType", { groupId: id, type }, `$select=id,displayName&$top=${top}`),
     /** The tenant's apps of these types (`isof`, as Microsoft's own samples filter); the store ID is matched by the reader. */
     mobileAppsOfType: (types: readonly string[]) =>
-        `/deviceAppManagement/mobileApps?$filter=${seg(types.map((t) => `isof(${literal(t.replace(/^#/, ""))})`).join(" or "))}`,
-    mobileApps: "/deviceAppManagement/mobileApps",
-    mobileApp: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}`,
-    mobileAppAssignments: (id: string) => `/deviceAppManagement/mobileApps/${seg(id)}/assignments`,
+        pathOf(
+            "mobileApp.list",
+            {},
+            `$filter=${seg(types.map((t) => `isof(${literal(t.replace(/^#/, ""))})`).join(" or "))}`,
+        ),
+    mobileApps: pathOf("mobileApp.list"),
+    mobileApp: (id: string) => pathOf("mobileApp.get", { mobileAppId: id }),
+    mobileAppAssignments: (id: string) => pathOf("mobileApp.assignments", { mobileAppId: id }),
     mobileAppAssignment: (id: string, assignmentId: string) =>
-        `/deviceAppManagement/mobileApps/${seg(id)}/assignments/${seg(assignmentId)}`,
+        pathOf("mobileAppAssignment.update", { mobileAppId: id, mobileAppAssignmentId: assignmentId }),
     /** A service principal by its app's client ID (the alternate key Learn documents); 404 when the app has none in the tenant. */
     servicePrincipalByAppId: (appId: string) =>
-        `/servicePrincipals(appId=${literal(appId)})?$select=id,appId,displayName,accountEnabled,appRoles,oauth2PermissionScopes`,
+        pathOf(
+            "servicePrincipal.getByAppId",
+            { appId },
+            "$select=id,appId,displayName,accountEnabled,appRoles,oauth2PermissionScopes",
+        ),
     /** Managed devices, only the properties read; `filter` is an OData `$filter` (see managedDevices.ts), a page of up to 1,000. */
     managedDevices: (select: readonly string[], filter?: string) =>
-        `/deviceManagement/managedDevices?$select=${select.join(",")}${filter ? `&$filter=${seg(filter)}` : ""}&$top=1000`,
-    servicePrincipalAppRoleAssignments: (id: string) => `/servicePrincipals/${seg(id)}/appRoleAssignments`,
-    servicePrincipalPermissionGrants: (id: string) => `/servicePrincipals/${seg(id)}/oauth2PermissionGrants`,
+        pathOf(
+            "managedDevice.list",
+            {},
+            `$select=${select.join(",")}${filter ? `&$filter=${seg(filter)}` : ""}&$top=1000`,
+        ),
+    servicePrincipalAppRoleAssignments: (id: string) =>
+        pathOf("servicePrincipal.appRoleAssignments", { servicePrincipalId: id }),
+    servicePrincipalPermissionGrants: (id: string) =>
+        pathOf("servicePrincipal.oauth2PermissionGrants", { servicePrincipalId: id }),
 } as const;
 
 /** Headers Graph requires for advanced queries (`$count`, OData casts with `$count`). */
