@@ -63,7 +63,13 @@ const enumOf = (name: string, members: readonly string[]) =>
     ({ kind: "enum", name, members, nullable: false }) as const;
 const complex = (name: string, nullable = true, unset?: unknown) =>
     ({ kind: "complex", name, nullable, unset }) as const;
-const collection = (name: string) => ({ kind: "collection", name, nullable: true }) as const;
+/**
+ * A collection is never null: unset, it is empty (OData JSON Format 4.01, 7.2: "a collection that has
+ * no items is represented as an empty array"; CSDL's Nullable on a collection property speaks of its
+ * items). The metadata marks deviceActionResults `Nullable="false"`, and Learn's managedDevice
+ * example answers it as an array.
+ */
+const collection = (name: string) => ({ kind: "collection", name, nullable: false, unset: [] }) as const;
 
 const requiredPasswordType = enumOf("requiredPasswordType", [
     "deviceDefault",
@@ -559,7 +565,9 @@ export function settableProperties(properties: EntityProperties, computed: reado
 /** The value Graph gives a property nobody set: false, 0, null, or the enum's member of value 0. */
 export function unsetValue(type: PropertyType): unknown {
     if (type.kind === "enum") return type.members[0];
-    if (type.kind === "complex" || type.kind === "collection") return type.nullable ? null : type.unset;
+    // A copy: entities never share an unset object or array.
+    if (type.kind === "complex" || type.kind === "collection")
+        return type.nullable ? null : structuredClone(type.unset);
     if (type.nullable) return null;
     if (type.kind === "Edm.Boolean") return false;
     if (type.kind === "Edm.Int32" || type.kind === "Edm.Int64") return 0;
@@ -580,7 +588,9 @@ export function acceptsValue(type: PropertyType, value: unknown): boolean {
     if (type.kind === "complex") return typeof value === "object" && !Array.isArray(value);
     if (type.kind === "collection") return Array.isArray(value);
     if (type.kind === "Edm.Boolean") return typeof value === "boolean";
-    if (type.kind === "Edm.Int32") return Number.isInteger(value) && Math.abs(value as number) <= 2 ** 31;
+    // Edm.Int32 is -2^31 to 2^31 - 1 (OData CSDL 4.01, 4.4; the OpenAPI document: format int32, maximum 2147483647).
+    if (type.kind === "Edm.Int32")
+        return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31;
     if (type.kind === "Edm.Int64") return Number.isInteger(value);
     if (type.kind === "Edm.DateTimeOffset") return typeof value === "string" && !Number.isNaN(Date.parse(value));
     return typeof value === "string";
