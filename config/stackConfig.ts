@@ -89,290 +89,317 @@ export function groupSchema() {
 }
 export type GroupConfig = z.infer<ReturnType<typeof groupSchema>>;
 
-export function stackConfigSchema() {
-    const limits = connectorLimits;
+/** `entra`: how the stack reaches Entra ID. */
+function entraSection() {
     return z
         .object({
-            entra: z
-                .object({
-                    mode: z
-                        .enum(["manage", "graph", "reference"])
-                        .default("manage")
-                        .describe(
-                            "`manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID from the signed-in identity. `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the tenant ID comes from the signed-in identity's token; consent is not managed. `reference`: no Entra calls; every group is given by objectId and displayName, and the tenant ID in config (for reviewing a stack without tenant access).",
-                        ),
-                    tenantId: guid()
-                        .optional()
-                        .describe(
-                            "The tenant ID; reference mode only (the other modes read it from the signed-in identity).",
-                        ),
-                })
-                .strict()
-                .default({ mode: "manage" })
-                .describe("How the stack reaches Entra ID, and the tenant in reference mode."),
-            consoleAccess: z
-                .object({
-                    full: groupSchema().describe("Members get full access to the Lookout MTP console."),
-                    restricted: groupSchema()
-                        .optional()
-                        .describe(
-                            "Members get restricted access (no enrollment/config modules, read-only Security Policy).",
-                        ),
-                })
-                .strict()
-                .describe("The Entra groups whose members may sign in to the Lookout MTP console."),
-            enrollmentGroups: z
-                .array(groupSchema())
-                .min(1, "list at least one enrollment group")
-                .max(limits.enrollmentGroups.max)
+            mode: z
+                .enum(["manage", "graph", "reference"])
+                .default("manage")
                 .describe(
-                    "The Entra groups whose members' devices Lookout enrolls, each created by the stack or an existing group found by its exact display name. Users only: Lookout does not follow nested groups.",
+                    "`manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID from the signed-in identity. `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the tenant ID comes from the signed-in identity's token; consent is not managed. `reference`: no Entra calls; every group is given by objectId and displayName, and the tenant ID in config (for reviewing a stack without tenant access).",
                 ),
-            consent: z
-                .object({
-                    lookoutClientId: guid().describe(
-                        "Client (application) ID of Lookout's multi-tenant app, from Lookout support.",
-                    ),
-                    applicationPermissions: z
-                        .array(
-                            z
-                                .string()
-                                .regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All"),
-                        )
-                        .min(1)
-                        .default([...lookoutApplicationPermissions])
-                        .describe(
-                            "Graph application permissions Lookout's app is granted (manage) or must have (other modes).",
-                        ),
-                    delegatedScopes: z
-                        .array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph scope such as User.Read"))
-                        .min(1)
-                        .default([...lookoutDelegatedScopes])
-                        .describe("Delegated Graph scopes consented for all users (sign-in)."),
-                })
-                .strict()
+            tenantId: guid()
                 .optional()
+                .describe("The tenant ID; reference mode only (the other modes read it from the signed-in identity)."),
+        })
+        .strict()
+        .default({ mode: "manage" })
+        .describe("How the stack reaches Entra ID, and the tenant in reference mode.");
+}
+
+/** `consoleAccess`: the console's access groups. */
+function consoleAccessSection() {
+    return z
+        .object({
+            full: groupSchema().describe("Members get full access to the Lookout MTP console."),
+            restricted: groupSchema()
+                .optional()
+                .describe("Members get restricted access (no enrollment/config modules, read-only Security Policy)."),
+        })
+        .strict()
+        .describe("The Entra groups whose members may sign in to the Lookout MTP console.");
+}
+
+/** `enrollmentGroups`: whose devices Lookout enrolls. */
+function enrollmentGroupsSection() {
+    return z
+        .array(groupSchema())
+        .min(1, "list at least one enrollment group")
+        .max(connectorLimits.enrollmentGroups.max)
+        .describe(
+            "The Entra groups whose members' devices Lookout enrolls, each created by the stack or an existing group found by its exact display name. Users only: Lookout does not follow nested groups.",
+        );
+}
+
+/** `consent`: Lookout's admin consent. */
+function consentSection() {
+    return z
+        .object({
+            lookoutClientId: guid().describe(
+                "Client (application) ID of Lookout's multi-tenant app, from Lookout support.",
+            ),
+            applicationPermissions: z
+                .array(
+                    z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph permission such as User.Read.All"),
+                )
+                .min(1)
+                .default([...lookoutApplicationPermissions])
                 .describe(
-                    "Lookout's admin consent: granted by the stack in `manage` mode, verified through Graph before any Lookout write in every mode.",
+                    "Graph application permissions Lookout's app is granted (manage) or must have (other modes).",
                 ),
+            delegatedScopes: z
+                .array(z.string().regex(/^[A-Za-z]+(\.[A-Za-z]+)+$/, "must be a Graph scope such as User.Read"))
+                .min(1)
+                .default([...lookoutDelegatedScopes])
+                .describe("Delegated Graph scopes consented for all users (sign-in)."),
+        })
+        .strict()
+        .optional()
+        .describe(
+            "Lookout's admin consent: granted by the stack in `manage` mode, verified through Graph before any Lookout write in every mode.",
+        );
+}
+
+/** `notifications`: console users' e-mail preferences, each address once. */
+function notificationsSection() {
+    return z
+        .array(
+            z
+                .object({
+                    email: z.email("must be an e-mail address").describe("A Lookout console user's e-mail address."),
+                    emailNotifications: z.boolean().describe("Whether that user gets e-mail notifications."),
+                })
+                .strict(),
+        )
+        .default([])
+        .superRefine((list, ctx) => {
+            const seen = new Set<string>();
+            list.forEach((n, i) => {
+                const key = n.email.toLowerCase();
+                if (seen.has(key))
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [i, "email"],
+                        message: `'${n.email}' is listed twice (e-mail addresses are case-insensitive)`,
+                    });
+                seen.add(key);
+            });
+        })
+        .describe("E-mail notification preferences of Lookout console users (System > Preferences).");
+}
+
+/** `intune.apps`: Lookout for Work (and Authenticator on iOS), on at least one platform. */
+function intuneAppsSchema() {
+    return z
+        .object({
+            intent: z
+                .enum(deployedIntents, `must be ${deployedIntents.join(" or ")}`)
+                .default("required")
+                .describe("`required` installs the apps; `available` offers them in the Company Portal."),
+            ios: z
+                .boolean()
+                .default(false)
+                .describe("Lookout for Work and Microsoft Authenticator from the App Store."),
+            androidEnterprise: z.boolean().default(false).describe("Lookout for Work from managed Google Play."),
+            lookoutForWorkIosBundleId: z
+                .string()
+                .trim()
+                .min(1)
+                .default(lookoutForWorkIosBundleId)
+                .describe("Lookout for Work's iOS bundle ID, if Intune lists it under another one."),
+        })
+        .strict()
+        .refine((a) => a.ios || a.androidEnterprise, {
+            message: "name a platform to deploy Lookout for Work to: ios: true, androidEnterprise: true, or both",
+        })
+        .optional()
+        .describe(
+            "Lookout for Work through Intune, assigned to the enrollment groups before the connector and the compliance policies: `ios` (Lookout for Work and Microsoft Authenticator from the App Store, added when missing) and `androidEnterprise` (the managed Google Play app, which an admin approves once).",
+        );
+}
+
+/** `intune.compliancePolicies`: one threat-level policy per platform. */
+function compliancePoliciesSchema() {
+    return z
+        .array(
+            z
+                .object({
+                    platform: compliancePlatformSchema().describe("The device platform; one policy per platform."),
+                    requiredSecurityLevel: requiredSecurityLevelSchema().describe(
+                        "The highest Lookout threat level a compliant device may have.",
+                    ),
+                    displayName: z
+                        .string()
+                        .trim()
+                        .min(1)
+                        .max(256)
+                        .optional()
+                        .describe("The policy's name in Intune; `Lookout MTP - <platform>` when left out."),
+                })
+                .strict(),
+        )
+        .default([])
+        .superRefine((policies, ctx) => {
+            const seen = new Set<string>();
+            policies.forEach((p, i) => {
+                if (seen.has(p.platform))
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [i, "platform"],
+                        message: `'${p.platform}' has a policy already; one per platform`,
+                    });
+                seen.add(p.platform);
+            });
+        })
+        .describe("One compliance policy per platform, assigned to the enrollment groups.");
+}
+
+/** `intune`: the Intune side. */
+function intuneSection() {
+    return z
+        .object({
+            apps: intuneAppsSchema(),
+            mtdConnector: mtdConnectorSettingsSchema()
+                .prefault({})
+                .describe(
+                    "Intune's Mobile Threat Defense connector for Lookout: only the settings named here are managed.",
+                ),
+            compliancePolicies: compliancePoliciesSchema(),
+        })
+        .strict()
+        .optional()
+        .describe(
+            "Intune's side: Lookout for Work, the Mobile Threat Defense connector and threat-level compliance policies. Left out: Intune is not managed.",
+        );
+}
+
+/** `threatClassifications`: risk levels by classification, each name one Lookout knows. */
+function threatClassificationsSection() {
+    return z
+        .record(z.string(), z.enum(riskLevels, `must be one of ${riskLevels.join(", ")}`))
+        .default({})
+        .superRefine((levels, ctx) => {
+            const known = new Set(threatClassificationCatalogue.map((c) => c.name));
+            for (const name of Object.keys(levels)) {
+                if (!known.has(name)) {
+                    const hint = [...known].find((k) => k.toLowerCase() === name.toLowerCase());
+                    ctx.addIssue({
+                        code: "custom",
+                        path: [name],
+                        message: `unknown classification${hint ? ` (did you mean '${hint}'?)` : `; known: ${[...known].join(", ")}`}`,
+                    });
+                }
+            }
+        })
+        .describe(
+            "Risk levels (none, low, medium, high) by threat classification name, e.g. SIDELOADED_APP: high. Only the named classifications are managed; the others keep Lookout's defaults.",
+        );
+}
+
+/** The sections the checks across them read. */
+interface ParsedSections {
+    entra: z.output<ReturnType<typeof entraSection>>;
+    consoleAccess: z.output<ReturnType<typeof consoleAccessSection>>;
+    enrollmentGroups: z.output<ReturnType<typeof enrollmentGroupsSection>>;
+    consent?: z.output<ReturnType<typeof consentSection>>;
+}
+type Issue = (path: PropertyKey[], message: string) => void;
+
+/** What holds across sections: group names unique, the groups and tenant fit the Entra mode, consent configured. */
+function crossSectionChecks(c: ParsedSections, ctx: z.RefinementCtx<unknown>) {
+    const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });
+    checkGroupNames(c, issue);
+    checkEntraMode(c, issue);
+    if (!c.consent) {
+        const what =
+            c.entra.mode === "manage"
+                ? "manage mode grants Lookout's app admin consent and verifies it"
+                : "Lookout's admin consent is verified through Microsoft Graph before anything is written to Lookout";
+        issue(["consent"], `${what}; set consent.lookoutClientId (Lookout's client ID, from Lookout support)`);
+    }
+}
+
+/** Enrollment groups differ by more than letter case; the two console groups differ. */
+function checkGroupNames(c: ParsedSections, issue: Issue) {
+    const byName = new Map<string, string>();
+    c.enrollmentGroups.forEach((g, i) => {
+        const lower = g.displayName.toLowerCase();
+        const other = byName.get(lower);
+        if (other !== undefined) {
+            issue(
+                ["enrollmentGroups", i, "displayName"],
+                other === g.displayName
+                    ? `'${g.displayName}' is listed twice`
+                    : `'${g.displayName}' and '${other}' differ only in letter case; Entra display names are case-insensitive when looked up, so they would name the same group`,
+            );
+        }
+        byName.set(lower, g.displayName);
+    });
+    const { full, restricted } = c.consoleAccess;
+    if (restricted && restricted.displayName.toLowerCase() === full.displayName.toLowerCase()) {
+        issue(
+            ["consoleAccess", "restricted", "displayName"],
+            "the restricted-access group must differ from the full-access group",
+        );
+    }
+}
+
+/** Reference mode: tenant ID and object IDs given, nothing created; graph mode: nothing created; the tenant ID only in reference mode. */
+function checkEntraMode(c: ParsedSections, issue: Issue) {
+    const groups = [
+        ...c.enrollmentGroups.map((g, i) => ({ g, path: ["enrollmentGroups", i] })),
+        { g: c.consoleAccess.full, path: ["consoleAccess", "full"] },
+        ...(c.consoleAccess.restricted
+            ? [{ g: c.consoleAccess.restricted, path: ["consoleAccess", "restricted"] }]
+            : []),
+    ];
+    const refuseCreatedGroups = (message: string) => {
+        for (const { g, path } of groups) if (g.create) issue([...path, "create"], message);
+    };
+    const tenantIdFromToken = (mode: string) =>
+        issue(
+            ["entra", "tenantId"],
+            `in ${mode} mode the tenant ID comes from the signed-in identity; remove it from config`,
+        );
+    if (c.entra.mode === "reference") {
+        if (!c.entra.tenantId)
+            issue(["entra", "tenantId"], "reference mode makes no Entra calls, so it needs the tenant ID here");
+        refuseCreatedGroups(
+            "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'",
+        );
+        for (const { g, path } of groups) {
+            if (!g.create && !g.objectId)
+                issue([...path, "objectId"], "reference mode makes no Entra lookups; give the group's objectId");
+        }
+    } else if (c.entra.mode === "graph") {
+        if (c.entra.tenantId) tenantIdFromToken("graph");
+        refuseCreatedGroups(
+            "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group",
+        );
+    } else if (c.entra.tenantId) {
+        tenantIdFromToken("manage");
+    }
+}
+
+export function stackConfigSchema() {
+    return z
+        .object({
+            entra: entraSection(),
+            consoleAccess: consoleAccessSection(),
+            enrollmentGroups: enrollmentGroupsSection(),
+            consent: consentSection(),
             connector: intuneConnectorInputsSchema()
                 .omit({ enrollmentGroups: true })
                 .describe(
                     "Lookout's Intune connector: the contract's fields and defaults; the enrollment groups come from `enrollmentGroups`.",
                 ),
-            notifications: z
-                .array(
-                    z
-                        .object({
-                            email: z
-                                .email("must be an e-mail address")
-                                .describe("A Lookout console user's e-mail address."),
-                            emailNotifications: z.boolean().describe("Whether that user gets e-mail notifications."),
-                        })
-                        .strict(),
-                )
-                .default([])
-                .superRefine((list, ctx) => {
-                    const seen = new Set<string>();
-                    list.forEach((n, i) => {
-                        const key = n.email.toLowerCase();
-                        if (seen.has(key))
-                            ctx.addIssue({
-                                code: "custom",
-                                path: [i, "email"],
-                                message: `'${n.email}' is listed twice (e-mail addresses are case-insensitive)`,
-                            });
-                        seen.add(key);
-                    });
-                })
-                .describe("E-mail notification preferences of Lookout console users (System > Preferences)."),
-            intune: z
-                .object({
-                    apps: z
-                        .object({
-                            intent: z
-                                .enum(deployedIntents, `must be ${deployedIntents.join(" or ")}`)
-                                .default("required")
-                                .describe(
-                                    "`required` installs the apps; `available` offers them in the Company Portal.",
-                                ),
-                            ios: z
-                                .boolean()
-                                .default(false)
-                                .describe("Lookout for Work and Microsoft Authenticator from the App Store."),
-                            androidEnterprise: z
-                                .boolean()
-                                .default(false)
-                                .describe("Lookout for Work from managed Google Play."),
-                            lookoutForWorkIosBundleId: z
-                                .string()
-                                .trim()
-                                .min(1)
-                                .default(lookoutForWorkIosBundleId)
-                                .describe("Lookout for Work's iOS bundle ID, if Intune lists it under another one."),
-                        })
-                        .strict()
-                        .refine((a) => a.ios || a.androidEnterprise, {
-                            message:
-                                "name a platform to deploy Lookout for Work to: ios: true, androidEnterprise: true, or both",
-                        })
-                        .optional()
-                        .describe(
-                            "Lookout for Work through Intune, assigned to the enrollment groups before the connector and the compliance policies: `ios` (Lookout for Work and Microsoft Authenticator from the App Store, added when missing) and `androidEnterprise` (the managed Google Play app, which an admin approves once).",
-                        ),
-                    mtdConnector: mtdConnectorSettingsSchema()
-                        .prefault({})
-                        .describe(
-                            "Intune's Mobile Threat Defense connector for Lookout: only the settings named here are managed.",
-                        ),
-                    compliancePolicies: z
-                        .array(
-                            z
-                                .object({
-                                    platform: compliancePlatformSchema().describe(
-                                        "The device platform; one policy per platform.",
-                                    ),
-                                    requiredSecurityLevel: requiredSecurityLevelSchema().describe(
-                                        "The highest Lookout threat level a compliant device may have.",
-                                    ),
-                                    displayName: z
-                                        .string()
-                                        .trim()
-                                        .min(1)
-                                        .max(256)
-                                        .optional()
-                                        .describe(
-                                            "The policy's name in Intune; `Lookout MTP - <platform>` when left out.",
-                                        ),
-                                })
-                                .strict(),
-                        )
-                        .default([])
-                        .superRefine((policies, ctx) => {
-                            const seen = new Set<string>();
-                            policies.forEach((p, i) => {
-                                if (seen.has(p.platform))
-                                    ctx.addIssue({
-                                        code: "custom",
-                                        path: [i, "platform"],
-                                        message: `'${p.platform}' has a policy already; one per platform`,
-                                    });
-                                seen.add(p.platform);
-                            });
-                        })
-                        .describe("One compliance policy per platform, assigned to the enrollment groups."),
-                })
-                .strict()
-                .optional()
-                .describe(
-                    "Intune's side: Lookout for Work, the Mobile Threat Defense connector and threat-level compliance policies. Left out: Intune is not managed.",
-                ),
-            threatClassifications: z
-                .record(z.string(), z.enum(riskLevels, `must be one of ${riskLevels.join(", ")}`))
-                .default({})
-                .superRefine((levels, ctx) => {
-                    const known = new Set(threatClassificationCatalogue.map((c) => c.name));
-                    for (const name of Object.keys(levels)) {
-                        if (!known.has(name)) {
-                            const hint = [...known].find((k) => k.toLowerCase() === name.toLowerCase());
-                            ctx.addIssue({
-                                code: "custom",
-                                path: [name],
-                                message: `unknown classification${hint ? ` (did you mean '${hint}'?)` : `; known: ${[...known].join(", ")}`}`,
-                            });
-                        }
-                    }
-                })
-                .describe(
-                    "Risk levels (none, low, medium, high) by threat classification name, e.g. SIDELOADED_APP: high. Only the named classifications are managed; the others keep Lookout's defaults.",
-                ),
+            notifications: notificationsSection(),
+            intune: intuneSection(),
+            threatClassifications: threatClassificationsSection(),
         })
         .strict()
-        .superRefine((c, ctx) => {
-            const groups = [
-                ...c.enrollmentGroups.map((g, i) => ({ g, path: ["enrollmentGroups", i] })),
-                { g: c.consoleAccess.full, path: ["consoleAccess", "full"] },
-                ...(c.consoleAccess.restricted
-                    ? [{ g: c.consoleAccess.restricted, path: ["consoleAccess", "restricted"] }]
-                    : []),
-            ];
-            const byName = new Map<string, string>();
-            c.enrollmentGroups.forEach((g, i) => {
-                const lower = g.displayName.toLowerCase();
-                const other = byName.get(lower);
-                if (other !== undefined) {
-                    ctx.addIssue({
-                        code: "custom",
-                        path: ["enrollmentGroups", i, "displayName"],
-                        message:
-                            other === g.displayName
-                                ? `'${g.displayName}' is listed twice`
-                                : `'${g.displayName}' and '${other}' differ only in letter case; Entra display names are case-insensitive when looked up, so they would name the same group`,
-                    });
-                }
-                byName.set(lower, g.displayName);
-            });
-            if (
-                c.consoleAccess.restricted &&
-                c.consoleAccess.restricted.displayName.toLowerCase() === c.consoleAccess.full.displayName.toLowerCase()
-            ) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["consoleAccess", "restricted", "displayName"],
-                    message: "the restricted-access group must differ from the full-access group",
-                });
-            }
-            const refuseCreatedGroups = (message: string) => {
-                for (const { g, path } of groups)
-                    if (g.create) ctx.addIssue({ code: "custom", path: [...path, "create"], message });
-            };
-            if (c.entra.mode === "reference") {
-                if (!c.entra.tenantId)
-                    ctx.addIssue({
-                        code: "custom",
-                        path: ["entra", "tenantId"],
-                        message: "reference mode makes no Entra calls, so it needs the tenant ID here",
-                    });
-                refuseCreatedGroups(
-                    "reference mode cannot create groups; give the objectId of an existing group, or use entra.mode 'manage'",
-                );
-                for (const { g, path } of groups) {
-                    if (!g.create && !g.objectId)
-                        ctx.addIssue({
-                            code: "custom",
-                            path: [...path, "objectId"],
-                            message: "reference mode makes no Entra lookups; give the group's objectId",
-                        });
-                }
-            } else if (c.entra.mode === "graph") {
-                if (c.entra.tenantId)
-                    ctx.addIssue({
-                        code: "custom",
-                        path: ["entra", "tenantId"],
-                        message: "in graph mode the tenant ID comes from the signed-in identity; remove it from config",
-                    });
-                refuseCreatedGroups(
-                    "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group",
-                );
-            } else if (c.entra.tenantId) {
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["entra", "tenantId"],
-                    message: "in manage mode the tenant ID comes from the signed-in identity; remove it from config",
-                });
-            }
-            if (!c.consent) {
-                const what =
-                    c.entra.mode === "manage"
-                        ? "manage mode grants Lookout's app admin consent and verifies it"
-                        : "Lookout's admin consent is verified through Microsoft Graph before anything is written to Lookout";
-                ctx.addIssue({
-                    code: "custom",
-                    path: ["consent"],
-                    message: `${what}; set consent.lookoutClientId (Lookout's client ID, from Lookout support)`,
-                });
-            }
-        });
+        .superRefine(crossSectionChecks);
 }
 /**
  * How the stack configures Lookout's console (`lookout:settingsMode`): `api`, through the
@@ -436,53 +463,15 @@ export function parseStackConfig(
     const input: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(raw)) {
         const [namespace, name] = key.split(":", 2);
-        if (namespace === projectNamespace) {
-            if (!(sectionKeys as readonly string[]).includes(name)) {
-                errors.push(
-                    `${key}: unknown key; the project reads ${sectionKeys.map((k) => `${projectNamespace}:${k}`).join(", ")}`,
-                );
-                continue;
-            }
-            try {
-                input[name] = JSON.parse(value);
-            } catch {
-                // A plain string value: keep it, so the schema reports the expected type.
-                input[name] = value;
-            }
-        } else if (namespace === "graph") {
-            if (!graphKeys.includes(name)) {
-                errors.push(
-                    `${key}: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)`,
-                );
-                continue;
-            }
-            try {
-                if (name === "baseUrl") validateGraphBaseUrl(value, key);
-                else validateServiceUrl(value, key, defaultAuthorityHost);
-            } catch (err) {
-                errors.push((err as Error).message);
-            }
-        } else if (namespace === "lookout") {
-            if (!lookoutKeys.includes(name)) {
-                errors.push(
-                    `${key}: unknown key; the Lookout provider reads lookout:baseUrl, lookout:applicationKey and lookout:settingsMode`,
-                );
-            } else if (name === "settingsMode" && !(settingsModes as readonly string[]).includes(value)) {
-                errors.push(
-                    `${key}: is '${value}'; use api (the stack writes Lookout's console settings) or checklist (for an endpoint that serves only Lookout's public API: the stack outputs the console steps instead)`,
-                );
-            } else if (name === "applicationKey" && !isSecret(key)) {
-                errors.push(
-                    `${key}: is stored in plain text; set it again with \`pulumi config set --secret lookout:applicationKey <key>\``,
-                );
-            } else if (name === "baseUrl") {
-                try {
-                    validateServiceUrl(value, key, defaultLookoutBaseUrl);
-                } catch (err) {
-                    errors.push((err as Error).message);
-                }
-            }
-        }
+        const problem =
+            namespace === projectNamespace
+                ? readSection(input, key, name, value)
+                : namespace === "graph"
+                  ? checkGraphKey(key, name, value)
+                  : namespace === "lookout"
+                    ? checkLookoutKey(key, name, value, isSecret)
+                    : undefined;
+        if (problem) errors.push(problem);
     }
     const result = stackConfigSchema().safeParse(input);
     if (!result.success) {
@@ -502,6 +491,50 @@ export function parseStackConfig(
         ok: true,
         config: { ...result.data, settingsMode: (raw["lookout:settingsMode"] as SettingsMode | undefined) ?? "api" },
     };
+}
+
+/** A project section into `input` (JSON, or the plain string for the schema to refuse); a problem for an unknown key. */
+function readSection(input: Record<string, unknown>, key: string, name: string, value: string): string | undefined {
+    if (!(sectionKeys as readonly string[]).includes(name)) {
+        return `${key}: unknown key; the project reads ${sectionKeys.map((k) => `${projectNamespace}:${k}`).join(", ")}`;
+    }
+    try {
+        input[name] = JSON.parse(value);
+    } catch {
+        input[name] = value;
+    }
+    return undefined;
+}
+
+const problemOf = (check: () => unknown): string | undefined => {
+    try {
+        check();
+        return undefined;
+    } catch (err) {
+        return (err as Error).message;
+    }
+};
+
+function checkGraphKey(key: string, name: string, value: string): string | undefined {
+    if (!graphKeys.includes(name)) {
+        return `${key}: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)`;
+    }
+    return problemOf(() =>
+        name === "baseUrl" ? validateGraphBaseUrl(value, key) : validateServiceUrl(value, key, defaultAuthorityHost),
+    );
+}
+
+function checkLookoutKey(key: string, name: string, value: string, isSecret: (key: string) => boolean) {
+    if (!lookoutKeys.includes(name)) {
+        return `${key}: unknown key; the Lookout provider reads lookout:baseUrl, lookout:applicationKey and lookout:settingsMode`;
+    }
+    if (name === "settingsMode" && !(settingsModes as readonly string[]).includes(value)) {
+        return `${key}: is '${value}'; use api (the stack writes Lookout's console settings) or checklist (for an endpoint that serves only Lookout's public API: the stack outputs the console steps instead)`;
+    }
+    if (name === "applicationKey" && !isSecret(key)) {
+        return `${key}: is stored in plain text; set it again with \`pulumi config set --secret lookout:applicationKey <key>\``;
+    }
+    return name === "baseUrl" ? problemOf(() => validateServiceUrl(value, key, defaultLookoutBaseUrl)) : undefined;
 }
 
 /** Names unknown keys, pointing at Graph's spelling when only the letter case is off (`...IOS...`, not `...Ios...`). */
