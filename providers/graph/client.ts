@@ -17,12 +17,7 @@ import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/ret
  * tell nothing and yield no complaint: the service's 403 will.
  */
 function missingPermissions(accessToken: string, required: Array<string | readonly string[]>): string[] {
-    let roles: unknown;
-    try {
-        roles = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8")).roles;
-    } catch {
-        return [];
-    }
+    const roles = claimsOf(accessToken)?.roles;
     if (!Array.isArray(roles)) return [];
     const held = (p: string) =>
         roles.includes(p) || (p.endsWith(".Read.All") && roles.includes(p.replace(".Read.All", ".ReadWrite.All")));
@@ -78,71 +73,106 @@ export function refusedPermission(err: unknown): string | undefined {
     return e.status === 403 ? (e.permission ?? "a permission it lacks") : undefined;
 }
 
+/** The claims of a JWT access token, or undefined for an opaque one. */
+function claimsOf(accessToken: string): Record<string, unknown> | undefined {
+    try {
+        return JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8"));
+    } catch {
+        return undefined;
+    }
+}
+
+export interface GraphRequestOptions<T> {
+    body?: unknown;
+    schema?: z.ZodType<T>;
+    allow404?: boolean;
+    /** Whether repeating is harmless; by default everything but a POST that creates (`.../assign` replaces). */
+    idempotent?: boolean;
+    /** Extra request headers, such as `ConsistencyLevel: eventual` for advanced queries. */
+    headers?: Record<string, string>;
+    /** v1.0 unless the route is beta-only (contract/graph/routes.ts). */
+    version?: GraphVersion;
+}
+
+type GraphMethod = "GET" | "POST" | "PATCH" | "DELETE";
+
+/** What one client's requests share: how to sign in, how to retry, where Graph is. */
+interface GraphContext {
+    settings: GraphClientSettings;
+    policy: RetryPolicy;
+    baseUrlOf(version: GraphVersion): string;
+}
+
+// Graph's guidance: 429, 503 and 504 mean "not processed, try later". A 500 or 502 may hide a
+// success, so only requests that are safe to repeat retry them.
+const retryable = (idempotent: boolean) => (status: number) =>
+    status === 429 || status === 503 || status === 504 || (idempotent && (status === 500 || status === 502));
+
+/** `$count` segments answer a plain integer as text/plain; everything else is JSON. */
+async function readBody(response: Response): Promise<unknown> {
+    const text = await response.text();
+    if (!text) return undefined;
+    return (response.headers.get("content-type") ?? "").includes("json") ? JSON.parse(text) : text;
+}
+
+async function graphRequest<T>(
+    ctx: GraphContext,
+    method: GraphMethod,
+    path: string,
+    options: GraphRequestOptions<T> = {},
+): Promise<{ status: number; body: T } | undefined> {
+    const version = options.version ?? "v1.0";
+    const idempotent = options.idempotent ?? (method !== "POST" || path.endsWith("/assign"));
+    // As in the Lookout client: up to two renewals when Graph refuses a token as expired.
+    for (let renewals = 0; ; renewals++) {
+        const token = await ctx.settings.getToken(renewals > 0);
+        const headers: Record<string, string> = {
+            ...options.headers,
+            authorization: `Bearer ${token}`,
+            accept: "application/json",
+        };
+        if (options.body !== undefined) headers["content-type"] = "application/json";
+        const response = await sendWithRetry(
+            {
+                method,
+                url: ctx.baseUrlOf(version) + path,
+                headers,
+                body: options.body === undefined ? undefined : JSON.stringify(options.body),
+                describe: `Microsoft Graph ${method} ${version === "v1.0" ? "" : `/${version}`}${path}`,
+                idempotent,
+            },
+            ctx.policy,
+            retryable(idempotent),
+        );
+        if (response.status === 401 && renewals < 2) {
+            await response.body?.cancel();
+            continue;
+        }
+        const body = await readBody(response);
+        if (response.status === 404 && options.allow404) return undefined;
+        if (!response.ok) throw graphApiError(method, path, response.status, body, version);
+        return { status: response.status, body: options.schema ? options.schema.parse(body) : (body as T) };
+    }
+}
+
+/** A next link as a path below the base URL; Graph's links are absolute. */
+function relativeToBase(link: string | undefined, base: string): string | undefined {
+    if (!link) return undefined;
+    if (link.startsWith("/")) return link;
+    if (!link.startsWith(base + "/")) throw new Error(`Microsoft Graph returned a next link outside ${base}: ${link}`);
+    return link.slice(base.length);
+}
+
 export function createGraphClient(settings: GraphClientSettings) {
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
     const baseUrl = validateGraphBaseUrl(settings.baseUrl, "graph:baseUrl");
     /** The same Graph's beta endpoint, for the reads v1.0 cannot make (see GraphVersion). */
     const baseUrlOf = (version: GraphVersion) =>
         version === "v1.0" ? baseUrl : baseUrl.slice(0, -"/v1.0".length) + "/beta";
-    // Graph's guidance: 429, 503 and 504 mean "not processed, try later". A 500 or 502 may hide a
-    // success, so only requests that are safe to repeat retry them.
-    const retryable = (idempotent: boolean) => (status: number) =>
-        status === 429 || status === 503 || status === 504 || (idempotent && (status === 500 || status === 502));
-
-    async function request<T>(
-        method: "GET" | "POST" | "PATCH" | "DELETE",
-        path: string,
-        options: {
-            body?: unknown;
-            schema?: z.ZodType<T>;
-            allow404?: boolean;
-            /** Whether repeating is harmless; by default everything but a POST that creates (`.../assign` replaces). */
-            idempotent?: boolean;
-            /** Extra request headers, such as `ConsistencyLevel: eventual` for advanced queries. */
-            headers?: Record<string, string>;
-            /** v1.0 unless the route is beta-only (contract/graph/routes.ts). */
-            version?: GraphVersion;
-        } = {},
-    ): Promise<{ status: number; body: T } | undefined> {
-        const version = options.version ?? "v1.0";
-        // As in the Lookout client: up to two renewals when Graph refuses a token as expired.
-        const idempotent = options.idempotent ?? (method !== "POST" || path.endsWith("/assign"));
-        for (let renewals = 0; ; renewals++) {
-            const token = await settings.getToken(renewals > 0);
-            const headers: Record<string, string> = {
-                ...options.headers,
-                authorization: `Bearer ${token}`,
-                accept: "application/json",
-            };
-            if (options.body !== undefined) headers["content-type"] = "application/json";
-            const response = await sendWithRetry(
-                {
-                    method,
-                    url: baseUrlOf(version) + path,
-                    headers,
-                    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-                    describe: `Microsoft Graph ${method} ${version === "v1.0" ? "" : `/${version}`}${path}`,
-                    idempotent,
-                },
-                policy,
-                retryable(idempotent),
-            );
-            if (response.status === 401 && renewals < 2) {
-                await response.body?.cancel();
-                continue;
-            }
-            const text = await response.text();
-            // `$count` segments answer a plain integer as text/plain; everything else is JSON.
-            const body = !text
-                ? undefined
-                : (response.headers.get("content-type") ?? "").includes("json")
-                  ? JSON.parse(text)
-                  : text;
-            if (response.status === 404 && options.allow404) return undefined;
-            if (!response.ok) throw graphApiError(method, path, response.status, body, version);
-            return { status: response.status, body: options.schema ? options.schema.parse(body) : (body as T) };
-        }
-    }
+    const ctx: GraphContext = { settings, policy, baseUrlOf };
+    const request = <T>(method: GraphMethod, path: string, options?: GraphRequestOptions<T>) =>
+        graphRequest<T>(ctx, method, path, options);
+    type ListOptions = { headers?: Record<string, string>; version?: GraphVersion };
 
     /** Fails before any write when the token shows the identity lacks a permission the next writes need. */
     async function assertPermissions(required: Array<string | readonly string[]>, what: string): Promise<void> {
@@ -156,13 +186,8 @@ export function createGraphClient(settings: GraphClientSettings) {
 
     /** The Entra tenant of the signed-in identity, from its token's `tid` claim: never typed by hand. */
     async function tenantId(): Promise<string> {
-        const token = await settings.getToken(false);
-        try {
-            const tid = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString("utf8")).tid;
-            if (typeof tid === "string" && tid) return tid;
-        } catch {
-            // fall through to the error below
-        }
+        const tid = claimsOf(await settings.getToken(false))?.tid;
+        if (typeof tid === "string" && tid) return tid;
         throw new Error(
             "The Graph access token names no tenant (tid claim); sign in with a work or school identity of the tenant.",
         );
@@ -175,15 +200,11 @@ export function createGraphClient(settings: GraphClientSettings) {
     async function* pages<T extends z.ZodType>(
         path: string,
         item: T,
-        options: { headers?: Record<string, string>; version?: GraphVersion } = {},
+        options: ListOptions = {},
     ): AsyncGenerator<Array<z.infer<T>>> {
         const schema = pageSchema(item);
         for (let next: string | undefined = path; next;) {
-            const page: z.infer<typeof schema> = (await request("GET", next, {
-                schema,
-                headers: options.headers,
-                version: options.version,
-            }))!.body;
+            const page: z.infer<typeof schema> = (await request("GET", next, { ...options, schema }))!.body;
             yield page.value;
             next = relativeToBase(page["@odata.nextLink"], baseUrlOf(options.version ?? "v1.0"));
         }
@@ -193,20 +214,11 @@ export function createGraphClient(settings: GraphClientSettings) {
     async function listAll<T extends z.ZodType>(
         path: string,
         item: T,
-        options: { headers?: Record<string, string>; version?: GraphVersion } = {},
+        options: ListOptions = {},
     ): Promise<Array<z.infer<T>>> {
         const items: Array<z.infer<T>> = [];
         for await (const page of pages(path, item, options)) items.push(...page);
         return items;
-    }
-
-    /** A next link as a path below the base URL; Graph's links are absolute. */
-    function relativeToBase(link: string | undefined, base: string): string | undefined {
-        if (!link) return undefined;
-        if (link.startsWith("/")) return link;
-        if (!link.startsWith(base + "/"))
-            throw new Error(`Microsoft Graph returned a next link outside ${base}: ${link}`);
-        return link.slice(base.length);
     }
 
     return { baseUrl, policy, request, pages, listAll, assertPermissions, tenantId };
