@@ -79,72 +79,91 @@ function parseBody(text: string, ok: boolean): unknown {
     }
 }
 
+type Send = (
+    method: string,
+    path: string,
+    init: { headers: Record<string, string>; body?: string },
+) => Promise<Response>;
+type LookoutToken = AccessToken & { scopes?: string[] };
+
+/** The OAuth exchange: the application key for an access token and the scopes it carries. */
+async function exchangeKey(send: Send, applicationKey: string): Promise<LookoutToken> {
+    const response = await send("POST", lookoutPaths.token, {
+        headers: {
+            authorization: `Bearer ${applicationKey}`,
+            "content-type": "application/x-www-form-urlencoded",
+            accept: "application/json",
+        },
+        body: "grant_type=client_credentials",
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw lookoutApiError("POST", lookoutPaths.token, response.status, body);
+    const parsed = tokenResponseSchema().parse(body);
+    return {
+        value: parsed.access_token,
+        expiresAt: renewalTime(Date.now() + parsed.expires_in * 1000),
+        scopes: parsed.scope?.split(" ").filter(Boolean),
+    };
+}
+
+export interface LookoutRequestOptions<T> {
+    body?: unknown;
+    ifMatch?: string;
+    schema?: z.ZodType<T>;
+    allow404?: boolean;
+}
+
+async function lookoutRequest<T>(
+    send: Send,
+    tokens: ReturnType<typeof createTokenCache<LookoutToken>>,
+    method: "GET" | "PUT" | "PATCH" | "DELETE",
+    path: string,
+    options: LookoutRequestOptions<T> = {},
+): Promise<LookoutResponse<T> | undefined> {
+    // A token can expire between renewal and use when other calls race it; two renewals cover that,
+    // and a revoked key fails at the token endpoint itself.
+    for (let renewals = 0; ; renewals++) {
+        const headers: Record<string, string> = {
+            authorization: `Bearer ${(await tokens.get()).value}`,
+            accept: "application/json",
+        };
+        if (options.body !== undefined) headers["content-type"] = "application/json";
+        if (options.ifMatch) headers["if-match"] = options.ifMatch;
+        const response = await send(method, path, {
+            headers,
+            body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        });
+        if (response.status === 401 && renewals < 2) {
+            await response.body?.cancel();
+            tokens.invalidate();
+            continue;
+        }
+        // Read tolerantly: an error page that is not JSON (a gateway's HTML 404) still fails with its status.
+        const body = parseBody(await response.text(), response.ok);
+        if (response.status === 404 && options.allow404) return undefined;
+        if (!response.ok) throw lookoutApiError(method, path, response.status, body);
+        return {
+            status: response.status,
+            body: options.schema ? options.schema.parse(body) : (body as T),
+            etag: response.headers.get("etag") ?? undefined,
+        };
+    }
+}
+
 export function createLookoutClient(settings: LookoutClientSettings) {
     const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
     const baseUrl = validateBaseUrl(settings.baseUrl);
     // Lookout's guidance: retry throttling and server errors, but not 501 (never going to work).
     const retryable = (status: number) => status === 429 || (status >= 500 && status !== 501);
-    const send = (method: string, path: string, init: { headers: Record<string, string>; body?: string }) =>
+    const send: Send = (method, path, init) =>
         sendWithRetry(
             { method, url: baseUrl + path, ...init, describe: `Lookout API ${method} ${path}` },
             policy,
             retryable,
         );
-
-    const tokens = createTokenCache(async (): Promise<AccessToken & { scopes?: string[] }> => {
-        const response = await send("POST", lookoutPaths.token, {
-            headers: {
-                authorization: `Bearer ${settings.applicationKey}`,
-                "content-type": "application/x-www-form-urlencoded",
-                accept: "application/json",
-            },
-            body: "grant_type=client_credentials",
-        });
-        const body = await response.json().catch(() => ({}));
-        if (!response.ok) throw lookoutApiError("POST", lookoutPaths.token, response.status, body);
-        const parsed = tokenResponseSchema().parse(body);
-        return {
-            value: parsed.access_token,
-            expiresAt: renewalTime(Date.now() + parsed.expires_in * 1000),
-            scopes: parsed.scope?.split(" ").filter(Boolean),
-        };
-    });
-
-    async function request<T>(
-        method: "GET" | "PUT" | "PATCH" | "DELETE",
-        path: string,
-        options: { body?: unknown; ifMatch?: string; schema?: z.ZodType<T>; allow404?: boolean } = {},
-    ): Promise<LookoutResponse<T> | undefined> {
-        // A token can expire between renewal and use when other calls race it; two renewals cover that,
-        // and a revoked key fails at the token endpoint itself.
-        for (let renewals = 0; ; renewals++) {
-            const headers: Record<string, string> = {
-                authorization: `Bearer ${(await tokens.get()).value}`,
-                accept: "application/json",
-            };
-            if (options.body !== undefined) headers["content-type"] = "application/json";
-            if (options.ifMatch) headers["if-match"] = options.ifMatch;
-            const response = await send(method, path, {
-                headers,
-                body: options.body === undefined ? undefined : JSON.stringify(options.body),
-            });
-            if (response.status === 401 && renewals < 2) {
-                await response.body?.cancel();
-                tokens.invalidate();
-                continue;
-            }
-            const text = await response.text();
-            // Read tolerantly: an error page that is not JSON (a gateway's HTML 404) still fails with its status.
-            const body = parseBody(text, response.ok);
-            if (response.status === 404 && options.allow404) return undefined;
-            if (!response.ok) throw lookoutApiError(method, path, response.status, body);
-            return {
-                status: response.status,
-                body: options.schema ? options.schema.parse(body) : (body as T),
-                etag: response.headers.get("etag") ?? undefined,
-            };
-        }
-    }
+    const tokens = createTokenCache<LookoutToken>(() => exchangeKey(send, settings.applicationKey));
+    const request = <T>(method: "GET" | "PUT" | "PATCH" | "DELETE", path: string, options?: LookoutRequestOptions<T>) =>
+        lookoutRequest<T>(send, tokens, method, path, options);
 
     /** Fails before any write when the key's token says it may not write settings. */
     async function assertCanWrite(what: string): Promise<void> {
