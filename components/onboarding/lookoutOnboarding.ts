@@ -156,32 +156,8 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
     const gate: Gate = { checks, groups, passed };
 
     const lookoutConsole = declareLookoutConsole(scope, gate, enrollment, consent);
-    const intune = config.intune
-        ? new IntuneThreatDefense(
-              `${name}-intune`,
-              {
-                  apps: config.intune.apps,
-                  mtdConnector: config.intune.mtdConnector,
-                  compliancePolicies: config.intune.compliancePolicies,
-                  groupIds: enrollment.objectIds,
-                  impact: preflight
-                      ? (preflight.impact?.compliance ?? {})
-                      : checks.apply((c) => c.impact?.compliance ?? {}),
-              },
-              // Intune's connector reports Lookout's partner state once Lookout's side is configured.
-              { parent, dependsOn: lookoutConsole.lookoutSide },
-          )
-        : undefined;
-
-    // What the change does to who is enrolled, said on the resource that makes it, before anything is
-    // written. Logged while the program runs when the checks ran up front (an apply's log may be cut
-    // off when the program ends).
-    const sayImpact = (c: Preflight) => {
-        for (const warning of c.impact?.enrollment ?? []) void pulumi.log.warn(warning, lookoutConsole.lookoutSide[0]);
-        for (const note of c.impact?.notes ?? []) void pulumi.log.warn(`Impact not shown: ${note}`, parent);
-    };
-    if (preflight) sayImpact(preflight);
-    else checks.apply(sayImpact);
+    const intune = declareIntune(scope, gate, enrollment, lookoutConsole.lookoutSide);
+    sayImpact(scope, gate, lookoutConsole.lookoutSide[0]);
 
     return {
         tenantId,
@@ -202,6 +178,43 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
             : undefined,
         intune,
     };
+}
+
+/** Intune's side, when configured: it waits for Lookout's, since Intune's connector reports Lookout's partner state once Lookout is configured. */
+function declareIntune(
+    { parent, name, config, preflight }: OnboardingScope,
+    gate: Gate,
+    enrollment: EnrollmentGroups,
+    lookoutSide: pulumi.Resource[],
+): IntuneThreatDefense | undefined {
+    if (!config.intune) return undefined;
+    return new IntuneThreatDefense(
+        `${name}-intune`,
+        {
+            apps: config.intune.apps,
+            mtdConnector: config.intune.mtdConnector,
+            compliancePolicies: config.intune.compliancePolicies,
+            groupIds: enrollment.objectIds,
+            impact: preflight
+                ? (preflight.impact?.compliance ?? {})
+                : gate.checks.apply((c) => c.impact?.compliance ?? {}),
+        },
+        { parent, dependsOn: lookoutSide },
+    );
+}
+
+/**
+ * What the change does to who is enrolled, said on the resource that makes it, before anything is
+ * written. Logged while the program runs when the checks ran up front (an apply's log may be cut
+ * off when the program ends).
+ */
+function sayImpact({ parent, preflight }: OnboardingScope, gate: Gate, lookoutResource: pulumi.Resource) {
+    const say = (c: Preflight) => {
+        for (const warning of c.impact?.enrollment ?? []) void pulumi.log.warn(warning, lookoutResource);
+        for (const note of c.impact?.notes ?? []) void pulumi.log.warn(`Impact not shown: ${note}`, parent);
+    };
+    if (preflight) say(preflight);
+    else gate.checks.apply(say);
 }
 
 /** The tenant: from the azuread provider's sign-in (manage), the Graph token (graph), or config (reference). */
