@@ -81,280 +81,37 @@ const protectedPlatforms = ["iOS", "iPadOS", "Android"];
 const maxLookoutPages = 10_000;
 
 export async function collectStatus(options: CollectOptions): Promise<StatusReport> {
-    const { config, graph, lookout } = options;
-    const progress = options.onProgress ?? (() => undefined);
-    const calls = { graph: 0, lookout: 0 };
-    const skipped: string[] = [];
-
-    /** Every item of a Graph collection, a page (one request) at a time, with progress. */
-    async function graphItems<T>(first: string, item: ZodType<T>, what: string): Promise<T[]> {
-        const items: T[] = [];
-        for await (const page of graph.pages(first, item)) {
-            calls.graph++;
-            items.push(...(page as T[]));
-            if (items.length >= 1000) progress(`${what}: ${items.length.toLocaleString("en-US")} read`);
-        }
-        return items;
-    }
-    /** A read the identity may be refused: the refusal is reported with the permission it needs, not fatal. */
-    async function optional<T>(what: string, read: () => Promise<T>): Promise<{ value: T } | undefined> {
-        try {
-            return { value: await read() };
-        } catch (err) {
-            const permission = refusedPermission(err);
-            if (!permission) throw err;
-            skipped.push(`${what}: refused (403); the Graph identity needs ${permission}`);
-            return undefined;
-        }
-    }
-
-    // Intune's connector for Lookout: null when Intune has none, undefined when the read was refused.
-    const connectorRead = await optional("Intune's MTD connector", async () => {
-        calls.graph++;
-        return (
-            (
-                await graph.request("GET", graphPaths.mtdConnector(lookoutMtdConnectorId), {
-                    schema: mtdConnectorSchema(),
-                    allow404: true,
-                })
-            )?.body ?? null
-        );
-    });
+    const { config, graph } = options;
+    const reader = createReader(options);
+    const connectorRead = await readConnector(reader);
     const now = options.now?.() ?? Date.now();
-    const found = connectorRead?.value;
-    const connector = found
-        ? (() => {
-              const last = found.lastHeartbeatDateTime ?? null;
-              const lastMs = last ? Date.parse(last) : NaN;
-              // Graph answers 0001-01-01 for a heartbeat that never happened.
-              const valid = Number.isFinite(lastMs) && lastMs > Date.parse("2000-01-01T00:00:00Z");
-              return {
-                  partnerState: found.partnerState ?? "unknown",
-                  lastHeartbeatDateTime: valid ? last : null,
-                  heartbeatAgeMinutes: valid ? Math.max(0, Math.round((now - lastMs) / 60_000)) : null,
-              };
-          })()
-        : null;
-
-    // The enrollment groups and their user members. Lookout matches a group by its exact display name.
+    const connector = connectorRead?.value ? connectorStatus(connectorRead.value, now) : null;
     const findings: Finding[] = [];
     const groups = await Promise.all(
-        config.enrollmentGroups.map(async (spec) => {
-            let objectId = spec.objectId;
-            const displayName = spec.displayName;
-            if (!objectId) {
-                const named = await optional(`the group named '${displayName}'`, () =>
-                    graphItems(
-                        graphPaths.groupsByNamePrefix(displayName),
-                        directoryGroupSchema(),
-                        `groups named '${displayName}'`,
-                    ),
-                );
-                const exact = (named?.value ?? []).filter((g) => g.displayName === displayName);
-                if (exact.length > 1) {
-                    findings.push({
-                        severity: "warning",
-                        group: displayName,
-                        message: `${exact.length} Entra groups are named '${displayName}'; Lookout cannot tell them apart. Rename all but one.`,
-                    });
-                }
-                objectId = exact[0]?.id;
-                if (!named)
-                    return {
-                        displayName,
-                        objectId: "",
-                        members: [] as Array<Record<string, unknown>>,
-                        missing: false,
-                        unread: true,
-                    };
-            }
-            if (!objectId)
-                return {
-                    displayName,
-                    objectId: "",
-                    members: [] as Array<Record<string, unknown>>,
-                    missing: true,
-                    unread: false,
-                };
-            const id = objectId;
-            const members = await optional(`members of '${displayName}'`, () =>
-                graphItems(graphPaths.groupUserMembers(id), directoryObjectSchema(), `members of '${displayName}'`),
-            );
-            return {
-                displayName,
-                objectId,
-                members: (members?.value ?? []) as Array<Record<string, unknown>>,
-                missing: false,
-                unread: !members,
-            };
+        config.enrollmentGroups.map((spec) => readGroup(reader, spec, (f) => findings.push(f))),
+    );
+    const managedRead = await readManagedDevices(reader);
+    const lookoutRead = await readLookoutDevices(reader);
+    const { statuses, totals, outside } = countDevices({
+        groups,
+        managed: managedRead?.value ?? [],
+        lookout: lookoutRead.devices,
+    });
+    const context: GroupFindingContext = {
+        lookoutRead: !lookoutRead.refused,
+        intuneRead: managedRead !== undefined,
+        checklist: config.settingsMode === "checklist",
+        newDeviceCheckIntervalMinutes: config.connector.newDeviceCheckIntervalMinutes,
+    };
+    findings.push(
+        ...connectorFindings({
+            read: connectorRead !== undefined,
+            connector,
+            heartbeatFrequencyMinutes: config.connector.heartbeatFrequencyMinutes,
         }),
+        ...groups.flatMap((g, i) => groupFindings(g, statuses[i], context)),
+        ...outsideFindings(outside),
     );
-    const groupsOfUser = new Map<string, Set<number>>();
-    const groupsOfAddress = new Map<string, Set<number>>();
-    const add = (map: Map<string, Set<number>>, key: unknown, index: number) => {
-        if (typeof key !== "string" || !key) return;
-        const k = key.toLowerCase();
-        if (!map.has(k)) map.set(k, new Set());
-        map.get(k)!.add(index);
-    };
-    groups.forEach((g, i) => {
-        for (const m of g.members) {
-            add(groupsOfUser, m.id, i);
-            add(groupsOfAddress, m.userPrincipalName, i);
-            add(groupsOfAddress, m.mail, i);
-        }
-    });
-
-    // Intune's managed devices of the platforms Lookout protects; filtered here too, as Intune may ignore a filter.
-    const devicesPath = graphPaths.managedDevices(
-        managedDeviceSelect,
-        protectedPlatforms.map((os) => `operatingSystem eq '${os}'`).join(" or "),
-    );
-    const managedRead = await optional("Intune's managed devices", () =>
-        graphItems<ManagedDeviceRead>(devicesPath, managedDeviceSchema(), "Intune devices"),
-    );
-    const managed = (managedRead?.value ?? []).filter((d) =>
-        protectedPlatforms.some((os) => os.toLowerCase() === (d.operatingSystem ?? "").toLowerCase()),
-    );
-
-    // Lookout's devices from its public API, newest first, each page after the last oid of the one before,
-    // until a page is empty or Lookout says none remain (Lookout's Swagger); the cursor must move down.
-    const lookoutDevices: MraDevice[] = [];
-    let lookoutRefused: string | undefined;
-    try {
-        for (let before: string | undefined, pages = 0; ; pages++) {
-            if (pages >= maxLookoutPages)
-                throw new Error(`Lookout listed more than ${maxLookoutPages} pages of devices; stopped`);
-            calls.lookout++;
-            const page = (await lookout.request(
-                "GET",
-                mraDevicesQuery({ limit: mraDevicePageLimit, beforeOid: before }),
-                { schema: mraDevicePageSchema() },
-            ))!.body;
-            lookoutDevices.push(...page.devices);
-            if (page.devices.length === 0 || (page.count !== undefined && page.count <= page.devices.length)) break;
-            const last = page.devices[page.devices.length - 1].oid;
-            if (before !== undefined && !(last < before))
-                throw new Error(
-                    `Lookout's device list did not move past oid ${before}; stopped to avoid reading forever`,
-                );
-            before = last;
-            progress(`Lookout devices: ${lookoutDevices.length.toLocaleString("en-US")} read`);
-        }
-    } catch (err) {
-        const status = (err as { status?: number }).status;
-        if (status !== 401 && status !== 403) throw err;
-        lookoutRefused = `Lookout's devices: refused (${status}); ${(err as Error).message}`;
-        skipped.push(lookoutRefused);
-    }
-
-    const emptyCounts = () => ({
-        users: 0,
-        lookout: { total: 0, byState: zeros(lookoutDeviceStates), bySecurity: zeros(lookoutSecurityStatuses) },
-        intune: { total: 0, byThreatState: {} as Record<string, number>, byCompliance: {} as Record<string, number> },
-    });
-    const statuses: GroupStatus[] = groups.map((g) => ({
-        displayName: g.displayName,
-        objectId: g.objectId,
-        ...emptyCounts(),
-        users: g.members.length,
-    }));
-    // Totals count each user and device once, however many enrollment groups hold them.
-    const totals = { ...emptyCounts(), users: groupsOfUser.size };
-    const outside = { lookout: 0, intune: 0 };
-    const countLookout = (into: GroupStatus["lookout"], d: MraDevice) => {
-        into.total++;
-        into.byState[deviceState(d)]++;
-        into.bySecurity[securityOf(d)]++;
-    };
-    const countIntune = (into: GroupStatus["intune"], d: ManagedDeviceRead) => {
-        into.total++;
-        bump(into.byThreatState, d.partnerReportedThreatState ?? "unknown");
-        bump(into.byCompliance, d.complianceState ?? "unknown");
-    };
-    for (const d of lookoutDevices) {
-        const inGroups = groupsOfAddress.get((d.email ?? "").toLowerCase());
-        if (!inGroups) outside.lookout++;
-        else countLookout(totals.lookout, d);
-        for (const i of inGroups ?? []) countLookout(statuses[i].lookout, d);
-    }
-    for (const d of managed) {
-        const inGroups = groupsOfUser.get((d.userId ?? "").toLowerCase());
-        if (!inGroups) outside.intune++;
-        else countIntune(totals.intune, d);
-        for (const i of inGroups ?? []) countIntune(statuses[i].intune, d);
-    }
-
-    const checklist = config.settingsMode === "checklist";
-    if (connectorRead && !connector) {
-        findings.push({
-            severity: "warning",
-            message:
-                "Intune has no Mobile Threat Defense connector for Lookout: Intune ignores Lookout's threat levels until it exists (intune config, or Tenant administration > Connectors and tokens).",
-        });
-    } else if (connector && connector.partnerState !== "enabled") {
-        findings.push({
-            severity: "warning",
-            message: `Intune reports Lookout's partner state '${connector.partnerState}': compliance ignores Lookout's threat levels until it is 'enabled'.`,
-        });
-    }
-    const frequency = config.connector.heartbeatFrequencyMinutes;
-    if (connector?.heartbeatAgeMinutes != null && connector.heartbeatAgeMinutes > 2 * frequency) {
-        findings.push({
-            severity: "warning",
-            message: `Lookout's last heartbeat to Intune was ${n(connector.heartbeatAgeMinutes, "minute")} ago, more than twice the heartbeat frequency (${frequency} min).`,
-        });
-    }
-    groups.forEach((g, i) => {
-        const s = statuses[i];
-        if (g.missing) {
-            findings.push({
-                severity: "warning",
-                group: g.displayName,
-                message: `No Entra group is named '${g.displayName}' exactly: nobody is enrolled through it.`,
-            });
-            return;
-        }
-        if (s.users > 0 && s.lookout.total === 0 && !lookoutRefused) {
-            const intune = managedRead
-                ? s.intune.total > 0
-                    ? ` and ${n(s.intune.total, "Intune device")}`
-                    : " (none of their devices is in Intune either)"
-                : " (Intune's devices were not read)";
-            findings.push({
-                severity: "warning",
-                group: g.displayName,
-                message: `'${g.displayName}' has ${n(s.users, "user")}${intune} but Lookout lists none of their devices: likely a name mismatch in Lookout's console (System > Connectors > Intune > Enrollment groups must read '${g.displayName}' exactly, case-sensitive)${checklist ? ", or the checklist step is not applied yet" : ""}; Lookout checks for new devices every ${config.connector.newDeviceCheckIntervalMinutes} min.`,
-            });
-        }
-        if (s.lookout.byState.pending > 0) {
-            findings.push({
-                severity: "info",
-                group: g.displayName,
-                message: `${n(s.lookout.byState.pending, "device")} pending: their users have not opened Lookout for Work yet.`,
-            });
-        }
-        if (s.lookout.byState.disconnected > 0) {
-            findings.push({
-                severity: "warning",
-                group: g.displayName,
-                message: `${n(s.lookout.byState.disconnected, "device")} disconnected: Lookout for Work or the Company Portal was removed.`,
-            });
-        }
-        const noncompliant = s.intune.byCompliance.noncompliant ?? 0;
-        if (noncompliant > 0)
-            findings.push({
-                severity: "info",
-                group: g.displayName,
-                message: `${n(noncompliant, "device")} non-compliant in Intune.`,
-            });
-    });
-    if (outside.lookout > 0) {
-        findings.push({
-            severity: "info",
-            message: `${n(outside.lookout, "device")} in Lookout belong to users in no enrollment group (users who left one stop reporting threats).`,
-        });
-    }
 
     return {
         stack: options.stack,
@@ -366,7 +123,353 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
         totals,
         outsideEnrollmentGroups: outside,
         findings,
-        skipped,
-        calls,
+        skipped: reader.skipped,
+        calls: reader.calls,
     };
+}
+
+/** The clients of one report, with what its reads cost and the reads that were refused. */
+interface Reader {
+    graph: GraphClient;
+    lookout: LookoutClient;
+    progress: (message: string) => void;
+    calls: StatusReport["calls"];
+    skipped: string[];
+    /** Every item of a Graph collection, a page (one request) at a time, with progress. */
+    graphItems<T>(first: string, item: ZodType<T>, what: string): Promise<T[]>;
+    /** A read the identity may be refused: the refusal is reported with the permission it needs, not fatal. */
+    optional<T>(what: string, read: () => Promise<T>): Promise<{ value: T } | undefined>;
+}
+
+function createReader(options: CollectOptions): Reader {
+    const calls = { graph: 0, lookout: 0 };
+    const skipped: string[] = [];
+    const progress = options.onProgress ?? (() => undefined);
+    return {
+        graph: options.graph,
+        lookout: options.lookout,
+        progress,
+        calls,
+        skipped,
+        async graphItems<T>(first: string, item: ZodType<T>, what: string): Promise<T[]> {
+            const items: T[] = [];
+            for await (const page of options.graph.pages(first, item)) {
+                calls.graph++;
+                items.push(...(page as T[]));
+                if (items.length >= 1000) progress(`${what}: ${items.length.toLocaleString("en-US")} read`);
+            }
+            return items;
+        },
+        async optional<T>(what: string, read: () => Promise<T>): Promise<{ value: T } | undefined> {
+            try {
+                return { value: await read() };
+            } catch (err) {
+                const permission = refusedPermission(err);
+                if (!permission) throw err;
+                skipped.push(`${what}: refused (403); the Graph identity needs ${permission}`);
+                return undefined;
+            }
+        },
+    };
+}
+
+/** Intune's connector for Lookout: null when Intune has none, undefined when the read was refused. */
+function readConnector(reader: Reader) {
+    return reader.optional("Intune's MTD connector", async () => {
+        reader.calls.graph++;
+        return (
+            (
+                await reader.graph.request("GET", graphPaths.mtdConnector(lookoutMtdConnectorId), {
+                    schema: mtdConnectorSchema(),
+                    allow404: true,
+                })
+            )?.body ?? null
+        );
+    });
+}
+
+function connectorStatus(
+    found: { partnerState?: string | null; lastHeartbeatDateTime?: string | null },
+    now: number,
+): NonNullable<StatusReport["connector"]> {
+    const last = found.lastHeartbeatDateTime ?? null;
+    const lastMs = last ? Date.parse(last) : NaN;
+    // Graph answers 0001-01-01 for a heartbeat that never happened.
+    const valid = Number.isFinite(lastMs) && lastMs > Date.parse("2000-01-01T00:00:00Z");
+    return {
+        partnerState: found.partnerState ?? "unknown",
+        lastHeartbeatDateTime: valid ? last : null,
+        heartbeatAgeMinutes: valid ? Math.max(0, Math.round((now - lastMs) / 60_000)) : null,
+    };
+}
+
+/** An enrollment group as read; `missing` when no Entra group has its name. */
+interface GroupRead {
+    displayName: string;
+    objectId: string;
+    members: Array<Record<string, unknown>>;
+    missing: boolean;
+}
+
+/** An enrollment group and its user members. Lookout matches a group by its exact display name. */
+async function readGroup(
+    reader: Reader,
+    spec: StackConfig["enrollmentGroups"][number],
+    onFinding: (finding: Finding) => void,
+): Promise<GroupRead> {
+    const { displayName } = spec;
+    let objectId = spec.objectId;
+    if (!objectId) {
+        const named = await reader.optional(`the group named '${displayName}'`, () =>
+            reader.graphItems(
+                graphPaths.groupsByNamePrefix(displayName),
+                directoryGroupSchema(),
+                `groups named '${displayName}'`,
+            ),
+        );
+        if (!named) return { displayName, objectId: "", members: [], missing: false };
+        objectId = onlyGroupNamed(displayName, named.value, onFinding);
+    }
+    if (!objectId) return { displayName, objectId: "", members: [], missing: true };
+    const id = objectId;
+    const members = await reader.optional(`members of '${displayName}'`, () =>
+        reader.graphItems(graphPaths.groupUserMembers(id), directoryObjectSchema(), `members of '${displayName}'`),
+    );
+    return {
+        displayName,
+        objectId,
+        members: (members?.value ?? []) as Array<Record<string, unknown>>,
+        missing: false,
+    };
+}
+
+/** The ID of the group named exactly `displayName`; several such groups are a finding, as Lookout cannot tell them apart. */
+function onlyGroupNamed(
+    displayName: string,
+    named: ReadonlyArray<{ id: string; displayName?: string | null }>,
+    onFinding: (finding: Finding) => void,
+): string | undefined {
+    const exact = named.filter((g) => g.displayName === displayName);
+    if (exact.length > 1) {
+        onFinding({
+            severity: "warning",
+            group: displayName,
+            message: `${exact.length} Entra groups are named '${displayName}'; Lookout cannot tell them apart. Rename all but one.`,
+        });
+    }
+    return exact[0]?.id;
+}
+
+/** Intune's managed devices of the platforms Lookout protects; filtered here too, as Intune may ignore a filter. */
+async function readManagedDevices(reader: Reader): Promise<{ value: ManagedDeviceRead[] } | undefined> {
+    const devicesPath = graphPaths.managedDevices(
+        managedDeviceSelect,
+        protectedPlatforms.map((os) => `operatingSystem eq '${os}'`).join(" or "),
+    );
+    const read = await reader.optional("Intune's managed devices", () =>
+        reader.graphItems<ManagedDeviceRead>(devicesPath, managedDeviceSchema(), "Intune devices"),
+    );
+    if (!read) return undefined;
+    return {
+        value: read.value.filter((d) =>
+            protectedPlatforms.some((os) => os.toLowerCase() === (d.operatingSystem ?? "").toLowerCase()),
+        ),
+    };
+}
+
+/**
+ * Lookout's devices from its public API. A refusal (401, 403) is reported, not fatal; the pages read
+ * before it still count.
+ */
+async function readLookoutDevices(reader: Reader): Promise<{ devices: MraDevice[]; refused: boolean }> {
+    const devices: MraDevice[] = [];
+    try {
+        await pageLookoutDevices(reader, devices);
+        return { devices, refused: false };
+    } catch (err) {
+        const status = (err as { status?: number }).status;
+        if (status !== 401 && status !== 403) throw err;
+        reader.skipped.push(`Lookout's devices: refused (${status}); ${(err as Error).message}`);
+        return { devices, refused: true };
+    }
+}
+
+/**
+ * Newest first, each page after the last oid of the one before, until a page is empty or Lookout says
+ * none remain (Lookout's Swagger); the cursor must move down.
+ */
+async function pageLookoutDevices(reader: Reader, into: MraDevice[]): Promise<void> {
+    for (let before: string | undefined, pages = 0; ; pages++) {
+        if (pages >= maxLookoutPages)
+            throw new Error(`Lookout listed more than ${maxLookoutPages} pages of devices; stopped`);
+        reader.calls.lookout++;
+        const page = (await reader.lookout.request(
+            "GET",
+            mraDevicesQuery({ limit: mraDevicePageLimit, beforeOid: before }),
+            { schema: mraDevicePageSchema() },
+        ))!.body;
+        into.push(...page.devices);
+        if (page.devices.length === 0 || (page.count !== undefined && page.count <= page.devices.length)) return;
+        const last = page.devices[page.devices.length - 1].oid;
+        if (before !== undefined && !(last < before))
+            throw new Error(`Lookout's device list did not move past oid ${before}; stopped to avoid reading forever`);
+        before = last;
+        reader.progress(`Lookout devices: ${into.length.toLocaleString("en-US")} read`);
+    }
+}
+
+type Counts = Omit<GroupStatus, "displayName" | "objectId">;
+
+const emptyCounts = (): Counts => ({
+    users: 0,
+    lookout: { total: 0, byState: zeros(lookoutDeviceStates), bySecurity: zeros(lookoutSecurityStatuses) },
+    intune: { total: 0, byThreatState: {} as Record<string, number>, byCompliance: {} as Record<string, number> },
+});
+
+/** The enrollment groups (their indexes) of each member, by user ID and by address (UPN and mail), lower-cased. */
+function membership(groups: readonly GroupRead[]) {
+    const ofUser = new Map<string, Set<number>>();
+    const ofAddress = new Map<string, Set<number>>();
+    const add = (map: Map<string, Set<number>>, key: unknown, index: number) => {
+        if (typeof key !== "string" || !key) return;
+        const k = key.toLowerCase();
+        if (!map.has(k)) map.set(k, new Set());
+        map.get(k)!.add(index);
+    };
+    groups.forEach((g, i) => {
+        for (const m of g.members) {
+            add(ofUser, m.id, i);
+            add(ofAddress, m.userPrincipalName, i);
+            add(ofAddress, m.mail, i);
+        }
+    });
+    return { ofUser, ofAddress };
+}
+
+const countLookout = (into: Counts["lookout"], d: MraDevice) => {
+    into.total++;
+    into.byState[deviceState(d)]++;
+    into.bySecurity[securityOf(d)]++;
+};
+const countIntune = (into: Counts["intune"], d: ManagedDeviceRead) => {
+    into.total++;
+    bump(into.byThreatState, d.partnerReportedThreatState ?? "unknown");
+    bump(into.byCompliance, d.complianceState ?? "unknown");
+};
+
+/** Devices counted per group by their user: Intune's by user ID, Lookout's by e-mail. */
+function countDevices(input: { groups: readonly GroupRead[]; managed: ManagedDeviceRead[]; lookout: MraDevice[] }) {
+    const { ofUser, ofAddress } = membership(input.groups);
+    const statuses: GroupStatus[] = input.groups.map((g) => ({
+        displayName: g.displayName,
+        objectId: g.objectId,
+        ...emptyCounts(),
+        users: g.members.length,
+    }));
+    // Totals count each user and device once, however many enrollment groups hold them.
+    const totals = { ...emptyCounts(), users: ofUser.size };
+    const outside = { lookout: 0, intune: 0 };
+    for (const d of input.lookout) {
+        const inGroups = ofAddress.get((d.email ?? "").toLowerCase());
+        if (!inGroups) outside.lookout++;
+        else countLookout(totals.lookout, d);
+        for (const i of inGroups ?? []) countLookout(statuses[i].lookout, d);
+    }
+    for (const d of input.managed) {
+        const inGroups = ofUser.get((d.userId ?? "").toLowerCase());
+        if (!inGroups) outside.intune++;
+        else countIntune(totals.intune, d);
+        for (const i of inGroups ?? []) countIntune(statuses[i].intune, d);
+    }
+    return { statuses, totals, outside };
+}
+
+function connectorFindings(input: {
+    /** Whether the connector could be read (a refusal is a skipped read, not a finding). */
+    read: boolean;
+    connector: StatusReport["connector"];
+    heartbeatFrequencyMinutes: number;
+}): Finding[] {
+    const { connector, heartbeatFrequencyMinutes: frequency } = input;
+    const findings: Finding[] = [];
+    if (input.read && !connector) {
+        findings.push({
+            severity: "warning",
+            message:
+                "Intune has no Mobile Threat Defense connector for Lookout: Intune ignores Lookout's threat levels until it exists (intune config, or Tenant administration > Connectors and tokens).",
+        });
+    } else if (connector && connector.partnerState !== "enabled") {
+        findings.push({
+            severity: "warning",
+            message: `Intune reports Lookout's partner state '${connector.partnerState}': compliance ignores Lookout's threat levels until it is 'enabled'.`,
+        });
+    }
+    if (connector?.heartbeatAgeMinutes != null && connector.heartbeatAgeMinutes > 2 * frequency) {
+        findings.push({
+            severity: "warning",
+            message: `Lookout's last heartbeat to Intune was ${n(connector.heartbeatAgeMinutes, "minute")} ago, more than twice the heartbeat frequency (${frequency} min).`,
+        });
+    }
+    return findings;
+}
+
+interface GroupFindingContext {
+    /** Whether Lookout's devices were read (when refused, no device found says nothing). */
+    lookoutRead: boolean;
+    intuneRead: boolean;
+    checklist: boolean;
+    newDeviceCheckIntervalMinutes: number;
+}
+
+function groupFindings(g: GroupRead, s: GroupStatus, context: GroupFindingContext): Finding[] {
+    const group = g.displayName;
+    if (g.missing)
+        return [
+            {
+                severity: "warning",
+                group,
+                message: `No Entra group is named '${group}' exactly: nobody is enrolled through it.`,
+            },
+        ];
+    const findings: Finding[] = [];
+    if (s.users > 0 && s.lookout.total === 0 && context.lookoutRead)
+        findings.push({ severity: "warning", group, message: nameMismatchMessage(s, context) });
+    if (s.lookout.byState.pending > 0) {
+        findings.push({
+            severity: "info",
+            group,
+            message: `${n(s.lookout.byState.pending, "device")} pending: their users have not opened Lookout for Work yet.`,
+        });
+    }
+    if (s.lookout.byState.disconnected > 0) {
+        findings.push({
+            severity: "warning",
+            group,
+            message: `${n(s.lookout.byState.disconnected, "device")} disconnected: Lookout for Work or the Company Portal was removed.`,
+        });
+    }
+    const noncompliant = s.intune.byCompliance.noncompliant ?? 0;
+    if (noncompliant > 0)
+        findings.push({ severity: "info", group, message: `${n(noncompliant, "device")} non-compliant in Intune.` });
+    return findings;
+}
+
+/** A group with users of whom Lookout lists no device: most likely Lookout's console names it otherwise. */
+function nameMismatchMessage(s: GroupStatus, context: GroupFindingContext): string {
+    const intune = context.intuneRead
+        ? s.intune.total > 0
+            ? ` and ${n(s.intune.total, "Intune device")}`
+            : " (none of their devices is in Intune either)"
+        : " (Intune's devices were not read)";
+    return `'${s.displayName}' has ${n(s.users, "user")}${intune} but Lookout lists none of their devices: likely a name mismatch in Lookout's console (System > Connectors > Intune > Enrollment groups must read '${s.displayName}' exactly, case-sensitive)${context.checklist ? ", or the checklist step is not applied yet" : ""}; Lookout checks for new devices every ${context.newDeviceCheckIntervalMinutes} min.`;
+}
+
+function outsideFindings(outside: StatusReport["outsideEnrollmentGroups"]): Finding[] {
+    if (outside.lookout === 0) return [];
+    return [
+        {
+            severity: "info",
+            message: `${n(outside.lookout, "device")} in Lookout belong to users in no enrollment group (users who left one stop reporting threats).`,
+        },
+    ];
 }
