@@ -27,6 +27,8 @@ export interface TypeModel {
     properties: readonly string[];
     /** Navigation properties: `many` is a collection, `one` a single entity. */
     navigation: Readonly<Record<string, "one" | "many">>;
+    /** An open type (`OpenType="true"`): it may hold properties it does not declare (the directory's extensions). */
+    open: boolean;
 }
 
 const groupProperties = [
@@ -316,11 +318,12 @@ const servicePrincipalNavigation = {
     transitiveMemberOf: "many",
 } as const;
 
-const model = (name: string, properties: readonly string[], navigation: TypeModel["navigation"] = {}): TypeModel => ({
-    name: `microsoft.graph.${name}`,
-    properties,
-    navigation,
-});
+const model = (
+    name: string,
+    properties: readonly string[],
+    navigation: TypeModel["navigation"] = {},
+    open = false,
+): TypeModel => ({ name: `microsoft.graph.${name}`, properties, navigation, open });
 
 /** deviceCompliancePolicy's navigation properties (every derived type inherits them and adds none in v1.0). */
 const compliancePolicyNavigation = {
@@ -335,10 +338,11 @@ const compliancePolicyNavigation = {
 
 /** Every type a route of contract/graph/routes.ts answers with, by its simple name. */
 export const graphTypes = {
-    directoryObject: model("directoryObject", ["id", "deletedDateTime"]),
-    group: model("group", groupProperties, groupNavigation),
-    user: model("user", userProperties, userNavigation),
-    servicePrincipal: model("servicePrincipal", servicePrincipalProperties, servicePrincipalNavigation),
+    // The directory's types are open in the metadata.
+    directoryObject: model("directoryObject", ["id", "deletedDateTime"], {}, true),
+    group: model("group", groupProperties, groupNavigation, true),
+    user: model("user", userProperties, userNavigation, true),
+    servicePrincipal: model("servicePrincipal", servicePrincipalProperties, servicePrincipalNavigation, true),
     appRoleAssignment: model("appRoleAssignment", [
         "id",
         "deletedDateTime",

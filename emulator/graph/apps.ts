@@ -13,7 +13,6 @@
  */
 import { randomUUID } from "node:crypto";
 import {
-    acceptsValue,
     androidManagedStoreAppType,
     assignmentTargetTypes,
     completeEntity,
@@ -29,7 +28,8 @@ import { normalizeODataType } from "../../contract/graph/schemas";
 import type { StoredMobileApp, Tenant } from "../store";
 import { badRequest, GraphError, type Reply } from "./errors";
 import { assignmentTarget, bodyObject, type IntuneContext, settableValues, typeName } from "./intune";
-import { arraySequence, collectionPage } from "./odata";
+import { graphTypes } from "../../contract/graph/model";
+import { type Answer, arraySequence, collectionPage, entityBody } from "./odata";
 
 /** How long a new App Store app stays `processing` before Intune publishes it (the emulator's clock). */
 export const storeAppPublishingMs = 1000;
@@ -78,16 +78,27 @@ function typeFilter(filter: string | null, version: GraphVersion): ((app: Stored
     return (app) => types.includes(app.body["@odata.type"]);
 }
 
+/** Apps are declared mobileApp (abstract): `$select` takes its properties; `$expand=assignments` lists the app's assignments. */
+const appAnswer: Answer<StoredMobileApp> = {
+    type: graphTypes.mobileApp,
+    service: "intune",
+    navigation: (app, name) => (name === "assignments" ? app.assignments.map((a) => assignmentView(a)) : undefined),
+};
+
 export function listApps(ctx: IntuneContext, version: GraphVersion): Reply {
     const keep = typeFilter(ctx.req.query.get("$filter"), version);
     const apps = Object.keys(ctx.tenant.mobileApps)
         .map((id) => findApp(ctx, id))
         .filter((app) => !keep || keep(app));
-    return { status: 200, body: collectionPage(ctx.req, arraySequence(apps), (app) => appView(app, version)) };
+    return {
+        status: 200,
+        body: collectionPage(ctx.req, arraySequence(apps), (app) => appView(app, version), appAnswer),
+    };
 }
 
 export function getApp(ctx: IntuneContext, id: string): Reply {
-    return { status: 200, body: appView(findApp(ctx, id), "v1.0") };
+    const app = findApp(ctx, id);
+    return { status: 200, body: entityBody(ctx.req, app, appView(app, "v1.0"), appAnswer) };
 }
 
 /** Creates an App Store app: the one app type the project adds through v1.0. */
@@ -132,18 +143,26 @@ export function deleteApp(ctx: IntuneContext, id: string): Reply {
 function assignmentSettings(raw: unknown): Record<string, unknown> | null {
     if (raw === undefined || raw === null) return null;
     if (typeof raw !== "object" || Array.isArray(raw)) throw badRequest("An assignment's settings must be an object.");
-    const type = normalizeODataType((raw as { "@odata.type"?: string })["@odata.type"]);
-    if (!type || !mobileAppAssignmentSettingsTypes.includes(type)) {
+    const sent = (raw as Record<string, unknown>)["@odata.type"];
+    if (typeof sent !== "string")
         throw badRequest(
-            `A type named '${String((raw as Record<string, unknown>)["@odata.type"])}' could not be resolved by the model as mobileAppAssignmentSettings.`,
+            "An assignment's settings must name their type in '@odata.type': mobileAppAssignmentSettings is abstract.",
         );
+    const type = normalizeODataType(sent);
+    if (!type || !mobileAppAssignmentSettingsTypes.includes(type)) {
+        throw badRequest(`A type named '${sent}' could not be resolved by the model as mobileAppAssignmentSettings.`);
     }
     return { ...(raw as Record<string, unknown>), "@odata.type": type };
 }
 
 type StoredAppAssignment = StoredMobileApp["assignments"][number];
 
-/** An assignment's properties as sent, checked as OData's reader checks them. */
+/**
+ * An assignment's properties as sent, checked as OData's reader checks them: every property of
+ * mobileAppAssignment must hold a literal of its declared type (`id` an Edm.String, and so on);
+ * `id` is the service's, so a sent one is read and dropped. `intent` and `target` are required on
+ * create (non-nullable in the metadata).
+ */
 function assignmentValues(
     raw: unknown,
     required: boolean,
@@ -151,19 +170,14 @@ function assignmentValues(
     if (typeof raw !== "object" || raw === null || Array.isArray(raw))
         throw badRequest("The request body must be a JSON object.");
     const a = raw as Record<string, unknown>;
-    for (const name of Object.keys(a)) {
-        if (!name.startsWith("@") && !(name in mobileAppAssignmentProperties))
-            throw badRequest(`The property '${name}' does not exist on type 'microsoft.graph.mobileAppAssignment'.`);
-    }
+    settableValues("#microsoft.graph.mobileAppAssignment", mobileAppAssignmentProperties, [], a);
     const values: Partial<Pick<StoredAppAssignment, "intent" | "target" | "settings">> = {};
-    if (required || "intent" in a) {
-        if (!acceptsValue(mobileAppAssignmentProperties.intent, a.intent))
-            throw badRequest(
-                `Cannot convert the literal '${JSON.stringify(a.intent)}' to the expected type 'microsoft.graph.installIntent'.`,
-            );
-        values.intent = a.intent as string;
+    for (const name of ["intent", "target"] as const) {
+        if (required && !(name in a))
+            throw badRequest(`The property '${name}' of type 'microsoft.graph.mobileAppAssignment' is required.`);
     }
-    if (required || "target" in a) values.target = assignmentTarget(a.target);
+    if ("intent" in a) values.intent = a.intent as string;
+    if ("target" in a) values.target = assignmentTarget(a.target);
     if ("settings" in a) values.settings = assignmentSettings(a.settings);
     return values;
 }
@@ -231,7 +245,13 @@ const assignmentView = (a: StoredAppAssignment) => {
 };
 
 export function listAppAssignments(ctx: IntuneContext, id: string): Reply {
-    return { status: 200, body: collectionPage(ctx.req, arraySequence(findApp(ctx, id).assignments), assignmentView) };
+    return {
+        status: 200,
+        body: collectionPage(ctx.req, arraySequence(findApp(ctx, id).assignments), assignmentView, {
+            type: graphTypes.mobileAppAssignment,
+            service: "intune",
+        }),
+    };
 }
 
 /** What an admin's approval in managed Google Play and a sync leave in Intune: the app, as beta's type. */

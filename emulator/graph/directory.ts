@@ -13,16 +13,19 @@ import {
     groupDefaultProperties,
     userDefaultProperties,
 } from "../../contract/graph/entities";
+import { graphTypes } from "../../contract/graph/model";
 import type { Directory, DirectoryGroupRecord } from "../store";
 import { generatedUser } from "../generatedUsers";
 import { countReply, GraphError, type Reply, unsupportedQuery } from "./errors";
 import {
+    type Answer,
     arraySequence,
+    checkShapeOptions,
     collectionPage,
+    entityBody,
     type ODataRequest,
     refine,
     requireAdvancedCount,
-    selectProperties,
     type Sequence,
 } from "./odata";
 
@@ -114,19 +117,47 @@ function castType(segment: string): DirectoryMemberType {
 
 const contextOf = (req: ODataRequest, entitySet: string) => `${req.origin}/graph/v1.0/$metadata#${entitySet}`;
 
+/** Graph's directory expands at most 20 related objects (Learn, "Known issues": $expand on directory objects). */
+const expandLimit = 20;
+
+function groupAnswer(directory: Directory): Answer<DirectoryGroupRecord> {
+    return {
+        type: graphTypes.group,
+        service: "directory",
+        stored: (group) => group,
+        navigation: (group, name) =>
+            name === "members"
+                ? membersOf(directory, group, directoryMemberTypes)
+                      .slice(0, expandLimit)
+                      .map((m) => ({ "@odata.type": `#${m.type}`, ...memberView(m) }))
+                : undefined,
+    };
+}
+
 export function listGroups(directory: Directory, req: ODataRequest): Reply {
+    const answer = groupAnswer(directory);
+    checkShapeOptions(req, answer);
     const groups = refine(req, arraySequence(directory.groups), (g) => g.displayName);
-    return { status: 200, body: collectionPage(req, groups, groupView, contextOf(req, "groups")) };
+    return { status: 200, body: collectionPage(req, groups, groupView, answer, contextOf(req, "groups")) };
 }
 
 export function getGroup(directory: Directory, req: ODataRequest, groupId: string): Reply {
+    const group = findGroup(directory, groupId);
     return {
         status: 200,
-        body: {
-            "@odata.context": contextOf(req, "groups/$entity"),
-            ...selectProperties(groupView(findGroup(directory, groupId)), req),
-        },
+        body: entityBody(req, group, groupView(group), groupAnswer(directory), contextOf(req, "groups/$entity")),
     };
+}
+
+/** The members of a group are directory objects; a cast declares them of its type. */
+function memberAnswer(type?: DirectoryMemberType): Answer<Member> {
+    const model =
+        type === "microsoft.graph.user"
+            ? graphTypes.user
+            : type === "microsoft.graph.group"
+              ? graphTypes.group
+              : graphTypes.directoryObject;
+    return { type: model, service: "directory", stored: (m) => m.object };
 }
 
 function members(
@@ -144,12 +175,15 @@ function members(
 
 export function listMembers(directory: Directory, req: ODataRequest, groupId: string): Reply {
     const view = (member: Member) => ({ "@odata.type": `#${member.type}`, ...memberView(member) });
+    const answer = memberAnswer();
+    checkShapeOptions(req, answer);
     return {
         status: 200,
         body: collectionPage(
             req,
             members(directory, req, groupId, directoryMemberTypes),
             view,
+            answer,
             contextOf(req, "directoryObjects"),
         ),
     };
@@ -163,9 +197,17 @@ export function countMembers(directory: Directory, req: ODataRequest, groupId: s
 export function listMembersOfType(directory: Directory, req: ODataRequest, groupId: string, cast: string): Reply {
     const type = castType(cast);
     const entitySet = `${type.slice("microsoft.graph.".length)}s`;
+    const answer = memberAnswer(type);
+    checkShapeOptions(req, answer);
     return {
         status: 200,
-        body: collectionPage(req, members(directory, req, groupId, [type]), memberView, contextOf(req, entitySet)),
+        body: collectionPage(
+            req,
+            members(directory, req, groupId, [type]),
+            memberView,
+            answer,
+            contextOf(req, entitySet),
+        ),
     };
 }
 

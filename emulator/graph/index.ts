@@ -10,7 +10,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
+import { graphRoutes, type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
 import {
     createApp,
     createAssignment,
@@ -107,6 +107,38 @@ function paramsOf(template: string, segments: string[]): Record<string, string> 
     );
 }
 
+/**
+ * The bound actions of the route table (`.../assign`), which OData also lets a client call by their
+ * qualified name: the metadata declares `<Action Name="assign" IsBound="true">` bound to
+ * deviceCompliancePolicy, and Microsoft's OpenAPI document writes the path
+ * `/deviceManagement/deviceCompliancePolicies/{id}/microsoft.graph.assign`.
+ */
+const boundActions = new Set(["assign"]);
+
+/**
+ * A request's path segments as the route table writes them. The metadata's schema
+ * `microsoft.graph` has the alias `graph` (`<Schema Namespace="microsoft.graph" Alias="graph">`),
+ * and OData lets a qualified name use either (CSDL 4.01, 5.1.1 and 15; URL Conventions 4.11), so
+ * `members/graph.user` is the cast `members/microsoft.graph.user`, as Microsoft's SDKs send it; a
+ * bound action's qualified name (`microsoft.graph.assign`) is the action the table names `assign`.
+ */
+export function canonicalSegments(segments: readonly string[]): string[] {
+    return segments.map((segment, i) => {
+        const qualified = segment.startsWith("graph.") ? `microsoft.${segment}` : segment;
+        const simple = qualified.startsWith("microsoft.graph.")
+            ? qualified.slice("microsoft.graph.".length)
+            : undefined;
+        return i === segments.length - 1 && simple && boundActions.has(simple) ? simple : qualified;
+    });
+}
+
+/** The methods the route table serves on a path (any version's `{placeholder}` matching any segment). */
+export function servedMethods(path: string, version: GraphVersion = "v1.0"): string[] {
+    return [...new Set(Object.values(graphRoutes).map((r) => r.method))].filter(
+        (method) => routeFor(method, path, version) !== undefined,
+    );
+}
+
 export function createGraphEmulator(ctx: GraphContext) {
     const tokens = new Map<string, { tenantId: string; roles: string[]; expiresAt: number }>();
 
@@ -185,9 +217,22 @@ export function createGraphEmulator(ctx: GraphContext) {
             url.pathname.startsWith(graphPrefixes[v] + "/"),
         )!;
         const path = url.pathname.slice(graphPrefixes[version].length);
-        const segments = path.split("/").filter(Boolean).map(decodeURIComponent);
+        const segments = canonicalSegments(path.split("/").filter(Boolean).map(decodeURIComponent));
         const route = routeFor(method, `/${segments.join("/")}`, version);
-        if (!route) throw badRequest(`Resource not found for the segment '${segments.at(-1) ?? ""}'.`);
+        if (!route) {
+            // A path the emulator serves, with a method it does not: 405 with Allow (RFC 9110, 15.5.6), in
+            // the directory's words (microsoftgraph/microsoft-graph-docs#119, #3076). Graph itself may
+            // serve more methods on the path than the emulator does; Allow names the emulator's.
+            const allowed = servedMethods(`/${segments.join("/")}`, version);
+            if (allowed.length > 0)
+                throw new GraphError(
+                    405,
+                    "Request_BadRequest",
+                    "Specified HTTP method is not allowed for the request target.",
+                    { allow: allowed.join(", ") },
+                );
+            throw badRequest(`Resource not found for the segment '${segments.at(-1) ?? ""}'.`);
+        }
         authorize(roles, route);
         const request: RouteRequest = {
             tenant,

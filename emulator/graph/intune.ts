@@ -13,6 +13,7 @@ import {
     acceptsValue,
     assignmentTargetTypes,
     completeEntity,
+    compliancePolicyBaseProperties,
     compliancePolicyBaseType,
     compliancePolicyEntityTypes,
     computedProperties,
@@ -22,10 +23,11 @@ import {
     settableProperties,
 } from "../../contract/graph/entities";
 import { normalizeODataType, scheduledActionsSchema } from "../../contract/graph/schemas";
-import type { StoredAssignmentTarget, StoredEntity, Tenant } from "../store";
+import type { StoredAssignmentTarget, StoredCompliancePolicy, StoredEntity, Tenant } from "../store";
 import { partnerView } from "../partner";
 import { badRequest, GraphError, type Reply } from "./errors";
-import { arraySequence, collectionPage, type ODataRequest } from "./odata";
+import { graphTypes } from "../../contract/graph/model";
+import { type Answer, arraySequence, collectionPage, entityBody, type ODataRequest } from "./odata";
 
 export interface IntuneContext {
     tenant: Tenant;
@@ -66,7 +68,12 @@ export function settableValues(
             );
         }
         if (!acceptsValue(type, value)) {
-            const expected = type.kind === "enum" ? `microsoft.graph.${type.name}` : type.kind;
+            const expected =
+                type.kind === "enum" || type.kind === "complex"
+                    ? `microsoft.graph.${type.name}`
+                    : type.kind === "collection"
+                      ? `Collection(${type.name.startsWith("Edm.") ? type.name : `microsoft.graph.${type.name}`})`
+                      : type.kind;
             throw badRequest(
                 `Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${expected}' (property '${name}').`,
             );
@@ -104,17 +111,23 @@ function findConnector(ctx: IntuneContext, id: string): StoredEntity {
     return connector;
 }
 
+const connectorAnswer: Answer = { type: graphTypes.mobileThreatDefenseConnector, service: "intune" };
+
 export function listConnectors(ctx: IntuneContext): Reply {
     return {
         status: 200,
-        body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.mtdConnectors)), (c) =>
-            connectorView(ctx, c),
+        body: collectionPage(
+            ctx.req,
+            arraySequence(Object.values(ctx.tenant.mtdConnectors)),
+            (c) => connectorView(ctx, c),
+            connectorAnswer,
         ),
     };
 }
 
 export function getConnector(ctx: IntuneContext, id: string): Reply {
-    return { status: 200, body: connectorView(ctx, findConnector(ctx, id)) };
+    const connector = findConnector(ctx, id);
+    return { status: 200, body: entityBody(ctx.req, connector, connectorView(ctx, connector), connectorAnswer) };
 }
 
 /** The partner's well-known id names the connector (Lookout's is lookoutMtdConnectorId); Learn's example sends none, so one is made up then. */
@@ -174,15 +187,31 @@ function creatableType(body: Record<string, unknown>): { odataType: string; prop
     return { odataType, properties };
 }
 
+/**
+ * Policies are declared deviceCompliancePolicy (the entity set's type): `$select` takes its
+ * properties; `$expand=assignments` lists the policy's assignments.
+ */
+const policyAnswer: Answer<StoredCompliancePolicy> = {
+    type: graphTypes.deviceCompliancePolicy,
+    service: "intune",
+    navigation: (policy, name) => (name === "assignments" ? policy.assignments.map(assignmentView) : undefined),
+};
+
 export function listPolicies(ctx: IntuneContext): Reply {
     return {
         status: 200,
-        body: collectionPage(ctx.req, arraySequence(Object.values(ctx.tenant.compliancePolicies)), (p) => p.body),
+        body: collectionPage(
+            ctx.req,
+            arraySequence(Object.values(ctx.tenant.compliancePolicies)),
+            (p) => p.body,
+            policyAnswer,
+        ),
     };
 }
 
 export function getPolicy(ctx: IntuneContext, id: string): Reply {
-    return { status: 200, body: findPolicy(ctx, id).body };
+    const policy = findPolicy(ctx, id);
+    return { status: 200, body: entityBody(ctx.req, policy, policy.body, policyAnswer) };
 }
 
 /**
@@ -212,15 +241,22 @@ export function createPolicy(ctx: IntuneContext): Reply {
     return { status: 201, body: policy };
 }
 
-/** Merges the sent properties into the policy; Learn's update examples always send the policy's `@odata.type`. */
+/**
+ * Merges the sent properties into the policy. A body naming the policy's `@odata.type` may set any
+ * property of that type (Learn's update examples send it); a body without one is read as the
+ * declared type of the entity set, deviceCompliancePolicy (OData JSON Format 4.01, 4.5.3: a
+ * resource without a type annotation is of the declared type), so it may set the base properties
+ * only: a derived one is unknown on the base type and refused, as OData's reader refuses it.
+ */
 export function updatePolicy(ctx: IntuneContext, id: string): Reply {
     const policy = findPolicy(ctx, id);
     const odataType = policy.body["@odata.type"];
     const body = bodyObject(ctx);
-    requireType(body, odataType, true);
+    requireType(body, odataType, false);
+    const named = body["@odata.type"] !== undefined;
     const values = settableValues(
-        odataType,
-        compliancePolicyEntityTypes[odataType] ?? {},
+        named ? odataType : compliancePolicyBaseType,
+        named ? (compliancePolicyEntityTypes[odataType] ?? {}) : compliancePolicyBaseProperties,
         computedProperties.compliancePolicy,
         body,
     );
@@ -248,14 +284,19 @@ const assignmentView = (assignment: { id: string; target: StoredAssignmentTarget
 
 /** A target of a type the metadata derives from deviceAndAppManagementAssignmentTarget, its `@odata.type` read with or without `#`. */
 export function assignmentTarget(raw: unknown): StoredAssignmentTarget {
-    if (typeof raw !== "object" || raw === null) throw badRequest("Each assignment needs a target.");
+    if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+        throw badRequest("Each assignment needs a target object.");
     const target = raw as Record<string, unknown>;
-    const odataType = normalizeODataType(typeof target["@odata.type"] === "string" ? target["@odata.type"] : undefined);
+    const sent = target["@odata.type"];
+    // deviceAndAppManagementAssignmentTarget is abstract in the metadata: a target names its derived type.
+    if (typeof sent !== "string")
+        throw badRequest(
+            "An assignment target must name its type in '@odata.type': deviceAndAppManagementAssignmentTarget is abstract.",
+        );
+    const odataType = normalizeODataType(sent);
     const properties = odataType ? assignmentTargetTypes[odataType] : undefined;
     if (!odataType || !properties)
-        throw badRequest(
-            `A type named '${String(target["@odata.type"])}' could not be resolved by the model as an assignment target.`,
-        );
+        throw badRequest(`A type named '${sent}' could not be resolved by the model as an assignment target.`);
     const values = settableValues(odataType, properties, [], target);
     if ("groupId" in properties && typeof values.groupId !== "string")
         throw badRequest(`A '${typeName(odataType)}' needs a groupId.`);
@@ -287,6 +328,9 @@ export function assignPolicy(ctx: IntuneContext, id: string): Reply {
 export function listAssignments(ctx: IntuneContext, id: string): Reply {
     return {
         status: 200,
-        body: collectionPage(ctx.req, arraySequence(findPolicy(ctx, id).assignments), assignmentView),
+        body: collectionPage(ctx.req, arraySequence(findPolicy(ctx, id).assignments), assignmentView, {
+            type: graphTypes.deviceCompliancePolicyAssignment,
+            service: "intune",
+        }),
     };
 }

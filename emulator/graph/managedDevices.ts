@@ -11,6 +11,7 @@ import type { ManagedDeviceView } from "../devices";
 import { managedDevices } from "../devices";
 import type { Tenant } from "../store";
 import { type Reply, unsupportedQuery } from "./errors";
+import { graphTypes } from "../../contract/graph/model";
 import { arraySequence, collectionPage, type ODataRequest, type PageLimits } from "./odata";
 
 /** Intune's page of managed devices. */
@@ -95,6 +96,7 @@ export function listManagedDevices(tenant: Tenant, req: ODataRequest, now: numbe
             req,
             arraySequence(items),
             (item) => item,
+            { type: graphTypes.managedDevice, service: "intune" },
             `${req.origin}/graph/v1.0/$metadata#deviceManagement/managedDevices`,
             managedDevicePages,
         ),

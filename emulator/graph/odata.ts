@@ -6,8 +6,13 @@
  * - `$count` and `ConsistencyLevel: eventual` (Learn, "Advanced query capabilities on Microsoft
  *   Entra ID objects", error handling): the `/$count` segment without the header is refused with
  *   `Request_BadRequest`, `?$count=true` without it is silently ignored;
- * - `$filter` on displayName with `startswith`/`eq`, `$search`, `$orderby` and `$select`.
+ * - `$filter` on displayName with `startswith`/`eq`, `$search`, `$orderby`;
+ * - `$select` and `$expand` of the names the answer's type declares (contract/graph/model.ts, from
+ *   v1.0's metadata); any other name is refused as Graph refuses it;
+ * - `$count=true|false` only (OData 4.01 URL Conventions, 5.1.3; the OpenAPI document types it boolean);
+ * - `$skip`: refused by the directory, honoured by Intune (see `skipOf`).
  */
+import type { TypeModel } from "../../contract/graph/model";
 import { badRequest, GraphError, unsupportedQuery } from "./errors";
 
 /** A request as the query options see it. */
@@ -19,6 +24,23 @@ export interface ODataRequest {
     query: URLSearchParams;
     /** The client sent `ConsistencyLevel: eventual`. */
     eventual: boolean;
+}
+
+/**
+ * What a route answers with: the type its entity (or each item) is declared as, which decides the
+ * names `$select` and `$expand` may use, and whether the directory (Entra) or Intune serves it.
+ */
+export interface Answer<T = unknown> {
+    type: TypeModel;
+    service: "directory" | "intune";
+    /**
+     * A navigation property's related entities the emulator holds (an assignment list, a group's
+     * members); undefined for one it holds none of, which then expands as the tenant has none: `[]`,
+     * or null for a single-valued one.
+     */
+    navigation?: (item: T, name: string) => unknown;
+    /** The stored object behind an item, for a selected property the default view leaves out. */
+    stored?: (item: T) => Record<string, unknown>;
 }
 
 /** A collection read a page at a time, so a large generated one is never materialised. */
@@ -52,10 +74,26 @@ function pageSize(req: ODataRequest, limits: PageLimits): number {
     return size;
 }
 
-/** `$skiptoken` is opaque to clients; here it carries the offset of the next page. */
-function skipOf(req: ODataRequest): number {
+/**
+ * Where a page starts. `$skiptoken` is opaque to clients; here it carries the offset of the next
+ * page (counting any `$skip`). `$skip` is refused by the directory, with the service's own error
+ * (microsoftgraph/msgraph-metadata#135: the OpenAPI document declares `$skip` on `/groups` and
+ * `/users`, the service answers 400 "'$skip' is not supported by the service."; Learn's "List
+ * groups" and "List group members" say the same); Intune's lists take it as OData defines it
+ * (URL Conventions 5.1.6: skip the first n items).
+ */
+function skipOf(req: ODataRequest, service: Answer["service"]): number {
     const token = req.query.get("$skiptoken");
-    if (token === null) return 0;
+    const skip = req.query.get("$skip");
+    if (skip !== null) {
+        if (service === "directory")
+            throw new GraphError(400, "Request_BadRequest", "'$skip' is not supported by the service.");
+        if (!/^\d+$/.test(skip))
+            throw badRequest(
+                `Invalid value '${skip}' for $skip query option found. It must be a non-negative integer.`,
+            );
+    }
+    if (token === null) return skip === null ? 0 : Number(skip);
     const match = /^offset:(\d+)$/.exec(Buffer.from(token, "base64url").toString("utf8"));
     if (!match) throw badRequest(`The skip token '${token}' is not valid.`);
     return Number(match[1]);
@@ -67,9 +105,22 @@ function nextLinkFor(req: ODataRequest, offset: number): string {
     return `${req.origin}${req.path}?${options.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join("&")}`;
 }
 
+/**
+ * `$count` is `true` or `false` (OData 4.01 URL Conventions, 5.1.3; the OpenAPI document's `count`
+ * parameter is a boolean); anything else is refused.
+ */
+function countOption(req: ODataRequest): boolean | undefined {
+    const raw = req.query.get("$count");
+    if (raw === null) return undefined;
+    const value = raw.toLowerCase();
+    if (value !== "true" && value !== "false")
+        throw badRequest(`Invalid value '${raw}' for $count query option found. Valid values are 'true' and 'false'.`);
+    return value === "true";
+}
+
 /** `?$count=true` counts only in an advanced query; without the header Graph ignores it. */
 function countRequested(req: ODataRequest): boolean {
-    return req.eventual && req.query.get("$count")?.toLowerCase() === "true";
+    return countOption(req) === true && req.eventual;
 }
 
 /** A `/$count` segment needs the advanced query header. */
@@ -77,17 +128,84 @@ export function requireAdvancedCount(req: ODataRequest): void {
     if (!req.eventual) throw new GraphError(400, "Request_BadRequest", "$count is not currently supported.");
 }
 
-/** `$select=a,b`: only those properties (and the item's `@odata.type`, which Graph keeps on derived types). */
-export function selectProperties(entity: Record<string, unknown>, req: ODataRequest): Record<string, unknown> {
-    const select = req.query.get("$select");
-    if (!select) return entity;
-    const names = select
-        .split(",")
-        .map((name) => name.trim())
-        .filter(Boolean);
-    const selected: Record<string, unknown> = "@odata.type" in entity ? { "@odata.type": entity["@odata.type"] } : {};
-    for (const name of names) selected[name] = entity[name] ?? null;
-    return selected;
+/** The comma-separated names of `$select` or `$expand`, each checked against the answer's type. */
+function namesOf<T>(req: ODataRequest, option: "$select" | "$expand", answer: Answer<T>): string[] | undefined {
+    const raw = req.query.get(option);
+    if (raw === null) return undefined;
+    const names = raw.split(",").map((name) => name.trim());
+    const { type } = answer;
+    for (const name of names) {
+        const known =
+            option === "$expand"
+                ? name in type.navigation
+                : // An open type (the directory's) may hold properties it does not declare (OData CSDL 4.01, 6.3).
+                  name === "*" ||
+                  type.properties.includes(name) ||
+                  name in type.navigation ||
+                  (type.open && /^\w+$/.test(name));
+        if (!known) {
+            // The service's text (e.g. microsoftgraph/msgraph-sdk-powershell#2103 for the directory's `$expand`).
+            throw new GraphError(
+                400,
+                answer.service === "directory" ? "Request_BadRequest" : "BadRequest",
+                `Parsing OData Select and Expand failed: Could not find a property named '${name}' on type '${type.name}'.`,
+            );
+        }
+    }
+    return names;
+}
+
+/** Checks the query options that shape an entity (`$select`, `$expand`, `$count`) before anything is read. */
+export function checkShapeOptions<T>(req: ODataRequest, answer: Answer<T>): void {
+    namesOf(req, "$select", answer);
+    namesOf(req, "$expand", answer);
+    countOption(req);
+}
+
+/**
+ * One entity as `$select` and `$expand` shape it: the selected properties (and the item's
+ * `@odata.type`, which Graph keeps on derived types; a navigation property selected without being
+ * expanded adds nothing), then each expanded navigation property.
+ */
+export function shapeEntity<T>(
+    view: Record<string, unknown>,
+    item: T,
+    req: ODataRequest,
+    answer: Answer<T>,
+): Record<string, unknown> {
+    const select = namesOf(req, "$select", answer);
+    const expand = namesOf(req, "$expand", answer) ?? [];
+    let shaped = view;
+    if (select && !select.includes("*")) {
+        shaped = "@odata.type" in view ? { "@odata.type": view["@odata.type"] } : {};
+        const stored = answer.stored?.(item);
+        for (const name of select) {
+            if (name in answer.type.navigation) continue;
+            const value = name in view ? view[name] : stored?.[name];
+            if (value !== undefined) shaped[name] = value;
+            // A declared property nobody set reads as null; an open type's undeclared one is absent.
+            else if (answer.type.properties.includes(name)) shaped[name] = null;
+        }
+    }
+    if (expand.length === 0) return shaped;
+    shaped = { ...shaped };
+    for (const name of expand) {
+        const related = answer.navigation?.(item, name);
+        shaped[name] = related !== undefined ? related : answer.type.navigation[name] === "many" ? [] : null;
+    }
+    return shaped;
+}
+
+/** An entity answer: `@odata.context` when given, the entity shaped by `$select` and `$expand`. */
+export function entityBody<T>(
+    req: ODataRequest,
+    item: T,
+    view: Record<string, unknown>,
+    answer: Answer<T>,
+    context?: string,
+): Record<string, unknown> {
+    checkShapeOptions(req, answer);
+    return { ...(context ? { "@odata.context": context } : {}), ...shapeEntity(view, item, req, answer) };
 }
 
 /** One page of a collection, with `@odata.count` and `@odata.nextLink` where they apply. */
@@ -95,16 +213,18 @@ export function collectionPage<T>(
     req: ODataRequest,
     items: Sequence<T>,
     view: (item: T) => Record<string, unknown>,
+    answer: Answer<T>,
     context?: string,
     limits: PageLimits = directoryPages,
 ): Record<string, unknown> {
+    checkShapeOptions(req, answer);
     const size = pageSize(req, limits);
-    const start = skipOf(req);
+    const start = skipOf(req, answer.service);
     const end = Math.min(start + size, items.length);
     const page: Record<string, unknown> = {};
     if (context) page["@odata.context"] = context;
     if (countRequested(req)) page["@odata.count"] = items.length;
-    page.value = items.slice(start, end).map((item) => selectProperties(view(item), req));
+    page.value = items.slice(start, end).map((item) => shapeEntity(view(item), item, req, answer));
     if (end < items.length) page["@odata.nextLink"] = nextLinkFor(req, end);
     return page;
 }

@@ -17,7 +17,8 @@ import { microsoftGraphAppRoles, microsoftGraphScopes } from "../../contract/gra
 import { microsoftGraphAppId } from "../../contract/graph/servicePrincipals";
 import type { StoredServicePrincipal, Tenant } from "../store";
 import { GraphError, type Reply } from "./errors";
-import { arraySequence, collectionPage, type ODataRequest, selectProperties } from "./odata";
+import { graphTypes } from "../../contract/graph/model";
+import { arraySequence, collectionPage, entityBody, type ODataRequest } from "./odata";
 
 /** A GUID that is the same for the same seed. */
 function stableGuid(seed: string): string {
@@ -44,9 +45,15 @@ const listProperties = new Set([
     "tags",
 ]);
 
+/** Non-nullable scalars among the defaults, with Graph's unset value: the metadata declares `appRoleAssignmentRequired` Edm.Boolean `Nullable="false"`. */
+const unsetScalars: Readonly<Record<string, unknown>> = { appRoleAssignmentRequired: false };
+
 function view(values: Record<string, unknown>): Record<string, unknown> {
     return Object.fromEntries(
-        servicePrincipalDefaultProperties.map((name) => [name, values[name] ?? (listProperties.has(name) ? [] : null)]),
+        servicePrincipalDefaultProperties.map((name) => [
+            name,
+            values[name] ?? (listProperties.has(name) ? [] : name in unsetScalars ? unsetScalars[name] : null),
+        ]),
     );
 }
 
@@ -108,7 +115,13 @@ export function getServicePrincipalByAppId(tenant: Tenant, req: ODataRequest, ap
     if (!found) throw notFound(appId);
     return {
         status: 200,
-        body: { "@odata.context": contextOf(req, "servicePrincipals/$entity"), ...selectProperties(found, req) },
+        body: entityBody(
+            req,
+            found,
+            found,
+            { type: graphTypes.servicePrincipal, service: "directory" },
+            contextOf(req, "servicePrincipals/$entity"),
+        ),
     };
 }
 
@@ -131,7 +144,16 @@ export function listAppRoleAssignments(tenant: Tenant, req: ODataRequest, id: st
     }));
     const pick = (item: Record<string, unknown>) =>
         Object.fromEntries(appRoleAssignmentProperties.map((name) => [name, item[name] ?? null]));
-    return { status: 200, body: collectionPage(req, arraySequence(items), pick, contextOf(req, "appRoleAssignments")) };
+    return {
+        status: 200,
+        body: collectionPage(
+            req,
+            arraySequence(items),
+            pick,
+            { type: graphTypes.appRoleAssignment, service: "directory" },
+            contextOf(req, "appRoleAssignments"),
+        ),
+    };
 }
 
 export function listPermissionGrants(tenant: Tenant, req: ODataRequest, id: string): Reply {
@@ -145,6 +167,12 @@ export function listPermissionGrants(tenant: Tenant, req: ODataRequest, id: stri
         Object.fromEntries(permissionGrantProperties.map((name) => [name, item[name] ?? null]));
     return {
         status: 200,
-        body: collectionPage(req, arraySequence(items), pick, contextOf(req, "oauth2PermissionGrants")),
+        body: collectionPage(
+            req,
+            arraySequence(items),
+            pick,
+            { type: graphTypes.oAuth2PermissionGrant, service: "directory" },
+            contextOf(req, "oauth2PermissionGrants"),
+        ),
     };
 }

@@ -278,8 +278,18 @@ describe("Graph emulator (Graph v1.0 as Microsoft documents it)", () => {
             assert.equal(body.version, 2);
             assert.equal(body.deviceThreatProtectionRequiredSecurityLevel, "high");
             assert.equal(body.displayName, "iOS threat level");
-            const missingType = await json("PATCH", graphPaths.compliancePolicy(created.id), { displayName: "x" });
-            assert.equal(missingType.status, 400);
+            // Without @odata.type the body is read as the declared base type (deviceCompliancePolicy).
+            const baseOnly = await json("PATCH", graphPaths.compliancePolicy(created.id), { displayName: "x" });
+            assert.equal(baseOnly.status, 200);
+            assert.equal(baseOnly.body.displayName, "x");
+            const derivedUntyped = await json("PATCH", graphPaths.compliancePolicy(created.id), {
+                passcodeRequired: true,
+            });
+            assert.equal(derivedUntyped.status, 400);
+            assert.match(
+                derivedUntyped.body.error.message,
+                /'passcodeRequired' does not exist on type 'microsoft.graph.deviceCompliancePolicy'/,
+            );
             const otherType = await json("PATCH", graphPaths.compliancePolicy(created.id), {
                 "@odata.type": "#microsoft.graph.androidCompliancePolicy",
             });

@@ -20,6 +20,7 @@ interface CsdlProperty {
 }
 interface CsdlType {
     base?: string;
+    open: boolean;
     properties: CsdlProperty[];
     navigation: Array<{ name: string; many: boolean }>;
 }
@@ -33,6 +34,7 @@ function readMetadata(xml: string): Map<string, CsdlType> {
         const body = m[4] === "/" ? "" : main.slice(m.index + m[0].length, main.indexOf(`</${m[1]}>`, m.index));
         types.set(m[2], {
             base: /BaseType="graph\.(\w+)"/.exec(m[3])?.[1],
+            open: /OpenType="true"/.test(m[3]),
             properties: [...body.matchAll(/<Property Name="(\w+)" Type="([^"]+)"([^>]*)>/g)].map((p) => ({
                 name: p[1],
                 type: p[2],
@@ -48,7 +50,7 @@ function readMetadata(xml: string): Map<string, CsdlType> {
 }
 
 /** A type's own and inherited members, base first. */
-function members(types: Map<string, CsdlType>, name: string): Omit<CsdlType, "base"> {
+function members(types: Map<string, CsdlType>, name: string): Omit<CsdlType, "base" | "open"> {
     const type = types.get(name);
     assert.ok(type, `the metadata declares no type ${name}`);
     const base = type.base ? members(types, type.base) : { properties: [], navigation: [] };
@@ -87,6 +89,7 @@ describe("Graph v1.0 types the emulator answers, against Microsoft's published m
     for (const [key, model] of Object.entries(graphTypes)) {
         it(`${model.name}: the property and navigation names (and cardinalities) the metadata declares`, () => {
             const declared = members(types, key);
+            assert.equal(model.open, types.get(key)!.open, "OpenType");
             assert.deepEqual(sorted(model.properties), sorted(declared.properties.map((p) => p.name)));
             assert.deepEqual(
                 model.navigation,
