@@ -90,6 +90,16 @@ async function checkManagedGooglePlayApps(config: StackConfig, graph: GraphClien
     if (missing.length > 0) throw new Error(missing.join("\n  - "));
 }
 
+/**
+ * A failed check's problems, one line each. The group checks report a list of their own (a
+ * heading, then a line per group): among other failed checks only its lines are listed, so the
+ * message has one heading and one "nothing was changed".
+ */
+function problemLines(failure: Error): string {
+    const [, ...items] = failure.message.split("\n  - ");
+    return pulumi.RunError.isInstance(failure) && items.length > 0 ? items.join("\n  - ") : failure.message;
+}
+
 export async function runPreflight(
     config: StackConfig,
     graph: GraphClient = programGraphClient(),
@@ -119,7 +129,7 @@ export async function runPreflight(
     );
     if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
     if (failed.length > 0) {
-        const lines = failed.map((e) => e.message);
+        const lines = failed.map(problemLines);
         throw new pulumi.RunError(
             failed.length === 1 && !(failed[0] instanceof pulumi.RunError)
                 ? `The onboarding cannot start; nothing was changed:\n  - ${lines[0]}`

@@ -54,12 +54,18 @@ describe("preflight: what must hold before anything is written", () => {
                 "lookout-mtp:intune": { ...(raw["lookout-mtp:intune"] as object), apps: { androidEnterprise: true } },
             }),
         );
-        assert.match(err.message, /^The onboarding cannot start \(3 checks failed\); nothing was changed:/);
-        assert.match(err.message, /did you mean 'Lookout Pilot'\?/);
-        assert.match(err.message, /lookout-mtp:consent: Lookout's app/);
+        // One heading, then one line per problem: the group check's own heading is not repeated.
+        const [heading, ...problems] = err.message.split("\n");
+        assert.equal(heading, "The onboarding cannot start (3 checks failed); nothing was changed:");
+        assert.equal(problems.length, 3, err.message);
         assert.match(
-            err.message,
-            /lookout-mtp:intune\.apps\.androidEnterprise: the managed Google Play app Lookout for Work/,
+            problems[0],
+            /^ {2}- lookout-mtp:enrollmentGroups\[0\] \('lookout pilot'\): .*did you mean 'Lookout Pilot'\?/,
+        );
+        assert.match(problems[1], /^ {2}- lookout-mtp:consent: Lookout's app/);
+        assert.match(
+            problems[2],
+            /^ {2}- lookout-mtp:intune\.apps\.androidEnterprise: the managed Google Play app Lookout for Work/,
         );
     });
 
