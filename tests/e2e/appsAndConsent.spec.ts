@@ -11,13 +11,9 @@ import { adminConsentUrl } from "../../components/entra/consentCheck";
 import { sampleDirectory, validGraphConfig } from "../kit/configFixtures";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
 import { upError, withTestStack } from "../kit/testStack";
-import { projectRoot } from "../kit/engine";
+import { compiledProgram } from "../kit/program";
 
-const program = (config: Record<string, unknown> = validGraphConfig()) => ({
-    project: "lookout-mtp",
-    dir: projectRoot,
-    config,
-});
+const program = (config: Record<string, unknown> = validGraphConfig()) => compiledProgram(config);
 const withDirectory = (tenant: EmulatedTenant) => {
     tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!.directory = sampleDirectory();
 };

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { sampleDirectory, validGraphConfig } from "../kit/configFixtures";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
+import { compiledProgram } from "../kit/program";
 import { upError, withTestStack } from "../kit/testStack";
 
 describe("graph mode (real engine)", function () {
@@ -16,11 +17,7 @@ describe("graph mode (real engine)", function () {
         },
     });
 
-    const program = () => ({
-        project: "lookout-mtp",
-        dir: require("../kit/engine").projectRoot as string,
-        config: validGraphConfig(),
-    });
+    const program = () => compiledProgram(validGraphConfig());
 
     it("onboards with groups found through Graph and the tenant ID of the signed-in identity", () =>
         withTestStack("graphmode", { tenant, program: program() }, async (t) => {

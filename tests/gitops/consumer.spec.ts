@@ -41,6 +41,7 @@ describe("the package in another program (real engine)", function () {
         program: {
             project: "lookout-consumer",
             dir: consumerDir,
+            typescript: true,
             config: {
                 "lookout-consumer:groups": groups,
                 "lookout-consumer:errorReportEmail": "field-it@contoso.example",

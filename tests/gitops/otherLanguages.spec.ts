@@ -102,6 +102,7 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
             program: {
                 project: "lookout-mtp-yaml",
                 dir: join(projectRoot, "examples", "yaml"),
+                typescript: false,
                 config: {},
                 projectFile,
             },

@@ -80,6 +80,7 @@ describe("policy pack (real engine)", function () {
     const unchecked = {
         project: "policy-fixture",
         dir: join(projectRoot, "tests", "gitops", "fixtures", "unchecked"),
+        typescript: true,
         config: {},
     };
     const fixtureCases: Array<[string, Record<string, unknown>, RegExp]> = [

@@ -26,6 +26,8 @@ export interface EmulatedTenant {
     settings(): ReturnType<LookoutEmulator["store"]["describe"]>;
     /** The Graph requests the emulator answered since it last cleared its log. */
     graphRequests(): ReturnType<LookoutEmulator["requests"]>;
+    /** The requests since the log was last cleared that could change something: all but reads and token exchanges. */
+    writes(): ReturnType<LookoutEmulator["requests"]>;
 }
 
 /** Retries quick enough for tests; the policy's shape is the production one. */
@@ -113,6 +115,7 @@ function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKe
         console: createLookoutClient({ baseUrl: emulator.url, applicationKey, retry: fastRetry }),
         settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
         graphRequests: () => emulator.requests().filter((r) => r.path.startsWith("/graph")),
+        writes: () => emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token")),
     };
 }
 

@@ -1,7 +1,8 @@
 /**
  * A throwaway stack of this project for end-to-end tests: the real engine through the Automation
- * API, a temporary project folder whose Pulumi.yaml points at this repository's program, a
- * temporary file backend, and config aimed at an emulated Lookout tenant.
+ * API, a temporary project folder whose Pulumi.yaml points at this project's program (compiled to
+ * JavaScript unless the test asks for the sources, see program.ts), a temporary file backend, and
+ * config aimed at an emulated Lookout tenant.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -19,7 +20,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { type ConfigMap, type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
-import { engineEnv, ensureEngine, projectRoot } from "./engine";
+import { engineEnv, ensureEngine } from "./engine";
+import { compiledProgram, type TestProgram } from "./program";
 import { validReferenceConfig } from "./configFixtures";
 import { reapMarked, reportLeftBehind, testStackVariable } from "./processes";
 import { lazyHandle } from "./lazyHandle";
@@ -29,6 +31,8 @@ const execFileAsync = promisify(execFile);
 
 export interface TestStack {
     stack: Stack;
+    /** The project's name (the stack resource is `<project>-<stack>`). */
+    project: string;
     /** The temporary project folder, and the environment the engine runs with. */
     dir: string;
     env: Record<string, string>;
@@ -47,15 +51,7 @@ export interface TestStack {
     dispose(): Promise<void>;
 }
 
-/** Which Pulumi program a test stack runs: this project's by default. */
-export interface TestProgram {
-    project: string;
-    dir: string;
-    /** Its config before the test's overrides (project keys are prefixed with `project:`). */
-    config: Record<string, unknown>;
-    /** The project file to use instead of a Node.js one whose `main` is `dir` (another language's program). */
-    projectFile?: string;
-}
+export type { TestProgram } from "./program";
 
 /**
  * `configFile`: the stack's config file as an earlier run left it (`Pulumi.<name>.yaml`), for a
@@ -67,7 +63,7 @@ export async function createTestStack(
     tenant: EmulatedTenant,
     overrides: Record<string, unknown> = {},
     extraEnv: Record<string, string> = {},
-    program: TestProgram = { project: "lookout-mtp", dir: projectRoot, config: validReferenceConfig() },
+    program: TestProgram = compiledProgram(validReferenceConfig()),
     configFile?: string,
 ): Promise<TestStack> {
     const dir = mkdtempSync(join(tmpdir(), `lookout-e2e-${name}-`));
@@ -79,7 +75,7 @@ export async function createTestStack(
                 "runtime:",
                 "  name: nodejs",
                 "  options:",
-                "    typescript: true",
+                `    typescript: ${program.typescript}`,
                 `main: ${program.dir}`,
                 "",
             ].join("\n"),
@@ -130,6 +126,7 @@ export async function createTestStack(
 
     return {
         stack,
+        project: program.project,
         dir,
         env: { ...(process.env as Record<string, string>), ...workspace.envVars },
         transcript,
@@ -153,7 +150,7 @@ export async function createTestStack(
         async dispose() {
             // Every process of this stack's engine is gone by now, unless a test abandoned an operation or
             // killed the engine but not its plugins: those are stopped first (and the stack's lock released),
-            // and reported by the test-run guard (testkit/processes.ts).
+            // and reported by the test-run guard (tests/kit/processes.ts).
             const running = await reapMarked(testStackVariable, dir);
             reportLeftBehind(running, `the test stack '${name}' (still running at its disposal)`);
             try {
