@@ -147,16 +147,40 @@ const ansi = {
     reset: "\x1b[0m",
 };
 
+type Paint = (code: keyof typeof ansi, text: string) => string;
+
+interface Row {
+    name: string;
+    counts: Counts;
+}
+
+/** A column as laid out: its width in characters and which side it aligns to. */
+type SizedColumn = Column & { width: number; right: boolean };
+
 /** The enrollment status report as fixed-width text. */
 export function renderTable(report: StatusReport, options: TableOptions = {}): string {
-    const paint = (code: keyof typeof ansi, text: string) =>
-        options.color ? `${ansi[code]}${text}${ansi.reset}` : text;
+    const paint: Paint = (code, text) => (options.color ? `${ansi[code]}${text}${ansi.reset}` : text);
     const totals = report.totals ?? totalCounts(report.groups);
-    const rows = [
-        ...report.groups.map((g) => ({ name: clean(g.displayName), counts: g as Counts })),
-        { name: "Total", counts: totals },
+    const rows: Row[] = report.groups.map((g) => ({ name: clean(g.displayName), counts: g }));
+    const columns = layOut([...rows, { name: "Total", counts: totals }]);
+    const out = [
+        paint(
+            "bold",
+            `Lookout MTP enrollment status: stack ${clean(report.stack)}, tenant ${clean(report.entraTenantId)}`,
+        ),
+        `generated ${clean(report.generatedAt)}, settings mode ${report.settingsMode}`,
+        "",
+        ...countsLines({ columns, rows, totals, paint }),
     ];
+    const outside = report.outsideEnrollmentGroups;
+    if (outside.lookout || outside.intune)
+        out.push(`outside enrollment groups: ${outside.lookout} devices in Lookout, ${outside.intune} in Intune`);
+    out.push("", ...notesLines(report, paint));
+    return out.join("\n") + "\n";
+}
 
+/** The columns sized to the rows (`rows` includes the totals row). */
+function layOut(rows: readonly Row[]): SizedColumn[] {
     const numbers = numberColumns.map((col) => ({
         ...col,
         width: Math.max(col.heading.length, ...rows.map((r) => col.cell(r.counts).length)),
@@ -169,7 +193,7 @@ export function renderTable(report: StatusReport, options: TableOptions = {}): s
         Math.min(32, Math.max(5, ...rows.map((r) => length(r.name))), lineWidth - numbersWidth - 2 - 22),
     );
     const threatsWidth = Math.max(12, lineWidth - groupWidth - numbersWidth - 2);
-    const columns: Array<Column & { width: number; right: boolean }> = [
+    return [
         { heading: "group", cell: () => "", width: groupWidth, right: false },
         ...numbers.map((c) => ({ ...c, right: true })),
         {
@@ -180,46 +204,49 @@ export function renderTable(report: StatusReport, options: TableOptions = {}): s
             right: false,
         },
     ];
-    const line = (cells: string[]) =>
-        columns
-            .map(
-                (col, i) =>
-                    (i ? " ".repeat(gapOf(col)) : "") + pad(truncate(cells[i], col.width), col.width, col.right),
-            )
-            .join("")
-            .trimEnd();
-    const row = (name: string, counts: Counts) => line([name, ...columns.slice(1).map((c) => c.cell(counts))]);
+}
 
-    const out: string[] = [];
-    out.push(
-        paint(
-            "bold",
-            `Lookout MTP enrollment status: stack ${clean(report.stack)}, tenant ${clean(report.entraTenantId)}`,
-        ),
+/** The section headings, the column headings, a row per group, a rule and the totals row. */
+function countsLines(table: { columns: SizedColumn[]; rows: readonly Row[]; totals: Counts; paint: Paint }): string[] {
+    const { columns, paint } = table;
+    const row = (name: string, counts: Counts) => line(columns, [name, ...columns.slice(1).map((c) => c.cell(counts))]);
+    const headings = line(
+        columns,
+        columns.map((c) => c.heading),
     );
-    out.push(`generated ${clean(report.generatedAt)}, settings mode ${report.settingsMode}`);
-    out.push("");
-    // A section's heading starts over its first column and runs over the others.
+    return [
+        paint("dim", sectionHeadings(columns)),
+        paint("bold", headings),
+        ...table.rows.map((r) => row(r.name, r.counts)),
+        "-".repeat(columns.reduce((sum, col, i) => sum + (i ? gapOf(col) : 0) + col.width, 0)),
+        paint("bold", row("Total", table.totals)),
+    ];
+}
+
+function line(columns: readonly SizedColumn[], cells: string[]): string {
+    return columns
+        .map((col, i) => (i ? " ".repeat(gapOf(col)) : "") + pad(truncate(cells[i], col.width), col.width, col.right))
+        .join("")
+        .trimEnd();
+}
+
+/** A section's heading starts over its first column and runs over the others. */
+function sectionHeadings(columns: readonly SizedColumn[]): string {
     let sections = "";
     columns.reduce((at, col, i) => {
         const start = at + (i ? gapOf(col) : 0);
         if (col.section) sections = sections.padEnd(start) + col.section;
         return start + col.width;
     }, 0);
-    out.push(paint("dim", sections));
-    out.push(paint("bold", line(columns.map((c) => c.heading))));
-    for (const r of rows.slice(0, -1)) out.push(row(r.name, r.counts));
-    out.push("-".repeat(columns.reduce((sum, col, i) => sum + (i ? gapOf(col) : 0) + col.width, 0)));
-    out.push(paint("bold", row("Total", totals)));
-    const outside = report.outsideEnrollmentGroups;
-    if (outside.lookout || outside.intune)
-        out.push(`outside enrollment groups: ${outside.lookout} devices in Lookout, ${outside.intune} in Intune`);
-    out.push("");
+    return sections;
+}
 
+/** The connector, the findings, the skipped reads and the calls, below the table. */
+function notesLines(report: StatusReport, paint: Paint): string[] {
     const health = connectorHealth(report.connector);
-    out.push(
+    const out = [
         `Connector: ${paint(health === "ok" ? "green" : health === "bad" ? "red" : "yellow", clean(describeConnector(report.connector)))}`,
-    );
+    ];
     if (report.findings.length) {
         out.push("", "Findings:");
         for (const f of report.findings) {
@@ -232,7 +259,7 @@ export function renderTable(report: StatusReport, options: TableOptions = {}): s
         for (const s of report.skipped) out.push(`- ${clean(s)}`);
     }
     out.push("", `Calls: ${report.calls.graph} Microsoft Graph, ${report.calls.lookout} Lookout`);
-    return out.join("\n") + "\n";
+    return out;
 }
 
 /** The largest threat states, "secured 40, low 3", as many as fit (the cell truncates the rest). */
