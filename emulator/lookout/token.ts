@@ -57,13 +57,17 @@ export function createLookoutAccess({ store, windows, rateLimitPerMinute, tokenT
             takeRateBudget(tenant.id);
             const accessToken = randomBytes(32).toString("base64url");
             const scopes = tenant.keyScopes?.[key!] ?? [...lookoutScopes];
-            tokens.set(accessToken, { tenantId: tenant.id, scopes, expiresAt: Date.now() + tokenTtlSeconds * 1000 });
+            const expiresAt = Date.now() + tokenTtlSeconds * 1000;
+            tokens.set(accessToken, { tenantId: tenant.id, scopes, expiresAt });
+            // Lookout's Swagger (its "Token Response" table): token_type "Always Bearer", and expires_at,
+            // "Always" provided, in milliseconds since the epoch, beside expires_in.
             return {
                 status: 200,
                 body: {
                     access_token: accessToken,
-                    token_type: "bearer",
+                    token_type: "Bearer",
                     expires_in: tokenTtlSeconds,
+                    expires_at: expiresAt,
                     scope: scopes.join(" "),
                 },
             };

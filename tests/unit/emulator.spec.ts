@@ -42,8 +42,9 @@ describe("Lookout emulator (the contract)", () => {
         const response = await token();
         assert.equal(response.status, 200);
         const body = await response.json();
-        assert.equal(body.token_type, "bearer");
+        assert.equal(body.token_type, "Bearer"); // Lookout's Swagger: "Always Bearer"
         assert.equal(body.expires_in, 7200);
+        assert.ok(Math.abs(body.expires_at - (Date.now() + 7200_000)) < 60_000, "expires_at: ms since the epoch");
         assert.ok(body.access_token.length > 20);
     });
 
