@@ -90,6 +90,8 @@ export interface RequestLogEntry {
     at: string;
     method: string;
     path: string;
+    /** The query string, `?` included, or empty. */
+    query: string;
     status: number;
     tenantId?: string;
     fault?: string;
@@ -169,7 +171,7 @@ async function answer(
     };
     const service = route(path);
     const observed = service.faultBody !== undefined;
-    const entry: RequestLogEntry = { at: new Date().toISOString(), method, path, status: 0 };
+    const entry: RequestLogEntry = { at: new Date().toISOString(), method, path, query: url.search, status: 0 };
     if (observed) log.add(entry);
 
     const fault = observed ? faults.pick(method, path) : undefined;

@@ -23,19 +23,26 @@ import type { GraphClient } from "../../providers/graph/client";
 import { programGraphClient } from "../../providers/graph/programClient";
 import { assertDisplayName, assertSecurityGroup, type GroupCandidate, resolveExistingGroup } from "./groupValidation";
 
-/** How many members of a group are not users, and the first few nested groups by name (only asked when there are any). */
-async function nonUserMembers(graph: GraphClient, groupId: string): Promise<{ count: number; examples: string[] }> {
+/** How many members of a group are users and how many not, and the first few nested groups by name (only asked when there are any). */
+async function memberCounts(
+    graph: GraphClient,
+    groupId: string,
+): Promise<{ users: number; others: number; examples: string[] }> {
     const count = (path: string) =>
         graph.request("GET", path, { schema: countSchema(), headers: advancedQueryHeaders }).then((r) => r!.body);
     const [all, users] = await Promise.all([
         count(graphPaths.groupMembersCount(groupId)),
         count(graphPaths.groupMembersOfTypeCount(groupId, "microsoft.graph.user")),
     ]);
-    if (all === users) return { count: 0, examples: [] };
+    if (all === users) return { users, others: 0, examples: [] };
     const nested = await graph.request("GET", graphPaths.groupMembersOfType(groupId, "microsoft.graph.group", 5), {
         schema: pageSchema(directoryObjectSchema()),
     });
-    return { count: all - users, examples: nested!.body.value.map((g) => `'${g.displayName ?? g.id}' (${g.id})`) };
+    return {
+        users,
+        others: all - users,
+        examples: nested!.body.value.map((g) => `'${g.displayName ?? g.id}' (${g.id})`),
+    };
 }
 
 /** Finds and checks one existing group; throws an error naming `where` on the first problem. */
@@ -70,14 +77,15 @@ export async function resolveGroupViaGraph(
         { ...candidate, securityEnabled: group.securityEnabled === true, mailEnabled: group.mailEnabled === true },
         where,
     );
-    const others = await nonUserMembers(graph, group.id);
-    if (others.count > 0) {
-        const named = others.examples.length > 0 ? `, among them the group(s) ${others.examples.join(", ")}` : "";
+    const members = await memberCounts(graph, group.id);
+    if (members.others > 0) {
+        const named = members.examples.length > 0 ? `, among them the group(s) ${members.examples.join(", ")}` : "";
         throw new Error(
-            `${where}: group '${group.displayName}' has ${others.count} member(s) that are not users${named}. Lookout does not support nested groups; add the users directly.`,
+            `${where}: group '${group.displayName}' has ${members.others} member(s) that are not users${named}. Lookout does not support nested groups; add the users directly.`,
         );
     }
-    return candidate;
+    // The user count is kept: the impact warnings say it without asking Graph again.
+    return { ...candidate, userCount: members.users };
 }
 
 /** The config key of a group, as every message names it. */

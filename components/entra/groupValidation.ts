@@ -7,6 +7,8 @@
 export interface GroupCandidate {
     objectId: string;
     displayName: string;
+    /** Its direct user members, when the group check counted them. */
+    userCount?: number;
 }
 
 /**
@@ -38,17 +40,6 @@ export function assertDisplayName(wanted: string, actual: GroupCandidate, where:
     if (actual.displayName !== wanted) {
         throw new Error(
             `${where}: the group ${actual.objectId} is named '${actual.displayName}' in Entra, not '${wanted}'. Lookout matches display names case-sensitively; correct displayName.`,
-        );
-    }
-}
-
-/** Lookout enrolls users only; any member that is not a user (a nested group, a device, a service principal) is refused. */
-export function assertUsersOnly(group: GroupCandidate, memberIds: string[], userIds: string[], where: string): void {
-    const users = new Set(userIds);
-    const others = memberIds.filter((id) => !users.has(id));
-    if (others.length > 0) {
-        throw new Error(
-            `${where}: group '${group.displayName}' has ${others.length} member(s) that are not users (${others.slice(0, 5).join(", ")}${others.length > 5 ? ", ..." : ""}). Lookout does not support nested groups; add the users directly.`,
         );
     }
 }

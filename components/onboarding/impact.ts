@@ -15,7 +15,7 @@
  *
  * Reference mode reads no directory object, so it names changed groups without their sizes.
  *
- * Bounded: one count per changed group, one policy list, and at most `maxDevicePages` pages of
+ * Bounded: one count per removed group (an added one was counted by the group check), one policy list, and at most `maxDevicePages` pages of
  * devices per platform ("at least" beyond). A read the identity may not make is skipped with a note.
  */
 import type { StackConfig } from "../../config/stackConfig";
@@ -139,7 +139,11 @@ async function enrollmentImpact(
 ): Promise<string[]> {
     const wanted = config.enrollmentGroups.map((spec, i) => {
         const found = groups[enrollmentGroupKey(i, spec)];
-        return { displayName: found?.displayName ?? spec.displayName, objectId: found?.objectId ?? spec.objectId };
+        return {
+            displayName: found?.displayName ?? spec.displayName,
+            objectId: found?.objectId ?? spec.objectId,
+            userCount: found?.userCount,
+        };
     });
     const added = wanted.filter((g) => !current.includes(g.displayName));
     const removed = current.filter((name) => !wanted.some((g) => g.displayName === name));
@@ -147,9 +151,12 @@ async function enrollmentImpact(
         ...added.map(async (g) => {
             if (config.entra.mode === "reference")
                 return `group '${g.displayName}' added: its users will be enrolled (reference mode reads no group sizes)`;
-            const count = g.objectId
-                ? await orNote(notes, `users of '${g.displayName}'`, () => userCount(graph, g.objectId!))
-                : undefined;
+            // Counted by the group check already, unless the stack creates the group.
+            const count =
+                g.userCount ??
+                (g.objectId
+                    ? await orNote(notes, `users of '${g.displayName}'`, () => userCount(graph, g.objectId!))
+                    : undefined);
             return count === undefined
                 ? `users of group '${g.displayName}' enrolled: group added`
                 : `+${plural(count, "user")} enrolled: group '${g.displayName}' added`;

@@ -1,10 +1,5 @@
 import assert from "node:assert/strict";
-import {
-    assertDisplayName,
-    assertSecurityGroup,
-    assertUsersOnly,
-    resolveExistingGroup,
-} from "../../components/entra/groupValidation";
+import { assertDisplayName, assertSecurityGroup, resolveExistingGroup } from "../../components/entra/groupValidation";
 
 const where = "lookout-mtp:enrollmentGroups[0]";
 const sales = { objectId: "g-1", displayName: "Sales Mobile" };
@@ -44,14 +39,6 @@ describe("existing group validation", () => {
             /is named 'Sales Mobile' in Entra, not 'Sales mobile'/,
         );
         assert.doesNotThrow(() => assertDisplayName("Sales Mobile", sales, where));
-    });
-
-    it("refuses nested groups and other non-user members", () => {
-        assert.throws(
-            () => assertUsersOnly(sales, ["u-1", "g-7"], ["u-1"], where),
-            /1 member\(s\) that are not users \(g-7\)\. Lookout does not support nested groups/,
-        );
-        assert.doesNotThrow(() => assertUsersOnly(sales, ["u-1", "u-2"], ["u-2", "u-1"], where));
     });
 
     it("refuses mail-enabled and non-security groups", () => {

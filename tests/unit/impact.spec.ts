@@ -47,6 +47,18 @@ describe("impact of a change, for the preview", () => {
         ]);
     });
 
+    it("reads each Graph route once: the impact reuses the group check's user counts", async () => {
+        t.emulator.clearRequests();
+        await runPreflight(config(validGraphConfig()), graph(), t.console);
+        const reads = t.graphRequests().map((r) => `${r.method} ${r.path}${r.query}`);
+        const repeated = reads.filter((r, i) => reads.indexOf(r) !== i);
+        assert.deepEqual(repeated, []);
+        assert.ok(
+            reads.some((r) => r.includes("/members/microsoft.graph.user/$count")),
+            "the group check counts users",
+        );
+    });
+
     it("counts the devices a new threat rule makes non-compliant, from what they report today", async () => {
         const tenant = t.emulator.store.tenantById(t.tenantId)!;
         const now = t.emulator.now();
