@@ -17,10 +17,11 @@ describe("existing groups checked through Microsoft Graph", () => {
     });
     const resolve = (g: Record<string, unknown>) => resolveGroupViaGraph(graphClientFor(t.graph), spec(g), where);
 
-    it("finds a group by its exact display name", async () => {
+    it("finds a group by its exact display name, with its count of direct user members", async () => {
         assert.deepEqual(await resolve({ displayName: "Lookout Pilot" }), {
             objectId: "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80",
             displayName: "Lookout Pilot",
+            userCount: 2,
         });
     });
 
