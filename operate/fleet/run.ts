@@ -66,9 +66,9 @@ export interface FleetOptions {
     /** Policy pack folders, as `--policy-pack`. */
     policyPacks?: readonly string[];
     shard?: string;
-    /** One progress line. */
     /** The folder of the Pulumi CLI to run (operate/pulumiCli.ts finds one when absent). */
     pulumi?: string;
+    /** One progress line. */
     log(line: string): void;
 }
 
@@ -179,7 +179,7 @@ function writeResults(file: string, run: FleetRun) {
 }
 
 export async function runFleet(options: FleetOptions): Promise<FleetRun> {
-    const { projectDir, operation, runId, log } = options;
+    const { projectDir, operation, runId } = options;
     const startedAt = new Date();
     const bin = pulumiCliDir(options.pulumi);
     const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
@@ -188,19 +188,68 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
     const previous =
         options.resume && !writesHistory.has(operation) ? readResults(file) : new Map<string, StackResult>();
     const tokenDir = mkdtempSync(join(tmpdir(), "fleet-oidc-"));
-    const message = updateMessage(runId, operation);
-    // `stack select` rewrites the project's workspace file in PULUMI_HOME, which every command
-    // reads: selections run one at a time so none reads it half-written (the operations name
-    // their stack and run concurrently).
+    const run: RunContext = {
+        options,
+        pulumiCommand,
+        engineVars,
+        tokenDir,
+        previous,
+        message: updateMessage(runId, operation),
+        selecting: oneAtATime(),
+        finish: progressLog(options.stacks.length, options.log),
+    };
+    try {
+        const results = await pool(options.stacks, options.concurrency, (name) => runOne(run, name));
+        const fleetRun: FleetRun = {
+            runId,
+            operation,
+            shard: options.shard,
+            startedAt: startedAt.toISOString(),
+            seconds: (Date.now() - startedAt.getTime()) / 1000,
+            results,
+        };
+        writeResults(file, fleetRun);
+        return fleetRun;
+    } finally {
+        rmSync(tokenDir, { recursive: true, force: true });
+    }
+}
+
+/** What every stack of one fleet run shares. */
+interface RunContext {
+    options: FleetOptions;
+    pulumiCommand: PulumiCommand;
+    /** The environment of the Pulumi CLI, before the stack's tenant and token. */
+    engineVars: Record<string, string>;
+    /** Where the stacks' federated tokens are written; removed when the run ends. */
+    tokenDir: string;
+    /** The results file's outcomes of an earlier run, for the operations without history. */
+    previous: ReadonlyMap<string, StackResult>;
+    /** The message of every update this run makes. */
+    message: string;
+    selecting: <T>(select: () => Promise<T>) => Promise<T>;
+    /** Logs a stack's outcome with the run's progress, and returns it. */
+    finish: (r: StackResult) => StackResult;
+}
+
+/**
+ * `stack select` rewrites the project's workspace file in PULUMI_HOME, which every command reads:
+ * selections run one at a time so none reads it half-written (the operations name their stack and
+ * run concurrently).
+ */
+function oneAtATime(): <T>(select: () => Promise<T>) => Promise<T> {
     let selection: Promise<unknown> = Promise.resolve();
-    const selecting = <T>(select: () => Promise<T>): Promise<T> => {
+    return <T>(select: () => Promise<T>): Promise<T> => {
         const next = selection.then(select);
         selection = next.catch(() => undefined);
         return next;
     };
-    const total = options.stacks.length;
+}
+
+/** A line per finished stack, counting them: `[ 3/10] ok    name 12.3s (create 2)`. */
+function progressLog(total: number, log: (line: string) => void): (r: StackResult) => StackResult {
     let done = 0;
-    const finish = (r: StackResult) => {
+    return (r) => {
         done += 1;
         const counter = `[${String(done).padStart(String(total).length)}/${total}]`;
         const changes = formatChanges(r.changes);
@@ -210,98 +259,90 @@ export async function runFleet(options: FleetOptions): Promise<FleetRun> {
         else log(`${counter} FAIL  ${r.stack} ${r.seconds.toFixed(1)}s: ${r.error}`);
         return r;
     };
+}
 
-    /** Whether run `runId` already succeeded for the stack (its last update, or the results file). */
-    async function earlierSuccess(stack: Stack): Promise<StackResult | undefined> {
-        if (!options.resume) return undefined;
-        if (!writesHistory.has(operation)) {
-            const r = previous.get(stack.name);
-            return r && r.result !== "failed" ? r : undefined;
-        }
-        const [last] = await stack.history(1, 1, false);
-        if (!last || last.result !== "succeeded" || last.message !== message) return undefined;
-        return { stack: stack.name, result: "succeeded", changes: countChanges(last.resourceChanges), seconds: 0 };
-    }
-
-    async function runOne(name: string): Promise<StackResult> {
-        const started = performance.now();
-        const seconds = () => (performance.now() - started) / 1000;
-        const output = lineTail(tailLines);
-        try {
-            const envVars = {
-                ...engineVars,
-                ...stackTenantEnv(projectDir, name),
-                ...(await federatedTokenEnv(tokenDir, name)),
-            };
-            const stack = await selecting(() =>
-                LocalWorkspace.selectStack({ stackName: name, workDir: projectDir }, { pulumiCommand, envVars }),
-            );
-            const earlier = await earlierSuccess(stack);
-            if (earlier)
-                return finish({
-                    ...earlier,
-                    result: "skipped",
-                    seconds: 0,
-                    error: undefined,
-                    note: `succeeded in fleet run ${runId}`,
-                });
-            log(`start ${name}`);
-            const common = {
-                message,
-                color: "never" as const,
-                onOutput: output.push,
-                onError: output.push,
-                policyPacks: [...(options.policyPacks ?? [])],
-            };
-            const changes = await (async () => {
-                switch (operation) {
-                    case "up":
-                        return (await stack.up({ ...common, refresh: options.refresh })).summary.resourceChanges;
-                    case "preview":
-                        return (await stack.preview({ ...common, refresh: options.refresh, diff: true })).changeSummary;
-                    case "drift":
-                        return (await stack.preview({ ...common, refresh: true, expectNoChanges: true, diff: true }))
-                            .changeSummary;
-                    case "refresh":
-                        return (
-                            await stack.refresh({
-                                message,
-                                color: "never",
-                                onOutput: output.push,
-                                onError: output.push,
-                            })
-                        ).summary.resourceChanges;
-                }
-            })();
-            return finish({ stack: name, result: "succeeded", changes: countChanges(changes), seconds: seconds() });
-        } catch (err) {
-            const text = [...output.lines(), (err as Error).message].join("\n");
-            const result = finish({
-                stack: name,
-                result: "failed",
-                changes: {},
-                seconds: seconds(),
-                error: firstErrorLine(text),
-            });
-            for (const line of output.lines()) log(`    ${name} | ${line}`);
-            return result;
-        }
-    }
-
+async function runOne(run: RunContext, name: string): Promise<StackResult> {
+    const started = performance.now();
+    const seconds = () => (performance.now() - started) / 1000;
+    const output = lineTail(tailLines);
     try {
-        const results = await pool(options.stacks, options.concurrency, runOne);
-        const run: FleetRun = {
-            runId,
-            operation,
-            shard: options.shard,
-            startedAt: startedAt.toISOString(),
-            seconds: (Date.now() - startedAt.getTime()) / 1000,
-            results,
-        };
-        writeResults(file, run);
-        return run;
-    } finally {
-        rmSync(tokenDir, { recursive: true, force: true });
+        const stack = await selectStack(run, name);
+        const earlier = await earlierSuccess(run, stack);
+        if (earlier)
+            return run.finish({
+                ...earlier,
+                result: "skipped",
+                seconds: 0,
+                error: undefined,
+                note: `succeeded in fleet run ${run.options.runId}`,
+            });
+        run.options.log(`start ${name}`);
+        const changes = await operate(run, stack, output.push);
+        return run.finish({ stack: name, result: "succeeded", changes: countChanges(changes), seconds: seconds() });
+    } catch (err) {
+        const text = [...output.lines(), (err as Error).message].join("\n");
+        const result = run.finish({
+            stack: name,
+            result: "failed",
+            changes: {},
+            seconds: seconds(),
+            error: firstErrorLine(text),
+        });
+        for (const line of output.lines()) run.options.log(`    ${name} | ${line}`);
+        return result;
+    }
+}
+
+/** The stack with its own tenant and federated token in its environment. */
+async function selectStack(run: RunContext, name: string): Promise<Stack> {
+    const { projectDir } = run.options;
+    const envVars = {
+        ...run.engineVars,
+        ...stackTenantEnv(projectDir, name),
+        ...(await federatedTokenEnv(run.tokenDir, name)),
+    };
+    return run.selecting(() =>
+        LocalWorkspace.selectStack(
+            { stackName: name, workDir: projectDir },
+            { pulumiCommand: run.pulumiCommand, envVars },
+        ),
+    );
+}
+
+/** Whether run `runId` already succeeded for the stack (its last update, or the results file). */
+async function earlierSuccess(run: RunContext, stack: Stack): Promise<StackResult | undefined> {
+    const { resume, operation } = run.options;
+    if (!resume) return undefined;
+    if (!writesHistory.has(operation)) {
+        const r = run.previous.get(stack.name);
+        return r && r.result !== "failed" ? r : undefined;
+    }
+    const [last] = await stack.history(1, 1, false);
+    if (!last || last.result !== "succeeded" || last.message !== run.message) return undefined;
+    return { stack: stack.name, result: "succeeded", changes: countChanges(last.resourceChanges), seconds: 0 };
+}
+
+/** Runs the operation on the stack; the engine's resource changes. */
+async function operate(run: RunContext, stack: Stack, onOutput: (chunk: string) => void): Promise<OpMap | undefined> {
+    const { operation, refresh } = run.options;
+    const { message } = run;
+    const common = {
+        message,
+        color: "never" as const,
+        onOutput,
+        onError: onOutput,
+        policyPacks: [...(run.options.policyPacks ?? [])],
+    };
+    switch (operation) {
+        case "up":
+            return (await stack.up({ ...common, refresh })).summary.resourceChanges;
+        case "preview":
+            return (await stack.preview({ ...common, refresh, diff: true })).changeSummary;
+        case "drift":
+            return (await stack.preview({ ...common, refresh: true, expectNoChanges: true, diff: true })).changeSummary;
+        case "refresh":
+            return (await stack.refresh({ message, color: "never", onOutput, onError: onOutput })).summary
+                .resourceChanges;
     }
 }
 
