@@ -112,9 +112,9 @@ function deviceFilter(query: URLSearchParams): (view: LookoutDeviceView) => bool
     if (group !== null && !uuid.test(group))
         throw new MraError(400, "VALIDATION_ERROR", "group must be a device group GUID");
     const isMdm = boolParam(query, "is_mdm");
-    const heldNowhere = ["pcp_enabled", "pcp_paused", "device_admin_settings_activated"].some(
-        (name) => boolParam(query, name) === true,
-    );
+    const heldNowhere = ["pcp_enabled", "pcp_paused", "device_admin_settings_activated"]
+        .map((name) => boolParam(query, name))
+        .includes(true);
     for (const name of ["os_version_date", "aspl_version_date"]) {
         const raw = query.get(name);
         if (raw !== null && !["3", "6", "9", "12", "18", "24"].includes(raw))
