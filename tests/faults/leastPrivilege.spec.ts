@@ -1,115 +1,135 @@
 /**
- * A run whose Graph identity lacks a permission fails with a message naming it, before the write
- * that needs it: the token's `roles` claim is checked before any Intune write is sent.
+ * A run whose Graph identity lacks one permission fails with a message naming it, before the write
+ * that needs it: the token's `roles` claim is checked before any Intune write is sent. The identity
+ * holds every other permission, as a real pipeline's would.
+ *
+ * In-process: the program's checks (`runPreflight`) and the providers, against the emulator; the
+ * engine only passes such a failure on (tests/e2e/refusals.spec.ts shows how the CLI prints a
+ * refusal). Three more least-privilege refusals are unit tests of the code that makes them: a
+ * Lookout key without settings:write (tests/unit/intuneConnector.spec.ts), a Graph identity that
+ * may not write the MTD connector (tests/unit/mtdConnector.spec.ts) or read groups
+ * (tests/unit/graphDirectory.spec.ts).
  */
 import assert from "node:assert/strict";
+import { appsToDeploy } from "../../components/intune/threatDefense";
+import { runPreflight } from "../../components/onboarding/preflight";
 import { allGraphRoles } from "../../emulator/store";
-import { validReferenceConfig } from "../kit/configFixtures";
-import type { EmulatedTenant } from "../kit/lookoutEmulator";
-import { upError, withTestStack } from "../kit/testStack";
-import { fastRetryEnv, recordScenario } from "./support";
+import { graphClientFor, type GraphConnection } from "../../providers/graph/connection";
+import { compliancePolicyProvider } from "../../providers/intune/compliancePolicy";
+import { storeAppProvider } from "../../providers/intune/storeApp";
+import { parsedConfig, validReferenceConfig } from "../kit/configFixtures";
+import { type EmulatedTenant, useEmulatedTenant } from "../kit/lookoutEmulator";
+import { configured } from "../kit/providerHarness";
+import { fastRetryPolicy, recordInProcess } from "./support";
 
-const intune = validReferenceConfig()["lookout-mtp:intune"] as object;
-const cases: Array<[string, string, Record<string, unknown>?]> = [
-    ["DeviceManagementConfiguration.ReadWrite.All", "/deviceCompliancePolicies"],
-    ["DeviceManagementServiceConfig.ReadWrite.All", "/mobileThreatDefenseConnectors"],
-    ["DeviceManagementApps.ReadWrite.All", "/mobileApps", { "lookout-mtp:intune": { ...intune, apps: { ios: true } } }],
-];
+const groupIds = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];
 
-/** The engine's environment signing in to Graph as a new app of the tenant with every permission but `missing`. */
-function signedInWithout(...missing: string[]) {
-    return (tenant: EmulatedTenant) => {
-        const limited = tenant.emulator.store.addGraphApp(
-            tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!,
-            allGraphRoles.filter((r) => !missing.includes(r)),
-        );
-        return { ...fastRetryEnv, AZURE_CLIENT_ID: limited.clientId, AZURE_CLIENT_SECRET: limited.clientSecret };
+/** A connection signing in to Graph as a new app of the tenant with every permission but `missing`. */
+function signedInWithout(tenant: EmulatedTenant, ...missing: string[]): GraphConnection {
+    const limited = tenant.emulator.store.addGraphApp(
+        tenant.emulator.store.tenantByEntraId(tenant.entraTenantId)!,
+        allGraphRoles.filter((r) => !missing.includes(r)),
+    );
+    return {
+        ...tenant.graph,
+        loopbackCredentials: {
+            tenantId: tenant.entraTenantId,
+            clientId: limited.clientId,
+            clientSecret: limited.clientSecret,
+        },
+        retry: fastRetryPolicy,
     };
 }
 
-describe("least privilege (real engine)", function () {
-    this.timeout(300_000);
+describe("least privilege (in-process checks and providers against the emulator)", () => {
+    const tenant = useEmulatedTenant({ eachTest: true });
+    beforeEach(() => tenant.emulator.clearRequests());
 
-    it("a Lookout key without settings:write fails naming the scope, with no write to Lookout", async () => {
+    it("a Graph identity that cannot read Lookout's consent stops the checks naming Application.Read.All, with no write at all", async () => {
         const started = Date.now();
-        await withTestStack("leastpriv-lookout", { env: fastRetryEnv }, async (t, tenant) => {
-            const readOnlyKey = tenant.emulator.store.addLimitedKey(
-                tenant.emulator.store.tenantById(tenant.tenantId)!,
-                ["settings:read"],
-            );
-            await t.stack.setConfig("lookout:applicationKey", { value: readOnlyKey, secret: true });
-            const error = await upError(t);
-            assert.match(error.message, /needs the Lookout scope settings:write, which the application key lacks/);
-            const writes = tenant.emulator
-                .requests()
-                .filter((r) => r.method !== "GET" && r.path.startsWith("/console"));
-            assert.deepEqual(writes, [], "nothing was written to Lookout");
-            assert.ok(!t.transcript.join("\n").includes(readOnlyKey), "the read-only key is not printed");
-            await recordScenario(t, tenant, {
-                scenario: "least privilege",
-                injected: "Lookout key with settings:read only",
-                outcome: "up failed naming settings:write, no write",
-                started,
-                faults: 0,
-            });
+        // Directory.Read.All would grant the read too (Learn lists it as a higher permission).
+        const graph = graphClientFor(signedInWithout(tenant, "Application.Read.All", "Directory.Read.All"));
+        await assert.rejects(
+            runPreflight(parsedConfig(validReferenceConfig()), graph, tenant.console),
+            /servicePrincipals\(appId=.*403 Authorization_RequestDenied.*lacks the Graph application permission Application\.Read\.All/,
+        );
+        assert.deepEqual(tenant.writes(), [], "nothing was written");
+        recordInProcess(tenant, {
+            scenario: "least privilege",
+            injected: "Graph app without Application.Read.All and Directory.Read.All",
+            outcome: "checks failed naming it, no write",
+            started,
+            faults: 0,
         });
     });
 
-    it("a Graph identity that cannot read Lookout's consent fails naming Application.Read.All, with no write at all", async () => {
-        const started = Date.now();
-        // Directory.Read.All would grant the read too (Learn lists it as a higher permission).
-        await withTestStack(
-            "leastpriv-consent",
-            { env: signedInWithout("Application.Read.All", "Directory.Read.All") },
-            async (t, tenant) => {
-                const error = await upError(t);
-                assert.match(
-                    error.message,
-                    /servicePrincipals\(appId=.*403 Authorization_RequestDenied.*lacks the Graph application permission Application\.Read\.All/,
+    const cases = [
+        {
+            missing: "DeviceManagementConfiguration.ReadWrite.All",
+            route: "/deviceCompliancePolicies",
+            create: async (connection: GraphConnection) => {
+                const provider = await configured(compliancePolicyProvider, connection);
+                const { inputs } = await provider.check(
+                    {} as never,
+                    {
+                        platform: "ios",
+                        displayName: "Lookout MTP - iOS",
+                        requiredSecurityLevel: "low",
+                        groupIds,
+                    } as never,
                 );
-                assert.deepEqual(
-                    tenant.emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token")),
-                    [],
-                    "nothing was written",
-                );
-                await recordScenario(t, tenant, {
-                    scenario: "least privilege",
-                    injected: "Graph app without Application.Read.All and Directory.Read.All",
-                    outcome: "up failed naming it, before any write",
-                    started,
-                    faults: 0,
-                });
+                return provider.create(inputs!);
             },
-        );
-    });
-
-    for (const [missing, route, config] of cases) {
+        },
+        {
+            missing: "DeviceManagementApps.ReadWrite.All",
+            route: "/mobileApps",
+            create: async (connection: GraphConnection) => {
+                const provider = await configured(storeAppProvider, connection);
+                const intune = validReferenceConfig()["lookout-mtp:intune"] as object;
+                const { apps } = parsedConfig({
+                    ...validReferenceConfig(),
+                    "lookout-mtp:intune": { ...intune, apps: { ios: true } },
+                }).intune!;
+                const [app] = appsToDeploy(apps);
+                // As the stack declares it (components/intune/threatDefense.ts).
+                const { inputs } = await provider.check(
+                    {} as never,
+                    {
+                        platform: app.platform,
+                        storeId: app.storeId,
+                        displayName: app.displayName,
+                        publisher: app.publisher,
+                        storeUrl: app.storeUrl,
+                        intent: apps!.intent,
+                        groupIds,
+                    } as never,
+                );
+                return provider.create(inputs!);
+            },
+        },
+    ];
+    for (const { missing, route, create } of cases) {
         it(`a Graph identity without ${missing} fails naming it, with no write to ${route}`, async () => {
             const started = Date.now();
-            await withTestStack(
-                `leastpriv${cases.findIndex(([m]) => m === missing)}`,
-                { env: signedInWithout(missing), config },
-                async (t, tenant) => {
-                    const error = await upError(t);
-                    assert.match(
-                        error.message,
-                        new RegExp(
-                            `needs the Graph application permission ${missing.replace(/\./g, "\\.")}, which the signed-in identity lacks`,
-                        ),
-                    );
-                    const writes = tenant.emulator
-                        .requests()
-                        .filter((r) => r.method !== "GET" && r.path.includes(route));
-                    assert.deepEqual(writes, [], `nothing was written to ${route}`);
-                    await recordScenario(t, tenant, {
-                        scenario: "least privilege",
-                        injected: `Graph app without ${missing}`,
-                        outcome: "up failed naming it, before the write",
-                        started,
-                        faults: 0,
-                    });
-                },
+            await assert.rejects(
+                create(signedInWithout(tenant, missing)),
+                new RegExp(
+                    `needs the Graph application permission ${missing.replace(/\./g, "\\.")}, which the signed-in identity lacks`,
+                ),
             );
+            assert.deepEqual(
+                tenant.writes().filter((r) => r.path.includes(route)),
+                [],
+                `nothing was written to ${route}`,
+            );
+            recordInProcess(tenant, {
+                scenario: "least privilege",
+                injected: `Graph app without ${missing}`,
+                outcome: "failed naming it, before the write",
+                started,
+                faults: 0,
+            });
         });
     }
 });

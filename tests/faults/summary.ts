@@ -9,7 +9,8 @@ export interface FaultRow {
     requests: number;
     faults: number;
     seconds: number;
-    leaks: number;
+    /** Credentials found in the engine's output and state; absent when the scenario ran in-process (nothing to scan). */
+    leaks?: number;
 }
 
 const rows: FaultRow[] = [];
@@ -27,7 +28,7 @@ function table(): string {
         String(r.requests),
         String(r.faults),
         r.seconds.toFixed(1),
-        String(r.leaks),
+        r.leaks === undefined ? "-" : String(r.leaks),
     ]);
     const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
     const line = (cells: string[]) => "| " + cells.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |";
@@ -37,7 +38,7 @@ function table(): string {
 export const mochaHooks = {
     afterAll() {
         if (rows.length === 0) return;
-        const leaks = rows.reduce((n, r) => n + r.leaks, 0);
+        const leaks = rows.reduce((n, r) => n + (r.leaks ?? 0), 0);
         console.log("\nFault suite summary\n");
         console.log(table());
         console.log(`\nscenarios: ${rows.length}; credential leaks found: ${leaks}`);

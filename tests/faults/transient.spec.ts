@@ -1,12 +1,20 @@
 /**
  * Transient faults at increasing shares of all calls (Lookout, Graph and both token endpoints):
- * one `up` completes and the tenant converges. A share that exhausts the retry budget fails with a
- * clear message, and the next `up` converges with nothing duplicated or lost.
+ * the onboarding's resources are created in one go and the tenant converges. A share that
+ * exhausts the retry budget fails with a clear message, and the next run converges with nothing
+ * duplicated or lost.
+ *
+ * In-process: the stack's providers, called as the engine calls them (tests/faults/support.ts),
+ * against the emulator. Retries, backoff and Retry-After are the HTTP clients' (providers/http),
+ * which run the same inside the engine's provider process (how long each wait is, Retry-After
+ * included, is unit-tested: tests/unit/client.spec.ts, graphClient.spec.ts); what the engine adds when a
+ * provider fails (the error on the resource, a later `up` creating only what is missing) is seen
+ * on the real engine by tests/faults/interrupted.spec.ts and concurrentEdits.spec.ts.
  */
 import assert from "node:assert/strict";
 import type { FaultPlanInput } from "../../emulator/faults";
-import { upError, useTestStack, withTestStack } from "../kit/testStack";
-import { assertConverged, assertEmpty, fastRetryEnv, faultCount, recordScenario } from "./support";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
+import { assertConverged, assertEmpty, faultCount, inProcessOnboarding, recordInProcess } from "./support";
 
 const scenarios: Array<[string, FaultPlanInput]> = [
     ["429 + Retry-After 1s, 30%", { kind: "status", status: 429, retryAfterSeconds: 1, share: 0.3 }],
@@ -19,77 +27,66 @@ const scenarios: Array<[string, FaultPlanInput]> = [
     ["every token expires mid-run, twice", { kind: "expireTokens", share: 0.2, limit: 2 }],
 ];
 
-describe("transient faults (real engine)", function () {
-    this.timeout(300_000);
+describe("transient faults (in-process providers against the emulator)", function () {
+    this.timeout(120_000);
+    const tenant = useEmulatedTenant({ eachTest: true });
 
     for (const [injected, plan] of scenarios) {
-        it(`up completes in one run with ${injected}`, () =>
-            withTestStack(
-                `transient${scenarios.findIndex(([n]) => n === injected)}`,
-                { env: fastRetryEnv },
-                async (t, tenant) => {
-                    const started = Date.now();
-                    tenant.emulator.faults.set([plan]);
-                    await t.stack.up(t.run);
-                    const faults = faultCount(tenant);
-                    tenant.emulator.faults.clear();
-                    assertConverged(tenant);
-                    assert.ok(faults > 0, "faults were injected");
-                    await recordScenario(t, tenant, {
-                        scenario: "transient",
-                        injected,
-                        outcome: "up succeeded, converged",
-                        started,
-                        faults,
-                    });
-                    await t.dispose();
-                    assertEmpty(tenant);
-                },
-            ));
+        it(`creates everything in one run with ${injected}, and deletes it all`, async () => {
+            const started = Date.now();
+            const onboarding = inProcessOnboarding(tenant);
+            tenant.emulator.faults.set([plan]);
+            await onboarding.up();
+            const faults = faultCount(tenant);
+            tenant.emulator.faults.clear();
+            assertConverged(tenant);
+            assert.ok(faults > 0, "faults were injected");
+            recordInProcess(tenant, { scenario: "transient", injected, outcome: "converged", started, faults });
+            await onboarding.destroy();
+            assertEmpty(tenant);
+        });
     }
 
-    describe("a fault rate that exhausts the retry budget", () => {
-        const { tenant, t } = useTestStack("exhausted", { env: fastRetryEnv });
-
-        it("fails with a message that says what failed and what to do", async () => {
-            const started = Date.now();
-            // Every Graph write fails: the Lookout side goes through, Intune cannot.
-            tenant.emulator.faults.set([
-                {
-                    kind: "status",
-                    status: 503,
-                    share: 1,
-                    pathPrefix: "/graph/v1.0/deviceManagement",
-                    methods: ["POST", "PATCH"],
-                },
-            ]);
-            const error = await upError(t);
+    it("fails with a message saying what failed and what to do when faults exhaust the retries, then converges with nothing duplicated or lost", async () => {
+        const started = Date.now();
+        const onboarding = inProcessOnboarding(tenant);
+        // Every Graph write fails: the Lookout side goes through, Intune cannot.
+        tenant.emulator.faults.set([
+            {
+                kind: "status",
+                status: 503,
+                share: 1,
+                pathPrefix: "/graph/v1.0/deviceManagement",
+                methods: ["POST", "PATCH"],
+            },
+        ]);
+        await assert.rejects(onboarding.up(), (err: Error) => {
             assert.match(
-                error.message,
+                err.message,
                 /Microsoft Graph (POST|PATCH) \/deviceManagement\/\S+ did not succeed \(last: HTTP 503; retries: at most 6 attempts/,
             );
-            assert.match(error.message, /run `pulumi up` again when the service recovers/);
-            await recordScenario(t, tenant, {
-                scenario: "exhausted",
-                injected: "503 on every Graph write, 100%",
-                outcome: "up failed with a clear message",
-                started,
-            });
+            assert.match(err.message, /run `pulumi up` again when the service recovers/);
+            return true;
+        });
+        assert.ok(tenant.settings().intuneConnector, "the Lookout side was written");
+        recordInProcess(tenant, {
+            scenario: "exhausted",
+            injected: "503 on every Graph write, 100%",
+            outcome: "failed with a clear message",
+            started,
         });
 
-        it("the next up converges with nothing duplicated or lost", async () => {
-            const started = Date.now();
-            tenant.emulator.faults.clear();
-            tenant.emulator.clearRequests();
-            await t.stack.up(t.run);
-            assertConverged(tenant);
-            await recordScenario(t, tenant, {
-                scenario: "exhausted, then up",
-                injected: "none",
-                outcome: "converged, no duplicate",
-                started,
-                faults: 0,
-            });
+        tenant.emulator.faults.clear();
+        tenant.emulator.clearRequests();
+        await onboarding.up();
+        assertConverged(tenant);
+        recordInProcess(tenant, {
+            scenario: "exhausted, then up",
+            injected: "none",
+            outcome: "converged, no duplicate",
+            started,
+            faults: 0,
         });
+        await onboarding.destroy();
     });
 });
