@@ -15,6 +15,8 @@ import { changedProperties, checkWith } from "./checks";
 
 /** How the providers of one service reach it: where the connection comes from, and the client built from it. */
 export interface ServiceBinding<Connection, Client> {
+    /** The service's name, which keys the clients shared in a provider process. */
+    name: string;
     connectionFromConfig(config: pulumi.dynamic.Config | undefined): Connection;
     clientFor(connection: Connection | undefined): Client;
 }
@@ -64,9 +66,23 @@ type Configured<Connection, Client> = { connection?: Connection; client?: Client
 export function dynamicProvider<I extends object, O extends object, Connection, Client>(
     spec: ResourceSpec<I, O, Connection, Client>,
 ): pulumi.dynamic.ResourceProvider<I, O> {
-    /** The configured provider's client, built once so its token is reused across calls. */
+    /**
+     * The configured provider's client, built once so its token is reused across calls, and shared
+     * with every other resource type of the process that reaches the same service the same way:
+     * each type carries its own serialized copy of this module, but the engine runs all of them in
+     * one provider process, so a process-wide registry lets them use one token per service.
+     */
     function clientOf(provider: Configured<Connection, Client>): Client {
-        provider.client ??= spec.service.clientFor(provider.connection);
+        if (provider.client) return provider.client;
+        const registry = globalThis as { [key: symbol]: Map<string, unknown> | undefined };
+        const clients = (registry[Symbol.for("lookout-mtp.providerClients")] ??= new Map());
+        const { createHash } = require("node:crypto") as typeof import("node:crypto");
+        // The connection may hold a credential: the key is its hash, never the value.
+        const key = `${spec.service.name}|${createHash("sha256")
+            .update(JSON.stringify(provider.connection ?? null))
+            .digest("hex")}`;
+        if (!clients.has(key)) clients.set(key, spec.service.clientFor(provider.connection));
+        provider.client = clients.get(key) as Client;
         return provider.client;
     }
 

@@ -124,6 +124,7 @@ export function graphClientFor(connection: GraphConnection | undefined): GraphCl
 
 /** How the Intune resources reach Microsoft Graph (see `dynamic/provider.ts`). */
 export const graphService: ServiceBinding<GraphConnection, GraphClient> = {
+    name: "graph",
     connectionFromConfig: graphConnectionFromConfig,
     clientFor: graphClientFor,
 };

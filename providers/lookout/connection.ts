@@ -40,4 +40,8 @@ export function clientFor(connection: LookoutConnection | undefined): LookoutCli
 }
 
 /** How the Lookout resources reach Lookout (see `dynamic/provider.ts`). */
-export const lookoutService: ServiceBinding<LookoutConnection, LookoutClient> = { connectionFromConfig, clientFor };
+export const lookoutService: ServiceBinding<LookoutConnection, LookoutClient> = {
+    name: "lookout",
+    connectionFromConfig,
+    clientFor,
+};

@@ -112,6 +112,7 @@ export function classificationChecklist(levels: Record<string, RiskLevel>): Cons
 
 /** No service: these resources reach nothing. */
 const noService: ServiceBinding<undefined, undefined> = {
+    name: "none",
     connectionFromConfig: () => undefined,
     clientFor: () => undefined,
 };
