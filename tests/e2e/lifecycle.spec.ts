@@ -1,12 +1,18 @@
 /**
- * The stack's whole life under the real Pulumi engine against the Lookout emulator:
- * up, no-op preview and refresh, a one-setting change, destroy.
+ * The stack's whole life under the real Pulumi engine against the Lookout emulator: up, no-op
+ * preview and refresh, a one-setting change, no credential anywhere the engine writes, destroy.
+ *
+ * The program runs from its TypeScript sources, as a user's `pulumi` runs it (ts-node); the other
+ * engine tests run it compiled (tests/kit/program.ts).
  */
 import assert from "node:assert/strict";
+import { validReferenceConfig } from "../kit/configFixtures";
+import { findLeaks } from "../kit/leaks";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
+import { sourceProgram } from "../kit/program";
 import { changedProperties, changedSteps, useTestStack } from "../kit/testStack";
 
-describe("stack lifecycle (real engine)", function () {
+describe("stack lifecycle (real engine, the program from its sources)", function () {
     this.timeout(300_000);
     let untouched: ReturnType<EmulatedTenant["settings"]>;
     const { tenant, t } = useTestStack("lifecycle", {
@@ -14,6 +20,7 @@ describe("stack lifecycle (real engine)", function () {
         prepare: (tenant) => {
             untouched = tenant.settings();
         },
+        program: sourceProgram(validReferenceConfig()),
     });
     beforeEach(() => {
         t.events.length = 0;
@@ -113,6 +120,14 @@ describe("stack lifecycle (real engine)", function () {
             writes.map((w) => `${w.method} ${w.path}`),
             ["PUT /console/v1/connectors/intune"],
         );
+    });
+
+    it("keeps the application key, the Graph secret and every token out of state, engine output and the emulator's log", async () => {
+        const exported = await t.exportState();
+        assert.ok(exported.includes("lookout-intune-connector"), "the export holds the stack's resources");
+        assert.ok(t.backendFiles().includes("lookout-intune-connector"), "the backend holds the stack's state");
+        assert.ok(t.transcript.length > 10, "the engine's output was captured");
+        assert.deepEqual(await findLeaks(t, tenant), []);
     });
 
     it("destroy leaves the Lookout tenant as it was before the stack", async () => {

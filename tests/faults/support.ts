@@ -14,9 +14,12 @@ import { notificationPreferencesProvider } from "../../providers/lookout/notific
 import { threatClassificationsProvider } from "../../providers/lookout/threatClassifications";
 import { parsedConfig, validReferenceConfig } from "../kit/configFixtures";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
+import { findLeaks } from "../kit/leaks";
 import { configured } from "../kit/providerHarness";
 import type { TestStack } from "../kit/testStack";
 import { recordFault } from "./summary";
+
+export { findLeaks };
 
 /** Short client timeouts so slow answers and exhausted budgets take seconds, not minutes. */
 export const fastRetryPolicy: RetryPolicy = {
@@ -55,26 +58,6 @@ export function assertEmpty(tenant: EmulatedTenant): void {
     assert.deepEqual(s.notificationPreferences, {});
     assert.deepEqual(s.mtdConnectors, {});
     assert.deepEqual(s.compliancePolicies, {});
-}
-
-/**
- * Searches the state export, the backend's files, the engine's output and the emulator's request
- * log for the exact credential values: the Lookout key, the Graph secret and every access token.
- */
-export async function findLeaks(t: TestStack, tenant: EmulatedTenant): Promise<string[]> {
-    const secrets = [tenant.applicationKey, tenant.graphApp.clientSecret, ...tenant.emulator.issuedTokens()];
-    const places: Array<[string, string]> = [
-        ["stack export", await t.exportState().catch(() => "")],
-        ["backend files", t.backendFiles()],
-        ["engine output", t.transcript.join("\n")],
-        ["emulator request log", JSON.stringify(tenant.emulator.requests())],
-    ];
-    const leaks: string[] = [];
-    for (const [where, text] of places) {
-        for (const secret of secrets)
-            if (text.includes(secret)) leaks.push(`${where} holds a credential (${secret.slice(0, 4)}...)`);
-    }
-    return leaks;
 }
 
 export function faultCount(tenant: EmulatedTenant): number {
