@@ -42,7 +42,11 @@ export type ArgsOf<T> = { [K in keyof T]: InputDeep<T[K]> };
 export type OutputsOf<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
 
 export interface ResourceSpec<I extends object, O extends object, Connection, Client> {
-    service: ServiceBinding<Connection, Client>;
+    /**
+     * The service, behind a function: the function's body names the binding through its module, so
+     * an installed package's serialized provider `require`s that module instead of carrying a copy.
+     */
+    service(): ServiceBinding<Connection, Client>;
     /** What a user calls the resource, for the start of every error: "Lookout Intune connector". */
     describe(props: Partial<I> | undefined): string;
     /** Validates and normalizes the inputs (defaults, sorting); the engine stores what it returns. */
@@ -78,10 +82,10 @@ export function dynamicProvider<I extends object, O extends object, Connection, 
         const clients = (registry[Symbol.for("lookout-mtp.providerClients")] ??= new Map());
         const { createHash } = require("node:crypto") as typeof import("node:crypto");
         // The connection may hold a credential: the key is its hash, never the value.
-        const key = `${spec.service.name}|${createHash("sha256")
+        const key = `${spec.service().name}|${createHash("sha256")
             .update(JSON.stringify(provider.connection ?? null))
             .digest("hex")}`;
-        if (!clients.has(key)) clients.set(key, spec.service.clientFor(provider.connection));
+        if (!clients.has(key)) clients.set(key, spec.service().clientFor(provider.connection));
         provider.client = clients.get(key) as Client;
         return provider.client;
     }
@@ -96,7 +100,7 @@ export function dynamicProvider<I extends object, O extends object, Connection, 
 
     return {
         async configure(this: Configured<Connection, Client>, req: pulumi.dynamic.ConfigureRequest) {
-            this.connection = spec.service.connectionFromConfig(req.config);
+            this.connection = spec.service().connectionFromConfig(req.config);
             this.client = undefined;
         },
 

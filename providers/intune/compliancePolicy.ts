@@ -218,7 +218,7 @@ export const compliancePolicyProvider = dynamicProvider<
     GraphConnection,
     GraphClient
 >({
-    service: graphService,
+    service: () => graphService,
     describe: (props) => `Intune compliance policy '${props?.displayName}'`,
     inputsSchema: compliancePolicyInputsSchema,
     properties: ["platform", "displayName", "description", "requiredSecurityLevel", "groupIds"],

@@ -98,7 +98,7 @@ export const mtdConnectorProvider = dynamicProvider<
     GraphConnection,
     GraphClient
 >({
-    service: graphService,
+    service: () => graphService,
     describe: () => "Intune Mobile Threat Defense connector for Lookout",
     inputsSchema: mtdConnectorSettingsSchema,
     // The managed settings are whichever the inputs name, so the diff compares those of either side.

@@ -23,12 +23,8 @@ import { assignmentTargetTypes } from "../../contract/graph/schemas";
 import {
     type DeployedIntent,
     deployedIntents,
-    newAssignmentSettings,
     type IosStoreAppWrite,
     type MobileAppAssignmentRead,
-    mobileAppAssignmentSchema,
-    type MobileAppAssignmentWrite,
-    type MobileAppRead,
     mobileAppSchema,
     storeAppPlatforms,
     storeAppTypes,
@@ -38,6 +34,7 @@ import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } fro
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 import { findStoreApps, managedGooglePlaySteps } from "./appLookup";
+import { assignmentsOf, converge, isGroupOf, restore } from "./appAssignments";
 
 export function storeAppInputsSchema() {
     return z
@@ -67,103 +64,9 @@ export interface StoreAppOutputs extends StoreAppInputs {
     previous: { assignments: MobileAppAssignmentRead[] } | null;
 }
 
-const groupTarget = (groupId: string) => ({ "@odata.type": assignmentTargetTypes.group, groupId });
-const isGroupOf = (groupIds: readonly string[]) => (a: MobileAppAssignmentRead) =>
-    a.target["@odata.type"] === assignmentTargetTypes.group && groupIds.includes(a.target.groupId ?? "");
-
 /** The description of apps the stack adds: finding it at create means an interrupted earlier run added the app, which is then the stack's own. */
 const managedAppMarker = "deployed by lookout-mtp (Pulumi) for Lookout Mobile Threat Protection.";
 export const managedAppDescription = (displayName: string) => `${displayName}, ${managedAppMarker}`;
-
-async function assignmentsOf(graph: GraphClient, appId: string): Promise<MobileAppAssignmentRead[]> {
-    return graph.listAll(graphPaths.mobileAppAssignments(appId), mobileAppAssignmentSchema());
-}
-
-/** A new assignment of the app (of `appType`) to a group, with the settings the stack chooses for that type. */
-function newAssignment(inputs: StoreAppInputs, appType: string | undefined, groupId: string): MobileAppAssignmentWrite {
-    return {
-        "@odata.type": "#microsoft.graph.mobileAppAssignment",
-        intent: inputs.intent,
-        target: groupTarget(groupId),
-        settings: newAssignmentSettings(appType),
-    };
-}
-
-/**
- * Adds one assignment. When the outcome is unknown (dropped connection, 500/502) the list is read
- * again before anything is repeated, so a late write is taken, not doubled.
- */
-async function addAssignment(
-    graph: GraphClient,
-    app: MobileAppRead,
-    inputs: StoreAppInputs,
-    groupId: string,
-): Promise<void> {
-    const appId = app.id;
-    for (let attempt = 1; ; attempt++) {
-        try {
-            await graph.request("POST", graphPaths.mobileAppAssignments(appId), {
-                body: newAssignment(inputs, app["@odata.type"], groupId),
-            });
-            return;
-        } catch (err) {
-            const status = (err as { status?: number }).status ?? 0;
-            if (!(status === 0 || status === 500 || status === 502) || attempt >= graph.policy.maxAttempts) throw err;
-        }
-        if ((await assignmentsOf(graph, appId)).some(isGroupOf([groupId]))) return;
-    }
-}
-
-async function setIntent(
-    graph: GraphClient,
-    appId: string,
-    assignment: MobileAppAssignmentRead,
-    intent: string,
-): Promise<void> {
-    const body: Pick<MobileAppAssignmentWrite, "@odata.type" | "intent"> = {
-        "@odata.type": "#microsoft.graph.mobileAppAssignment",
-        intent,
-    };
-    await graph.request("PATCH", graphPaths.mobileAppAssignment(appId, assignment.id!), { body });
-}
-
-/**
- * Brings the managed groups to the declared intent, one assignment at a time: a group without an
- * assignment gets one, a group with another intent gets only its intent changed (its settings and
- * whatever else it carries stay), a group already as declared is not written. No other assignment
- * of the app is touched.
- */
-async function converge(
-    graph: GraphClient,
-    app: MobileAppRead,
-    inputs: StoreAppInputs,
-    current: MobileAppAssignmentRead[],
-): Promise<void> {
-    for (const groupId of inputs.groupIds) {
-        const existing = current.find(isGroupOf([groupId]));
-        if (!existing) await addAssignment(graph, app, inputs, groupId);
-        else if (existing.intent !== inputs.intent) await setIntent(graph, app.id, existing, inputs.intent);
-    }
-}
-
-/**
- * Puts `groupIds`' assignments back as `previous` holds them: the ones the stack added removed, the
- * intents it changed restored. With an empty `previous` (an app the stack added) every assignment of those groups goes.
- */
-async function restore(
-    graph: GraphClient,
-    appId: string,
-    groupIds: readonly string[],
-    previous: MobileAppAssignmentRead[],
-    current: MobileAppAssignmentRead[],
-): Promise<void> {
-    for (const assignment of current.filter(isGroupOf(groupIds))) {
-        const before = previous.find((p) => p.id === assignment.id);
-        if (!before)
-            await graph.request("DELETE", graphPaths.mobileAppAssignment(appId, assignment.id!), { allow404: true });
-        else if (before.intent !== assignment.intent) await setIntent(graph, appId, assignment, before.intent);
-    }
-}
 
 /** The iOS App Store app as the stack adds it; Graph requires exactly one minimum-OS flag, and v1.0 can express nothing above iOS 15. */
 function newIosApp(inputs: StoreAppInputs): IosStoreAppWrite {
@@ -230,7 +133,7 @@ async function untilPublished(graph: GraphClient, appId: string, timeoutMs = 120
 }
 
 export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs, GraphConnection, GraphClient>({
-    service: graphService,
+    service: () => graphService,
     describe: (props) => `Intune app '${props?.displayName}' (${props?.storeId})`,
     inputsSchema: storeAppInputsSchema,
     properties: ["platform", "storeId", "intent", "groupIds"],

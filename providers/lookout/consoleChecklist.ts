@@ -123,7 +123,7 @@ export const consoleChecklistProvider = dynamicProvider<
     undefined,
     undefined
 >({
-    service: noService,
+    service: () => noService,
     describe: (props) => `Lookout console checklist${props?.page ? ` (${props.page})` : ""}`,
     inputsSchema,
     properties: ["page", "settings"],

@@ -50,7 +50,7 @@ export function documentProvider<I extends object, P>(
             .then((written) => written!);
 
     return dynamicProvider<I, O, LookoutConnection, LookoutClient>({
-        service: lookoutService,
+        service: () => lookoutService,
         describe: spec.describe,
         inputsSchema: spec.inputsSchema,
         properties: spec.properties,

@@ -79,7 +79,7 @@ export const threatClassificationsProvider = dynamicProvider<
     unknown,
     LookoutClient
 >({
-    service: lookoutService,
+    service: () => lookoutService,
     describe: () => "Lookout threat classifications",
     inputsSchema: threatClassificationsInputsSchema,
     properties: (olds, news) =>
