@@ -160,8 +160,7 @@ type StoredAppAssignment = StoredMobileApp["assignments"][number];
 /**
  * An assignment's properties as sent, checked as OData's reader checks them: every property of
  * mobileAppAssignment must hold a literal of its declared type (`id` an Edm.String, and so on);
- * `id` is the service's, so a sent one is read and dropped. `intent` and `target` are required on
- * create (non-nullable in the metadata).
+ * `id` is the service's, so a sent one is read and dropped. A create needs a target.
  */
 function assignmentValues(
     raw: unknown,
@@ -172,11 +171,11 @@ function assignmentValues(
     const a = raw as Record<string, unknown>;
     settableValues("#microsoft.graph.mobileAppAssignment", mobileAppAssignmentProperties, [], a);
     const values: Partial<Pick<StoredAppAssignment, "intent" | "target" | "settings">> = {};
-    for (const name of ["intent", "target"] as const) {
-        if (required && !(name in a))
-            throw badRequest(`The property '${name}' of type 'microsoft.graph.mobileAppAssignment' is required.`);
-    }
+    if (required && !("target" in a))
+        throw badRequest("The property 'target' of type 'microsoft.graph.mobileAppAssignment' is required.");
+    // intent is a non-nullable enum: left out of a create, it is the member of value 0, "available" (the metadata's installIntent).
     if ("intent" in a) values.intent = a.intent as string;
+    else if (required) values.intent = mobileAppAssignmentProperties.intent.members[0];
     if ("target" in a) values.target = assignmentTarget(a.target);
     if ("settings" in a) values.settings = assignmentSettings(a.settings);
     return values;

@@ -315,7 +315,9 @@ function assignmentId(policyId: string, target: StoredAssignmentTarget): string 
 /** `assign` replaces the policy's assignments with the given ones. */
 export function assignPolicy(ctx: IntuneContext, id: string): Reply {
     const policy = findPolicy(ctx, id);
-    const { assignments } = bodyObject(ctx);
+    // The action's parameter is nullable in the metadata (`<Parameter Name="assignments" Type="Collection(...)" />`),
+    // so it may be left out (OData 4.01 Protocol, 11.5.4.1): no assignments then.
+    const { assignments = [] } = bodyObject(ctx);
     if (!Array.isArray(assignments)) throw badRequest("The body needs an 'assignments' collection.");
     policy.assignments = assignments.map((a: unknown) => {
         const target = assignmentTarget((a as { target?: unknown } | null)?.target);

@@ -92,7 +92,10 @@ function prepareGraph() {
     // The operations the emulator serves, and for each GET the names its answer's type declares.
     const selected: string[] = [];
     const notServed: string[] = [];
-    const queryOptions: Record<string, { select: string[]; expand: string[]; directory: boolean }> = {};
+    const queryOptions: Record<
+        string,
+        { select?: string[]; expand?: string[]; body?: string[]; directory: boolean; served: string[] }
+    > = {};
     const members = (schema: Json | undefined, seen = new Set<string>()): Record<string, Json> => {
         if (!schema) return {};
         if (typeof schema.$ref === "string") {
@@ -110,8 +113,7 @@ function prepareGraph() {
         let ok = (operation.responses as Json)["2XX"] as Json | undefined;
         if (typeof ok?.$ref === "string") ok = responses[ok.$ref.replace("#/components/responses/", "")];
         const schema = ((ok?.content as Json | undefined)?.["application/json"] as Json | undefined)?.schema as
-            | Json
-            | undefined;
+            Json | undefined;
         const value = members(schema).value;
         return value?.type === "array" ? (value.items as Json) : schema;
     };
@@ -127,13 +129,26 @@ function prepareGraph() {
                 continue;
             }
             selected.push(name);
+            const structural = (properties: Record<string, Json>) =>
+                Object.keys(properties).filter((p) => !properties[p]["x-ms-navigationProperty"]);
+            const entry = {
+                directory: /^\/(groups|servicePrincipals)/.test(path),
+                served: ["get", "post", "patch", "put", "delete"]
+                    .filter((m) => item[m] && routeFor(m.toUpperCase(), `/${segments.join("/")}`))
+                    .map((m) => m.toUpperCase()),
+            };
             if (method === "get") {
                 const properties = members(answerType(operation));
                 queryOptions[name] = {
-                    select: Object.keys(properties).filter((p) => !properties[p]["x-ms-navigationProperty"]),
+                    ...entry,
+                    select: structural(properties),
                     expand: Object.keys(properties).filter((p) => properties[p]["x-ms-navigationProperty"]),
-                    directory: /^\/(groups|servicePrincipals)/.test(path),
                 };
+            } else {
+                const body = ((operation.requestBody as Json | undefined)?.content as Json | undefined)?.[
+                    "application/json"
+                ] as Json | undefined;
+                queryOptions[name] = { ...entry, body: structural(members(body?.schema as Json | undefined)) };
             }
         }
     }
