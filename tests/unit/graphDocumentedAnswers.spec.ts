@@ -170,9 +170,7 @@ describe("Graph emulator: answers as Microsoft's documents and SDKs expect", () 
         const appId = "6e1f2a3b-4c5d-4e6f-8a7b-9c0d1e2f3a4b";
         const answers = [
             await call("POST", graphPaths.mobileAppAssignments(appId), { target: { groupId: pilot } }),
-            await call("POST", graphPaths.mobileAppAssignments(appId), {
-                target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: pilot },
-            }),
+            await call("POST", graphPaths.mobileAppAssignments(appId), { intent: "required" }),
             await call("POST", graphPaths.compliancePolicyAssign(await newPolicy()), { assignments: [{ target: {} }] }),
             await call("POST", graphPaths.mobileAppAssignments(appId), {
                 intent: "required",
