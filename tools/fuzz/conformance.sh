@@ -17,7 +17,8 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-reference="$(cd "$root/.." && pwd)/shared/reference"
+# CONFORMANCE_REFERENCE names another folder holding the same documents.
+reference="${CONFORMANCE_REFERENCE:-$(cd "$root/.." && pwd)/shared/reference}"
 seed=20260601
 log_name=conformance
 if [ ! -f "$reference/microsoft-graph-v1.0-openapi-slice.yaml" ] || [ ! -f "$reference/lookout-mra-v2-swagger.json" ]; then
