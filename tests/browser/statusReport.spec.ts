@@ -9,9 +9,18 @@
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+    copyFileSync,
+    existsSync,
+    mkdirSync,
+    mkdtempSync,
+    readFileSync,
+    renameSync,
+    rmSync,
+    writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { renderHtml } from "../../operate/status/html";
@@ -330,8 +339,16 @@ describe("The HTML status report in a browser", () => {
     });
 
     it("writes the screenshot the README shows", async () => {
-        // Every run, at the fixed viewport, so the README's picture follows the renderer.
-        mkdirSync(join(root, "docs/images"), { recursive: true });
-        await page.screenshot({ path: screenshot as `${string}.png`, fullPage: true });
+        // Every run, at the fixed viewport, so the README's picture follows the renderer. Taken into
+        // this run's folder and moved into place by a rename only when it differs: a run at the
+        // same time as another never reads a half-written picture, and an unchanged renderer
+        // leaves the working tree as it is.
+        const taken = join(folder, "status-report.png");
+        await page.screenshot({ path: taken as `${string}.png`, fullPage: true });
+        if (existsSync(screenshot) && readFileSync(screenshot).equals(readFileSync(taken))) return;
+        mkdirSync(dirname(screenshot), { recursive: true });
+        const next = `${screenshot}.${process.pid}.tmp`;
+        copyFileSync(taken, next);
+        renameSync(next, screenshot);
     });
 });

@@ -1,14 +1,17 @@
 /**
  * Another team's program (examples/consumer) uses the built package, installed as npm installs it, runs on the real engine
  * against the emulator, and its previews read well: one setting changed is one property on one
- * resource, a change that forces replacement says so, and nothing else is in the output.
+ * resource, a change that forces replacement says so, and nothing else is in the output. A value a
+ * resource's `check` refuses is the refusal path such programs meet (the stack's own config is
+ * checked before any resource, tests/e2e/refusals.spec.ts): the CLI prints that and nothing else.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { cliOutput, pulumiCli, refusedByCheck } from "../kit/cli";
 import { projectRoot } from "../kit/engine";
-import { installBuiltPackage, packageName } from "../kit/installedPackage";
+import { packageName, withInstalledPackage } from "../kit/installedPackage";
 import { useTestStack } from "../kit/testStack";
 
 const execFileAsync = promisify(execFile);
@@ -36,17 +39,16 @@ function changedInputs(step: PreviewStep): string[] {
 
 describe("the package in another program (real engine)", function () {
     this.timeout(300_000);
-    before(() => installBuiltPackage(consumerDir));
     const { tenant, t } = useTestStack("consumer", {
-        program: {
+        program: () => ({
             project: "lookout-consumer",
-            dir: consumerDir,
+            dir: withInstalledPackage(consumerDir),
             typescript: true,
             config: {
                 "lookout-consumer:groups": groups,
                 "lookout-consumer:errorReportEmail": "field-it@contoso.example",
             },
-        },
+        }),
     });
 
     /** `pulumi preview --diff --json`, as a pull-request job would run it. */
@@ -62,6 +64,34 @@ describe("the package in another program (real engine)", function () {
         };
         return { steps: parsed.steps.filter((s) => s.op !== "same"), diagnostics: parsed.diagnostics ?? [] };
     }
+
+    it("refuses a value the Lookout connector's check refuses, in preview and up, printing that and nothing else", async () => {
+        await t.setConfig({ "lookout-consumer:heartbeatFrequencyMinutes": 0 });
+        tenant.emulator.clearRequests();
+        try {
+            for (const args of [["preview"], ["up", "--yes"]]) {
+                const run = await pulumiCli(t, args);
+                const said = `pulumi ${args[0]} printed:\n${run.stdout}\n(stderr)\n${run.stderr}`;
+                assert.notEqual(run.code, 0, said);
+                const refused = {
+                    type: "pulumi-nodejs:dynamic/lookout:IntuneConnector",
+                    name: "lookout",
+                    property: "heartbeatFrequencyMinutes",
+                    value: "0",
+                    reason: "heartbeatFrequencyMinutes: Too small: expected number to be >=5",
+                };
+                // The threat levels do not wait for the connector; the policy does.
+                const independent = [
+                    { type: "pulumi-nodejs:dynamic/lookout:ThreatClassifications", name: "threat-levels" },
+                ];
+                assert.deepEqual(cliOutput(run.stdout), refusedByCheck(t, refused, run.stdout, independent), said);
+                assert.equal(run.stderr, "", said);
+            }
+            assert.deepEqual(tenant.writes(), [], "nothing was written");
+        } finally {
+            await t.stack.removeConfig("lookout-consumer:heartbeatFrequencyMinutes");
+        }
+    });
 
     it("configures Lookout and Intune through the package", async () => {
         await t.stack.up(t.run);
@@ -88,7 +118,7 @@ describe("the package in another program (real engine)", function () {
         for (const provider of providers) {
             assert.match(
                 provider,
-                new RegExp(`require\\("${packageName}/(lookout|intune)/`),
+                new RegExp(`require\\("${packageName}/providers/(lookout|intune)/`),
                 "the provider's modules are required by name",
             );
             assert.doesNotMatch(

@@ -1,18 +1,28 @@
 /** The GitHub Actions workflows pass actionlint and do what the README's "Use in CI" and "Fleets: many tenants" promise. */
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { projectRoot } from "../kit/engine";
 
+const actionlint = join(projectRoot, "tools", "actionlint", "actionlint.sh");
+const hasFlock = spawnSync("flock", ["--version"]).status === 0;
+/**
+ * actionlint.sh builds actionlint into .engine/bin on first use: under a lock (where flock(1) is),
+ * so two test runs at once do not both write it.
+ */
 const lint = (files: string[]) =>
-    execFileSync(join(projectRoot, "tools", "actionlint", "actionlint.sh"), files, {
-        cwd: projectRoot,
-        encoding: "utf8",
-        stdio: "pipe",
-    });
+    execFileSync(
+        hasFlock ? "flock" : actionlint,
+        hasFlock ? [join(tmpdir(), "lookout-mtp-actionlint.lock"), actionlint, ...files] : files,
+        {
+            cwd: projectRoot,
+            encoding: "utf8",
+            stdio: "pipe",
+        },
+    );
 const workflow = (name: string) => parse(readFileSync(join(projectRoot, ".github", "workflows", name), "utf8"));
 type Step = { id?: string; uses?: string; run?: string; with?: Record<string, unknown>; env?: Record<string, string> };
 type Job = {
@@ -111,13 +121,16 @@ describe("CI workflows", function () {
         const preview = workflow("preview.yml");
         assert.ok(preview.on.pull_request);
         assert.equal(preview.permissions["id-token"], "write");
-        assert.match(fleetStep(preview.jobs.preview).run!, /--operation preview --refresh .*--policy-pack policy/);
+        assert.match(
+            fleetStep(preview.jobs.preview).run!,
+            /--operation preview --refresh .*--policy-pack packages\/policy /,
+        );
         assert.deepEqual(preview.jobs.comment.needs, "preview");
         assert.match(preview.jobs.comment.steps.at(-1).run, /gh pr comment "\$PR" .*--body-file comment\.md/);
 
         const deploy = workflow("deploy.yml");
         assert.deepEqual(deploy.on.push.branches, ["main"]);
-        assert.match(fleetStep(deploy.jobs.up).run!, /--operation up --refresh .*--policy-pack policy/);
+        assert.match(fleetStep(deploy.jobs.up).run!, /--operation up --refresh .*--policy-pack packages\/policy /);
         assert.equal(deploy.concurrency.group, "deploy");
 
         const drift = workflow("drift.yml");

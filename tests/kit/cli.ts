@@ -94,23 +94,33 @@ export function refusedByProgram(t: TestStack, message: string): CliOutput {
  * The whole output of a `preview` or `up` in which a dynamic resource's `check` refused its
  * inputs: the stack and the resource's lines, the engine's sentence about the property and the
  * provider's reason under Diagnostics.
+ *
+ * Resources of the program that do not wait for the refused one may be registered before the
+ * engine stops, or not, as the run goes (`mayAlsoCreate`, by type and name): each that `stdout`
+ * shows is expected once in the progress and counted in "to create". Nothing else may differ.
  */
 export function refusedByCheck(
     t: TestStack,
     resource: { type: string; name: string; property: string; value: string; reason: string },
+    stdout: string,
+    mayAlsoCreate: Array<{ type: string; name: string }> = [],
 ): CliOutput {
+    const progress = cliOutput(stdout).progress;
+    const alsoCreated = mayAlsoCreate
+        .map((r) => ` +  ${r.type} ${r.name} create `)
+        .filter((line) => progress.includes(line));
     const stack = ` +  pulumi:pulumi:Stack ${stackResourceName(t)} create`;
     const row = `    ${resource.type} ${resource.name} `;
     const message = `${resource.type} resource '${resource.name}': property ${resource.property} value {${resource.value}} has a problem: ${resource.reason}`;
     return {
         header: [`Previewing update (${t.stack.name}):`, ""],
-        progress: [`${stack} `, `${stack} `, `${row} error: ${message}`, `${row} 1 error`].sort(),
+        progress: [`${stack} `, `${stack} `, `${row} error: ${message}`, `${row} 1 error`, ...alsoCreated].sort(),
         summary: [
             "Diagnostics:",
             ...diagnosticLines(`${resource.type} (${resource.name})`, message),
             "",
             "Resources:",
-            "    + 1 to create",
+            `    + ${1 + alsoCreated.length} to create`,
             "    1 errored",
         ],
     };

@@ -174,14 +174,16 @@ export interface StackSetUp extends TenantSetUp {
     config?: Record<string, unknown>;
     /** Engine environment over the tenant's, e.g. `fastRetryEnv` or another Graph app's credentials. */
     env?: Record<string, string> | ((tenant: EmulatedTenant) => Record<string, string>);
-    program?: TestProgram;
+    /** The program, or a function making it when the stack is made (a program that needs building first). */
+    program?: TestProgram | (() => TestProgram);
     /** See `createTestStack`. */
     configFile?: string;
 }
 
 function createStackFor(name: string, tenant: EmulatedTenant, setUp: StackSetUp): Promise<TestStack> {
     const env = typeof setUp.env === "function" ? setUp.env(tenant) : setUp.env;
-    return createTestStack(name, tenant, setUp.config, env, setUp.program, setUp.configFile);
+    const program = typeof setUp.program === "function" ? setUp.program() : setUp.program;
+    return createTestStack(name, tenant, setUp.config, env, program, setUp.configFile);
 }
 
 type Destroy = "must succeed" | "best effort";

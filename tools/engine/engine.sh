@@ -7,6 +7,10 @@
 # skipped when the binaries already report the pinned versions; Go's module and build caches are
 # kept between runs. The dynamic-provider shim ships inside the @pulumi/pulumi npm package.
 #
+# Safe to run many times at once (parallel test suites, several engineers in one tree): one run at a
+# time checks and builds (a lock on .engine/bin/.lock), every file lands by an atomic rename, and a
+# file already up to date is left alone, so an engine that is running is never overwritten.
+#
 # Usage: tools/engine/engine.sh            # prints the bin folder on stdout, progress on stderr
 set -euo pipefail
 
@@ -28,16 +32,31 @@ if [ -z "${LOOKOUT_MTP_BUILD_ENGINE:-}" ] && command -v pulumi >/dev/null 2>&1 &
     fi
 fi
 
-command -v go >/dev/null 2>&1 || { log "Go is needed to build the Pulumi engine (none on PATH) - install Go 1.26+ or put pulumi $cli_version on PATH"; exit 1; }
 mkdir -p "$bin"
+# Held until this script exits; flock(1) is util-linux's (absent on macOS, where runs are not serialised).
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$bin/.lock"
+    flock 9
+fi
+
+# Puts $1 (a file beside its target) in place of $2 at once: a process running the old file keeps it.
+land() { chmod +x "$1" && mv -f "$1" "$2"; }
+# go build into a temporary name, then land it: -o would write into a binary another run may be executing.
+go_build() {
+    local out="$1"
+    shift
+    go build -trimpath -o "$bin/.$out.tmp.$$" "$@" && land "$bin/.$out.tmp.$$" "$bin/$out"
+}
 export GOFLAGS="${GOFLAGS:-} -mod=mod" GOTOOLCHAIN=local
+need_go() { command -v go >/dev/null 2>&1 || { log "Go is needed to build the Pulumi engine (none on PATH) - install Go 1.26+ or put pulumi $cli_version on PATH"; exit 1; }; }
 
 if [ "$("$bin/pulumi" version 2>/dev/null || true)" != "$cli_version" ]; then
+    need_go
     log "building pulumi $cli_version from its Go modules (cold: about 4 minutes on 2 cores; cached afterwards)"
     start=$(date +%s)
-    (cd "$root/tools/engine" && go build -trimpath \
+    (cd "$root/tools/engine" && go_build pulumi \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$cli_version" \
-        -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
+        github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
     log "built pulumi in $(( $(date +%s) - start )) s"
 fi
 
@@ -47,10 +66,11 @@ build_host() {
     local out="$1" version="$2" dir="$3" pkg="$4" version_var="$5"
     local stamp="$bin/.$out.version" start
     if [ -x "$bin/$out" ] && [ "$(cat "$stamp" 2>/dev/null)" = "$version" ]; then return; fi
+    need_go
     log "building $out $version"
     start=$(date +%s)
-    (cd "$root/tools/engine/$dir" && go build -trimpath -ldflags "-s -w -X $version_var=$version" -o "$bin/$out" "$pkg")
-    echo "$version" > "$stamp"
+    (cd "$root/tools/engine/$dir" && go_build "$out" -ldflags "-s -w -X $version_var=$version" "$pkg")
+    echo "$version" > "$stamp.tmp.$$" && mv -f "$stamp.tmp.$$" "$stamp"
     log "built it in $(( $(date +%s) - start )) s"
 }
 
@@ -66,13 +86,17 @@ build_host pulumi-language-yaml "$yaml_version" yamlhost github.com/pulumi/pulum
 front_stamp="$bin/.pulumi-language-nodejs.sum"
 front_sum="$(cat "$root/tools/engine/nodehost/main.go" "$root/tools/engine/go.sum" | sha256sum | cut -c1-16)"
 if [ ! -x "$bin/pulumi-language-nodejs" ] || [ "$(cat "$front_stamp" 2>/dev/null)" != "$front_sum" ]; then
+    need_go
     log "building pulumi-language-nodejs (tools/engine/nodehost)"
-    (cd "$root/tools/engine" && go build -trimpath -ldflags "-s -w" -o "$bin/pulumi-language-nodejs" ./nodehost)
-    echo "$front_sum" > "$front_stamp"
+    (cd "$root/tools/engine" && go_build pulumi-language-nodejs -ldflags "-s -w" ./nodehost)
+    echo "$front_sum" > "$front_stamp.tmp.$$" && mv -f "$front_stamp.tmp.$$" "$front_stamp"
 fi
 
 shim="$root/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
 [ -f "$shim" ] || { log "run 'npm ci' first: $shim is missing"; exit 1; }
-cp "$shim" "$bin/"
-chmod +x "$bin/pulumi-resource-pulumi-nodejs"
+# Copied only when it changed (an npm ci of another @pulumi/pulumi), never over a running shim.
+if ! cmp -s "$shim" "$bin/pulumi-resource-pulumi-nodejs"; then
+    cp "$shim" "$bin/.pulumi-resource-pulumi-nodejs.tmp.$$"
+    land "$bin/.pulumi-resource-pulumi-nodejs.tmp.$$" "$bin/pulumi-resource-pulumi-nodejs"
+fi
 echo "$bin"
