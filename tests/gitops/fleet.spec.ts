@@ -1,9 +1,15 @@
 /**
  * `npm run fleet` as a pipeline runs it: the CLI as a child process, from a temporary project folder
- * of 30 tenant stacks on a temporary file backend, against one emulator holding 30 tenants. Each
+ * of tenant stacks on a temporary file backend, against one emulator holding the tenants. Each
  * tenant has its own Lookout key (a secret in its stack file) and its own Entra tenant, which its
  * stack names in `fleet:azureTenantId`; one multi-tenant Graph app, consented in every tenant, is the
  * shared identity (AZURE_CLIENT_ID and AZURE_CLIENT_SECRET here; a federated credential in CI).
+ *
+ * Three tenants are the fewest that show it all on the engine: two stacks at once and a third
+ * waiting its turn (concurrency 2), one failing and the run exiting non-zero, a resume running only
+ * the failed one, and shards taking their contiguous share (1/2 one stack, 2/2 two). How shards
+ * split any number of stacks and how the pool bounds concurrency are unit-tested
+ * (tests/unit/fleet.spec.ts).
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -17,10 +23,12 @@ import { type LookoutEmulator, startLookoutEmulator } from "../../emulator/serve
 import { grantLookoutConsent } from "../../emulator/devTenant";
 import type { GraphApp, Tenant } from "../../emulator/store";
 import { validReferenceConfig } from "../kit/configFixtures";
+import { compiledProgramDir } from "../kit/program";
 import { type FleetRun, pool } from "../../operate/fleet/run";
 
-const tenantCount = 30;
-const broken = ["tenant-07", "tenant-19"];
+const tenantCount = 3;
+const names = ["tenant-1", "tenant-2", "tenant-3"];
+const broken = ["tenant-2"];
 
 interface CliRun {
     code: number;
@@ -29,7 +37,7 @@ interface CliRun {
     seconds: number;
 }
 
-describe("npm run fleet over 30 emulated tenants (real engine)", function () {
+describe("npm run fleet over 3 emulated tenants (real engine)", function () {
     this.timeout(600_000);
     let emulator: LookoutEmulator;
     let dir: string;
@@ -59,8 +67,7 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
     before(async () => {
         emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000 });
         let app: GraphApp | undefined;
-        for (let i = 1; i <= tenantCount; i++) {
-            const name = `tenant-${String(i).padStart(2, "0")}`;
+        for (const name of names) {
             const tenant = emulator.store.addTenant(name);
             grantLookoutConsent(emulator.store, tenant);
             // One multi-tenant app: registered once, consented in every tenant.
@@ -77,8 +84,8 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
                 "runtime:",
                 "  name: nodejs",
                 "  options:",
-                "    typescript: true",
-                `main: ${projectRoot}`,
+                "    typescript: false",
+                `main: ${compiledProgramDir()}`,
                 "",
             ].join("\n"),
         );
@@ -101,7 +108,7 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
             pulumiCommand: await PulumiCommand.get({ root: join(bin, ".."), skipVersionCheck: true }),
             envVars: env,
         });
-        await pool([...tenants], 4, async ([name, { tenant, key }]) => {
+        await pool([...tenants], 2, async ([name, { tenant, key }]) => {
             const stack = await Stack.create(name, workspace);
             const config: Record<string, unknown> = {
                 ...validReferenceConfig(),
@@ -131,7 +138,7 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
 
     let firstRun: FleetRun;
 
-    it("runs up on every tenant, fails for exactly the two whose Lookout key was revoked, and exits non-zero", async () => {
+    it("runs up on every tenant two at a time, fails for exactly the one whose Lookout key was revoked, and exits non-zero", async () => {
         for (const name of broken) tenants.get(name)!.tenant.applicationKeys = [];
         const run = await fleet(
             "--stacks",
@@ -139,7 +146,7 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
             "--operation",
             "up",
             "--concurrency",
-            "4",
+            "2",
             "--json",
             "first.json",
         );
@@ -153,20 +160,24 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
         assert.ok(firstRun.results.filter((r) => r.result === "succeeded").every((r) => r.changes.create > 0));
         for (const r of firstRun.results.filter((r) => r.result === "failed"))
             assert.match(r.error!, /lookout:applicationKey: .*401/, "the first error line says why");
-        // The summary names the two, and their engine output; never the keys.
+        // Two at once: both first stacks started before any finished, the third only after one had.
+        const progress = run.stderr.split("\n").filter((l) => /^(start |\[\s*\d+\/3\] )/.test(l));
+        assert.deepEqual(progress.slice(0, 2), ["start tenant-1", "start tenant-2"], run.stderr);
+        assert.ok(progress.indexOf("start tenant-3") > 2, `tenant-3 waits for a free slot:\n${progress.join("\n")}`);
+        // The summary names the failed one, and its engine output; never the keys.
         const failedRows = run.stdout.split("\n").filter((l) => /\bfailed\b/.test(l) && l.startsWith("tenant-"));
         assert.deepEqual(
             failedRows.map((l) => l.split(/\s+/)[0]),
             broken,
         );
-        assert.match(run.stderr, /^\[\s*\d+\/30\] FAIL {2}tenant-07 /m);
-        assert.match(run.stderr, /^ {4}tenant-19 \| /m, "a failed stack shows its last lines");
+        assert.match(run.stderr, /^\[\s*\d+\/3\] FAIL {2}tenant-2 /m);
+        assert.match(run.stderr, /^ {4}tenant-2 \| /m, "a failed stack shows its last lines");
         for (const { key } of tenants.values())
             assert.ok(!run.stdout.includes(key) && !run.stderr.includes(key), "no application key in the output");
         assert.ok(!run.stderr.includes(env.AZURE_CLIENT_SECRET), "no client secret in the output");
     });
 
-    it("--resume with the run's ID runs only the two that failed, once they are fixed, and exits 0", async () => {
+    it("--resume with the run's ID runs only the one that failed, once it is fixed, and exits 0", async () => {
         for (const name of broken) tenants.get(name)!.tenant.applicationKeys = [tenants.get(name)!.key];
         const run = await fleet(
             "--stacks",
@@ -187,14 +198,14 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
             resumed.results.filter((r) => r.result === "succeeded").map((r) => r.stack),
             broken,
         );
-        assert.equal(resumed.results.filter((r) => r.result === "skipped").length, tenantCount - 2);
+        assert.equal(resumed.results.filter((r) => r.result === "skipped").length, tenantCount - 1);
         assert.match(
             readFileSync(join(dir, "resumed.md"), "utf8"),
-            /^### fleet up \(run .*\): 30 stacks, 2 succeeded, 28 skipped/,
+            /^### fleet up \(run .*\): 3 stacks, 1 succeeded, 2 skipped/,
         );
     });
 
-    it("resumed again, skips every stack: the backend's history is the record", async () => {
+    it("resumed again on shard 2/2, skips its two stacks: the backend's history is the record", async () => {
         const run = await fleet(
             "--stacks",
             "tenant-*",
@@ -203,21 +214,21 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
             "--resume",
             firstRun.runId,
             "--shard",
-            "3/3",
+            "2/2",
         );
         assert.equal(run.code, 0, run.stderr);
         assert.deepEqual(started(run), []);
-        assert.match(run.stdout, /10 stacks, 10 skipped/);
+        assert.match(run.stdout, /2 stacks, 2 skipped/);
     });
 
-    it("drift over shard 1/3 finds no changes, and a resumed drift reads the results file instead of history", async () => {
+    it("drift over shard 1/2 (its first stack) finds no changes, and a resumed drift reads the results file instead of history", async () => {
         const run = await fleet(
             "--stacks",
             "tenant-*",
             "--operation",
             "drift",
             "--shard",
-            "1/3",
+            "1/2",
             "--resume",
             "drift-1",
             "--json",
@@ -227,7 +238,7 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
         const drift = readRun("drift.json");
         assert.deepEqual(
             drift.results.map((r) => r.stack),
-            [...tenants.keys()].slice(0, 10),
+            ["tenant-1"],
         );
         assert.ok(
             drift.results.every((r) => r.result === "succeeded" && Object.keys(r.changes).every((op) => op === "same")),
@@ -238,7 +249,7 @@ describe("npm run fleet over 30 emulated tenants (real engine)", function () {
             "--operation",
             "drift",
             "--shard",
-            "1/3",
+            "1/2",
             "--resume",
             "drift-1",
         );
