@@ -6,6 +6,8 @@
  * carries `expires_at`.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { mraPaths } from "../../contract/lookout/mra";
 import { seedDevices } from "../../emulator/devices";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";
@@ -82,7 +84,14 @@ describe("Lookout's device list filters and fields, as Lookout's Swagger documen
             body: "grant_type=client_credentials",
         });
         const body = (await response.json()) as Record<string, unknown>;
-        assert.equal(body.token_type, "Bearer");
-        assert.equal(typeof body.expires_at, "number");
+        const documented = (
+            JSON.parse(readFileSync(join(__dirname, "../../contract/lookout/fixtures/mra.token.json"), "utf8")) as {
+                response: { body: Record<string, unknown> };
+            }
+        ).response.body;
+        assert.deepEqual(Object.keys(body).sort(), Object.keys(documented).sort());
+        assert.equal(body.token_type, documented.token_type);
+        for (const key of Object.keys(documented)) assert.equal(typeof body[key], typeof documented[key], key);
+        assert.ok(Math.abs((body.expires_at as number) - Date.now() - 7200_000) < 60_000, "expires_at in ms");
     });
 });
