@@ -119,12 +119,18 @@ export interface ServerParts {
     log: RequestLog;
     /** What an `expireTokens` fault does. */
     expireTokens(): void;
+    /** The emulator's clock (epoch ms), which every answer's `Date` header tells (RFC 9110: the origin's clock). */
+    now(): number;
 }
 
 const maxBodyBytes = 1_000_000;
 
-function send(res: ServerResponse, reply: Reply, requestId: string) {
-    const headers: Record<string, string> = { "x-request-id": requestId, ...(reply.headers ?? {}) };
+function send(res: ServerResponse, reply: Reply, requestId: string, now: number) {
+    const headers: Record<string, string> = {
+        date: new Date(now).toUTCString(),
+        "x-request-id": requestId,
+        ...(reply.headers ?? {}),
+    };
     if (reply.body === undefined) {
         res.writeHead(reply.status, headers).end();
         return;
@@ -155,7 +161,7 @@ async function answer(
     req: IncomingMessage,
     res: ServerResponse,
     raw: string,
-    { route, faults, log, expireTokens }: ServerParts,
+    { route, faults, log, expireTokens, now }: ServerParts,
 ) {
     const requestId = randomUUID();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
@@ -189,6 +195,7 @@ async function answer(
                 res,
                 { status: fault.status!, headers, body: service.faultBody!(fault.status!, requestId) },
                 requestId,
+                now(),
             );
             return;
         }
@@ -202,7 +209,7 @@ async function answer(
     const respond = (reply: Reply) => {
         entry.status = reply.status;
         if (fault?.kind === "loseResponse") req.socket.destroy();
-        else send(res, reply, requestId);
+        else send(res, reply, requestId, now());
     };
     try {
         const reply = await service.handle({ req, url, path, method, requestId, raw, json });

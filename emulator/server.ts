@@ -86,6 +86,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         route: (path) => (path.startsWith(adminPrefix) ? admin : isGraphPath(path) ? graphService : lookout.service),
         faults,
         log,
+        now,
         expireTokens,
     });
     const port = await listenOnLoopback(server, options.port ?? 0);

@@ -25,6 +25,8 @@ export interface LookoutResponse<T> {
     status: number;
     body: T;
     etag?: string;
+    /** The service's clock when it answered (the `Date` header, epoch ms), when it sent one. */
+    date?: number;
 }
 
 /** Refuses plain http except on loopback, where the emulator runs. Returns the URL without a trailing slash. */
@@ -106,6 +108,11 @@ async function exchangeKey(send: Send, applicationKey: string): Promise<LookoutT
     };
 }
 
+function dateOf(header: string | null): number | undefined {
+    const ms = header ? Date.parse(header) : NaN;
+    return Number.isNaN(ms) ? undefined : ms;
+}
+
 export interface LookoutRequestOptions<T> {
     body?: unknown;
     ifMatch?: string;
@@ -146,6 +153,7 @@ async function lookoutRequest<T>(
             status: response.status,
             body: options.schema ? options.schema.parse(body) : (body as T),
             etag: response.headers.get("etag") ?? undefined,
+            date: dateOf(response.headers.get("date")),
         };
     }
 }
