@@ -97,7 +97,7 @@ function entraSection() {
                 .enum(["manage", "graph", "reference"])
                 .default("manage")
                 .describe(
-                    "`manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID from the signed-in identity. `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the tenant ID comes from the signed-in identity's token; consent is not managed. `reference`: no Entra calls; every group is given by objectId and displayName, and the tenant ID in config (for reviewing a stack without tenant access).",
+                    "`manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID from the signed-in identity. `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the tenant ID comes from the signed-in identity's token; consent is not managed. `reference`: no directory lookups; every group is given by objectId and displayName, and the tenant ID in config (for reviewing a stack without directory access; Lookout's consent is still read through Graph).",
                 ),
             tenantId: guid()
                 .optional()
@@ -297,12 +297,122 @@ function threatClassificationsSection() {
         );
 }
 
+/** A share from 0 to 1 (0.8 is 80%). */
+const share = (what: string) => z.number().min(0).max(1).optional().describe(what);
+
+/** `rollout`: the enrollment groups in ordered rings, each enrolled once the rings before it pass their gates. */
+function rolloutSection() {
+    const ring = z
+        .object({
+            name: z
+                .string()
+                .trim()
+                .min(1)
+                .max(64)
+                .describe("The ring's name, as messages, the status report and a release name it."),
+            groups: z
+                .array(z.string().trim().min(1))
+                .min(1, "name at least one enrollment group")
+                .describe("Display names of enrollment groups (exactly as in enrollmentGroups) this ring enrolls."),
+            gate: z
+                .object({
+                    minActivatedShare: share(
+                        "The share of the rings' users so far with an activated Lookout device (activated devices per user, Lookout's count) before the next ring is enrolled.",
+                    ),
+                    maxNoncompliantShare: share(
+                        "The largest share of activated devices whose Lookout verdict makes them non-compliant under the stack's strictest threat-level policy (medium or high threats without one) before the next ring is enrolled.",
+                    ),
+                    minSoakDays: z
+                        .number()
+                        .min(0)
+                        .max(365)
+                        .optional()
+                        .describe("Days since this ring was enrolled before the next ring is."),
+                })
+                .strict()
+                .prefault({})
+                .describe(
+                    "What this ring must show before the next ring is enrolled; the last ring's gate gates nothing.",
+                ),
+        })
+        .strict();
+    return z
+        .object({
+            rings: z
+                .array(ring)
+                .min(2, "a rollout has at least two rings; without rings every enrollment group is enrolled at once")
+                .describe(
+                    "The rings, in the order they are enrolled. Every enrollment group belongs to exactly one ring.",
+                ),
+            release: z
+                .object({
+                    ring: z
+                        .string()
+                        .trim()
+                        .min(1)
+                        .describe("The ring to enroll whatever the gates say (and every ring before it)."),
+                    reason: z
+                        .string()
+                        .trim()
+                        .min(1, "say why the gate is overridden")
+                        .describe("Why: said in the preview and recorded in the stack's rollout output."),
+                })
+                .strict()
+                .optional()
+                .describe(
+                    "An explicit release of a held ring. The environment variable LOOKOUT_MTP_RELEASE_RING='<ring>: <reason>' does the same for one run.",
+                ),
+        })
+        .strict()
+        .optional()
+        .describe(
+            'Rollout rings with health gates: the setup guide\'s "start with a small group, then expand", enforced. Left out: every enrollment group is enrolled at once.',
+        );
+}
+
+/** Every enrollment group in exactly one ring, each ring name once, a release naming a ring. */
+function checkRollout(c: ParsedSections, issue: Issue) {
+    if (!c.rollout) return;
+    const names = new Set(c.enrollmentGroups.map((g) => g.displayName));
+    const ringOf = new Map<string, string>();
+    const seenRings = new Set<string>();
+    c.rollout.rings.forEach((ring, i) => {
+        if (seenRings.has(ring.name)) issue(["rollout", "rings", i, "name"], `'${ring.name}' names two rings`);
+        seenRings.add(ring.name);
+        ring.groups.forEach((group, j) => {
+            const path = ["rollout", "rings", i, "groups", j];
+            if (!names.has(group))
+                issue(
+                    path,
+                    `'${group}' is not an enrollment group; name one of enrollmentGroups exactly (case-sensitive)`,
+                );
+            const other = ringOf.get(group);
+            if (other !== undefined)
+                issue(path, `'${group}' is in ring '${other}' already; a group belongs to one ring`);
+            ringOf.set(group, ring.name);
+        });
+    });
+    c.enrollmentGroups.forEach((g, i) => {
+        if (!ringOf.has(g.displayName))
+            issue(
+                ["enrollmentGroups", i, "displayName"],
+                `'${g.displayName}' is in no rollout ring; add it to one of rollout.rings`,
+            );
+    });
+    if (c.rollout.release && !seenRings.has(c.rollout.release.ring))
+        issue(
+            ["rollout", "release", "ring"],
+            `'${c.rollout.release.ring}' names no ring; use one of ${[...seenRings].join(", ")}`,
+        );
+}
+
 /** The sections the checks across them read. */
 interface ParsedSections {
     entra: z.output<ReturnType<typeof entraSection>>;
     consoleAccess: z.output<ReturnType<typeof consoleAccessSection>>;
     enrollmentGroups: z.output<ReturnType<typeof enrollmentGroupsSection>>;
     consent?: z.output<ReturnType<typeof consentSection>>;
+    rollout?: z.output<ReturnType<typeof rolloutSection>>;
 }
 type Issue = (path: PropertyKey[], message: string) => void;
 
@@ -311,6 +421,7 @@ function crossSectionChecks(c: ParsedSections, ctx: z.RefinementCtx<unknown>) {
     const issue: Issue = (path, message) => ctx.addIssue({ code: "custom", path, message });
     checkGroupNames(c, issue);
     checkEntraMode(c, issue);
+    checkRollout(c, issue);
     if (!c.consent) {
         const what =
             c.entra.mode === "manage"
@@ -397,6 +508,7 @@ export function stackConfigSchema() {
             notifications: notificationsSection(),
             intune: intuneSection(),
             threatClassifications: threatClassificationsSection(),
+            rollout: rolloutSection(),
         })
         .strict()
         .superRefine(crossSectionChecks);
@@ -425,6 +537,7 @@ const sectionKeys = [
     "notifications",
     "threatClassifications",
     "intune",
+    "rollout",
 ] as const;
 /** The providers' keys outside the project namespace, with what each is for (the configuration reference shows them). */
 export const providerKeys = {

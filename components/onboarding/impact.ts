@@ -132,12 +132,15 @@ async function currentEnrollment(
 
 async function enrollmentImpact(
     config: StackConfig,
-    groups: Record<string, GroupCandidate>,
+    { groups, enrolledGroups }: { groups: Record<string, GroupCandidate>; enrolledGroups?: string[] },
     current: string[],
     graph: GraphClient,
     notes: string[],
 ): Promise<string[]> {
-    const wanted = config.enrollmentGroups.map((spec, i) => {
+    const enrolled = config.enrollmentGroups
+        .map((spec, i) => ({ spec, i }))
+        .filter(({ spec }) => !enrolledGroups || enrolledGroups.includes(spec.displayName));
+    const wanted = enrolled.map(({ spec, i }) => {
         const found = groups[enrollmentGroupKey(i, spec)];
         return {
             displayName: found?.displayName ?? spec.displayName,
@@ -236,7 +239,12 @@ async function complianceImpact(
 
 export async function assessImpact(
     config: StackConfig,
-    checked: { groups: Record<string, GroupCandidate>; lookout?: LookoutEndpoint },
+    checked: {
+        groups: Record<string, GroupCandidate>;
+        lookout?: LookoutEndpoint;
+        /** With rollout rings: the enrollment groups of the rings enrolled now (the others are held). */
+        enrolledGroups?: string[];
+    },
     graph: GraphClient,
 ): Promise<Impact> {
     const notes: string[] = [];
@@ -252,7 +260,7 @@ export async function assessImpact(
         );
     }
     const [enrollment, compliance] = await Promise.all([
-        current ? enrollmentImpact(config, checked.groups, current, graph, notes) : [],
+        current ? enrollmentImpact(config, checked, current, graph, notes) : [],
         policies ? complianceImpact(config, policies, graph, notes) : {},
     ]);
     return { enrollment, compliance, notes };

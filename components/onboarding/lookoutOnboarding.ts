@@ -155,15 +155,17 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
         .apply(() => true);
     const gate: Gate = { checks, groups, passed };
 
-    const lookoutConsole = declareLookoutConsole(scope, gate, enrollment, consent);
-    const intune = declareIntune(scope, gate, enrollment, lookoutConsole.lookoutSide);
+    const enrolled = enrolledNow(scope, enrollment);
+    const lookoutConsole = declareLookoutConsole(scope, gate, enrolled, consent);
+    const intune = declareIntune(scope, gate, enrolled, lookoutConsole.lookoutSide);
+    for (const line of preflight?.rollout?.lines ?? []) void pulumi.log.warn(line, lookoutConsole.lookoutSide[0]);
     sayImpact(scope, gate, lookoutConsole.lookoutSide[0]);
 
     return {
         tenantId,
         fullAccessGroupObjectId: consoleAccess.fullAccessGroupObjectId,
         restrictedAccessGroupObjectId: consoleAccess.restrictedAccessGroupObjectId,
-        enrollmentGroupNames: enrollment.displayNames,
+        enrollmentGroupNames: enrolled.displayNames,
         lookoutServicePrincipalObjectId: consent
             ? consent.servicePrincipalObjectId
             : consentStatus.apply((s) => s?.servicePrincipalObjectId),
@@ -180,11 +182,30 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
     };
 }
 
+/** The enrollment groups as Lookout and Intune get them: with rollout rings, those of the rings enrolled now. */
+interface EnrolledGroups {
+    displayNames: pulumi.Output<string[]>;
+    objectIds: pulumi.Output<string[]>;
+}
+
+function enrolledNow({ config, preflight }: OnboardingScope, enrollment: EnrollmentGroups): EnrolledGroups {
+    if (!config.rollout) return enrollment;
+    if (!preflight?.rollout) {
+        throw new pulumi.RunError(
+            "lookout-mtp:rollout: rollout rings are judged by the stack function (onboardingStack), which records when each ring was enrolled; run the onboarding through it, or leave rollout out.",
+        );
+    }
+    const enrolled = new Set(preflight.rollout.enrolledGroups);
+    const keep = config.enrollmentGroups.map((g) => enrolled.has(g.displayName));
+    const pick = (list: string[]) => list.filter((_, i) => keep[i]);
+    return { displayNames: enrollment.displayNames.apply(pick), objectIds: enrollment.objectIds.apply(pick) };
+}
+
 /** Intune's side, when configured: it waits for Lookout's, since Intune's connector reports Lookout's partner state once Lookout is configured. */
 function declareIntune(
     { parent, name, config, preflight }: OnboardingScope,
     gate: Gate,
-    enrollment: EnrollmentGroups,
+    enrollment: EnrolledGroups,
     lookoutSide: pulumi.Resource[],
 ): IntuneThreatDefense | undefined {
     if (!config.intune) return undefined;
@@ -255,7 +276,7 @@ function verifiedConsent(
 function declareLookoutConsole(
     { parent, name, config }: OnboardingScope,
     gate: Gate,
-    enrollment: EnrollmentGroups,
+    enrollment: EnrolledGroups,
     consent: TenantConsent | undefined,
 ): { connector?: IntuneConnector; steps?: ConsoleChecklist[]; lookoutSide: pulumi.Resource[] } {
     const child = { parent };

@@ -31,6 +31,7 @@ import {
 } from "../../providers/lookout/endpointCheck";
 import type { LookoutClient } from "../../providers/lookout/client";
 import { assessImpact, type Impact } from "./impact";
+import { judgeRollout, readRolloutHealth, releaseOverride, type RolloutDecision, type RolloutRecord } from "./rollout";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
@@ -41,6 +42,8 @@ export interface Preflight {
     lookout?: LookoutEndpoint;
     /** What the change does to enrollment and compliance, as warnings for the resources it concerns. */
     impact?: Impact;
+    /** Which rollout rings are enrolled now, and why the others are held (when the config has rings). */
+    rollout?: RolloutDecision;
 }
 
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
@@ -100,19 +103,23 @@ function problemLines(failure: Error): string {
     return pulumi.RunError.isInstance(failure) && items.length > 0 ? items.join("\n  - ") : failure.message;
 }
 
+/**
+ * @param rollout what the stack recorded of its rollout rings on its last update (`previousRollout`);
+ *   without it, the rings are judged as on a stack's first update
+ */
 export async function runPreflight(
     config: StackConfig,
     graph: GraphClient = programGraphClient(),
     lookout?: LookoutClient,
+    rollout: { previous?: RolloutRecord } = {},
 ): Promise<Preflight> {
+    const lookoutClient = lookout ? () => lookout : lazyLookoutClient();
     const [groups, consent, apps, endpoint] = await Promise.allSettled([
         checkExistingGroups(config, graph),
         checkConsent(config, graph),
         checkManagedGooglePlayApps(config, graph),
         // Built inside, so a missing key is one of the problems listed rather than a crash.
-        Promise.resolve().then(() =>
-            checkLookoutEndpoint(config.settingsMode ?? "api", lookout ?? programLookoutClient()),
-        ),
+        Promise.resolve().then(() => checkLookoutEndpoint(config.settingsMode ?? "api", lookoutClient())),
     ]);
     if (
         consent.status === "rejected" &&
@@ -141,5 +148,35 @@ export async function runPreflight(
         consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value,
         lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
     };
-    return { ...checked, impact: await assessImpact(config, checked, graph) };
+    const decision = config.rollout
+        ? await judgeRings(config, checked.groups, lookoutClient(), rollout.previous)
+        : undefined;
+    return {
+        ...checked,
+        rollout: decision,
+        impact: await assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph),
+    };
+}
+
+/** The rings' gates, judged once every check passed; a read that fails is one clean line. */
+async function judgeRings(
+    config: StackConfig,
+    groups: Preflight["groups"],
+    lookout: LookoutClient,
+    previous: RolloutRecord | undefined,
+): Promise<RolloutDecision> {
+    const rollout = config.rollout!;
+    const override = releaseOverride(rollout);
+    const health = await readRolloutHealth(config, groups, lookout).catch((err: Error) => {
+        throw new pulumi.RunError(
+            `The rollout rings' gates could not be judged; nothing was changed:\n  - ${err.message}`,
+        );
+    });
+    return judgeRollout(rollout, health, previous, override);
+}
+
+/** The program's Lookout client, built on first use (a missing key is then one of the problems listed). */
+function lazyLookoutClient(): () => LookoutClient {
+    let client: LookoutClient | undefined;
+    return () => (client ??= programLookoutClient());
 }

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { runPreflight } from "./preflight";
+import { previousRollout } from "./rollout";
 import { LookoutOnboarding } from "./lookoutOnboarding";
 import { parseStackConfig } from "../../config/stackConfig";
 
@@ -26,7 +27,10 @@ export async function onboardingStack() {
     // Every existing group, Lookout's consent and the managed Google Play app are checked before
     // anything is declared: one clean error listing every problem, and nothing written (rejects
     // with a RunError).
-    const preflight = await runPreflight(parsed.config);
+    // With rollout rings, the stack's own record of when each ring was enrolled (its last update's
+    // `rollout` output) decides which rings stay enrolled and how long the last one has soaked.
+    const previous = parsed.config.rollout ? await previousRollout() : undefined;
+    const preflight = await runPreflight(parsed.config, undefined, undefined, { previous });
     const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, preflight });
     return {
         tenantId: onboarding.tenantId,
@@ -43,6 +47,8 @@ export async function onboardingStack() {
         // Checklist mode: what an admin sets in Lookout's console, one line per setting.
         ...(onboarding.lookoutConsoleSteps ? { lookoutConsoleSteps: onboarding.lookoutConsoleSteps } : {}),
         onboardingRequest: onboarding.onboardingRequest,
+        // The rollout rings: which are enrolled and since when, read back on the next run.
+        ...(preflight.rollout ? { rollout: preflight.rollout.record } : {}),
         intunePartnerState: onboarding.intune?.partnerState ?? "not managed: no intune config",
         intuneLastHeartbeat: onboarding.intune?.lastHeartbeatDateTime ?? "not managed: no intune config",
         ...(parsed.config.intune?.apps ? { intuneAppIds: onboarding.intune!.appIds } : {}),

@@ -37,9 +37,17 @@ export const lookoutToIntuneThreatState: Readonly<Record<MraSecurityStatus, stri
  * One page of devices. Lookout lists them by `oid` (a UUIDv7) descending; the next page is asked
  * for with the last `oid` of the page before, and holds the devices with a strictly lower one.
  */
-export function mraDevicesQuery(page: { limit: number; beforeOid?: string }): string {
+export function mraDevicesQuery(page: {
+    limit: number;
+    beforeOid?: string;
+    /** The Swagger's filters: activation `state`, `security_status`. */
+    state?: (typeof mraActivationStatuses)[number];
+    securityStatus?: MraSecurityStatus;
+}): string {
     const query = new URLSearchParams({ limit: String(page.limit) });
     if (page.beforeOid !== undefined) query.set("oid", page.beforeOid);
+    if (page.state !== undefined) query.set("state", page.state);
+    if (page.securityStatus !== undefined) query.set("security_status", page.securityStatus);
     return `${mraPaths.devices}?${query}`;
 }
 

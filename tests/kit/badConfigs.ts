@@ -317,7 +317,7 @@ export const badConfigs: BadConfig[] = [
         "an unknown project key",
         () => ({ ...validReferenceConfig(), "lookout-mtp:enrolmentGroups": [] }),
         "lookout-mtp:enrolmentGroups",
-        "lookout-mtp:enrolmentGroups: unknown key; the project reads lookout-mtp:entra, lookout-mtp:consoleAccess, lookout-mtp:enrollmentGroups, lookout-mtp:consent, lookout-mtp:connector, lookout-mtp:notifications, lookout-mtp:threatClassifications, lookout-mtp:intune",
+        "lookout-mtp:enrolmentGroups: unknown key; the project reads lookout-mtp:entra, lookout-mtp:consoleAccess, lookout-mtp:enrollmentGroups, lookout-mtp:consent, lookout-mtp:connector, lookout-mtp:notifications, lookout-mtp:threatClassifications, lookout-mtp:intune, lookout-mtp:rollout",
     ],
     [
         "an unknown Lookout key",
@@ -401,4 +401,69 @@ export const badConfigs: BadConfig[] = [
         "lookout:baseUrl",
         "lookout:baseUrl 'api.lookout.com' is not a valid URL; use e.g. https://api.lookout.com",
     ],
+    [
+        "a rollout ring naming a group that is not an enrollment group",
+        () =>
+            withRollout([
+                { name: "pilot", groups: ["Lookout Pilot", "Sales mobile"] },
+                { name: "sales", groups: ["Sales Mobile"] },
+            ]),
+        "lookout-mtp:rollout.rings[0].groups[1]",
+        "lookout-mtp:rollout.rings[0].groups[1]: 'Sales mobile' is not an enrollment group; name one of enrollmentGroups exactly (case-sensitive)",
+    ],
+    [
+        "an enrollment group in no rollout ring",
+        () => ({
+            ...withRollout([
+                { name: "pilot", groups: ["Lookout Pilot"] },
+                { name: "sales", groups: ["Sales Mobile"] },
+            ]),
+            "lookout-mtp:enrollmentGroups": [
+                ...(validReferenceConfig()["lookout-mtp:enrollmentGroups"] as object[]),
+                { displayName: "Field Mobile", objectId: "5fad6071-2c3e-4f90-9b4c-5d6e7f8091a2" },
+            ],
+        }),
+        "lookout-mtp:enrollmentGroups[2].displayName",
+        "lookout-mtp:enrollmentGroups[2].displayName: 'Field Mobile' is in no rollout ring; add it to one of rollout.rings",
+    ],
+    [
+        "two rollout rings of one name",
+        () =>
+            withRollout([
+                { name: "pilot", groups: ["Lookout Pilot"] },
+                { name: "pilot", groups: ["Sales Mobile"] },
+            ]),
+        "lookout-mtp:rollout.rings[1].name",
+        "lookout-mtp:rollout.rings[1].name: 'pilot' names two rings",
+    ],
+    [
+        "a rollout gate share above 100%",
+        () =>
+            withRollout([
+                { name: "pilot", groups: ["Lookout Pilot"], gate: { minActivatedShare: 80 } },
+                { name: "sales", groups: ["Sales Mobile"] },
+            ]),
+        "lookout-mtp:rollout.rings[0].gate.minActivatedShare",
+        "lookout-mtp:rollout.rings[0].gate.minActivatedShare: Too big: expected number to be <=1",
+    ],
+    [
+        "a rollout release naming no ring",
+        () =>
+            withRollout(
+                [
+                    { name: "pilot", groups: ["Lookout Pilot"] },
+                    { name: "sales", groups: ["Sales Mobile"] },
+                ],
+                {
+                    ring: "everyone",
+                    reason: "go",
+                },
+            ),
+        "lookout-mtp:rollout.release.ring",
+        "lookout-mtp:rollout.release.ring: 'everyone' names no ring; use one of pilot, sales",
+    ],
 ];
+
+function withRollout(rings: unknown[], release?: unknown): Record<string, unknown> {
+    return { ...validReferenceConfig(), "lookout-mtp:rollout": { rings, ...(release ? { release } : {}) } };
+}
