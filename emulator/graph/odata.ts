@@ -218,6 +218,7 @@ export function collectionPage<T>(
     limits: PageLimits = directoryPages,
 ): Record<string, unknown> {
     checkShapeOptions(req, answer);
+    items = intuneOrder(req, items, view, answer);
     const size = pageSize(req, limits);
     const start = skipOf(req, answer.service);
     const end = Math.min(start + size, items.length);
@@ -227,6 +228,43 @@ export function collectionPage<T>(
     page.value = items.slice(start, end).map((item) => shapeEntity(view(item), item, req, answer));
     if (end < items.length) page["@odata.nextLink"] = nextLinkFor(req, end);
     return page;
+}
+
+/**
+ * `$orderby` on an Intune list: comma-separated clauses, each a structural property of the declared
+ * type with `asc` (the default) or `desc` (OData 4.01 URL Conventions, 5.1.4); an unknown name or a
+ * malformed clause is refused. The directory's lists order in `refine` (displayName only).
+ */
+function intuneOrder<T>(
+    req: ODataRequest,
+    items: Sequence<T>,
+    view: (item: T) => Record<string, unknown>,
+    answer: Answer<T>,
+): Sequence<T> {
+    const raw = req.query.get("$orderby");
+    if (raw === null || answer.service !== "intune") return items;
+    const clauses = raw.split(",").map((clause) => {
+        const match = /^\s*(\w+)(?:\s+(asc|desc))?\s*$/i.exec(clause);
+        if (!match) throw badRequest(`Syntax error in the $orderby clause '${clause}'.`);
+        if (!answer.type.properties.includes(match[1]))
+            throw badRequest(
+                `Could not find a property named '${match[1]}' on type '${answer.type.name}' to order by.`,
+            );
+        return { name: match[1], direction: match[2]?.toLowerCase() === "desc" ? -1 : 1 };
+    });
+    const rank = (value: unknown) => (value === null || value === undefined ? "" : String(value));
+    const sorted = items.slice(0, items.length).sort((a, b) => {
+        for (const { name, direction } of clauses) {
+            const [x, y] = [view(a)[name], view(b)[name]];
+            const order =
+                typeof x === "number" && typeof y === "number"
+                    ? x - y
+                    : rank(x).localeCompare(rank(y), "en", { sensitivity: "base" });
+            if (order !== 0) return direction * order;
+        }
+        return 0;
+    });
+    return arraySequence(sorted);
 }
 
 /**

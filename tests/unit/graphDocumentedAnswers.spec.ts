@@ -126,6 +126,19 @@ describe("Graph emulator: answers as Microsoft's documents and SDKs expect", () 
         assert.deepEqual(skipped.body.value, all.body.value.slice(1));
     });
 
+    it("orders Intune lists by a declared property and refuses an unknown or malformed $orderby", async () => {
+        await newPolicy();
+        const desc = await call("GET", `${graphPaths.compliancePolicies}?$orderby=displayName desc`);
+        assert.equal(desc.status, 200);
+        const names = desc.body.value.map((p: { displayName: string }) => p.displayName);
+        assert.deepEqual(
+            names,
+            [...names].sort((a: string, b: string) => b.localeCompare(a, "en")),
+        );
+        assert.equal((await call("GET", `${graphPaths.compliancePolicies}?$orderby=nope`)).status, 400);
+        assert.equal((await call("GET", "/deviceManagement/managedDevices?$orderby=,deviceName,")).status, 400);
+    });
+
     it("answers a collection as [] and a non-nullable boolean as false, never null", async () => {
         const devices = await call("GET", "/deviceManagement/managedDevices?$top=1");
         assert.deepEqual(devices.body.value[0].deviceActionResults, []);
