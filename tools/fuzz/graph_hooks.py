@@ -96,9 +96,10 @@ def _abstract_instance(case):
 @schemathesis.hook
 def filter_failure(ctx, failure, case, response):
     if failure.code == "ST205":
-        allow = {m.strip().upper() for m in response.headers.get("allow", [""])[0].split(",") if m.strip()} if isinstance(
-            response.headers.get("allow"), list
-        ) else {m.strip().upper() for m in str(response.headers.get("allow", "")).split(",") if m.strip()}
+        # Response headers hold a list of values per name.
+        raw = response.headers.get("allow") or [""]
+        header = raw[0] if isinstance(raw, list) else str(raw)
+        allow = {m.strip().upper() for m in header.split(",") if m.strip()}
         served = set()
         for name, options in _OPTIONS.items():
             if name.split(" ", 1)[1] == case.operation.path:
