@@ -110,7 +110,8 @@ export async function readRolloutHealth(
         const status = (err as { status?: number }).status;
         if (status !== 401 && status !== 403) throw err;
         return {
-            now: Date.now(),
+            // A refusal still tells the service's time.
+            now: (err as { date?: number }).date ?? Date.now(),
             ringUsers,
             unreadable: `Lookout refused its device list (${status}): the application key needs the Mobile Risk API's device read`,
         };

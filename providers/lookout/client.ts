@@ -148,7 +148,10 @@ async function lookoutRequest<T>(
         // Read tolerantly: an error page that is not JSON (a gateway's HTML 404) still fails with its status.
         const body = parseBody(await response.text(), response.ok);
         if (response.status === 404 && options.allow404) return undefined;
-        if (!response.ok) throw lookoutApiError(method, path, response.status, body);
+        if (!response.ok)
+            throw Object.assign(lookoutApiError(method, path, response.status, body), {
+                date: dateOf(response.headers.get("date")),
+            });
         return {
             status: response.status,
             body: options.schema ? options.schema.parse(body) : (body as T),
