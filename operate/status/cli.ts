@@ -63,6 +63,8 @@ async function main() {
             `the stack config has ${parsed.errors.length} problem(s):\n  - ${parsed.errors.join("\n  - ")}`,
         );
     const config = { get: (key: string) => raw[key], require: (key: string) => raw[key] ?? "" };
+    // Which rollout rings the stack's last update enrolled, and when (its `rollout` output).
+    const rollout = parsed.config.rollout ? (await stack.outputs()).rollout?.value : undefined;
 
     const report = await collectStatus({
         stack: values.stack,
@@ -70,6 +72,7 @@ async function main() {
         graph: graphClientFor(graphConnectionFromConfig(config)),
         lookout: clientFor(connectionFromConfig(config)),
         onProgress: (line) => process.stderr.write(`  ${line}\n`),
+        rollout,
     });
     if (values.json === "-") process.stdout.write(JSON.stringify(report, null, 2) + "\n");
     else console.log(renderTable(report, { color: values.color }));

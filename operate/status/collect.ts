@@ -34,6 +34,12 @@ import {
     lookoutSecurityStatuses,
     type StatusReport,
 } from "./report";
+import {
+    judgeRollout,
+    refusedVerdicts,
+    type RolloutHealth,
+    type RolloutRecord,
+} from "../../components/onboarding/rollout";
 
 export interface CollectOptions {
     stack: string;
@@ -43,6 +49,8 @@ export interface CollectOptions {
     /** A line per page on long reads. */
     onProgress?: (message: string) => void;
     now?: () => number;
+    /** The stack's `rollout` output: which rings its last update enrolled, and when. */
+    rollout?: RolloutRecord;
 }
 
 /** Lookout's device as the report groups it. */
@@ -97,6 +105,11 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
         managed: managedRead?.value ?? [],
         lookout: lookoutRead.devices,
     });
+    const rollout = options.config.rollout
+        ? rolloutStatus(options, { now, statuses, totals, lookoutRefused: lookoutRead.refused })
+        : undefined;
+    // A held ring's groups are not in Lookout's connector yet: no device is expected of them.
+    const held = new Set(rollout?.rings.filter((r) => !r.enrolled).flatMap((r) => r.groups) ?? []);
     const context: GroupFindingContext = {
         lookoutRead: !lookoutRead.refused,
         intuneRead: managedRead !== undefined,
@@ -109,7 +122,7 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
             connector,
             heartbeatFrequencyMinutes: config.connector.heartbeatFrequencyMinutes,
         }),
-        ...groups.flatMap((g, i) => groupFindings(g, statuses[i], context)),
+        ...groups.flatMap((g, i) => (held.has(g.displayName) ? [] : groupFindings(g, statuses[i], context))),
         ...outsideFindings(outside),
     );
 
@@ -125,6 +138,46 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
         findings,
         skipped: reader.skipped,
         calls: reader.calls,
+        ...(rollout ? { rollout } : {}),
+    };
+}
+
+/** Lookout's verdicts as the report counts them. */
+const securityKeys: Record<string, keyof Counts["lookout"]["bySecurity"]> = {
+    THREATS_LOW: "threatLow",
+    THREATS_MEDIUM: "threatMedium",
+    THREATS_HIGH: "threatHigh",
+};
+
+/**
+ * The rings as the stack's last update left them, and what its next `up` does with the held ones,
+ * judged as the preview judges them (components/onboarding/rollout.ts) from this report's counts.
+ */
+function rolloutStatus(
+    options: CollectOptions,
+    counts: { now: number; statuses: GroupStatus[]; totals: Counts; lookoutRefused: boolean },
+): NonNullable<StatusReport["rollout"]> {
+    const rollout = options.config.rollout!;
+    const usersOf = new Map(counts.statuses.map((g) => [g.displayName, g.users]));
+    const health: RolloutHealth = {
+        now: counts.now,
+        ringUsers: rollout.rings.map((r) => r.groups.reduce((sum, g) => sum + (usersOf.get(g) ?? 0), 0)),
+        activated: counts.totals.lookout.byState.activated,
+        noncompliant: refusedVerdicts(options.config).reduce(
+            (sum, v) => sum + counts.totals.lookout.bySecurity[securityKeys[v]],
+            0,
+        ),
+        ...(counts.lookoutRefused ? { unreadable: "Lookout refused its device list" } : {}),
+    };
+    const recorded = new Map((options.rollout?.rings ?? []).map((r) => [r.name, r]));
+    return {
+        rings: rollout.rings.map((r, i) => ({
+            name: r.name,
+            groups: r.groups,
+            enrolled: recorded.get(r.name)?.released ?? i === 0,
+            enrolledAt: recorded.get(r.name)?.enrolledAt ?? null,
+        })),
+        lines: judgeRollout(rollout, health, options.rollout).lines,
     };
 }
 

@@ -63,4 +63,10 @@ export interface StatusReport {
     skipped: string[];
     /** What the report cost: requests per service and pages read. */
     calls: { graph: number; lookout: number };
+    /** With rollout rings: each ring, whether it is enrolled and since when, and how far the next is from its gate. */
+    rollout?: {
+        rings: Array<{ name: string; groups: string[]; enrolled: boolean; enrolledAt: string | null }>;
+        /** What the next `up` does with the held rings, one line each (as the preview says it). */
+        lines: string[];
+    };
 }

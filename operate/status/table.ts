@@ -247,6 +247,14 @@ function notesLines(report: StatusReport, paint: Paint): string[] {
     const out = [
         `Connector: ${paint(health === "ok" ? "green" : health === "bad" ? "red" : "yellow", clean(describeConnector(report.connector)))}`,
     ];
+    if (report.rollout) {
+        out.push("", "Rollout rings:");
+        report.rollout.rings.forEach((r, i) => {
+            const since = r.enrolledAt ? `enrolled ${r.enrolledAt.slice(0, 10)}` : "held";
+            out.push(`${i + 1}. ${clean(r.name)} (${r.groups.map(clean).join(", ")}): ${since}`);
+        });
+        for (const line of report.rollout.lines) out.push(paint("yellow", `! ${clean(line)}`));
+    }
     if (report.findings.length) {
         out.push("", "Findings:");
         for (const f of report.findings) {
