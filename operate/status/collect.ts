@@ -170,14 +170,17 @@ function rolloutStatus(
         ...(counts.lookoutRefused ? { unreadable: "Lookout refused its device list" } : {}),
     };
     const recorded = new Map((options.rollout?.rings ?? []).map((r) => [r.name, r]));
+    const rings = rollout.rings.map((r, i) => ({
+        name: r.name,
+        groups: r.groups,
+        enrolled: recorded.get(r.name)?.released ?? i === 0,
+        enrolledAt: recorded.get(r.name)?.enrolledAt ?? null,
+    }));
+    const next = judgeRollout(rollout, health, options.rollout);
     return {
-        rings: rollout.rings.map((r, i) => ({
-            name: r.name,
-            groups: r.groups,
-            enrolled: recorded.get(r.name)?.released ?? i === 0,
-            enrolledAt: recorded.get(r.name)?.enrolledAt ?? null,
-        })),
-        lines: judgeRollout(rollout, health, options.rollout).lines,
+        rings,
+        lines: next.lines,
+        releasable: next.record.rings.filter((r, i) => r.released && !rings[i].enrolled).map((r) => r.name),
     };
 }
 

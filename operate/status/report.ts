@@ -68,5 +68,7 @@ export interface StatusReport {
         rings: Array<{ name: string; groups: string[]; enrolled: boolean; enrolledAt: string | null }>;
         /** What the next `up` does with the held rings, one line each (as the preview says it). */
         lines: string[];
+        /** The held rings whose gate passes now: the next `up` enrolls them. */
+        releasable: string[];
     };
 }

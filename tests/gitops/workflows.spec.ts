@@ -146,4 +146,16 @@ describe("CI workflows", function () {
             }
         }
     });
+
+    it("release the next rollout ring through a pull request once the status report says its gate passes", () => {
+        const rings = workflow("rings.yml");
+        assert.ok(rings.on.schedule[0].cron);
+        const steps = (rings.jobs.release as Job).steps;
+        const judge = steps.find((s) => s.id === "judge")!;
+        assert.match(judge.run!, /npm run -s status -- --stack "\$stack" --json/);
+        assert.match(judge.run!, /\.rollout\.releasable\[0\]/);
+        assert.match(judge.run!, /--path 'lookout-mtp:rollout\.release\.ring'/);
+        const open = steps.find((s) => s.run?.includes("gh pr create"))!;
+        assert.equal(open.env!.GH_TOKEN, "${{ github.token }}", "the job's own token, no stored secret");
+    });
 });

@@ -112,9 +112,38 @@ describe("status report reads", () => {
             { name: "sales", groups: ["Sales Mobile"], enrolled: false, enrolledAt: null },
         ]);
         assert.deepEqual(report.rollout!.lines, ["ring 2 'sales' (Sales Mobile, 51 users) held: soaked 3 of 7 days"]);
+        assert.deepEqual(report.rollout!.releasable, []);
         assert.ok(
             !report.findings.some((f) => f.group === "Sales Mobile"),
             "a held ring's group is not reported as a name mismatch",
         );
+    });
+
+    it("names the held ring whose gate passes, which the next up enrolls", async () => {
+        server = await lookoutWithShortPages(true);
+        const withRings = parsedConfig({
+            ...validGraphConfig(),
+            "lookout-mtp:rollout": {
+                rings: [
+                    { name: "pilot", groups: ["Lookout Pilot"], gate: { minSoakDays: 7 } },
+                    { name: "sales", groups: ["Sales Mobile"] },
+                ],
+            },
+        });
+        const enrolledAt = new Date(Date.now() - 8 * 86_400_000).toISOString();
+        const report = await collectStatus({
+            stack: "s",
+            config: withRings,
+            graph: graphClientFor(t.graph),
+            lookout: lookout(server),
+            rollout: {
+                rings: [
+                    { name: "pilot", groups: ["Lookout Pilot"], released: true, enrolledAt },
+                    { name: "sales", groups: ["Sales Mobile"], released: false, enrolledAt: null },
+                ],
+            },
+        });
+        assert.deepEqual(report.rollout!.lines, []);
+        assert.deepEqual(report.rollout!.releasable, ["sales"]);
     });
 });
