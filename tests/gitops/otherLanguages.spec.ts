@@ -109,7 +109,7 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
         });
         // Pulumi starts the dynamic-provider plugin in the program's folder, so the plugin's
         // Node.js dependencies must resolve from there (pulumi/pulumi#5455): the README's step.
-        before(() => symlinkSync(join(pluginDir, "..", "node_modules"), join(t.dir, "node_modules"), "dir"));
+        before(() => symlinkSync(join(projectRoot, "node_modules"), join(t.dir, "node_modules"), "dir"));
 
         it("onboards the tenant: groups checked, Lookout and Intune configured", async () => {
             const result = await t.stack.up(t.run);

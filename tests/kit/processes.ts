@@ -67,11 +67,22 @@ function carries(pid: number, variable: string, value: string): boolean {
     }
 }
 
-/** Live processes other than this one whose environment holds `<variable>=<value>`. */
+/**
+ * esbuild's service, which tsx (the TypeScript loader of this test process) starts when it first
+ * transpiles and keeps for the process's life: not started by a test. In mocha's parallel mode a
+ * worker may start it after the run's mark is set, and runs the guard after each of its files.
+ */
+function isLoaderService(p: ProcessInfo): boolean {
+    const [executable, ...args] = p.command.split(" ");
+    return p.ppid === process.pid && basename(executable) === "esbuild" && args.some((a) => a.startsWith("--service"));
+}
+
+/** Live processes other than this one whose environment holds `<variable>=<value>` (this process's loader service aside). */
 export function processesMarked(variable: string, value: string): ProcessInfo[] {
     return pids()
         .filter((pid) => carries(pid, variable, value))
-        .flatMap((pid) => processInfo(pid) ?? []);
+        .flatMap((pid) => processInfo(pid) ?? [])
+        .filter((p) => !isLoaderService(p));
 }
 
 /** Live processes of session `sid`, however deep and whatever their group or parent now. */
