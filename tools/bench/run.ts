@@ -4,7 +4,7 @@
  * writes JSON to bench/results/. Not part of the tests: figures, not pass/fail.
  *
  *   npm run bench -- [--runs 5] [--groups 1,10,100,500] [--classifications 10,25] [--fleet 1,10,50] [--concurrency 4]
- *                    [--only floor,groupscale,growth,fleet,status]   (a quick look at some figures; results/latest.json is left alone)
+ *                    [--only floor,groupscale,growth,fleet,status,rings]   (a quick look at some figures; results/latest.json is left alone)
  *
  * Each scenario is a file of its own beside this one; they run in the order below, whatever `--only` says.
  */
@@ -19,6 +19,7 @@ import { fleet } from "./fleet";
 import { floor } from "./floor";
 import { groupScale } from "./groupScale";
 import { growth } from "./growth";
+import { rings } from "./rings";
 import { status } from "./status";
 
 const scenarios: Array<[string, Scenario]> = [
@@ -27,6 +28,7 @@ const scenarios: Array<[string, Scenario]> = [
     ["growth", growth],
     ["fleet", fleet],
     ["status", status],
+    ["rings", rings],
 ];
 
 const { values } = parseArgs({
