@@ -6,7 +6,7 @@
 # apt when running as root (a CI container). As any other user the script fails naming the package,
 # since installing it needs root. puppeteer-core downloads no browser, so this is where one comes from.
 #
-# Usage: scripts/browser.sh            # prints the executable's path on stdout, progress on stderr
+# Usage: tools/browser.sh            # prints the executable's path on stdout, progress on stderr
 set -euo pipefail
 
 log() { echo "browser: $*" >&2; }

@@ -48,7 +48,7 @@ export function shardOf<T>(sorted: readonly T[], shard: Shard): T[] {
     return sorted.slice(from, to);
 }
 
-/** The stack config key naming the Entra tenant a stack's identity signs in to (see README "Fleets: many tenants"). */
+/** The stack config key naming the Entra tenant a stack's identity signs in to (docs/ci-and-fleets.md). */
 export const tenantIdKey = "fleet:azureTenantId";
 
 /**

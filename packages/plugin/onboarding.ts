@@ -1,6 +1,6 @@
 /**
  * `Onboarding`: the whole Lookout MTP onboarding as one component for Pulumi programs in any
- * language. Its inputs mirror the stack config sections (README "Configuration") with plain
+ * language. Its inputs mirror the stack config sections (docs/config-reference.md) with plain
  * types, so Pulumi can derive a schema from them; they pass through the same zod schema as a
  * TypeScript stack's config before anything is declared, and each problem names its input.
  */

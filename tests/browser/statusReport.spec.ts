@@ -4,7 +4,7 @@
  * screen), the escaping of group names, the connector card, the layout at 1280 px and that the page
  * loads nothing but itself; then writes the screenshot the README shows (docs/images/status-report.png).
  *
- * Chromium comes from scripts/browser.sh (CHROMIUM_PATH, PATH, or Debian's package); without one
+ * Chromium comes from tools/browser.sh (CHROMIUM_PATH, PATH, or Debian's package); without one
  * the suite fails, it does not skip.
  */
 import assert from "node:assert/strict";
@@ -339,7 +339,7 @@ describe("The HTML status report in a browser", () => {
     });
 
     it("writes the screenshot the README shows", async () => {
-        // Every run, at the fixed viewport, so the README's picture follows the renderer. Taken into
+        // Every run, at the fixed viewport, so the docs' picture follows the renderer. Taken into
         // this run's folder and moved into place by a rename only when it differs: a run at the
         // same time as another never reads a half-written picture, and an unchanged renderer
         // leaves the working tree as it is.

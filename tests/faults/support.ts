@@ -33,7 +33,7 @@ export const fastRetryPolicy: RetryPolicy = {
 /** `fastRetryPolicy` for the engine's providers, which read it from their environment. */
 export const fastRetryEnv = { LOOKOUT_MTP_RETRY_POLICY: JSON.stringify(fastRetryPolicy) };
 
-/** The dev-like config of testkit/configFixtures.ts, fully applied: nothing missing, nothing twice. */
+/** The dev-like config of tests/kit/configFixtures.ts, fully applied: nothing missing, nothing twice. */
 export function assertConverged(tenant: EmulatedTenant): void {
     const s = tenant.settings();
     const groups = ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80", "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091"];

@@ -1,5 +1,5 @@
 /**
- * The onboarding from another Pulumi language: the component plugin in plugin/ (PulumiPlugin.yaml)
+ * The onboarding from another Pulumi language: the component plugin in packages/plugin/ (PulumiPlugin.yaml)
  * serves `lookout-mtp:index:Onboarding` with a schema derived from its TypeScript types, and the
  * Pulumi YAML program in examples/yaml onboards an emulated tenant through it on the real engine.
  */
@@ -108,7 +108,7 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
             },
         });
         // Pulumi starts the dynamic-provider plugin in the program's folder, so the plugin's
-        // Node.js dependencies must resolve from there (pulumi/pulumi#5455): the README's step.
+        // Node.js dependencies must resolve from there (pulumi/pulumi#5455): the step docs/ci-and-fleets.md gives.
         before(() => symlinkSync(join(projectRoot, "node_modules"), join(t.dir, "node_modules"), "dir"));
 
         it("onboards the tenant: groups checked, Lookout and Intune configured", async () => {

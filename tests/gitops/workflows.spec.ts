@@ -1,4 +1,4 @@
-/** The GitHub Actions workflows pass actionlint and do what the README's "Use in CI" and "Fleets: many tenants" promise. */
+/** The GitHub Actions workflows pass actionlint and do what docs/ci-and-fleets.md promises. */
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";

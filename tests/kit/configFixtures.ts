@@ -8,7 +8,7 @@ export function validReferenceConfig(): Record<string, unknown> {
     return {
         "lookout:baseUrl": "http://127.0.0.1:8787",
         "lookout-mtp:entra": { mode: "reference", tenantId: referenceTenantId },
-        // The emulated tenants of the tests hold Lookout's consent for this client ID (testkit/lookoutEmulator.ts).
+        // The emulated tenants of the tests hold Lookout's consent for this client ID (tests/kit/lookoutEmulator.ts).
         "lookout-mtp:consent": { lookoutClientId: devLookoutClientId },
         "lookout-mtp:consoleAccess": {
             full: { displayName: "Lookout MTP Admins", objectId: "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e" },

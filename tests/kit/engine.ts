@@ -1,5 +1,5 @@
 /**
- * The Pulumi engine for scripts and end-to-end tests: obtained by `scripts/engine.sh` (built from
+ * The Pulumi engine for tools and end-to-end tests: obtained by `tools/engine/engine.sh` (built from
  * Pulumi's Go modules unless a recent enough `pulumi` is on PATH) and run offline against a local
  * file backend.
  */

@@ -236,7 +236,7 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             return {};
         }
         if (routeId.startsWith("servicePrincipal.")) {
-            // The test tenant holds Lookout's consent (testkit/lookoutEmulator.ts).
+            // The test tenant holds Lookout's consent (tests/kit/lookoutEmulator.ts).
             const [lookout] = t.emulator.store.tenantById(t.tenantId)!.servicePrincipals;
             return { appId: lookout.appId, servicePrincipalId: lookout.id };
         }

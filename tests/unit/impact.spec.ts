@@ -1,4 +1,4 @@
-/** The preview's impact warnings, read from the emulated tenant (onboarding/impact.ts). */
+/** The preview's impact warnings, read from the emulated tenant (components/onboarding/impact.ts). */
 import assert from "node:assert/strict";
 import { seedDevices, managedDevices } from "../../emulator/devices";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";

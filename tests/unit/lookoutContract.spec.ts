@@ -11,7 +11,7 @@
  * required, additionalProperties, types, enums and consts, bounds, patterns, items, property
  * names), the rules zod states in code being added to zod's side from the `components` table
  * below. A field added to a zod schema and not to the document fails here. Whether the emulator
- * answers as the document says is the job of scripts/fuzz-contract.sh (npm run test:contract).
+ * answers as the document says is the job of tools/fuzz/fuzz-contract.sh (npm run test:contract).
  */
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 /**
- * The component plugin's `Onboarding` (plugin/): plain inputs from another language pass through the
+ * The component plugin's `Onboarding` (packages/plugin/): plain inputs from another language pass through the
  * stack config schema, and every problem names the input, before anything is declared.
  */
 import assert from "node:assert/strict";

@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: how fast a preview and an up are, how they grow, and what they cost in API calls,
  * measured with the real engine against the emulator, side by side in one run. Prints a table and
- * writes JSON to bench/results/. Not part of the tests: figures, not pass/fail.
+ * writes JSON to tools/bench/results/. Not part of the tests: figures, not pass/fail.
  *
  *   npm run bench -- [--runs 5] [--groups 1,10,100,500] [--classifications 10,25] [--fleet 1,10,50] [--concurrency 4]
  *                    [--only floor,groupscale,growth,fleet,status,rings]   (a quick look at some figures; results/latest.json is left alone)
@@ -90,7 +90,7 @@ function printTable(bench: Bench, pulumiVersion: string): void {
     for (const row of [["figure", "value", "note"], widths.map((w) => "-".repeat(w)), ...table]) {
         console.log("| " + row.map((c, i) => c.padEnd(widths[i])).join(" | ") + " |");
     }
-    if (!values.only) console.log(`\nJSON: bench/results/latest.json`);
+    if (!values.only) console.log(`\nJSON: tools/bench/results/latest.json`);
 }
 
 main().catch((err) => {

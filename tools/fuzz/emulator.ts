@@ -1,5 +1,5 @@
 /**
- * The emulator for scripts/fuzz-contract.sh: one tenant, a rate limit no fuzz run reaches, and an
+ * The emulator for tools/fuzz/fuzz-contract.sh: one tenant, a rate limit no fuzz run reaches, and an
  * access token obtained from the emulator's own token endpoint with the tenant's application key.
  * Prints one JSON line `{url, applicationKey, accessToken}` and serves until it is stopped.
  */
