@@ -89,11 +89,11 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
     describe("a Pulumi YAML program (examples/yaml)", () => {
         // The example names the plugin by a path relative to itself; the stack lives elsewhere.
         const projectFile = readFileSync(yamlExample, "utf8").replace(
-            "lookout-mtp: ../../plugin",
+            "lookout-mtp: ../../packages/plugin",
             `lookout-mtp: ${pluginDir}`,
         );
         before(() =>
-            assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../plugin under packages"),
+            assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../packages/plugin under packages"),
         );
         const { tenant, t } = useTestStack("yaml", {
             prepare: (tenant) => {
