@@ -301,8 +301,9 @@ function threatClassificationsSection() {
 const share = (what: string) => z.number().min(0).max(1).optional().describe(what);
 
 /** `rollout`: the enrollment groups in ordered rings, each enrolled once the rings before it pass their gates. */
-function rolloutSection() {
-    const ring = z
+/** One rollout ring: its groups and the gate the next ring waits for. */
+function ringSchema() {
+    return z
         .object({
             name: z
                 .string()
@@ -336,10 +337,13 @@ function rolloutSection() {
                 ),
         })
         .strict();
+}
+
+function rolloutSection() {
     return z
         .object({
             rings: z
-                .array(ring)
+                .array(ringSchema())
                 .min(2, "a rollout has at least two rings; without rings every enrollment group is enrolled at once")
                 .describe(
                     "The rings, in the order they are enrolled. Every enrollment group belongs to exactly one ring.",
