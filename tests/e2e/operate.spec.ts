@@ -18,7 +18,12 @@ import { isGeneratedUserOf } from "../../emulator/generatedUsers";
 import type { Tenant } from "../../emulator/store";
 import { projectRoot } from "../kit/engine";
 import type { StatusReport } from "../../operate/status/report";
-import { sampleConnectorSettings, sampleDirectory, validGraphConfig } from "../kit/configFixtures";
+import {
+    graphModeConfigForStack,
+    sampleConnectorSettings,
+    sampleDirectory,
+    validGraphConfig,
+} from "../kit/configFixtures";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
 import { changedSteps, type TestStack, useTestStack } from "../kit/testStack";
 
@@ -26,13 +31,6 @@ const execFileAsync = promisify(execFile);
 const pilotId = "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80";
 const salesId = "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091";
 const retailId = "9d41b4a5-6c7d-4e8f-9a0b-1c2d3e4f5a6b";
-
-/** Graph mode, the endpoints left to the test stack (its emulator). */
-function graphModeConfig(): Record<string, unknown> {
-    return Object.fromEntries(
-        Object.entries(validGraphConfig()).filter(([key]) => !/^(lookout:baseUrl|graph:)/.test(key)),
-    );
-}
 
 function tenantOf(tenant: EmulatedTenant): Tenant {
     return tenant.emulator.store.tenantById(tenant.tenantId)!;
@@ -114,7 +112,7 @@ describe("operating the rollout", function () {
     this.timeout(300_000);
 
     describe("status report and the preview's impact (api mode)", () => {
-        const { tenant, t } = useTestStack("operate", { prepare: prepareDirectory, config: graphModeConfig() });
+        const { tenant, t } = useTestStack("operate", { prepare: prepareDirectory, config: graphModeConfigForStack() });
 
         it("reports each enrollment group's users and devices as they move from pending to activated", async () => {
             await t.stack.up(t.run);
@@ -199,7 +197,7 @@ describe("operating the rollout", function () {
         it("switching an onboarded stack to checklist mode releases the Lookout settings: no settings route is called, nothing is reset", async () => {
             // The preview above changed the config; the stack still holds the first up's settings.
             const connectorBefore = structuredClone(tenantOf(tenant).intuneConnector);
-            await t.setConfig({ ...graphModeConfig(), "lookout:settingsMode": "checklist" });
+            await t.setConfig({ ...graphModeConfigForStack(), "lookout:settingsMode": "checklist" });
             tenant.emulator.clearRequests();
             const up = await t.stack.up(t.run);
             assert.deepEqual(
@@ -222,7 +220,7 @@ describe("operating the rollout", function () {
                 prepareDirectory(tenant);
                 tenantOf(tenant).lookoutApi = "public";
             },
-            config: graphModeConfig(),
+            config: graphModeConfigForStack(),
         });
 
         it("checklist mode calls no settings route and outputs the console steps, a changed value shows in the preview", async () => {

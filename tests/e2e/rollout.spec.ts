@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { seedDevices } from "../../emulator/devices";
 import type { Tenant } from "../../emulator/store";
-import { sampleDirectory, validGraphConfig } from "../kit/configFixtures";
+import { graphModeConfigForStack, sampleDirectory } from "../kit/configFixtures";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
 import { type TestStack, useTestStack } from "../kit/testStack";
 
@@ -25,12 +25,7 @@ const rings = [
 
 /** Graph mode with two rings, the endpoints left to the test stack (its emulator). */
 function ringsConfig(release?: { ring: string; reason: string }): Record<string, unknown> {
-    return {
-        ...Object.fromEntries(
-            Object.entries(validGraphConfig()).filter(([key]) => !/^(lookout:baseUrl|graph:)/.test(key)),
-        ),
-        "lookout-mtp:rollout": { rings, ...(release ? { release } : {}) },
-    };
+    return { ...graphModeConfigForStack(), "lookout-mtp:rollout": { rings, ...(release ? { release } : {}) } };
 }
 
 function tenantOf(tenant: EmulatedTenant): Tenant {

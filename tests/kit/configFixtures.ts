@@ -91,6 +91,13 @@ export function validGraphConfig(): Record<string, unknown> {
     };
 }
 
+/** Graph mode with the endpoints left out, for a test stack to aim at its own emulator. */
+export function graphModeConfigForStack(): Record<string, unknown> {
+    return Object.fromEntries(
+        Object.entries(validGraphConfig()).filter(([key]) => !/^(lookout:baseUrl|graph:)/.test(key)),
+    );
+}
+
 /**
  * An Entra directory matching the fixtures (the dev tenant's groups, same object IDs as the
  * reference config), plus groups that must be refused: a nested one, a mail-enabled one, and two

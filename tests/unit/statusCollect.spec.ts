@@ -83,7 +83,8 @@ describe("status report reads", () => {
         );
     });
 
-    it("shows the rollout rings, and expects no device of a held ring's groups", async () => {
+    /** The report of a stack whose pilot ring was enrolled `daysAgo` days ago (soak gate: a week), sales held. */
+    async function reportWithRings(daysAgo: number) {
         server = await lookoutWithShortPages(true);
         const withRings = parsedConfig({
             ...validGraphConfig(),
@@ -94,7 +95,7 @@ describe("status report reads", () => {
                 ],
             },
         });
-        const enrolledAt = new Date(Date.now() - 3 * 86_400_000).toISOString();
+        const enrolledAt = new Date(Date.now() - daysAgo * 86_400_000).toISOString();
         const report = await collectStatus({
             stack: "s",
             config: withRings,
@@ -107,6 +108,11 @@ describe("status report reads", () => {
                 ],
             },
         });
+        return { report, enrolledAt };
+    }
+
+    it("shows the rollout rings, and expects no device of a held ring's groups", async () => {
+        const { report, enrolledAt } = await reportWithRings(3);
         assert.deepEqual(report.rollout!.rings, [
             { name: "pilot", groups: ["Lookout Pilot"], enrolled: true, enrolledAt },
             { name: "sales", groups: ["Sales Mobile"], enrolled: false, enrolledAt: null },
@@ -120,29 +126,7 @@ describe("status report reads", () => {
     });
 
     it("names the held ring whose gate passes, which the next up enrolls", async () => {
-        server = await lookoutWithShortPages(true);
-        const withRings = parsedConfig({
-            ...validGraphConfig(),
-            "lookout-mtp:rollout": {
-                rings: [
-                    { name: "pilot", groups: ["Lookout Pilot"], gate: { minSoakDays: 7 } },
-                    { name: "sales", groups: ["Sales Mobile"] },
-                ],
-            },
-        });
-        const enrolledAt = new Date(Date.now() - 8 * 86_400_000).toISOString();
-        const report = await collectStatus({
-            stack: "s",
-            config: withRings,
-            graph: graphClientFor(t.graph),
-            lookout: lookout(server),
-            rollout: {
-                rings: [
-                    { name: "pilot", groups: ["Lookout Pilot"], released: true, enrolledAt },
-                    { name: "sales", groups: ["Sales Mobile"], released: false, enrolledAt: null },
-                ],
-            },
-        });
+        const { report } = await reportWithRings(8);
         assert.deepEqual(report.rollout!.lines, []);
         assert.deepEqual(report.rollout!.releasable, ["sales"]);
     });
