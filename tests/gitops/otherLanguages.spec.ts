@@ -93,7 +93,10 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
             `lookout-mtp: ${pluginDir}`,
         );
         before(() =>
-            assert.ok(projectFile.includes(pluginDir), "examples/yaml/Pulumi.yaml names ../../packages/plugin under packages"),
+            assert.ok(
+                projectFile.includes(pluginDir),
+                "examples/yaml/Pulumi.yaml names ../../packages/plugin under packages",
+            ),
         );
         const { tenant, t } = useTestStack("yaml", {
             prepare: (tenant) => {
