@@ -1,9 +1,9 @@
 /**
  * `npm run package`: builds the consumer package into dist/ (JavaScript, typings, a package.json
- * with only the runtime dependencies, the README), ready for `npm pack` or `npm install <path>`.
+ * with only the runtime dependencies, the README and the docs it links), ready for `npm pack` or `npm install <path>`.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { projectRoot } from "../tests/kit/engine";
 
@@ -39,4 +39,6 @@ const pkg = {
 };
 writeFileSync(join(dist, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
 copyFileSync(join(projectRoot, "README.md"), join(dist, "README.md"));
+// The README links the docs by relative path: they travel with it, so the links hold in the package.
+cpSync(join(projectRoot, "docs"), join(dist, "docs"), { recursive: true });
 console.log(`package: ${pkg.name}@${pkg.version} in dist/`);
