@@ -8,7 +8,8 @@ import { approveManagedGooglePlayApp } from "./graph/apps";
 import { errorReply, HttpError, parseBody, type Reply, type Request, type RequestLog, type Service } from "./http";
 import type { Store, Tenant } from "./store";
 import type { EmulatedDevice } from "./store";
-import { configureIntuneConnector } from "./lookout/settings";
+import { configureIntuneConnector, tenantConsoleAdmin } from "./lookout/settings";
+import { consoleAdmin } from "./lookout/token";
 import { intuneConnectorSettingsSchema } from "../contract/lookout/schemas";
 
 export const adminPrefix = "/_emulator/";
@@ -21,16 +22,26 @@ export interface AdminContext {
     advanceClock(ms: number): void;
     /** Expires every access token the emulator handed out (Lookout and Graph). */
     expireTokens(): void;
+    /** Drops the connection of every open event stream, as a network failure would. */
+    dropStreams(): void;
 }
 
-export function createAdminHooks({ store, faults, log, now, advanceClock, expireTokens }: AdminContext): Service {
+export function createAdminHooks({
+    store,
+    faults,
+    log,
+    now,
+    advanceClock,
+    expireTokens,
+    dropStreams,
+}: AdminContext): Service {
     function tenantOf(id: string): Tenant {
         const tenant = store.tenantById(id);
         if (!tenant) throw new HttpError(404, "NOT_FOUND", "no such tenant");
         return tenant;
     }
 
-    function handle({ path, method, json }: Request): Reply {
+    function handle({ path, method, json, url }: Request): Reply {
         if (path === "/_emulator/tenants" && method === "POST") {
             const body = (json() ?? {}) as { name?: string; applicationKey?: string; entraTenantId?: string };
             const tenant = store.addTenant(body.name ?? "tenant", body.applicationKey, body.entraTenantId);
@@ -95,11 +106,18 @@ export function createAdminHooks({ store, faults, log, now, advanceClock, expire
             store.persist();
             return { status: 200, body: { serves } };
         }
-        // An admin saving System > Connectors > Intune in Lookout's console (checklist mode's manual step).
+        // An admin saving System > Connectors > Intune in Lookout's console (checklist mode's manual step),
+        // audited as that admin's (`?admin=<address>`, else the tenant's console admin).
         const consoleMatch = /^\/_emulator\/tenants\/([^/]+)\/console\/intune-connector$/.exec(path);
         if (consoleMatch && method === "PUT") {
             const tenant = tenantOf(consoleMatch[1]);
-            configureIntuneConnector(tenant, parseBody(intuneConnectorSettingsSchema(), json()), now());
+            const admin = url.searchParams.get("admin");
+            configureIntuneConnector(
+                tenant,
+                parseBody(intuneConnectorSettingsSchema(), json()),
+                now(),
+                admin ? consoleAdmin(admin) : tenantConsoleAdmin(tenant),
+            );
             store.persist();
             return { status: 200, body: tenant.intuneConnector!.value };
         }
@@ -122,6 +140,10 @@ export function createAdminHooks({ store, faults, log, now, advanceClock, expire
         if (path === "/_emulator/requests" && method === "GET") return { status: 200, body: log.entries() };
         if (path === "/_emulator/requests" && method === "DELETE") {
             log.clear();
+            return { status: 204 };
+        }
+        if (path === "/_emulator/streams/drop" && method === "POST") {
+            dropStreams();
             return { status: 204 };
         }
         if (path === "/_emulator/tokens/expire" && method === "POST") {

@@ -49,37 +49,111 @@ export function uuidV7(ms: number, sequence: number): string {
     return `${time.slice(0, 8)}-${time.slice(8)}-7${seq.slice(0, 3)}-8${seq.slice(3, 6)}-${seq.slice(6).padStart(12, "0")}`;
 }
 
-/** Every device Lookout lists at `now`, in Lookout's order (oid descending: newest first). */
-export function lookoutDevices(tenant: Tenant, now: number): LookoutDeviceView[] {
+/** Lookout's GUID of a device: its Intune ID's first part and its listing's oid, stable while it stays listed. */
+export const lookoutGuid = (device: EmulatedDevice, oid: string): string =>
+    `${device.id.slice(0, 24)}${oid.slice(-12)}`;
+
+/** Where a device stands in Lookout at one moment: what the device list and the event stream both say of it. */
+export interface LookoutDeviceState {
+    activation: "PENDING" | "ACTIVATED" | "DEACTIVATED";
+    protection: "PROTECTED" | "DISCONNECTED" | null;
+    security: MraSecurityStatus | null;
+}
+
+/** One step of a device's timeline: from `at` on, the device is in `state`. */
+export interface DeviceTransition {
+    at: number;
+    /** What moved: `listed` (the first step), then `activated`, `disconnected`, `deactivated`. */
+    kind: "listed" | "activated" | "disconnected" | "deactivated";
+    state: LookoutDeviceState;
+}
+
+/** A device's whole life in Lookout, from the moment Lookout lists it (future steps included). */
+export interface DeviceTimeline {
+    device: EmulatedDevice;
+    /** Its place in `tenant.devices`. */
+    index: number;
+    oid: string;
+    /** Lookout's device GUID, as the device list and the event stream name it. */
+    guid: string;
+    listedAt: number;
+    /** When its user opens the app (null: never), whether or not that moment has come. */
+    activatesAt: number | null;
+    /** Every step in time order; a step that changes nothing visible is left out. */
+    transitions: DeviceTransition[];
+}
+
+/** The device at `t` (t >= listedAt), from its seed: the one rule the device list and the events share. */
+function stateAt(device: EmulatedDevice, listedAt: number, t: number) {
+    const activatedAt = device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
+    const active = activatedAt !== null && t >= activatedAt;
+    const disconnected =
+        active && device.disconnectsAfterMinutes != null && t >= activatedAt! + device.disconnectsAfterMinutes * 60_000;
+    const deactivated =
+        device.deactivated === true ||
+        (device.deactivatesAfterMinutes != null && t >= listedAt + device.deactivatesAfterMinutes * 60_000);
+    const state: LookoutDeviceState = {
+        activation: deactivated ? "DEACTIVATED" : active ? "ACTIVATED" : "PENDING",
+        protection: deactivated || !active ? null : disconnected ? "DISCONNECTED" : "PROTECTED",
+        security: active && !deactivated ? device.security : null,
+    };
+    return { state, activatedAt: active ? activatedAt : null };
+}
+
+const sameState = (a: LookoutDeviceState, b: LookoutDeviceState) =>
+    a.activation === b.activation && a.protection === b.protection && a.security === b.security;
+
+function timelineOf(device: EmulatedDevice, index: number, listedAt: number): DeviceTimeline {
+    const oid = uuidV7(listedAt, index);
+    const activatesAt = device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
+    const moments: Array<[number, DeviceTransition["kind"]]> = [[listedAt, "listed"]];
+    if (activatesAt !== null) {
+        moments.push([activatesAt, "activated"]);
+        if (device.disconnectsAfterMinutes != null)
+            moments.push([activatesAt + device.disconnectsAfterMinutes * 60_000, "disconnected"]);
+    }
+    if (device.deactivatesAfterMinutes != null)
+        moments.push([listedAt + device.deactivatesAfterMinutes * 60_000, "deactivated"]);
+    moments.sort((a, b) => a[0] - b[0]);
+    const transitions: DeviceTransition[] = [];
+    for (const [at, kind] of moments) {
+        const { state } = stateAt(device, listedAt, Math.max(at, listedAt));
+        const last = transitions[transitions.length - 1];
+        if (last && sameState(last.state, state)) continue;
+        transitions.push({ at: Math.max(at, listedAt), kind: last ? kind : "listed", state });
+    }
+    return { device, index, oid, guid: lookoutGuid(device, oid), listedAt, activatesAt, transitions };
+}
+
+/**
+ * The timeline of every device Lookout lists or will list as things stand (its connector, its
+ * enrollment groups, the directory): a device is listed one new-device check interval after it
+ * enrolled or the connector was set up, whichever is later. In `tenant.devices` order.
+ */
+export function deviceTimelines(tenant: Tenant): DeviceTimeline[] {
     const connector = tenant.intuneConnector?.value;
     const since = tenant.lookoutHeartbeat.since ? Date.parse(tenant.lookoutHeartbeat.since) : undefined;
     if (!connector || since === undefined || tenant.lookoutHeartbeat.stoppedAt) return [];
     const enrolled = new Set(connector.enrollmentGroups);
     const groupsOf = membershipOf(tenant);
     const interval = connector.newDeviceCheckIntervalMinutes * 60_000;
-    const views: LookoutDeviceView[] = [];
+    const timelines: DeviceTimeline[] = [];
     (tenant.devices ?? []).forEach((device, index) => {
         // Lookout matches enrollment groups by exact display name, as its connector form stores them.
         if (!groupsOf(device.userId).some((g) => enrolled.has(g.displayName))) return;
-        const listedAt = Math.max(Date.parse(device.enrolledDateTime), since) + interval;
-        if (now < listedAt) return;
-        const activatedAt =
-            device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
-        const active = activatedAt !== null && now >= activatedAt;
-        const disconnected =
-            active &&
-            device.disconnectsAfterMinutes != null &&
-            now >= activatedAt! + device.disconnectsAfterMinutes * 60_000;
-        views.push({
-            device,
-            oid: uuidV7(listedAt, index),
-            listedAt,
-            activatedAt: active ? activatedAt : null,
-            activation: device.deactivated ? "DEACTIVATED" : active ? "ACTIVATED" : "PENDING",
-            protection: device.deactivated || !active ? null : disconnected ? "DISCONNECTED" : "PROTECTED",
-            security: active && !device.deactivated ? device.security : null,
-        });
+        timelines.push(timelineOf(device, index, Math.max(Date.parse(device.enrolledDateTime), since) + interval));
     });
+    return timelines;
+}
+
+/** Every device Lookout lists at `now`, in Lookout's order (oid descending: newest first). */
+export function lookoutDevices(tenant: Tenant, now: number): LookoutDeviceView[] {
+    const views: LookoutDeviceView[] = deviceTimelines(tenant)
+        .filter((timeline) => now >= timeline.listedAt)
+        .map(({ device, oid, listedAt }) => {
+            const { state, activatedAt } = stateAt(device, listedAt, now);
+            return { device, oid, listedAt, activatedAt, ...state };
+        });
     return views.sort((a, b) => (a.oid < b.oid ? 1 : a.oid > b.oid ? -1 : 0));
 }
 

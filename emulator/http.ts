@@ -11,7 +11,14 @@ import type { z } from "zod";
 import type { LookoutError } from "../contract/lookout/schemas";
 import type { createFaultInjector } from "./faults";
 
-export type Reply = { status: number; body?: unknown; headers?: Record<string, string>; tenantId?: string };
+export type Reply = {
+    status: number;
+    body?: unknown;
+    headers?: Record<string, string>;
+    tenantId?: string;
+    /** A streamed answer (Server-Sent Events): written by this function once the head is sent, instead of a body. */
+    stream?: (res: ServerResponse) => Promise<void>;
+};
 
 /** A request as a service sees it: body read whole, JSON parsed on demand. */
 export interface Request {
@@ -131,6 +138,11 @@ function send(res: ServerResponse, reply: Reply, requestId: string, now: number)
         "x-request-id": requestId,
         ...(reply.headers ?? {}),
     };
+    if (reply.stream) {
+        res.writeHead(reply.status, headers);
+        reply.stream(res).catch(() => res.destroy());
+        return;
+    }
     if (reply.body === undefined) {
         res.writeHead(reply.status, headers).end();
         return;

@@ -15,6 +15,7 @@ import {
     type Service,
 } from "./http";
 import { createLookoutService } from "./lookout";
+import { type StreamSettings, wakeStreams } from "./lookout/events";
 import { createStore } from "./store";
 
 export type { RequestLogEntry } from "./http";
@@ -30,6 +31,8 @@ export interface EmulatorOptions {
     tokenTtlSeconds?: number;
     /** Graph requests a minute per tenant before 429. */
     graphRateLimitPerMinute?: number;
+    /** How Lookout's event stream behaves in time: page size, heartbeat, poll, longest connection, retry. */
+    streams?: Partial<StreamSettings>;
 }
 
 export async function startLookoutEmulator(options: EmulatorOptions = {}) {
@@ -42,6 +45,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
     const now = () => Date.now() + clockOffsetMs;
     const advanceClock = (ms: number) => {
         clockOffsetMs += ms;
+        wakeStreams();
     };
 
     const lookout = createLookoutService({
@@ -50,6 +54,7 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         now,
         rateLimitPerMinute: options.rateLimitPerMinute ?? 100,
         tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
+        streams: options.streams,
     });
     const graph = createGraphEmulator({
         store,
@@ -80,7 +85,15 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         lookout.expireTokens();
         graph.expireTokens();
     }
-    const admin = createAdminHooks({ store, faults, log, now, advanceClock, expireTokens });
+    const admin = createAdminHooks({
+        store,
+        faults,
+        log,
+        now,
+        advanceClock,
+        expireTokens,
+        dropStreams: lookout.streams.dropAll,
+    });
 
     const server = createEmulatorServer({
         route: (path) => (path.startsWith(adminPrefix) ? admin : isGraphPath(path) ? graphService : lookout.service),
@@ -108,7 +121,13 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         /** The Graph base URL and authority host of this emulator, for `graph:baseUrl` / `graph:authorityHost`. */
         graphBaseUrl: `http://127.0.0.1:${port}/graph/v1.0`,
         authorityHost: `http://127.0.0.1:${port}/entra`,
-        close: () => closeServer(server),
+        /** Lookout's event streams open now (what each holds for its reader), and hooks to drop or end them. */
+        streams: lookout.streams,
+        /** Ends every event stream with `end`, then closes the server. */
+        close: () => {
+            lookout.streams.endAll();
+            return closeServer(server);
+        },
     };
 }
 

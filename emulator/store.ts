@@ -41,6 +41,20 @@ export interface EmulatedDevice {
     security: MraSecurityStatus;
     /** Deactivated in the Lookout console. */
     deactivated?: boolean;
+    /** Minutes from Lookout listing the device to an admin deactivating it in the console; null or absent: never. */
+    deactivatesAfterMinutes?: number | null;
+}
+
+/** One AUDIT event of Lookout's event stream, as the emulator keeps it (emulator/lookout/events.ts). */
+export interface StoredAuditEvent {
+    /** A UUIDv7 of `at`, ordered with every other event of the tenant. */
+    id: string;
+    at: number;
+    changeType: "CREATED" | "UPDATED" | "DELETED";
+    actor: { guid: string; type: string };
+    target: { guid: string; type: string };
+    auditType: string;
+    changes: Array<{ name: string; from: string; to: string }>;
 }
 
 export interface Versioned<T> {
@@ -152,6 +166,12 @@ export interface Tenant {
     applicationKeys: string[];
     /** Scopes of keys created with fewer than all (see `lookoutScopes`); other keys have all. */
     keyScopes?: Record<string, string[]>;
+    /** Keys that act as a console user (their address): what they change is audited as that admin's, not the key's. */
+    consoleUserKeys?: Record<string, string>;
+    /** Lookout's audit trail of console changes, the AUDIT events of its event stream (at most its 10-day horizon). */
+    auditLog?: StoredAuditEvent[];
+    /** The last sequence number given to an event of the tenant's stream (its ids' ordering). */
+    eventSequence?: number;
     intuneConnector: Versioned<IntuneConnectorSettings> | null;
     notificationPreferences: Record<string, Versioned<NotificationPreferences>>;
     threatClassifications: Versioned<Record<string, RiskLevel>>;
@@ -284,6 +304,14 @@ export function createStore(stateFile?: string) {
             persist();
             return key;
         },
+        /** Adds an application key that acts as the console user `email` (what it changes is that admin's change); returns it. */
+        addConsoleUserKey(tenant: Tenant, email: string): string {
+            const key = newApplicationKey();
+            tenant.applicationKeys.push(key);
+            tenant.consoleUserKeys = { ...(tenant.consoleUserKeys ?? {}), [key]: email };
+            persist();
+            return key;
+        },
         /** Registers an app that may call Graph in this tenant; returns its credentials. */
         addGraphApp(tenant: Tenant, roles: string[] = allGraphRoles): GraphApp {
             const app = { clientId: randomUUID(), clientSecret: "gs_" + randomBytes(24).toString("base64url"), roles };
@@ -344,7 +372,13 @@ export function createStore(stateFile?: string) {
         },
         /** A public view of a tenant for tests and the demo: settings only, never keys. */
         describe(tenant: Tenant) {
-            const { applicationKeys: _keys, keyScopes: _scopes, graphApps: _apps, ...settings } = tenant;
+            const {
+                applicationKeys: _keys,
+                keyScopes: _scopes,
+                consoleUserKeys: _users,
+                graphApps: _apps,
+                ...settings
+            } = tenant;
             return settings;
         },
     };

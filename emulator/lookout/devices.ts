@@ -12,7 +12,7 @@ import {
 } from "../../contract/lookout/mra";
 import { errorReply, HttpError, type Reply } from "../http";
 import type { Tenant } from "../store";
-import { lookoutDevices, type LookoutDeviceView } from "../devices";
+import { lookoutDevices, lookoutGuid, type LookoutDeviceView } from "../devices";
 
 /** An error of the Mobile Risk API v2, answered in its own shape (`{error, request-id}`, Lookout's Swagger), not the console contract's. */
 export class MraError extends HttpError {}
@@ -46,7 +46,7 @@ function intParam(query: URLSearchParams, name: string, min: number, max: number
 function deviceBody(view: LookoutDeviceView) {
     const { device } = view;
     return {
-        guid: `${device.id.slice(0, 24)}${view.oid.slice(-12)}`,
+        guid: lookoutGuid(device, view.oid),
         oid: view.oid,
         email: device.userPrincipalName,
         platform: platformOf(view),

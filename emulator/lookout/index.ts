@@ -13,6 +13,8 @@ import { type SettingsRoute, settingsRoutes } from "./settings";
 import { createLookoutAccess } from "./token";
 import { mraPaths } from "../../contract/lookout/mra";
 import { asMraError, listDevices, mraErrorReply } from "./devices";
+import { eventStreamPath } from "../../contract/lookout/events";
+import { createEventStreams, defaultStreamSettings, type StreamSettings } from "./events";
 
 export interface LookoutServiceOptions {
     store: Store;
@@ -20,6 +22,8 @@ export interface LookoutServiceOptions {
     now(): number;
     rateLimitPerMinute: number;
     tokenTtlSeconds: number;
+    /** How the event stream behaves in time (tests shorten it). */
+    streams?: Partial<StreamSettings>;
 }
 
 /**
@@ -64,6 +68,7 @@ function settingsRouteOf(path: string): { route: SettingsRoute; params: Record<s
 
 export function createLookoutService(options: LookoutServiceOptions) {
     const access = createLookoutAccess(options);
+    const streams = createEventStreams({ ...defaultStreamSettings, ...options.streams }, options.now);
 
     function handle(request: Request): Reply {
         const { path, method } = request;
@@ -80,7 +85,19 @@ export function createLookoutService(options: LookoutServiceOptions) {
                 throw asMraError(err);
             }
         }
-        const tenant = access.authenticate(request.req);
+        if (path === eventStreamPath) {
+            try {
+                if (method !== "GET") throw methodNotAllowed(method, path, ["GET"]);
+                return streams.subscribe(
+                    access.session(request.req),
+                    request.url,
+                    request.req.headers["last-event-id"],
+                );
+            } catch (err) {
+                throw asMraError(err);
+            }
+        }
+        const { tenant, actor } = access.session(request.req);
         const match = settingsRouteOf(path);
         // A tenant told to serve only Lookout's public API answers the settings routes as Lookout's service does: they do not exist.
         if (!match || tenant.lookoutApi === "public")
@@ -88,7 +105,7 @@ export function createLookoutService(options: LookoutServiceOptions) {
         const handler = match.route.methods[method];
         if (!handler) throw methodNotAllowed(method, path, Object.keys(match.route.methods));
         return {
-            ...handler({ store: options.store, now: options.now, tenant, request, params: match.params }),
+            ...handler({ store: options.store, now: options.now, tenant, actor, request, params: match.params }),
             tenantId: tenant.id,
         };
     }
@@ -101,6 +118,8 @@ export function createLookoutService(options: LookoutServiceOptions) {
                 errorBody(status, "INJECTED_FAULT", "fault injected by the emulator", requestId),
         } satisfies Service,
         expireTokens: access.expireTokens,
+        /** The event streams open now, and hooks to drop or end them. */
+        streams,
         issuedTokens: access.issuedTokens,
     };
 }

@@ -13,8 +13,16 @@ import {
     threatClassificationCatalogue,
     threatClassificationPatchSchema,
 } from "../../contract/lookout/schemas";
+import {
+    auditRiskLevel,
+    classificationAuditType,
+    connectorAttributeChanges,
+    notificationAuditAttributes,
+} from "../../contract/lookout/events";
 import { HttpError, parseBody, type Reply, type Request } from "../http";
 import type { Store, Tenant, Versioned } from "../store";
+import { connectorGuid, recordAudit } from "./events";
+import { consoleAdmin, type LookoutActor } from "./token";
 
 interface SettingsContext {
     store: Store;
@@ -25,6 +33,8 @@ interface SettingsContext {
 /** One call to a settings document, by a token of `tenant`. */
 export interface SettingsCall extends SettingsContext {
     tenant: Tenant;
+    /** Who the call's token acts for: what it changes is audited as theirs. */
+    actor: LookoutActor;
     request: Request;
     /** The path's `{parameters}`, decoded. */
     params: Record<string, string>;
@@ -59,9 +69,28 @@ function checkIfMatch(req: IncomingMessage, doc: Versioned<unknown> | null | und
     }
 }
 
-/** What saving System > Connectors > Intune does, through the contract or in the console: Lookout then heartbeats to Intune (see emulator/graph/intune.ts). */
-export function configureIntuneConnector(tenant: Tenant, value: IntuneConnectorSettings, now: number): void {
+/** The console admin a change made in the console itself is audited as, unless another is named. */
+export const tenantConsoleAdmin = (tenant: Tenant): LookoutActor => consoleAdmin(`admin@${tenant.name}.example`);
+
+/**
+ * What saving System > Connectors > Intune does, through the contract or in the console: Lookout
+ * then heartbeats to Intune (see emulator/graph/intune.ts), and audits the change as `actor`'s.
+ */
+export function configureIntuneConnector(
+    tenant: Tenant,
+    value: IntuneConnectorSettings,
+    now: number,
+    actor: LookoutActor = tenantConsoleAdmin(tenant),
+): void {
+    const before = tenant.intuneConnector?.value ?? null;
     tenant.intuneConnector = { value, version: (tenant.intuneConnector?.version ?? 0) + 1 };
+    recordAudit(tenant, now, {
+        changeType: before ? "UPDATED" : "CREATED",
+        actor,
+        target: { guid: connectorGuid(tenant), type: "CONNECTOR" },
+        auditType: "MDM_CONNECTOR",
+        changes: connectorAttributeChanges(before, value),
+    });
     const heartbeat = tenant.lookoutHeartbeat;
     if (!heartbeat.since || heartbeat.stoppedAt)
         Object.assign(heartbeat, { since: new Date(now).toISOString(), stoppedAt: null });
@@ -76,19 +105,26 @@ const intuneConnector: SettingsRoute = {
             if (!doc) throw new HttpError(404, "NOT_FOUND", "the Intune connector is not configured");
             return { status: 200, body: doc.value, headers: { etag: etagOf(doc) } };
         },
-        PUT({ tenant, request, store, now }) {
+        PUT({ tenant, request, store, now, actor }) {
             const doc = tenant.intuneConnector;
             checkIfMatch(request.req, doc);
             const value = parseBody(intuneConnectorSettingsSchema(), request.json());
-            configureIntuneConnector(tenant, value, now());
+            configureIntuneConnector(tenant, value, now(), actor);
             store.persist();
             return { status: doc ? 200 : 201, body: value, headers: { etag: etagOf(tenant.intuneConnector!) } };
         },
-        DELETE({ tenant, request, store, now }) {
+        DELETE({ tenant, request, store, now, actor }) {
             const doc = tenant.intuneConnector;
             if (!doc) throw new HttpError(404, "NOT_FOUND", "the Intune connector is not configured");
             checkIfMatch(request.req, doc);
             tenant.intuneConnector = null;
+            recordAudit(tenant, now(), {
+                changeType: "DELETED",
+                actor,
+                target: { guid: connectorGuid(tenant), type: "CONNECTOR" },
+                auditType: "MDM_CONNECTOR",
+                changes: connectorAttributeChanges(doc.value, null),
+            });
             tenant.lookoutHeartbeat.stoppedAt = new Date(now()).toISOString();
             store.persist();
             return { status: 204 };
@@ -98,6 +134,22 @@ const intuneConnector: SettingsRoute = {
 
 /** Preferences are kept by the lower-cased address of the console user. */
 const userOf = ({ params }: SettingsCall) => params.email.toLowerCase();
+
+/** A console user's preferences changed: audited as ADMIN, on that user, the user named by `email` (contract/lookout/events.ts). */
+function auditPreferences(call: SettingsCall, email: string, before: boolean | undefined, after: boolean | undefined) {
+    const at = (v: boolean | undefined) => (v === undefined ? "" : String(v));
+    if (at(before) === at(after)) return;
+    recordAudit(call.tenant, call.now(), {
+        changeType: before === undefined ? "CREATED" : after === undefined ? "DELETED" : "UPDATED",
+        actor: call.actor,
+        target: { guid: consoleAdmin(email).guid, type: "ADMIN" },
+        auditType: "ADMIN",
+        changes: [
+            { name: notificationAuditAttributes.user, from: email, to: email },
+            { name: notificationAuditAttributes.emailNotifications, from: at(before), to: at(after) },
+        ],
+    });
+}
 
 const notificationPreferences: SettingsRoute = {
     template: lookoutPaths.notificationPreferences("\u0000").replace("%00", "{email}"),
@@ -122,6 +174,7 @@ const notificationPreferences: SettingsRoute = {
             checkIfMatch(request.req, doc);
             const value = parseBody(notificationPreferencesSchema(), request.json());
             tenant.notificationPreferences[email] = { value, version: (doc?.version ?? 0) + 1 };
+            auditPreferences(call, email, doc?.value.emailNotifications, value.emailNotifications);
             store.persist();
             return {
                 status: doc ? 200 : 201,
@@ -136,6 +189,7 @@ const notificationPreferences: SettingsRoute = {
             if (!doc) throw new HttpError(404, "NOT_FOUND", `no notification preferences stored for ${email}`);
             checkIfMatch(request.req, doc);
             delete tenant.notificationPreferences[email];
+            auditPreferences(call, email, doc.value.emailNotifications, undefined);
             store.persist();
             return { status: 204 };
         },
@@ -163,7 +217,7 @@ const threatClassifications: SettingsRoute = {
                 headers: { etag: etagOf(tenant.threatClassifications) },
             };
         },
-        PATCH({ tenant, request, store }) {
+        PATCH({ tenant, request, store, now, actor }) {
             const doc = tenant.threatClassifications;
             checkIfMatch(request.req, doc);
             const patch = parseBody(threatClassificationPatchSchema(), request.json());
@@ -172,6 +226,21 @@ const threatClassifications: SettingsRoute = {
             );
             if (unknown.length)
                 throw new HttpError(400, "VALIDATION_ERROR", `unknown threat classification(s): ${unknown.join(", ")}`);
+            const levelOf = (levels: Record<string, string>, name: string) =>
+                levels[name] ?? threatClassificationCatalogue.find((c) => c.name === name)!.defaultRiskLevel;
+            recordAudit(tenant, now(), {
+                changeType: "UPDATED",
+                actor,
+                target: { guid: tenant.id, type: "ENTERPRISE" },
+                auditType: classificationAuditType,
+                changes: Object.entries(patch.riskLevels)
+                    .map(([name, level]) => ({
+                        name,
+                        from: auditRiskLevel(levelOf(doc.value, name)),
+                        to: auditRiskLevel(level),
+                    }))
+                    .filter((c) => c.from !== c.to),
+            });
             tenant.threatClassifications = { value: { ...doc.value, ...patch.riskLevels }, version: doc.version + 1 };
             store.persist();
             return {

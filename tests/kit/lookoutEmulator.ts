@@ -20,8 +20,10 @@ export interface EmulatedTenant {
     graph: GraphConnection;
     graphApp: GraphApp;
     entraTenantId: string;
-    /** A client acting as a console user, for changes behind the stack's back. */
+    /** A client acting as a console user (`consoleUser`), for changes behind the stack's back: Lookout audits them as that admin's. */
     console: LookoutClient;
+    /** The console user the `console` client acts as. */
+    consoleUser: string;
     /** The tenant's settings as the emulator holds them. */
     settings(): ReturnType<LookoutEmulator["store"]["describe"]>;
     /** The Graph requests the emulator answered since it last cleared its log. */
@@ -92,6 +94,9 @@ async function restoreEmulatedTenant(
     return emulatedTenant(emulator, tenants[0], applicationKey);
 }
 
+/** The console user a test's `console` client acts as. */
+const consoleUser = "alex.admin@contoso.example";
+
 /** The test's view of a tenant of `emulator`: its key, a new Graph app with every permission, clients. */
 function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKey: string): EmulatedTenant {
     const graphApp = emulator.store.addGraphApp(tenant);
@@ -112,7 +117,12 @@ function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKe
         },
         graphApp,
         entraTenantId: tenant.entraTenantId,
-        console: createLookoutClient({ baseUrl: emulator.url, applicationKey, retry: fastRetry }),
+        console: createLookoutClient({
+            baseUrl: emulator.url,
+            applicationKey: emulator.store.addConsoleUserKey(tenant, consoleUser),
+            retry: fastRetry,
+        }),
+        consoleUser,
         settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
         graphRequests: () => emulator.requests().filter((r) => r.path.startsWith("/graph")),
         writes: () => emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token")),
