@@ -1,12 +1,14 @@
 /**
- * `npm run test:repeat -- N [--unit]`: runs the engine suites (e2e, gitops, faults; with `--unit`
- * the unit suite first) N times in a row and reports every test that failed at least once, so a
- * landing does not depend on one lucky run. Not part of `npm test`.
+ * `npm run test:repeat -- N [--unit]`: runs the engine suites (e2e, gitops and faults at once, as
+ * `npm run test:engine`) and the browser suite, with `--unit` the unit suite first, N times in a
+ * row and reports every test that failed at least once, so a landing does not depend on one lucky
+ * run. Not part of `npm test`.
  *
- * Each suite runs through its own `npm run test:<suite>` script, the invocation `npm test` uses,
- * with mocha's JSON reporter writing to a file (npm hands the extra arguments to mocha, the last
+ * Each suite runs through its own `npm run test:<suite>` script, the invocation `npm test` uses
+ * (the engine suites in parallel, so a test that depends on running alone shows here), with
+ * mocha's JSON reporter writing to a file (npm hands the extra arguments to mocha, the last
  * command of each script). A failing hook counts as a test of its own, among them the guard of
- * testkit/processes.ts, which fails a run that leaves a process behind.
+ * tests/kit/processes.ts, which fails a run that leaves a process behind.
  */
 import { spawn } from "node:child_process";
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
@@ -39,7 +41,7 @@ if (!Number.isInteger(rounds) || rounds < 1 || positionals.length > 1) {
     );
     process.exit(2);
 }
-const suites = [...(values.unit ? ["unit"] : []), "e2e", "gitops", "faults"];
+const suites = [...(values.unit ? ["unit"] : []), "engine", "browser"];
 const logs = mkdtempSync(join(tmpdir(), "lookout-test-repeat-"));
 const outcomes = new Map<string, Outcome>();
 

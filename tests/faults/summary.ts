@@ -1,6 +1,7 @@
 /**
  * Collects one row per fault scenario and prints the table when the suite ends (a mocha root hook
- * plugin, loaded with --require).
+ * plugin, loaded with --require). In mocha's parallel mode root hooks run after each file, so each
+ * fault file prints its own table.
  */
 export interface FaultRow {
     scenario: string;
@@ -19,7 +20,7 @@ export function recordFault(row: FaultRow): void {
     rows.push(row);
 }
 
-function table(): string {
+function table(rows: FaultRow[]): string {
     const header = ["scenario", "injected", "outcome", "requests", "faults", "s", "leaks"];
     const body = rows.map((r) => [
         r.scenario,
@@ -38,9 +39,11 @@ function table(): string {
 export const mochaHooks = {
     afterAll() {
         if (rows.length === 0) return;
-        const leaks = rows.reduce((n, r) => n + (r.leaks ?? 0), 0);
+        // A parallel worker runs several files in one process: each table holds its file's rows only.
+        const printed = rows.splice(0);
+        const leaks = printed.reduce((n, r) => n + (r.leaks ?? 0), 0);
         console.log("\nFault suite summary\n");
-        console.log(table());
-        console.log(`\nscenarios: ${rows.length}; credential leaks found: ${leaks}`);
+        console.log(table(printed));
+        console.log(`\nscenarios: ${printed.length}; credential leaks found: ${leaks}`);
     },
 };

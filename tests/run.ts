@@ -1,0 +1,80 @@
+/**
+ * What `npm test` and `npm run test:fast` run: npm scripts in groups, the groups one after another,
+ * the scripts of a group at once (the machine has two cores; scripts that share nothing run side
+ * by side). Stops after the first group in which a script failed, and exits non-zero.
+ *
+ *   node --import tsx tests/run.ts build,lint test:unit,test:contract test:engine
+ *
+ * The first script of a group prints as it runs; the others of the group print after it, each
+ * when it ends, so their lines do not interleave. Each ends with its time.
+ */
+import { spawn } from "node:child_process";
+import { projectRoot } from "./kit/engine";
+
+interface Finished {
+    script: string;
+    code: number;
+    seconds: number;
+    output: string;
+}
+
+function runScript(script: string, stream: boolean): Promise<Finished> {
+    const started = performance.now();
+    const child = spawn("npm", ["run", "-s", script], {
+        cwd: projectRoot,
+        stdio: stream ? "inherit" : ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code, signal) =>
+            resolve({
+                script,
+                code: code ?? (signal ? 128 : 1),
+                seconds: (performance.now() - started) / 1000,
+                output,
+            }),
+        );
+    });
+}
+
+const verdict = (f: Finished) =>
+    `\n> npm run ${f.script}: ${f.code === 0 ? "passed" : `FAILED (exit code ${f.code})`} in ${f.seconds.toFixed(0)} s`;
+
+async function main() {
+    const groups = process.argv.slice(2).map((g) => g.split(",").filter(Boolean));
+    if (groups.length === 0 || groups.some((g) => g.length === 0)) {
+        console.error("usage: node --import tsx tests/run.ts <script>[,<script>...] ...");
+        process.exit(2);
+    }
+    const started = performance.now();
+    const times: string[] = [];
+    for (const [first, ...others] of groups) {
+        console.log(`\n> ${[first, ...others].map((s) => `npm run ${s}`).join("  &  ")}\n`);
+        const running = others.map((script) => runScript(script, false));
+        const streamed = await runScript(first, true);
+        console.log(verdict(streamed));
+        const finished = [streamed];
+        for (const next of running) {
+            const f = await next;
+            console.log(`\n> npm run ${f.script}\n`);
+            process.stdout.write(f.output);
+            console.log(verdict(f));
+            finished.push(f);
+        }
+        times.push(...finished.map((f) => `${f.script} ${f.seconds.toFixed(0)} s${f.code === 0 ? "" : " (failed)"}`));
+        const failed = finished.filter((f) => f.code !== 0);
+        if (failed.length > 0) {
+            console.error(`\nfailed: ${failed.map((f) => `npm run ${f.script}`).join(", ")}; stopped before the rest.`);
+            process.exit(1);
+        }
+    }
+    console.log(`\nall passed in ${((performance.now() - started) / 1000).toFixed(0)} s: ${times.join(", ")}`);
+}
+
+main().catch((err) => {
+    console.error(`tests/run.ts: ${(err as Error).message}`);
+    process.exit(1);
+});
