@@ -187,6 +187,66 @@ export function createLookoutClient(settings: LookoutClientSettings) {
     }
 
     /**
+     * Opens a Server-Sent Events stream (`GET`, `Accept: text/event-stream`) with the client's token,
+     * renewed when Lookout answers 401, as every request is. Resolves once the head arrived (within
+     * the attempt timeout), the body still streaming; a refusal throws Lookout's error, with the
+     * `status` and any `Retry-After` (seconds) on it, so the caller decides whether to try again.
+     * Not retried here: a stream's reconnection is the stream reader's (providers/lookout/eventStream.ts).
+     */
+    async function openStream(
+        path: string,
+        options: { lastEventId?: string; signal?: AbortSignal } = {},
+    ): Promise<LookoutResponse<ReadableStream<Uint8Array>>> {
+        for (let renewals = 0; ; renewals++) {
+            const headers: Record<string, string> = {
+                authorization: `Bearer ${(await tokens.get()).value}`,
+                accept: "text/event-stream",
+                "cache-control": "no-cache",
+            };
+            if (options.lastEventId) headers["last-event-id"] = options.lastEventId;
+            const connecting = new AbortController();
+            const abort = () => connecting.abort(options.signal?.reason);
+            options.signal?.addEventListener("abort", abort, { once: true });
+            if (options.signal?.aborted) abort();
+            const timer = setTimeout(
+                () => connecting.abort(new Error(`no answer within ${policy.attemptTimeoutMs} ms`)),
+                policy.attemptTimeoutMs,
+            );
+            let response: Response;
+            try {
+                response = await fetch(baseUrl + path, { headers, signal: connecting.signal });
+            } catch (err) {
+                options.signal?.removeEventListener("abort", abort);
+                const e = err as Error & { cause?: { code?: string } };
+                throw Object.assign(
+                    new Error(
+                        `Lookout API GET ${path} failed: ${connecting.signal.aborted && !options.signal?.aborted ? String(connecting.signal.reason?.message ?? "timeout") : `connection failed (${e.cause?.code ?? e.message})`}`,
+                    ),
+                    { status: 0, errorCode: "CONNECTION_FAILED", cause: err },
+                );
+            } finally {
+                clearTimeout(timer);
+            }
+            if (response.status === 401 && renewals < 2) {
+                options.signal?.removeEventListener("abort", abort);
+                await response.body?.cancel();
+                tokens.invalidate();
+                continue;
+            }
+            if (!response.ok || !response.body) {
+                options.signal?.removeEventListener("abort", abort);
+                const body = parseBody(await response.text(), false);
+                const retryAfter = Number(response.headers.get("retry-after"));
+                throw Object.assign(lookoutApiError("GET", path, response.status, body), {
+                    date: dateOf(response.headers.get("date")),
+                    ...(Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterSeconds: retryAfter } : {}),
+                });
+            }
+            return { status: response.status, body: response.body, date: dateOf(response.headers.get("date")) };
+        }
+    }
+
+    /**
      * Exchanges the application key for a token (once per client): fails with the key's hint when
      * Lookout refuses it. Resolves to the scopes the token carries, when Lookout says.
      */
@@ -194,7 +254,7 @@ export function createLookoutClient(settings: LookoutClientSettings) {
         return (await tokens.get()).scopes;
     }
 
-    return { baseUrl, request, assertCanWrite, verifyKey, settingsMode: settings.settingsMode ?? "api" };
+    return { baseUrl, request, openStream, assertCanWrite, verifyKey, settingsMode: settings.settingsMode ?? "api" };
 }
 
 export type LookoutClient = ReturnType<typeof createLookoutClient>;
