@@ -12,7 +12,9 @@
  *   still covered (docs/testing.md).
  *
  * Transpiling alone (no type check) is what ts-node does here too (tsconfig.json `transpileOnly`);
- * `npm run build` type-checks.
+ * `npm run build` type-checks. The policy pack (packages/policy) is compiled beside the program
+ * (`compiledPolicyPack`): the engine's policy-pack runner type-checks a TypeScript pack, and
+ * everything it imports, on every preview.
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,8 +33,11 @@ export interface TestProgram {
     projectFile?: string;
 }
 
-/** What the program imports: everything but the layers above it (operate/, packages/) and what only tests and tools use. */
-const programLayers = ["components", "providers", "config", "contract"];
+/**
+ * What the program imports: everything but the layers above it (operate/, packages/) and what only
+ * tests and tools use; and the policy pack, which imports from these layers.
+ */
+const programLayers = ["components", "providers", "config", "contract", "packages/policy"];
 
 let compiled: string | undefined;
 
@@ -73,6 +78,18 @@ export function compiledProgramDir(): string {
     symlinkSync(join(projectRoot, "node_modules"), join(out, "node_modules"), "dir");
     compiled = out;
     return out;
+}
+
+/** The policy pack (packages/policy) compiled to JavaScript, run by the engine without ts-node. */
+export function compiledPolicyPack(): string {
+    const pack = join(compiledProgramDir(), "packages", "policy");
+    const source = readFileSync(join(projectRoot, "packages", "policy", "PulumiPolicy.yaml"), "utf8");
+    const yaml = source.replace(/typescript: true/, "typescript: false");
+    if (yaml === source) throw new Error("packages/policy/PulumiPolicy.yaml no longer says typescript: true");
+    writeFileSync(join(pack, "PulumiPolicy.yaml"), yaml);
+    const manifest = JSON.parse(readFileSync(join(projectRoot, "packages", "policy", "package.json"), "utf8"));
+    writeFileSync(join(pack, "package.json"), JSON.stringify({ ...manifest, main: "index.js" }, null, 2) + "\n");
+    return pack;
 }
 
 /** This project's program, compiled, with `config` (the reference config unless given). */
