@@ -89,6 +89,21 @@ const protectedPlatforms = ["iOS", "iPadOS", "Android"];
 const maxLookoutPages = 10_000;
 
 export async function collectStatus(options: CollectOptions): Promise<StatusReport> {
+    return (await collectStatusReads(options)).report;
+}
+
+/** The report, with what a watch needs to keep it up to date from Lookout's event stream (operate/status/watch.ts). */
+export interface StatusReads {
+    report: StatusReport;
+    /** Lookout's devices as read. */
+    lookoutDevices: MraDevice[];
+    /** The enrollment groups (indexes into `report.groups`) of each member's address (UPN, mail), lower-cased. */
+    groupsOfAddress: ReadonlyMap<string, ReadonlySet<number>>;
+    /** The service's clock when Lookout's device list was read (its first page's `Date`). */
+    lookoutReadAt?: number;
+}
+
+export async function collectStatusReads(options: CollectOptions): Promise<StatusReads> {
     const { config, graph } = options;
     const reader = createReader(options);
     const connectorRead = await readConnector(reader);
@@ -126,7 +141,7 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
         ...outsideFindings(outside),
     );
 
-    return {
+    const report: StatusReport = {
         stack: options.stack,
         generatedAt: new Date(now).toISOString(),
         entraTenantId: config.entra.mode === "reference" ? config.entra.tenantId! : await graph.tenantId(),
@@ -139,6 +154,12 @@ export async function collectStatus(options: CollectOptions): Promise<StatusRepo
         skipped: reader.skipped,
         calls: reader.calls,
         ...(rollout ? { rollout } : {}),
+    };
+    return {
+        report,
+        lookoutDevices: lookoutRead.devices,
+        groupsOfAddress: membership(groups).ofAddress,
+        lookoutReadAt: lookoutRead.date,
     };
 }
 
@@ -337,16 +358,17 @@ async function readManagedDevices(reader: Reader): Promise<{ value: ManagedDevic
  * Lookout's devices from its public API. A refusal (401, 403) is reported, not fatal; the pages read
  * before it still count.
  */
-async function readLookoutDevices(reader: Reader): Promise<{ devices: MraDevice[]; refused: boolean }> {
+async function readLookoutDevices(reader: Reader): Promise<{ devices: MraDevice[]; refused: boolean; date?: number }> {
     const devices: MraDevice[] = [];
+    const read: { date?: number } = {};
     try {
-        await pageLookoutDevices(reader, devices);
-        return { devices, refused: false };
+        await pageLookoutDevices(reader, devices, read);
+        return { devices, refused: false, date: read.date };
     } catch (err) {
         const status = (err as { status?: number }).status;
         if (status !== 401 && status !== 403) throw err;
         reader.skipped.push(`Lookout's devices: refused (${status}); ${(err as Error).message}`);
-        return { devices, refused: true };
+        return { devices, refused: true, date: read.date };
     }
 }
 
@@ -354,16 +376,18 @@ async function readLookoutDevices(reader: Reader): Promise<{ devices: MraDevice[
  * Newest first, each page after the last oid of the one before, until a page is empty or Lookout says
  * none remain (Lookout's Swagger); the cursor must move down.
  */
-async function pageLookoutDevices(reader: Reader, into: MraDevice[]): Promise<void> {
+async function pageLookoutDevices(reader: Reader, into: MraDevice[], read: { date?: number }): Promise<void> {
     for (let before: string | undefined, pages = 0; ; pages++) {
         if (pages >= maxLookoutPages)
             throw new Error(`Lookout listed more than ${maxLookoutPages} pages of devices; stopped`);
         reader.calls.lookout++;
-        const page = (await reader.lookout.request(
+        const answer = (await reader.lookout.request(
             "GET",
             mraDevicesQuery({ limit: mraDevicePageLimit, beforeOid: before }),
             { schema: mraDevicePageSchema() },
-        ))!.body;
+        ))!;
+        read.date ??= answer.date;
+        const page = answer.body;
         into.push(...page.devices);
         if (page.devices.length === 0 || (page.count !== undefined && page.count <= page.devices.length)) return;
         const last = page.devices[page.devices.length - 1].oid;

@@ -294,7 +294,7 @@ function truncate(text: string, width: number): string {
  * Text from the tenant (group names are anyone's input) with control characters replaced, so a
  * name cannot move the cursor, recolour the terminal or break a row in two.
  */
-function clean(text: string): string {
+export function clean(text: string): string {
     // eslint-disable-next-line no-control-regex
     return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
