@@ -4,6 +4,7 @@ import { seedDevices, managedDevices } from "../../emulator/devices";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";
 import { allGraphRoles } from "../../emulator/store";
 import { graphClientFor } from "../../providers/graph/connection";
+import { clientFor } from "../../providers/lookout/connection";
 import { runPreflight } from "../../components/onboarding/preflight";
 import { sampleConnectorSettings, sampleDirectory, validGraphConfig, parsedConfig } from "../kit/configFixtures";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
@@ -56,6 +57,39 @@ describe("impact of a change, for the preview", () => {
         assert.ok(
             reads.some((r) => r.includes("/members/microsoft.graph.user/$count")),
             "the group check counts users",
+        );
+    });
+
+    it("reads each fact once, from Graph and from Lookout, with one token per service, rollout gates included", async () => {
+        const withRings = config({
+            ...validGraphConfig(),
+            "lookout-mtp:rollout": {
+                rings: [
+                    { name: "pilot", groups: ["Lookout Pilot"], gate: { minActivatedShare: 0.8, minSoakDays: 7 } },
+                    { name: "sales", groups: ["Sales Mobile"] },
+                ],
+            },
+        });
+        t.emulator.clearRequests();
+        // Fresh clients, as a run's program has: each asks its service for a token once.
+        await runPreflight(withRings, graph(), clientFor(t.connection));
+        const requests = t.emulator.requests().map((r) => `${r.method} ${r.path}${r.query}`);
+        const repeated = requests.filter((r, i) => requests.indexOf(r) !== i);
+        assert.deepEqual(repeated, [], "no request is sent twice (a token request twice is a second token)");
+        assert.ok(
+            requests.some((r) => r.startsWith("GET /mra/api/v2/devices")),
+            "the gate reads Lookout's devices",
+        );
+        assert.ok(
+            requests.some((r) => r.startsWith("GET /console/v1/connectors/intune")),
+            "and the connector",
+        );
+        assert.deepEqual(
+            requests
+                .filter((r) => r.startsWith("POST "))
+                .map((r) => r.replace(/\/entra\/[^/]+\//, "/entra/{tenant}/"))
+                .sort(),
+            ["POST /entra/{tenant}/oauth2/v2.0/token", "POST /oauth2/token"],
         );
     });
 
