@@ -84,7 +84,23 @@ async function groupIdByName(graph: GraphClient, displayName: string): Promise<s
     return groups.find((g) => g.displayName === displayName)?.id;
 }
 
-type Policies = Array<{ platform: CompliancePlatform; displayName: string; id: string; level: string }>;
+/** The stack's compliance policies as Intune holds them now: the level each requires, or "unavailable". */
+export type Policies = Array<{ platform: CompliancePlatform; displayName: string; id: string; level: string }>;
+
+/** The impact's reads that need nothing from the checks, so they run at the same time as the checks. */
+export interface ImpactReads {
+    policies: Promise<Policies>;
+}
+
+/** Starts the impact's reads that need nothing from the checks; `assessImpact` awaits them (a failed check drops them). */
+export function startImpactReads(config: StackConfig, graph: GraphClient): ImpactReads {
+    const policies = config.intune?.compliancePolicies.length
+        ? Promise.resolve().then(() => stackPolicies(config, graph))
+        : Promise.resolve([]);
+    // Awaited by assessImpact, which turns a failure into a note; until then, not an unhandled rejection.
+    policies.catch(() => undefined);
+    return { policies };
+}
 
 async function stackPolicies(config: StackConfig, graph: GraphClient): Promise<Policies> {
     const all = await graph.listAll(graphPaths.compliancePolicies, anyCompliancePolicySchema());
@@ -246,10 +262,11 @@ export async function assessImpact(
         enrolledGroups?: string[];
     },
     graph: GraphClient,
+    reads: ImpactReads = startImpactReads(config, graph),
 ): Promise<Impact> {
     const notes: string[] = [];
     const policies = config.intune?.compliancePolicies.length
-        ? await orNote(notes, "the compliance policies' current levels", () => stackPolicies(config, graph))
+        ? await orNote(notes, "the compliance policies' current levels", () => reads.policies)
         : [];
     const current = await orNote(notes, "the groups Lookout enrolls now", () =>
         currentEnrollment(config, checked.lookout, policies, graph),

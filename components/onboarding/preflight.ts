@@ -11,7 +11,9 @@
  *   (lookout/endpointCheck.ts).
  *
  * Once they pass, the impact of the change on who is enrolled and which devices are compliant is
- * read (onboarding/impact.ts): warnings for the preview, never a failure.
+ * judged (onboarding/impact.ts): warnings for the preview, never a failure. The reads that need
+ * nothing from the checks (the impact's compliance policies, the rollout gates' device counts) run
+ * at the same time as the checks, and are dropped when a check fails.
  *
  * Every problem is reported in one `RunError`, one line each, with the config key to fix.
  */
@@ -30,8 +32,16 @@ import {
     programLookoutClient,
 } from "../../providers/lookout/endpointCheck";
 import type { LookoutClient } from "../../providers/lookout/client";
-import { assessImpact, type Impact } from "./impact";
-import { judgeRollout, readRolloutHealth, releaseOverride, type RolloutDecision, type RolloutRecord } from "./rollout";
+import { assessImpact, type Impact, startImpactReads } from "./impact";
+import {
+    type DeviceCounts,
+    judgeRollout,
+    readDeviceCounts,
+    readRolloutHealth,
+    releaseOverride,
+    type RolloutDecision,
+    type RolloutRecord,
+} from "./rollout";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
@@ -114,6 +124,13 @@ export async function runPreflight(
     rollout: { previous?: RolloutRecord } = {},
 ): Promise<Preflight> {
     const lookoutClient = lookout ? () => lookout : lazyLookoutClient();
+    // The reads that need nothing from the checks run at the same time as the checks: the impact's
+    // compliance policies and the rollout gates' device counts (dropped when a check fails).
+    const impactReads = startImpactReads(config, graph);
+    const deviceCounts = config.rollout
+        ? Promise.resolve().then(() => readDeviceCounts(config, lookoutClient()))
+        : undefined;
+    deviceCounts?.catch(() => undefined);
     const [groups, consent, apps, endpoint] = await Promise.allSettled([
         checkExistingGroups(config, graph),
         checkConsent(config, graph),
@@ -149,12 +166,17 @@ export async function runPreflight(
         lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
     };
     const decision = config.rollout
-        ? await judgeRings(config, checked.groups, lookoutClient(), rollout.previous)
+        ? await judgeRings(config, checked.groups, lookoutClient(), rollout.previous, deviceCounts)
         : undefined;
     return {
         ...checked,
         rollout: decision,
-        impact: await assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph),
+        impact: await assessImpact(
+            config,
+            { ...checked, enrolledGroups: decision?.enrolledGroups },
+            graph,
+            impactReads,
+        ),
     };
 }
 
@@ -164,10 +186,11 @@ async function judgeRings(
     groups: Preflight["groups"],
     lookout: LookoutClient,
     previous: RolloutRecord | undefined,
+    counts?: Promise<DeviceCounts>,
 ): Promise<RolloutDecision> {
     const rollout = config.rollout!;
     const override = releaseOverride(rollout);
-    const health = await readRolloutHealth(config, groups, lookout).catch((err: Error) => {
+    const health = await readRolloutHealth(config, groups, lookout, counts).catch((err: Error) => {
         throw new pulumi.RunError(
             `The rollout rings' gates could not be judged; nothing was changed:\n  - ${err.message}`,
         );

@@ -74,11 +74,44 @@ async function countDevices(lookout: LookoutClient, query: Parameters<typeof mra
     return { count: response.body.count ?? response.body.devices.length, date: response.date };
 }
 
-/** The gate's reads: bounded by the number of rings and verdicts, never by users or devices. */
+/** Lookout's counts a gate judges, and the service's clock: a request per verdict, never per device. */
+export type DeviceCounts = Omit<RolloutHealth, "ringUsers">;
+
+/** Lookout's counts of activated devices and of those with a verdict the policies refuse (or why they are unreadable). */
+export async function readDeviceCounts(config: StackConfig, lookout: LookoutClient): Promise<DeviceCounts> {
+    try {
+        const activated = await countDevices(lookout, { limit: 1, state: "ACTIVATED" });
+        const refused = await Promise.all(
+            refusedVerdicts(config).map((securityStatus) =>
+                countDevices(lookout, { limit: 1, state: "ACTIVATED", securityStatus }),
+            ),
+        );
+        const dates = [activated.date, ...refused.map((r) => r.date)].filter((d): d is number => d !== undefined);
+        return {
+            now: dates.length > 0 ? Math.max(...dates) : Date.now(),
+            activated: activated.count,
+            noncompliant: refused.reduce((sum, r) => sum + r.count, 0),
+        };
+    } catch (err) {
+        const status = (err as { status?: number }).status;
+        if (status !== 401 && status !== 403) throw err;
+        return {
+            // A refusal still tells the service's time.
+            now: (err as { date?: number }).date ?? Date.now(),
+            unreadable: `Lookout refused its device list (${status}): the application key needs the Mobile Risk API's device read`,
+        };
+    }
+}
+
+/**
+ * The gate's reads: bounded by the number of rings and verdicts, never by users or devices. The
+ * users are the group checks' counts; Lookout's counts are `counts` when already under way.
+ */
 export async function readRolloutHealth(
     config: StackConfig,
     groups: Record<string, GroupCandidate>,
     lookout: LookoutClient,
+    counts: Promise<DeviceCounts> = readDeviceCounts(config, lookout),
 ): Promise<RolloutHealth> {
     const rollout = config.rollout!;
     const usersOf = new Map<string, number | undefined>();
@@ -92,30 +125,7 @@ export async function readRolloutHealth(
             0,
         ),
     );
-    try {
-        const activated = await countDevices(lookout, { limit: 1, state: "ACTIVATED" });
-        const refused = await Promise.all(
-            refusedVerdicts(config).map((securityStatus) =>
-                countDevices(lookout, { limit: 1, state: "ACTIVATED", securityStatus }),
-            ),
-        );
-        const dates = [activated.date, ...refused.map((r) => r.date)].filter((d): d is number => d !== undefined);
-        return {
-            now: dates.length > 0 ? Math.max(...dates) : Date.now(),
-            ringUsers,
-            activated: activated.count,
-            noncompliant: refused.reduce((sum, r) => sum + r.count, 0),
-        };
-    } catch (err) {
-        const status = (err as { status?: number }).status;
-        if (status !== 401 && status !== 403) throw err;
-        return {
-            // A refusal still tells the service's time.
-            now: (err as { date?: number }).date ?? Date.now(),
-            ringUsers,
-            unreadable: `Lookout refused its device list (${status}): the application key needs the Mobile Risk API's device read`,
-        };
-    }
+    return { ...(await counts), ringUsers };
 }
 
 const percent = (share: number) => `${Math.round(share * 100)}%`;

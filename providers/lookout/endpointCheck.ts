@@ -30,6 +30,12 @@ export async function checkLookoutEndpoint(mode: SettingsMode, client: LookoutCl
     });
     if (mode === "checklist") return {};
     const probe = lookoutPaths.threatClassifications;
+    // The connector is read at the same time as the probe; its answer counts only once the probe passed.
+    const connector = client.request("GET", lookoutPaths.intuneConnector, {
+        allow404: true,
+        schema: intuneConnectorSettingsSchema(),
+    });
+    connector.catch(() => undefined);
     try {
         await client.request("GET", probe);
     } catch (err) {
@@ -49,11 +55,7 @@ export async function checkLookoutEndpoint(mode: SettingsMode, client: LookoutCl
         }
         throw new Error(`lookout:baseUrl: ${(err as Error).message}`, { cause: err });
     }
-    const connector = await client.request("GET", lookoutPaths.intuneConnector, {
-        allow404: true,
-        schema: intuneConnectorSettingsSchema(),
-    });
-    return { connector: connector?.body };
+    return { connector: (await connector)?.body };
 }
 
 /** The program's own Lookout client, from the same `lookout:*` config (or environment) as the providers'. */
