@@ -18,6 +18,7 @@ import { TenantConsent } from "../entra/tenantConsent";
 import { type ConsentStatus, verifyGrantedConsent } from "../entra/consentCheck";
 import type { GraphClient } from "../../providers/graph/client";
 import { type Preflight, runPreflight } from "./preflight";
+import { consoleUncheckedMarker } from "./consoleDrift";
 import type { LookoutClient } from "../../providers/lookout/client";
 import {
     classificationChecklist,
@@ -160,6 +161,7 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
     const intune = declareIntune(scope, gate, enrolled, lookoutConsole.lookoutSide);
     for (const line of preflight?.rollout?.lines ?? []) void pulumi.log.warn(line, lookoutConsole.lookoutSide[0]);
     sayImpact(scope, gate, lookoutConsole.lookoutSide[0]);
+    sayConsoleChanges(scope, lookoutConsole);
 
     return {
         tenantId,
@@ -238,6 +240,28 @@ function sayImpact({ parent, preflight }: OnboardingScope, gate: Gate, lookoutRe
     else gate.checks.apply(say);
 }
 
+/**
+ * What was changed in Lookout's console away from the declared settings (`Preflight.console`), one
+ * warning per change on the resource of its page: shown while `preview` and `up` run and under
+ * Diagnostics, where the fleet's drift job reads them.
+ */
+function sayConsoleChanges({ preflight }: OnboardingScope, lookoutConsole: LookoutConsole) {
+    const check = preflight?.console;
+    if (!check) return;
+    const fallback = lookoutConsole.lookoutSide[0];
+    if ("unchecked" in check) {
+        void pulumi.log.warn(check.unchecked, fallback);
+        return;
+    }
+    for (const change of check.changes)
+        void pulumi.log.warn(change.line, lookoutConsole.pages.get(change.page) ?? fallback);
+    if (check.truncated)
+        void pulumi.log.warn(
+            `${consoleUncheckedMarker} beyond the first ${check.events.toLocaleString("en-US")} audit events of the last 10 days`,
+            fallback,
+        );
+}
+
 /** The tenant: from the azuread provider's sign-in (manage), the Graph token (graph), or config (reference). */
 function tenantIdOf({ parent, config, graph }: OnboardingScope): pulumi.Output<string> {
     switch (config.entra.mode) {
@@ -273,12 +297,20 @@ function verifiedConsent(
  * Lookout's console: written through the settings contract, or (checklist mode) recorded as the
  * steps an admin follows, with the same values and the same gate.
  */
+/** Lookout's console as declared: the resources, and which one stands for each page (`ConsoleChange.page`). */
+interface LookoutConsole {
+    connector?: IntuneConnector;
+    steps?: ConsoleChecklist[];
+    lookoutSide: pulumi.Resource[];
+    pages: Map<string, pulumi.Resource>;
+}
+
 function declareLookoutConsole(
     { parent, name, config }: OnboardingScope,
     gate: Gate,
     enrollment: EnrolledGroups,
     consent: TenantConsent | undefined,
-): { connector?: IntuneConnector; steps?: ConsoleChecklist[]; lookoutSide: pulumi.Resource[] } {
+): LookoutConsole {
     const child = { parent };
     const afterChecks = <T>(value: T) => gate.passed.apply(() => value);
     // Lookout's console rejects sign-ins until consent exists; configure it afterwards.
@@ -291,15 +323,18 @@ function declareLookoutConsole(
             .all([enrollment.displayNames, gate.passed])
             .apply(([names]) => connectorChecklist({ ...config.connector, enrollmentGroups: names }));
         const steps = [new ConsoleChecklist(`${name}-intune-connector-steps`, connectorSteps, afterConsent)];
+        const pages = new Map<string, pulumi.Resource>([["connector", steps[0]]]);
         for (const n of config.notifications) {
             const inputs = gate.passed.apply(() => notificationChecklist(n.email, n.emailNotifications));
             steps.push(new ConsoleChecklist(`${notifications(n)}-steps`, inputs, child));
+            pages.set(`notifications:${n.email.toLowerCase()}`, steps[steps.length - 1]);
         }
         if (classified) {
             const inputs = gate.passed.apply(() => classificationChecklist(config.threatClassifications));
             steps.push(new ConsoleChecklist(`${name}-threat-classifications-steps`, inputs, child));
+            pages.set("classifications", steps[steps.length - 1]);
         }
-        return { steps, lookoutSide: steps };
+        return { steps, lookoutSide: steps, pages };
     }
 
     const connector = new IntuneConnector(
@@ -311,21 +346,24 @@ function declareLookoutConsole(
         },
         afterConsent,
     );
+    const pages = new Map<string, pulumi.Resource>([["connector", connector]]);
     for (const n of config.notifications) {
-        new NotificationPreferences(
+        const preferences = new NotificationPreferences(
             notifications(n),
             { email: afterChecks(n.email), emailNotifications: n.emailNotifications },
             child,
         );
+        pages.set(`notifications:${n.email.toLowerCase()}`, preferences);
     }
     if (classified) {
-        new ThreatClassifications(
+        const classifications = new ThreatClassifications(
             `${name}-threat-classifications`,
             { riskLevels: afterChecks(config.threatClassifications) },
             child,
         );
+        pages.set("classifications", classifications);
     }
-    return { connector, lookoutSide: [connector] };
+    return { connector, lookoutSide: [connector], pages };
 }
 
 /** The request text for Lookout Enterprise Support, from the groups as Entra names them. */

@@ -42,6 +42,7 @@ import {
     type RolloutDecision,
     type RolloutRecord,
 } from "./rollout";
+import { checkConsoleChanges, type ConsoleCheck, declaredConsole } from "./consoleDrift";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
@@ -54,6 +55,8 @@ export interface Preflight {
     impact?: Impact;
     /** Which rollout rings are enrolled now, and why the others are held (when the config has rings). */
     rollout?: RolloutDecision;
+    /** What was changed in Lookout's console away from the declared settings, from its audit events (consoleDrift.ts). */
+    console?: ConsoleCheck;
 }
 
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
@@ -115,13 +118,14 @@ function problemLines(failure: Error): string {
 
 /**
  * @param rollout what the stack recorded of its rollout rings on its last update (`previousRollout`);
- *   without it, the rings are judged as on a stack's first update
+ *   without it, the rings are judged as on a stack's first update; `consoleAudit`: also read Lookout's
+ *   audit events for console changes to the declared settings (the stack function does)
  */
 export async function runPreflight(
     config: StackConfig,
     graph: GraphClient = programGraphClient(),
     lookout?: LookoutClient,
-    rollout: { previous?: RolloutRecord } = {},
+    rollout: { previous?: RolloutRecord; consoleAudit?: boolean } = {},
 ): Promise<Preflight> {
     const lookoutClient = lookout ? () => lookout : lazyLookoutClient();
     // The reads that need nothing from the checks run at the same time as the checks: the impact's
@@ -168,16 +172,13 @@ export async function runPreflight(
     const decision = config.rollout
         ? await judgeRings(config, checked.groups, lookoutClient(), rollout.previous, deviceCounts)
         : undefined;
-    return {
-        ...checked,
-        rollout: decision,
-        impact: await assessImpact(
-            config,
-            { ...checked, enrolledGroups: decision?.enrolledGroups },
-            graph,
-            impactReads,
-        ),
-    };
+    const [impact, consoleCheck] = await Promise.all([
+        assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph, impactReads),
+        rollout.consoleAudit
+            ? checkConsoleChanges(lookoutClient(), declaredConsole(config, decision?.enrolledGroups))
+            : undefined,
+    ]);
+    return { ...checked, rollout: decision, impact, ...(consoleCheck ? { console: consoleCheck } : {}) };
 }
 
 /** The rings' gates, judged once every check passed; a read that fails is one clean line. */

@@ -30,7 +30,9 @@ export async function onboardingStack() {
     // With rollout rings, the stack's own record of when each ring was enrolled (its last update's
     // `rollout` output) decides which rings stay enrolled and how long the last one has soaked.
     const previous = parsed.config.rollout ? await previousRollout() : undefined;
-    const preflight = await runPreflight(parsed.config, undefined, undefined, { previous });
+    // Lookout's audit events say what was changed in its console away from the declared settings
+    // (components/onboarding/consoleDrift.ts): a warning on the resource concerned.
+    const preflight = await runPreflight(parsed.config, undefined, undefined, { previous, consoleAudit: true });
     const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, preflight });
     return {
         tenantId: onboarding.tenantId,

@@ -16,7 +16,8 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { LocalWorkspace, type OpMap, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { type EngineEvent, LocalWorkspace, type OpMap, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import { consoleChangeMarker, consoleUncheckedMarker } from "../../components/onboarding/consoleDrift";
 import { pulumiCliDir, pulumiCliEnv } from "../pulumiCli";
 import { federatedTokenEnv } from "./credentials";
 import { stackTenantEnv } from "./stacks";
@@ -39,6 +40,12 @@ export interface StackResult {
     error?: string;
     /** Why a stack was skipped. */
     note?: string;
+    /**
+     * What was changed in Lookout's console away from the declared settings, one line each (the
+     * program's warnings, components/onboarding/consoleDrift.ts), or that it could not be checked.
+     * A drift run fails a stack that has any change.
+     */
+    consoleChanges?: string[];
 }
 
 export interface FleetRun {
@@ -261,10 +268,36 @@ function progressLog(total: number, log: (line: string) => void): (r: StackResul
     };
 }
 
+/** The console-change warnings among a run's engine events, once each (the engine may repeat a diagnostic). */
+function consoleWarnings() {
+    const lines = new Set<string>();
+    return {
+        onEvent(event: EngineEvent) {
+            const d = event.diagnosticEvent;
+            if (!d || d.severity !== "warning") return;
+            for (const line of d.message
+                .replace(ansi, "")
+                .split("\n")
+                .map((l) => l.trim())) {
+                if (line.startsWith(consoleChangeMarker) || line.startsWith(consoleUncheckedMarker)) lines.add(line);
+            }
+        },
+        /** The changes first, then any line saying the check was not made. */
+        lines: () =>
+            [...lines].sort(
+                (a, b) => Number(a.startsWith(consoleUncheckedMarker)) - Number(b.startsWith(consoleUncheckedMarker)),
+            ),
+        changed: () => [...lines].some((l) => l.startsWith(consoleChangeMarker)),
+    };
+}
+
 async function runOne(run: RunContext, name: string): Promise<StackResult> {
     const started = performance.now();
     const seconds = () => (performance.now() - started) / 1000;
     const output = lineTail(tailLines);
+    const warnings = consoleWarnings();
+    const withConsole = (r: StackResult): StackResult =>
+        warnings.lines().length > 0 ? { ...r, consoleChanges: warnings.lines() } : r;
     try {
         const stack = await selectStack(run, name);
         const earlier = await earlierSuccess(run, stack);
@@ -277,17 +310,34 @@ async function runOne(run: RunContext, name: string): Promise<StackResult> {
                 note: `succeeded in fleet run ${run.options.runId}`,
             });
         run.options.log(`start ${name}`);
-        const changes = await operate(run, stack, output.push);
-        return run.finish({ stack: name, result: "succeeded", changes: countChanges(changes), seconds: seconds() });
+        const changes = await operate(run, stack, output.push, warnings.onEvent);
+        // A drift check fails on a console change even when the engine saw none (checklist mode cannot read the console).
+        if (run.options.operation === "drift" && warnings.changed()) {
+            const count = warnings.lines().filter((l) => l.startsWith(consoleChangeMarker)).length;
+            return run.finish(
+                withConsole({
+                    stack: name,
+                    result: "failed",
+                    changes: countChanges(changes),
+                    seconds: seconds(),
+                    error: `${count} change${count === 1 ? "" : "s"} in Lookout's console to settings the stack declares`,
+                }),
+            );
+        }
+        return run.finish(
+            withConsole({ stack: name, result: "succeeded", changes: countChanges(changes), seconds: seconds() }),
+        );
     } catch (err) {
         const text = [...output.lines(), (err as Error).message].join("\n");
-        const result = run.finish({
-            stack: name,
-            result: "failed",
-            changes: {},
-            seconds: seconds(),
-            error: firstErrorLine(text),
-        });
+        const result = run.finish(
+            withConsole({
+                stack: name,
+                result: "failed",
+                changes: {},
+                seconds: seconds(),
+                error: firstErrorLine(text),
+            }),
+        );
         for (const line of output.lines()) run.options.log(`    ${name} | ${line}`);
         return result;
     }
@@ -323,7 +373,12 @@ async function earlierSuccess(run: RunContext, stack: Stack): Promise<StackResul
 }
 
 /** Runs the operation on the stack; the engine's resource changes. */
-async function operate(run: RunContext, stack: Stack, onOutput: (chunk: string) => void): Promise<OpMap | undefined> {
+async function operate(
+    run: RunContext,
+    stack: Stack,
+    onOutput: (chunk: string) => void,
+    onEvent: (event: EngineEvent) => void,
+): Promise<OpMap | undefined> {
     const { operation, refresh } = run.options;
     const { message } = run;
     const common = {
@@ -331,6 +386,7 @@ async function operate(run: RunContext, stack: Stack, onOutput: (chunk: string) 
         color: "never" as const,
         onOutput,
         onError: onOutput,
+        onEvent,
         policyPacks: [...(run.options.policyPacks ?? [])],
     };
     switch (operation) {
@@ -341,7 +397,7 @@ async function operate(run: RunContext, stack: Stack, onOutput: (chunk: string) 
         case "drift":
             return (await stack.preview({ ...common, refresh: true, expectNoChanges: true, diff: true })).changeSummary;
         case "refresh":
-            return (await stack.refresh({ message, color: "never", onOutput, onError: onOutput })).summary
+            return (await stack.refresh({ message, color: "never", onOutput, onError: onOutput, onEvent })).summary
                 .resourceChanges;
     }
 }

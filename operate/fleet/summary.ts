@@ -39,6 +39,24 @@ function ordered(run: FleetRun): StackResult[] {
     );
 }
 
+/** Console changes shown per stack at most (the JSON keeps them all). */
+const consoleLinesShown = 20;
+
+/** Each stack's console changes (consoleDrift.ts's lines), under its name. */
+function consoleSection(run: FleetRun, item: (line: string) => string): string[] {
+    const stacks = ordered(run).filter((r) => r.consoleChanges?.length);
+    if (stacks.length === 0) return [];
+    const out = ["", "Lookout console changes to declared settings:"];
+    for (const r of stacks) {
+        out.push("", r.stack);
+        const lines = r.consoleChanges!;
+        out.push(...lines.slice(0, consoleLinesShown).map(item));
+        if (lines.length > consoleLinesShown)
+            out.push(item(`... and ${lines.length - consoleLinesShown} more (in the JSON)`));
+    }
+    return out;
+}
+
 /** A plain aligned table. */
 export function textSummary(run: FleetRun): string {
     const rows = [[...columns], ...ordered(run).map(row)];
@@ -50,7 +68,14 @@ export function textSummary(run: FleetRun): string {
             .trimEnd(),
     );
     return (
-        [heading(run), "", lines[0], widths.map((w) => "-".repeat(w)).join("  "), ...lines.slice(1)].join("\n") + "\n"
+        [
+            heading(run),
+            "",
+            lines[0],
+            widths.map((w) => "-".repeat(w)).join("  "),
+            ...lines.slice(1),
+            ...consoleSection(run, (line) => `  - ${line}`),
+        ].join("\n") + "\n"
     );
 }
 
@@ -69,6 +94,13 @@ export function markdownSummary(run: FleetRun): string {
     const folded = all.filter((r) => !shown.includes(r));
     const parts = [`### ${cell(heading(run))}`, ""];
     if (shown.length > 0) parts.push(...table(shown), "");
+    const changed = consoleSection(run, (line) => `- ${cell(line)}`);
+    if (changed.length > 0)
+        parts.push(
+            `#### ${changed[1]}`,
+            ...changed.slice(2).map((l) => (l && !l.startsWith("- ") ? `**${cell(l)}**` : l)),
+            "",
+        );
     if (folded.length > 0)
         parts.push(
             `<details><summary>${folded.length} stacks without changes</summary>`,

@@ -294,17 +294,23 @@ export interface RecentEvents {
 /**
  * The events from `startTime` (or after `after`) up to now, then stops: at the first heartbeat
  * (the service is caught up), at `end`, at an event newer than the service's clock at the start,
- * or when the stream is quiet for `quietMs`. At most `maxEvents` are kept.
+ * or when the stream is quiet for `quietMs`. At most `maxEvents` are read.
  */
 export async function readRecentEvents(
     client: LookoutClient,
-    options: Omit<EventStreamOptions, "signal"> & { maxEvents?: number; quietMs?: number },
+    options: Omit<EventStreamOptions, "signal"> & {
+        maxEvents?: number;
+        quietMs?: number;
+        /** Each event as it comes, instead of keeping it: memory stays whatever the number (`maxEvents` still bounds the read). */
+        onEvent?: (event: LookoutEvent) => void;
+    },
 ): Promise<RecentEvents> {
     const maxEvents = options.maxEvents ?? 10_000;
     const abort = new AbortController();
     const events: LookoutEvent[] = [];
     let date: number | undefined;
     let truncated = false;
+    let read = 0;
     const stream = lookoutEventStream(client, {
         ...options,
         idleTimeoutMs: options.quietMs ?? 5_000,
@@ -324,11 +330,13 @@ export async function readRecentEvents(
             for (const event of item.events) {
                 const at = Date.parse(event.created_time ?? "");
                 if (at > upTo) return { events, date, truncated };
-                if (events.length >= maxEvents) {
+                if (read >= maxEvents) {
                     truncated = true;
                     return { events, date, truncated };
                 }
-                events.push(event);
+                read++;
+                if (options.onEvent) options.onEvent(event);
+                else events.push(event);
             }
         }
         return { events, date, truncated };
