@@ -65,6 +65,31 @@ export interface ResourceSpec<I extends object, O extends object, Connection, Cl
     delete(client: Client, id: string, state: O): Promise<void>;
 }
 
+/**
+ * What a resource class hands Pulumi, which serializes it into each resource's state: the methods of
+ * a provider, each calling the resource's own provider through `load`. `load` names that provider as
+ * an exported const of the resource's module (`() => intuneConnectorProvider`, which TypeScript emits
+ * as `exports.intuneConnectorProvider`), so what Pulumi captures is that module: by reference
+ * (`require`) when it is installed under node_modules, as a package's resources are, and by value from
+ * sources, as before. An installed package's serialized provider is then these functions and one
+ * `require` (under 2 KB) rather than a copy of the resource's code and of everything it calls, and
+ * serializing it, which every run does for every resource type in the program, takes a few
+ * milliseconds instead of about a hundred.
+ */
+export function providerThroughExports<I, O>(
+    load: () => pulumi.dynamic.ResourceProvider<I, O>,
+): pulumi.dynamic.ResourceProvider<I, O> {
+    return {
+        configure: (req) => load().configure!(req),
+        check: (olds, news) => load().check!(olds, news),
+        diff: (id, olds, news) => load().diff!(id, olds, news),
+        create: (inputs) => load().create(inputs),
+        read: (id, props) => load().read!(id, props),
+        update: (id, olds, news) => load().update!(id, olds, news),
+        delete: (id, props) => load().delete!(id, props),
+    };
+}
+
 type Configured<Connection, Client> = { connection?: Connection; client?: Client };
 
 export function dynamicProvider<I extends object, O extends object, Connection, Client>(

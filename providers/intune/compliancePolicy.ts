@@ -37,7 +37,7 @@ import {
     type ThreatPolicyWrite,
 } from "../../contract/graph/schemas";
 import { changedProperties, differingEntries } from "../checks";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } from "../provider";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -319,6 +319,9 @@ export const compliancePolicyProvider = dynamicProvider<
 
 export const threatCompliancePolicyType = dynamicResourceType("intune", "ThreatCompliancePolicy");
 
+/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
+const engineProvider = providerThroughExports(() => compliancePolicyProvider);
+
 // Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ThreatCompliancePolicy extends OutputsOf<CompliancePolicyOutputs> {}
@@ -327,7 +330,7 @@ export interface ThreatCompliancePolicy extends OutputsOf<CompliancePolicyOutput
 export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
     constructor(name: string, args: ThreatCompliancePolicyArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            compliancePolicyProvider,
+            engineProvider,
             name,
             { ...args, previous: undefined },
             opts,

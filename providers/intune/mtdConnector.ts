@@ -21,7 +21,7 @@ import {
     mtdConnectorSettingsSchema,
 } from "../../contract/graph/schemas";
 import { differingEntries } from "../checks";
-import { dynamicProvider, dynamicResourceType, type OutputsOf } from "../provider";
+import { dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -177,6 +177,9 @@ export const mtdConnectorProvider = dynamicProvider<
 
 export const mtdConnectorType = dynamicResourceType("intune", "MtdConnector");
 
+/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
+const engineProvider = providerThroughExports(() => mtdConnectorProvider);
+
 // Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface MtdConnector extends OutputsOf<MtdConnectorOutputs> {}
@@ -185,7 +188,7 @@ export interface MtdConnector extends OutputsOf<MtdConnectorOutputs> {}
 export class MtdConnector extends pulumi.dynamic.Resource {
     constructor(name: string, args: MtdConnectorArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            mtdConnectorProvider,
+            engineProvider,
             name,
             { ...args, partnerState: undefined, lastHeartbeatDateTime: undefined, previous: undefined },
             opts,

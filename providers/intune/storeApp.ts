@@ -30,7 +30,7 @@ import {
     storeAppTypes,
 } from "../../contract/graph/mobileApps";
 import { changedProperties } from "../checks";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } from "../provider";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 import { findStoreApps, managedGooglePlaySteps } from "./appLookup";
@@ -234,6 +234,9 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
 
 export const storeAppType = dynamicResourceType("intune", "StoreApp");
 
+/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
+const engineProvider = providerThroughExports(() => storeAppProvider);
+
 // Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface StoreApp extends OutputsOf<StoreAppOutputs> {}
@@ -241,6 +244,6 @@ export interface StoreApp extends OutputsOf<StoreAppOutputs> {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class StoreApp extends pulumi.dynamic.Resource {
     constructor(name: string, args: StoreAppArgs, opts?: pulumi.CustomResourceOptions) {
-        super(storeAppProvider, name, { ...args, previous: undefined }, opts, storeAppType.module, storeAppType.name);
+        super(engineProvider, name, { ...args, previous: undefined }, opts, storeAppType.module, storeAppType.name);
     }
 }

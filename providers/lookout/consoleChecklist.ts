@@ -9,7 +9,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import type { IntuneConnectorSettings, RiskLevel } from "../../contract/lookout/schemas";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, type ServiceBinding } from "../provider";
+import {
+    type ArgsOf,
+    dynamicProvider,
+    dynamicResourceType,
+    type OutputsOf,
+    providerThroughExports,
+    type ServiceBinding,
+} from "../provider";
 
 type Value = string | number | boolean | string[] | null;
 
@@ -147,6 +154,9 @@ export const consoleChecklistProvider = dynamicProvider<
 
 export const consoleChecklistType = dynamicResourceType("lookout", "ConsoleChecklist");
 
+/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
+const engineProvider = providerThroughExports(() => consoleChecklistProvider);
+
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ConsoleChecklist extends OutputsOf<ConsoleChecklistOutputs> {}
 
@@ -159,7 +169,7 @@ export class ConsoleChecklist extends pulumi.dynamic.Resource {
     ) {
         const inputs = pulumi.output(args as pulumi.Input<ConsoleChecklistInputs>);
         super(
-            consoleChecklistProvider,
+            engineProvider,
             name,
             { page: inputs.page, settings: inputs.settings, steps: undefined },
             opts,

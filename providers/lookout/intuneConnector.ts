@@ -11,7 +11,7 @@ import {
     intuneConnectorSettingsSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicResourceType, type OutputsOf } from "../provider";
+import { type ArgsOf, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
 /** The connector's settings, as the contract documents each of them; left-out ones take Lookout's defaults. */
@@ -39,6 +39,9 @@ export const intuneConnectorProvider = documentProvider<IntuneConnectorInputs, I
 
 export const intuneConnectorType = dynamicResourceType("lookout", "IntuneConnector");
 
+/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
+const engineProvider = providerThroughExports(() => intuneConnectorProvider);
+
 // Declaration merging gives the class one typed Output per field of its outputs, so they are not
 // written out a second time.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -48,7 +51,7 @@ export interface IntuneConnector extends OutputsOf<IntuneConnectorOutputs> {}
 export class IntuneConnector extends pulumi.dynamic.Resource {
     constructor(name: string, args: IntuneConnectorArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            intuneConnectorProvider,
+            engineProvider,
             name,
             { ...args, etag: undefined, previous: undefined },
             opts,

@@ -13,7 +13,7 @@ import {
     threatClassificationPatchSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf } from "../provider";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
 import type { LookoutClient } from "./client";
 import { lookoutService } from "./connection";
 
@@ -137,6 +137,9 @@ export const threatClassificationsProvider = dynamicProvider<
 
 export const threatClassificationsType = dynamicResourceType("lookout", "ThreatClassifications");
 
+/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
+const engineProvider = providerThroughExports(() => threatClassificationsProvider);
+
 // Declaration merging: one typed Output per field of the outputs (see intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ThreatClassifications extends OutputsOf<ThreatClassificationsOutputs> {}
@@ -145,7 +148,7 @@ export interface ThreatClassifications extends OutputsOf<ThreatClassificationsOu
 export class ThreatClassifications extends pulumi.dynamic.Resource {
     constructor(name: string, args: ThreatClassificationsArgs, opts?: pulumi.CustomResourceOptions) {
         super(
-            threatClassificationsProvider,
+            engineProvider,
             name,
             { ...args, previous: undefined },
             opts,

@@ -126,6 +126,10 @@ describe("the package in another program (real engine)", function () {
                 /function __sendWithRetry|function __createLookoutClient|function __createGraphClient/,
                 "the HTTP clients are not inlined",
             );
+            assert.ok(
+                provider.length < 4000,
+                `a reference to the resource's module, not its code: ${provider.length} bytes`,
+            );
         }
     });
 
