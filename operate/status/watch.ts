@@ -202,6 +202,8 @@ export interface WatchOptions extends CollectOptions {
     onQuiet?(watch: Watch): void;
     /** The stream reader's settings (tests shorten its timeouts). */
     stream?: Omit<EventStreamOptions, "signal" | "types" | "after" | "startTime">;
+    /** Start the stream here (ISO) instead of at the device list's time: what came since is applied again. */
+    startTime?: string;
 }
 
 /** The event types the watch reads. */
@@ -216,7 +218,9 @@ export async function watchStatus(options: WatchOptions): Promise<Watch> {
     const watch = createWatch(reads);
     options.onSnapshot?.(watch);
     // The device list's time, whole seconds (the `Date` header's): an event the list already holds is applied again, harmlessly.
-    const start = reads.lookoutReadAt ?? options.now?.() ?? Date.now();
+    const start = options.startTime
+        ? Date.parse(options.startTime)
+        : (reads.lookoutReadAt ?? options.now?.() ?? Date.now());
     watch.tally.since = new Date(start).toISOString();
     const stream = lookoutEventStream(options.lookout, {
         ...options.stream,

@@ -22,6 +22,7 @@ import { growth } from "./growth";
 import { profile } from "./profile";
 import { rings } from "./rings";
 import { status } from "./status";
+import { watch } from "./watch";
 
 const scenarios: Array<[string, Scenario]> = [
     ["floor", floor],
@@ -31,6 +32,7 @@ const scenarios: Array<[string, Scenario]> = [
     ["status", status],
     ["rings", rings],
     ["profile", profile],
+    ["watch", watch],
 ];
 
 const { values } = parseArgs({
