@@ -43,6 +43,12 @@ describe("graph mode and Lookout for Work (real engine)", function () {
         const result = await t.stack.up(t.run);
         assert.equal(result.outputs.tenantId.value, tenant.entraTenantId);
         assert.equal(result.outputs.fullAccessGroupObjectId.value, "1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e");
+        // Lookout's consent was read back before anything was written to Lookout.
+        assert.equal(result.outputs.lookoutConsentVerified.value, true);
+        assert.equal(
+            result.outputs.lookoutServicePrincipalObjectId.value,
+            tenant.emulator.store.tenantById(tenant.tenantId)!.servicePrincipals[0].id,
+        );
         assert.deepEqual(tenant.settings().intuneConnector!.value.enrollmentGroups, ["Lookout Pilot", "Sales Mobile"]);
 
         assert.equal(result.outputs.intuneAppIds.value.length, 3);

@@ -15,6 +15,7 @@ import { devLookoutClientId } from "../../emulator/devTenant";
 import { badConfigs } from "../kit/badConfigs";
 import { type CliRun, cliOutput, pulumiCli, refusedByProgram } from "../kit/cli";
 import { sampleDirectory, validGraphConfig, validReferenceConfig } from "../kit/configFixtures";
+import { findLeaks } from "../kit/leaks";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
 import { compiledProgram, sourceProgram } from "../kit/program";
 import { type TestStack, useTestStack } from "../kit/testStack";
@@ -178,6 +179,11 @@ describe("refusals as the CLI prints them (real engine)", function () {
                     `  - lookout-mtp:consent: Lookout's app (client ID ${clientId}) lacks admin consent in tenant ${entra}: the app has no service principal in the tenant: nobody has consented to it yet. Until it has it, every sign-in to the Lookout console fails ("Bad Login"). A Global Administrator signs in at Lookout's consent page https://aad.lookout.com/les?action=consent (or Microsoft's https://login.microsoftonline.com/${entra}/adminconsent?client_id=${clientId}) and accepts, then run again; a permission Lookout's app does not ask for cannot be consented to: remove it from lookout-mtp:consent.applicationPermissions or consent.delegatedScopes. Nothing was written to Lookout.`,
                 ].join("\n"),
             );
+        });
+
+        it("leaves no credential in the state, the backend's history or anything the CLI printed", async () => {
+            assert.ok(t.transcript.join("").includes("Diagnostics:"), "the CLI's output was captured");
+            assert.deepEqual(await findLeaks(t, tenant), []);
         });
     });
 });
