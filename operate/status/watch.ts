@@ -113,9 +113,11 @@ export function createWatch(reads: StatusReads): Watch {
         tally.events++;
         tally.byType[event.type] = (tally.byType[event.type] ?? 0) + 1;
         tally.lastEventAt = event.created_time ?? tally.lastEventAt;
+        // An event from the service's future says its clock is at least that far ahead of ours.
+        const at = Date.parse(event.created_time ?? "");
+        if (Number.isFinite(at)) tally.clockOffsetMs = Math.max(tally.clockOffsetMs, at - Date.now());
         tally.lastEventId = event.id;
-        const at = event.created_time ?? "";
-        const change = changeOf(event, at);
+        const change = changeOf(event, event.created_time ?? "");
         if (change) tally.changes++;
         return change;
     }
