@@ -117,17 +117,20 @@ function problemLines(failure: Error): string {
 }
 
 /**
- * @param rollout what the stack recorded of its rollout rings on its last update (`previousRollout`);
- *   without it, the rings are judged as on a stack's first update; `consoleAudit`: also read Lookout's
- *   audit events for console changes to the declared settings (the stack function does)
+ * @param rollout what the stack recorded of its rollout rings on its last update (`previousRollout`,
+ *   or its promise, awaited once the checks passed); without it, the rings are judged as on a stack's
+ *   first update; `consoleAudit`: also read Lookout's audit events for console changes to the
+ *   declared settings (the stack function does)
  */
 export async function runPreflight(
     config: StackConfig,
     graph: GraphClient = programGraphClient(),
     lookout?: LookoutClient,
-    rollout: { previous?: RolloutRecord; consoleAudit?: boolean } = {},
+    rollout: { previous?: RolloutRecord | Promise<RolloutRecord | undefined>; consoleAudit?: boolean } = {},
 ): Promise<Preflight> {
     const lookoutClient = lookout ? () => lookout : lazyLookoutClient();
+    // Awaited once the checks passed; a failed check drops it.
+    Promise.resolve(rollout.previous).catch(() => undefined);
     // The reads that need nothing from the checks run at the same time as the checks: the impact's
     // compliance policies and the rollout gates' device counts (dropped when a check fails).
     const impactReads = startImpactReads(config, graph);
@@ -170,7 +173,7 @@ export async function runPreflight(
         lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
     };
     const decision = config.rollout
-        ? await judgeRings(config, checked.groups, lookoutClient(), rollout.previous, deviceCounts)
+        ? await judgeRings(config, checked.groups, lookoutClient(), await rollout.previous, deviceCounts)
         : undefined;
     const [impact, consoleCheck] = await Promise.all([
         assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph, impactReads),

@@ -15,6 +15,17 @@ export function isSecretConfigKey(key: string): boolean {
     return runtime.isConfigSecret?.(key) ?? true;
 }
 
+/**
+ * Asks the engine for the dynamic-provider plugin at once. The engine starts it for the first
+ * request that names its package, otherwise the first dynamic resource, declared only once the
+ * checks have passed; asked now, its process (Node.js and the SDK, about half a second) comes up
+ * while the program checks. The request is an invoke the dynamic provider does not implement: it
+ * fails, and that is ignored.
+ */
+function startDynamicProviderPlugin(): void {
+    pulumi.runtime.invoke("pulumi-nodejs:dynamic:startPlugin", {}).catch(() => undefined);
+}
+
 export async function onboardingStack() {
     const parsed = parseStackConfig(pulumi.runtime.allConfig(), isSecretConfigKey);
     if (!parsed.ok) {
@@ -23,13 +34,15 @@ export async function onboardingStack() {
             `The stack config has ${parsed.errors.length} problem(s):\n  - ${parsed.errors.join("\n  - ")}`,
         );
     }
+    startDynamicProviderPlugin();
 
     // Every existing group, Lookout's consent and the managed Google Play app are checked before
     // anything is declared: one clean error listing every problem, and nothing written (rejects
     // with a RunError).
     // With rollout rings, the stack's own record of when each ring was enrolled (its last update's
-    // `rollout` output) decides which rings stay enrolled and how long the last one has soaked.
-    const previous = parsed.config.rollout ? await previousRollout() : undefined;
+    // `rollout` output) decides which rings stay enrolled and how long the last one has soaked; it is
+    // read while the checks run.
+    const previous = parsed.config.rollout ? previousRollout() : undefined;
     // Lookout's audit events say what was changed in its console away from the declared settings
     // (components/onboarding/consoleDrift.ts): a warning on the resource concerned.
     const preflight = await runPreflight(parsed.config, undefined, undefined, { previous, consoleAudit: true });
