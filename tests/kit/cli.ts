@@ -41,11 +41,18 @@ export interface CliOutput {
     summary: string[];
 }
 
-/** The CLI's heartbeat while it waits (`@ previewing update....`): one more dot per second. */
-const heartbeat = /^@ (previewing|updating|destroying|refreshing) update\.*$/;
+/**
+ * The CLI's heartbeat while it waits (`@ previewing update....`): one more dot per second, with no
+ * line break before the next line the CLI prints, so under load a resource's line can follow the
+ * dots on the same line.
+ */
+const heartbeat = /^@ (previewing|updating|destroying|refreshing) update\.*/;
 
 export function cliOutput(stdout: string): CliOutput {
-    const lines = stdout.split("\n").filter((line) => !heartbeat.test(line));
+    const lines = stdout
+        .split("\n")
+        .filter((line) => line.replace(heartbeat, "") !== "" || !heartbeat.test(line))
+        .map((line) => line.replace(heartbeat, ""));
     while (lines.at(-1) === "") lines.pop();
     const firstResource = lines.findIndex((line, i) => i > 0 && line.startsWith(" "));
     const diagnostics = lines.indexOf("Diagnostics:");
@@ -53,7 +60,11 @@ export function cliOutput(stdout: string): CliOutput {
     const start = firstResource >= 0 && firstResource < progressEnd ? firstResource : progressEnd;
     return {
         header: lines.slice(0, start),
-        progress: lines.slice(start, progressEnd).sort(),
+        // Blank lines there only end the heartbeat's line, which the CLI ends when it has more to say.
+        progress: lines
+            .slice(start, progressEnd)
+            .filter((line) => line !== "")
+            .sort(),
         summary: lines.slice(progressEnd),
     };
 }
