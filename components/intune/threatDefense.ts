@@ -11,7 +11,15 @@ import { lookoutApps, type StoreAppSpec } from "../../contract/graph/lookoutApps
 import type { CompliancePlatform } from "../../contract/graph/schemas";
 import { ThreatCompliancePolicy } from "../../providers/intune/compliancePolicy";
 import { MtdConnector, type MtdConnectorArgs } from "../../providers/intune/mtdConnector";
-import { StoreApp } from "../../providers/intune/storeApp";
+
+/**
+ * The StoreApp resource (with its assignments and app lookups), loaded only for a config that
+ * deploys apps (`intune.apps`): most stacks declare none, and a program from sources would transpile
+ * those modules for nothing.
+ */
+function storeAppClass(): typeof import("../../providers/intune/storeApp").StoreApp {
+    return (require("../../providers/intune/storeApp") as typeof import("../../providers/intune/storeApp")).StoreApp;
+}
 
 /** One policy as the stack config declares it: platform, required level, and optionally a display name (default "Lookout MTP - <platform>"). */
 export type IntuneCompliancePolicyArgs = NonNullable<StackConfig["intune"]>["compliancePolicies"][number];
@@ -64,7 +72,7 @@ export class IntuneThreatDefense extends pulumi.ComponentResource {
         super("lookout-mtp:index:IntuneThreatDefense", name, {}, opts);
         const apps = appsToDeploy(args.apps).map(
             (app) =>
-                new StoreApp(
+                new (storeAppClass())(
                     `${name}-app-${app.platform}-${app.key}`,
                     {
                         platform: app.platform,

@@ -24,7 +24,6 @@ import { checkExistingGroups, type GroupKey } from "../entra/directory";
 import type { GroupCandidate } from "../entra/groupValidation";
 import type { GraphClient } from "../../providers/graph/client";
 import { programGraphClient } from "../../providers/graph/programClient";
-import { findStoreApps, managedGooglePlaySteps } from "../../providers/intune/appLookup";
 import { appsToDeploy } from "../intune/threatDefense";
 import {
     checkLookoutEndpoint,
@@ -33,15 +32,7 @@ import {
 } from "../../providers/lookout/endpointCheck";
 import type { LookoutClient } from "../../providers/lookout/client";
 import { assessImpact, type Impact, startImpactReads } from "./impact";
-import {
-    type DeviceCounts,
-    judgeRollout,
-    readDeviceCounts,
-    readRolloutHealth,
-    releaseOverride,
-    type RolloutDecision,
-    type RolloutRecord,
-} from "./rollout";
+import type { DeviceCounts, RolloutDecision, RolloutRecord } from "./rollout";
 import { checkConsoleChanges, type ConsoleCheck, declaredConsole } from "./consoleDrift";
 
 export interface Preflight {
@@ -93,6 +84,10 @@ function supportFacts(config: StackConfig, groups: Preflight["groups"], tenantId
 /** Each managed Google Play app the config deploys is in Intune, exactly once. */
 async function checkManagedGooglePlayApps(config: StackConfig, graph: GraphClient): Promise<void> {
     const android = appsToDeploy(config.intune?.apps).filter((app) => app.platform === "androidEnterprise");
+    if (android.length === 0) return;
+    // Loaded only for a config that deploys Lookout for Work to Android Enterprise.
+    const { findStoreApps, managedGooglePlaySteps } =
+        require("../../providers/intune/appLookup") as typeof import("../../providers/intune/appLookup");
     const problems = await Promise.all(
         android.map(async (app) => {
             const found = await findStoreApps(graph, app.platform, app.storeId);
@@ -135,7 +130,7 @@ export async function runPreflight(
     // compliance policies and the rollout gates' device counts (dropped when a check fails).
     const impactReads = startImpactReads(config, graph);
     const deviceCounts = config.rollout
-        ? Promise.resolve().then(() => readDeviceCounts(config, lookoutClient()))
+        ? Promise.resolve().then(() => rolloutModule().readDeviceCounts(config, lookoutClient()))
         : undefined;
     deviceCounts?.catch(() => undefined);
     const [groups, consent, apps, endpoint] = await Promise.allSettled([
@@ -192,6 +187,7 @@ async function judgeRings(
     previous: RolloutRecord | undefined,
     counts?: Promise<DeviceCounts>,
 ): Promise<RolloutDecision> {
+    const { judgeRollout, readRolloutHealth, releaseOverride } = rolloutModule();
     const rollout = config.rollout!;
     const override = releaseOverride(rollout);
     const health = await readRolloutHealth(config, groups, lookout, counts).catch((err: Error) => {
@@ -200,6 +196,11 @@ async function judgeRings(
         );
     });
     return judgeRollout(rollout, health, previous, override);
+}
+
+/** The rollout rings' judge, loaded only for a config that has rings (as the stack function's record of them). */
+function rolloutModule(): typeof import("./rollout") {
+    return require("./rollout") as typeof import("./rollout");
 }
 
 /** The program's Lookout client, built on first use (a missing key is then one of the problems listed). */

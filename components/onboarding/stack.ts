@@ -5,7 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { runPreflight } from "./preflight";
-import { previousRollout } from "./rollout";
 import { LookoutOnboarding } from "./lookoutOnboarding";
 import { parseStackConfig } from "../../config/stackConfig";
 
@@ -42,7 +41,9 @@ export async function onboardingStack() {
     // With rollout rings, the stack's own record of when each ring was enrolled (its last update's
     // `rollout` output) decides which rings stay enrolled and how long the last one has soaked; it is
     // read while the checks run.
-    const previous = parsed.config.rollout ? previousRollout() : undefined;
+    const previous = parsed.config.rollout
+        ? (require("./rollout") as typeof import("./rollout")).previousRollout()
+        : undefined;
     // Lookout's audit events say what was changed in its console away from the declared settings
     // (components/onboarding/consoleDrift.ts): a warning on the resource concerned.
     const preflight = await runPreflight(parsed.config, undefined, undefined, { previous, consoleAudit: true });
