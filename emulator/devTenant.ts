@@ -18,6 +18,7 @@ import {
     windows81CompliancePolicyProperties,
 } from "../contract/graph/entities";
 import { lookoutApps } from "../contract/graph/lookoutApps";
+import { iosMinimumOs } from "../contract/graph/mobileApps";
 import { lookoutMtdConnectorId } from "../contract/graph/schemas";
 import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../contract/graph/servicePrincipals";
 import { approveManagedGooglePlayApp } from "./graph/apps";
@@ -130,16 +131,7 @@ function authenticatorAddedBefore() {
                 bundleId: authenticator.storeId,
                 appStoreUrl: authenticator.storeUrl,
                 applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
-                minimumSupportedOperatingSystem: {
-                    v8_0: false,
-                    v9_0: false,
-                    v10_0: false,
-                    v11_0: false,
-                    v12_0: false,
-                    v13_0: false,
-                    v14_0: true,
-                    v15_0: false,
-                },
+                minimumSupportedOperatingSystem: iosMinimumOs("v14_0"),
                 createdDateTime: at,
                 lastModifiedDateTime: at,
                 publishingState: "published",

@@ -122,3 +122,18 @@ export function newAssignmentSettings(
         };
     return null;
 }
+
+const iosVersionFlags = ["v8_0", "v9_0", "v10_0", "v11_0", "v12_0", "v13_0", "v14_0", "v15_0"] as const;
+
+/**
+ * v1.0's `iosMinimumOperatingSystem`: one flag per iOS version, exactly one of them true (Graph
+ * refuses an app with none or several); v1.0 can express nothing above iOS 15.
+ */
+export function iosMinimumOs(
+    version: (typeof iosVersionFlags)[number],
+): Record<(typeof iosVersionFlags)[number], boolean> {
+    return Object.fromEntries(iosVersionFlags.map((v) => [v, v === version])) as Record<
+        (typeof iosVersionFlags)[number],
+        boolean
+    >;
+}

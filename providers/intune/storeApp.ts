@@ -28,6 +28,7 @@ import {
     mobileAppSchema,
     storeAppPlatforms,
     storeAppTypes,
+    iosMinimumOs,
 } from "../../contract/graph/mobileApps";
 import { changedProperties } from "../checks";
 import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
@@ -79,16 +80,7 @@ function newIosApp(inputs: StoreAppInputs): IosStoreAppWrite {
         bundleId: inputs.storeId,
         appStoreUrl: inputs.storeUrl,
         applicableDeviceType: { iPad: true, iPhoneAndIPod: true },
-        minimumSupportedOperatingSystem: {
-            v8_0: false,
-            v9_0: false,
-            v10_0: false,
-            v11_0: false,
-            v12_0: false,
-            v13_0: false,
-            v14_0: false,
-            v15_0: true,
-        },
+        minimumSupportedOperatingSystem: iosMinimumOs("v15_0"),
     };
 }
 
