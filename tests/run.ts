@@ -10,6 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import { projectRoot } from "./kit/engine";
+import { type Tally, tally } from "./kit/tally";
 
 interface Finished {
     script: string;
@@ -20,13 +21,14 @@ interface Finished {
 
 function runScript(script: string, stream: boolean): Promise<Finished> {
     const started = performance.now();
-    const child = spawn("npm", ["run", "-s", script], {
-        cwd: projectRoot,
-        stdio: stream ? "inherit" : ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn("npm", ["run", "-s", script], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
-    child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
+    const collect = (to: NodeJS.WriteStream) => (d: Buffer) => {
+        output += d.toString();
+        if (stream) to.write(d);
+    };
+    child.stdout.on("data", collect(process.stdout));
+    child.stderr.on("data", collect(process.stderr));
     return new Promise((resolve, reject) => {
         child.on("error", reject);
         child.on("close", (code, signal) =>
@@ -51,6 +53,9 @@ async function main() {
     }
     const started = performance.now();
     const times: string[] = [];
+    const total: Tally = { passed: 0, failed: 0, skipped: 0 };
+    // The closing line CI reads, in the plain form any runner's summary takes.
+    const closing = () => `tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`;
     for (const [first, ...others] of groups) {
         console.log(`\n> ${[first, ...others].map((s) => `npm run ${s}`).join("  &  ")}\n`);
         const running = others.map((script) => runScript(script, false));
@@ -64,14 +69,22 @@ async function main() {
             console.log(verdict(f));
             finished.push(f);
         }
+        for (const f of finished) {
+            const t = tally(f.output);
+            total.passed += t.passed;
+            total.failed += t.failed + (f.code !== 0 && t.failed === 0 ? 1 : 0);
+            total.skipped += t.skipped;
+        }
         times.push(...finished.map((f) => `${f.script} ${f.seconds.toFixed(0)} s${f.code === 0 ? "" : " (failed)"}`));
         const failed = finished.filter((f) => f.code !== 0);
         if (failed.length > 0) {
             console.error(`\nfailed: ${failed.map((f) => `npm run ${f.script}`).join(", ")}; stopped before the rest.`);
+            console.error(closing());
             process.exit(1);
         }
     }
     console.log(`\nall passed in ${((performance.now() - started) / 1000).toFixed(0)} s: ${times.join(", ")}`);
+    console.log(closing());
 }
 
 main().catch((err) => {
