@@ -10,6 +10,17 @@ import { delimiter, dirname, join, resolve } from "node:path";
 /** This repository's root: the default project folder and local state of the operating tools. */
 export const projectRoot = resolve(__dirname, "..");
 
+/**
+ * The URL of a file backend in `dir`. `metadata=skip`: the file driver otherwise rewrites a
+ * `.attrs` file beside each checkpoint in place (truncate, then write) on every save, and a read of
+ * the stack's own outputs at that moment (the rollout's self-reference, only with rings) fails with
+ * `failed to load checkpoint: EOF`. Without the sidecar the checkpoint alone is read, and it is
+ * replaced atomically (written beside, then renamed).
+ */
+export function fileBackendUrl(dir: string): string {
+    return `file://${dir}?metadata=skip`;
+}
+
 function onPath(command: string): string | undefined {
     for (const dir of (process.env.PATH ?? "").split(delimiter)) {
         if (dir && existsSync(join(dir, command))) return dir;

@@ -27,7 +27,7 @@ import { collectStatus } from "./collect";
 import { renderHtml } from "./html";
 import { renderTable } from "./table";
 import { renderSummary, renderWatch, type Watch, watchStatus } from "./watch";
-import { projectRoot, pulumiCliDir, pulumiCliEnv } from "../pulumiCli";
+import { fileBackendUrl, projectRoot, pulumiCliDir, pulumiCliEnv } from "../pulumiCli";
 
 /** `--json` with no value (last, or before another option) means stdout, as `--json -`. */
 function argsWithJsonDefault(args: string[]): string[] {
@@ -57,7 +57,7 @@ async function main() {
     const env: Record<string, string> = {
         ...(process.env as Record<string, string>),
         ...pulumiCliEnv(bin),
-        PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? `file://${join(projectRoot, ".state", "backend")}`,
+        PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? fileBackendUrl(join(projectRoot, ".state", "backend")),
         PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "lookout-mtp-dev",
     };
     const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });

@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { dirname, join, resolve } from "node:path";
+import { fileBackendUrl } from "../../operate/pulumiCli";
 
 export const projectRoot = resolve(__dirname, "..", "..");
 
@@ -36,7 +37,7 @@ export function engineEnv(options: {
         PULUMI_SKIP_UPDATE_CHECK: "true",
         PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
         PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
-        PULUMI_BACKEND_URL: `file://${options.backendDir}`,
+        PULUMI_BACKEND_URL: fileBackendUrl(options.backendDir),
         PULUMI_CONFIG_PASSPHRASE: options.passphrase ?? "local-stack-passphrase",
         ...(options.extra ?? {}),
     };
