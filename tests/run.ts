@@ -1,12 +1,14 @@
 /**
  * What `npm test` and `npm run test:fast` run: npm scripts in groups, the groups one after another,
- * the scripts of a group at once (the machine has two cores; scripts that share nothing run side
- * by side). Stops after the first group in which a script failed, and exits non-zero.
+ * the scripts of a group at once (scripts that share nothing run side by side; the engine suites
+ * mostly wait, so they leave room for the others). Stops after the first group in which a script
+ * failed, and exits non-zero.
  *
- *   node --import tsx tests/run.ts build,lint test:unit,test:contract test:engine
+ *   node --import tsx tests/run.ts build,lint test:engine,test:unit,test:contract
  *
  * The first script of a group prints as it runs; the others of the group print after it, each
- * when it ends, so their lines do not interleave. Each ends with its time.
+ * when it ends, so their lines do not interleave. Each ends with its time, and the run with one
+ * line counting the tests (tests/kit/tally.ts).
  */
 import { spawn } from "node:child_process";
 import { projectRoot } from "./kit/engine";
