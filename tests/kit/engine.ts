@@ -4,10 +4,10 @@
  * file backend.
  */
 import { execFileSync } from "node:child_process";
-import { dirname, join, resolve } from "node:path";
-import { fileBackendUrl } from "../../operate/pulumiCli";
+import { dirname, join } from "node:path";
+import { fileBackendUrl, projectRoot } from "../../operate/pulumiCli";
 
-export const projectRoot = resolve(__dirname, "..", "..");
+export { projectRoot };
 
 let engineBin: string | undefined;
 

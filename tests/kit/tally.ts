@@ -7,7 +7,8 @@ export interface Tally {
 
 /**
  * The tests a script's output reports: mocha's closing lines (`N passing`, `N failing`,
- * `N pending`) and schemathesis's (`Test cases:` and, on it or the next line, `N generated, N passed, N failed, N skipped`).
+ * `N pending`) and schemathesis's (`Test cases:` and, on it or the next line,
+ * `N generated, N passed, N failed, N skipped`).
  */
 export function tally(output: string): Tally {
     const sum = (pattern: RegExp) => [...output.matchAll(pattern)].reduce((n, m) => n + Number(m[1]), 0);
