@@ -8,11 +8,12 @@
  *
  * The first script of a group prints as it runs; the others of the group print after it, each
  * when it ends, so their lines do not interleave. Each ends with its time, and the run with one
- * line counting the tests (tests/kit/tally.ts).
+ * line counting the tests (tests/kit/tally.ts), the only closing line in the output: other
+ * runners' banners are printed without their frame (`unframe`).
  */
 import { spawn } from "node:child_process";
 import { projectRoot } from "./kit/engine";
-import { type Tally, tally } from "./kit/tally";
+import { Lines, type Tally, tally, unframe } from "./kit/tally";
 
 interface Finished {
     script: string;
@@ -25,22 +26,27 @@ function runScript(script: string, stream: boolean): Promise<Finished> {
     const started = performance.now();
     const child = spawn("npm", ["run", "-s", script], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    const collect = (to: NodeJS.WriteStream) => (d: Buffer) => {
-        output += d.toString();
-        if (stream) to.write(d);
-    };
-    child.stdout.on("data", collect(process.stdout));
-    child.stderr.on("data", collect(process.stderr));
+    const streams = [child.stdout, child.stderr].map((from, i) => {
+        const to = i === 0 ? process.stdout : process.stderr;
+        const lines = new Lines((text) => to.write(text));
+        from.setEncoding("utf8");
+        from.on("data", (d: string) => {
+            output += d;
+            if (stream) lines.push(d);
+        });
+        return lines;
+    });
     return new Promise((resolve, reject) => {
         child.on("error", reject);
-        child.on("close", (code, signal) =>
+        child.on("close", (code, signal) => {
+            for (const lines of streams) lines.end();
             resolve({
                 script,
                 code: code ?? (signal ? 128 : 1),
                 seconds: (performance.now() - started) / 1000,
                 output,
-            }),
-        );
+            });
+        });
     });
 }
 
@@ -67,7 +73,7 @@ async function main() {
         for (const next of running) {
             const f = await next;
             console.log(`\n> npm run ${f.script}\n`);
-            process.stdout.write(f.output);
+            process.stdout.write(f.output.split("\n").map(unframe).join("\n"));
             console.log(verdict(f));
             finished.push(f);
         }

@@ -21,3 +21,28 @@ export function tally(output: string): Tally {
         skipped: sum(/^\s*(\d+) pending\b/gm) + inCases("skipped"),
     };
 }
+
+/**
+ * A line as `npm test` prints it. Schemathesis closes each run with pytest's banner
+ * (`===== 2 warnings in 75.03s =====`); CI reads such a line as pytest's closing line, which
+ * counts no test, so the banner's frame of `=` is dropped and its words kept.
+ */
+export function unframe(line: string): string {
+    const banner = /^(\s*)=+ (.+ in \d+(?:\.\d+)?s) =+\s*$/.exec(line);
+    return banner ? `${banner[1]}${banner[2]}` : line;
+}
+
+/** Splits what a process writes into whole lines, for `unframe`; `end` gives back the last, unfinished one. */
+export class Lines {
+    private rest = "";
+    constructor(private readonly write: (text: string) => void) {}
+    push(chunk: string): void {
+        const parts = (this.rest + chunk).split("\n");
+        this.rest = parts.pop() ?? "";
+        if (parts.length > 0) this.write(`${parts.map(unframe).join("\n")}\n`);
+    }
+    end(): void {
+        if (this.rest) this.write(unframe(this.rest));
+        this.rest = "";
+    }
+}

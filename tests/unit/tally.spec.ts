@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tally } from "../kit/tally";
+import { Lines, tally, unframe } from "../kit/tally";
 
 describe("the closing line's count of tests", () => {
     it("adds mocha's passing, failing and pending lines across suites", () => {
@@ -22,5 +22,32 @@ describe("the closing line's count of tests", () => {
             failed: 0,
             skipped: 0,
         });
+    });
+
+    it("drops the frame of pytest's banner that schemathesis closes with, keeping its words", () => {
+        assert.equal(
+            unframe("============================= 2 warnings in 75.03s ============================="),
+            "2 warnings in 75.03s",
+        );
+        assert.equal(
+            unframe("=========================== No issues found in 12s ==========================="),
+            "No issues found in 12s",
+        );
+        assert.equal(
+            unframe("=================================== SUMMARY ===================================="),
+            "=================================== SUMMARY ====================================",
+        );
+        assert.equal(unframe("tests: 3 passed, 0 failed"), "tests: 3 passed, 0 failed");
+    });
+
+    it("unframes whole lines however a process's writes split them", () => {
+        let printed = "";
+        const lines = new Lines((text) => {
+            printed += text;
+        });
+        for (const chunk of ["Test cases: 9 passed\n=== 2 warn", "ings in 1.5s ===\n", "== tail in 2s =="])
+            lines.push(chunk);
+        lines.end();
+        assert.equal(printed, "Test cases: 9 passed\n2 warnings in 1.5s\ntail in 2s");
     });
 });
