@@ -9,6 +9,7 @@
  * Pulumi serializes a provider by value, capturing the functions it uses: nothing here may hold a
  * native object at module scope, and the client is built per configured provider, on first use.
  */
+import { relative, sep } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { changedProperties, checkWith } from "./checks";
@@ -66,19 +67,87 @@ export interface ResourceSpec<I extends object, O extends object, Connection, Cl
 }
 
 /**
- * What a resource class hands Pulumi, which serializes it into each resource's state: the methods of
- * a provider, each calling the resource's own provider through `load`. `load` names that provider as
- * an exported const of the resource's module (`() => intuneConnectorProvider`, which TypeScript emits
- * as `exports.intuneConnectorProvider`), so what Pulumi captures is that module: by reference
- * (`require`) when it is installed under node_modules, as a package's resources are, and by value from
- * sources, as before. An installed package's serialized provider is then these functions and one
- * `require` (under 2 KB) rather than a copy of the resource's code and of everything it calls, and
- * serializing it, which every run does for every resource type in the program, takes a few
- * milliseconds instead of about a hundred.
+ * Where the provider process finds a resource's provider: an export of the module that defines it,
+ * named by package path when the module is installed under node_modules (a package's resources)
+ * and by its path from the working directory otherwise (this repository's sources, or a compiled
+ * copy of them). The engine runs the program and the provider plugin in the project's folder, so
+ * the path holds in both, and in a later `refresh` or `destroy` from the same checkout.
  */
-export function providerThroughExports<I, O>(
-    load: () => pulumi.dynamic.ResourceProvider<I, O>,
+export interface ProviderModule {
+    kind: "package" | "file";
+    path: string;
+    name: string;
+}
+
+/** `file` (the resource module's `__filename`, in the program) as the provider process requires it. */
+export function providerModule(file: string, name: string): ProviderModule {
+    const parts = file.split(/[\\/]/);
+    const packageStart = parts.lastIndexOf("node_modules");
+    if (packageStart >= 0) return { kind: "package", path: parts.slice(packageStart + 1).join("/"), name };
+    return { kind: "file", path: relative(process.cwd(), file).split(sep).join("/"), name };
+}
+
+/**
+ * The provider `where` names, in the process that runs it. Pulumi serializes this function by
+ * value into every resource's state, so it names nothing of this module but what it requires at
+ * run time. A module this process has loaded already (a test's, or the program's own) is used as
+ * it is; TypeScript sources are loaded through tsx, in a namespace of their own.
+ */
+export function loadProvider(where: ProviderModule): unknown {
+    const registry = globalThis as { [key: symbol]: Map<string, unknown> | undefined };
+    const loaded = (registry[Symbol.for("lookout-mtp.providerModules")] ??= new Map());
+    const key = `${where.kind}:${where.path}`;
+    if (!loaded.has(key)) {
+        let moduleExports: Record<string, unknown>;
+        try {
+            if (where.kind === "package") {
+                moduleExports = require(where.path);
+            } else {
+                const file = (require("node:path") as typeof import("node:path")).resolve(process.cwd(), where.path);
+                const cached = require.cache[file];
+                if (cached) {
+                    moduleExports = cached.exports;
+                } else if (/\.[cm]?ts$/.test(file)) {
+                    const fromFile = (require("node:module") as typeof import("node:module")).createRequire(file);
+                    const tsx = fromFile("tsx/cjs/api") as {
+                        register(options: { namespace: string }): {
+                            require(id: string, from: string): typeof moduleExports;
+                        };
+                    };
+                    moduleExports = tsx.register({ namespace: "lookout-mtp-providers" }).require(file, file);
+                } else {
+                    moduleExports = require(file);
+                }
+            }
+        } catch (err) {
+            throw new Error(
+                `the provider module ${where.path} could not be loaded from ${process.cwd()} (${(err as Error).message.split("\n")[0]}); ` +
+                    "run pulumi from the project that made this stack, with its dependencies installed",
+                { cause: err },
+            );
+        }
+        loaded.set(key, moduleExports);
+    }
+    return (loaded.get(key) as Record<string, unknown>)[where.name];
+}
+
+/**
+ * What a resource class hands Pulumi, which serializes it into each resource's state: the methods
+ * of a provider, each calling the resource's own provider, which `loadProvider` finds by
+ * `providerModule`'s path. The serialized provider is these functions and that path (about 2 KB),
+ * never a copy of the resource's code and of everything it calls, from sources as installed.
+ *
+ * `exported` is the module's export holding the provider, `{ intuneConnectorProvider }`: its name
+ * is what the provider process looks up, its value only gives the methods their types.
+ */
+export function providerThroughModule<I, O>(
+    file: string,
+    exported: Record<string, pulumi.dynamic.ResourceProvider<I, O>>,
 ): pulumi.dynamic.ResourceProvider<I, O> {
+    const names = Object.keys(exported);
+    if (names.length !== 1) throw new Error(`providerThroughModule: name one export of ${file}, not ${names.length}`);
+    const where = providerModule(file, names[0]);
+    const load = () => loadProvider(where) as pulumi.dynamic.ResourceProvider<I, O>;
     return {
         configure: (req) => load().configure!(req),
         check: (olds, news) => load().check!(olds, news),

@@ -37,7 +37,7 @@ import {
     type ThreatPolicyWrite,
 } from "../../contract/graph/schemas";
 import { changedProperties, differingEntries } from "../checks";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -319,8 +319,8 @@ export const compliancePolicyProvider = dynamicProvider<
 
 export const threatCompliancePolicyType = dynamicResourceType("intune", "ThreatCompliancePolicy");
 
-/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
-const engineProvider = providerThroughExports(() => compliancePolicyProvider);
+/** What the class hands Pulumi: this provider, reached through the module by its path (see `providerThroughModule`). */
+const engineProvider = providerThroughModule(__filename, { compliancePolicyProvider });
 
 // Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type

@@ -21,7 +21,7 @@ import {
     mtdConnectorSettingsSchema,
 } from "../../contract/graph/schemas";
 import { differingEntries } from "../checks";
-import { dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
+import { dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -177,8 +177,8 @@ export const mtdConnectorProvider = dynamicProvider<
 
 export const mtdConnectorType = dynamicResourceType("intune", "MtdConnector");
 
-/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
-const engineProvider = providerThroughExports(() => mtdConnectorProvider);
+/** What the class hands Pulumi: this provider, reached through the module by its path (see `providerThroughModule`). */
+const engineProvider = providerThroughModule(__filename, { mtdConnectorProvider });
 
 // Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type

@@ -31,7 +31,7 @@ import {
     iosMinimumOs,
 } from "../../contract/graph/mobileApps";
 import { changedProperties } from "../checks";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 import { findStoreApps, managedGooglePlaySteps } from "./appLookup";
@@ -226,8 +226,8 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
 
 export const storeAppType = dynamicResourceType("intune", "StoreApp");
 
-/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
-const engineProvider = providerThroughExports(() => storeAppProvider);
+/** What the class hands Pulumi: this provider, reached through the module by its path (see `providerThroughModule`). */
+const engineProvider = providerThroughModule(__filename, { storeAppProvider });
 
 // Declaration merging: one typed Output per field of the outputs (see lookout/intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type

@@ -14,7 +14,7 @@ import {
     dynamicProvider,
     dynamicResourceType,
     type OutputsOf,
-    providerThroughExports,
+    providerThroughModule,
     type ServiceBinding,
 } from "../provider";
 
@@ -154,8 +154,8 @@ export const consoleChecklistProvider = dynamicProvider<
 
 export const consoleChecklistType = dynamicResourceType("lookout", "ConsoleChecklist");
 
-/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
-const engineProvider = providerThroughExports(() => consoleChecklistProvider);
+/** What the class hands Pulumi: this provider, reached through the module by its path (see `providerThroughModule`). */
+const engineProvider = providerThroughModule(__filename, { consoleChecklistProvider });
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ConsoleChecklist extends OutputsOf<ConsoleChecklistOutputs> {}

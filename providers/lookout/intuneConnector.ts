@@ -11,7 +11,7 @@ import {
     intuneConnectorSettingsSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
+import { type ArgsOf, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
 /** The connector's settings, as the contract documents each of them; left-out ones take Lookout's defaults. */
@@ -39,8 +39,8 @@ export const intuneConnectorProvider = documentProvider<IntuneConnectorInputs, I
 
 export const intuneConnectorType = dynamicResourceType("lookout", "IntuneConnector");
 
-/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
-const engineProvider = providerThroughExports(() => intuneConnectorProvider);
+/** What the class hands Pulumi: this provider, reached through the module by its path (see `providerThroughModule`). */
+const engineProvider = providerThroughModule(__filename, { intuneConnectorProvider });
 
 // Declaration merging gives the class one typed Output per field of its outputs, so they are not
 // written out a second time.

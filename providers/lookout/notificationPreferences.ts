@@ -9,7 +9,7 @@ import {
     notificationPreferencesSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
+import { type ArgsOf, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
 /** `email`: the console user's sign-in address (case-insensitive); `emailNotifications`: whether the user receives Lookout's e-mail notifications. */
@@ -44,8 +44,8 @@ export const notificationPreferencesProvider = documentProvider<
 
 export const notificationPreferencesType = dynamicResourceType("lookout", "NotificationPreferences");
 
-/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
-const engineProvider = providerThroughExports(() => notificationPreferencesProvider);
+/** What the class hands Pulumi: this provider, reached through the module by its path (see `providerThroughModule`). */
+const engineProvider = providerThroughModule(__filename, { notificationPreferencesProvider });
 
 // Declaration merging: one typed Output per field of the outputs (see intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type

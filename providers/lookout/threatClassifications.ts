@@ -13,7 +13,7 @@ import {
     threatClassificationPatchSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughExports } from "../provider";
+import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
 import type { LookoutClient } from "./client";
 import { lookoutService } from "./connection";
 
@@ -137,8 +137,8 @@ export const threatClassificationsProvider = dynamicProvider<
 
 export const threatClassificationsType = dynamicResourceType("lookout", "ThreatClassifications");
 
-/** What the class hands Pulumi: this provider, reached through the module (see `providerThroughExports`). */
-const engineProvider = providerThroughExports(() => threatClassificationsProvider);
+/** What the class hands Pulumi: this provider, reached through the module by its path (see `providerThroughModule`). */
+const engineProvider = providerThroughModule(__filename, { threatClassificationsProvider });
 
 // Declaration merging: one typed Output per field of the outputs (see intuneConnector.ts).
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
