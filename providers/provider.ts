@@ -70,13 +70,16 @@ export interface ResourceSpec<I extends object, O extends object, Connection, Cl
  * Where the provider process finds a resource's provider: an export of the module that defines it,
  * named by package path when the module is installed under node_modules (a package's resources)
  * and by its path from the working directory otherwise (this repository's sources, or a compiled
- * copy of them). The engine runs the program and the provider plugin in the project's folder, so
- * the path holds in both, and in a later `refresh` or `destroy` from the same checkout.
+ * copy of them). The engine runs a program and its provider plugin in the project's folder, so
+ * that path holds in both, and in a later `refresh` or `destroy` from a checkout elsewhere. A
+ * component plugin from sources (packages/plugin) runs in its own folder, not the project's: its
+ * resources' providers are found by `absolute`, the module's path on the machine that declared them.
  */
 export interface ProviderModule {
     kind: "package" | "file";
     path: string;
     name: string;
+    absolute?: string;
 }
 
 /** `file` (the resource module's `__filename`, in the program) as the provider process requires it. */
@@ -84,7 +87,7 @@ export function providerModule(file: string, name: string): ProviderModule {
     const parts = file.split(/[\\/]/);
     const packageStart = parts.lastIndexOf("node_modules");
     if (packageStart >= 0) return { kind: "package", path: parts.slice(packageStart + 1).join("/"), name };
-    return { kind: "file", path: relative(process.cwd(), file).split(sep).join("/"), name };
+    return { kind: "file", path: relative(process.cwd(), file).split(sep).join("/"), name, absolute: file };
 }
 
 /**
@@ -103,7 +106,12 @@ export function loadProvider(where: ProviderModule): unknown {
             if (where.kind === "package") {
                 moduleExports = require(where.path);
             } else {
-                const file = (require("node:path") as typeof import("node:path")).resolve(process.cwd(), where.path);
+                const fromHere = (require("node:path") as typeof import("node:path")).resolve(
+                    process.cwd(),
+                    where.path,
+                );
+                const exists = (require("node:fs") as typeof import("node:fs")).existsSync(fromHere);
+                const file = exists || !where.absolute ? fromHere : where.absolute;
                 const cached = require.cache[file];
                 if (cached) {
                     moduleExports = cached.exports;
@@ -120,9 +128,11 @@ export function loadProvider(where: ProviderModule): unknown {
                 }
             }
         } catch (err) {
-            throw new Error(
-                `the provider module ${where.path} could not be loaded from ${process.cwd()} (${(err as Error).message.split("\n")[0]}); ` +
-                    "run pulumi from the project that made this stack, with its dependencies installed",
+            throw Object.assign(
+                new Error(
+                    `the provider module ${where.path} could not be loaded from ${process.cwd()} (${(err as Error).message.split("\n")[0]}); ` +
+                        "run pulumi from the project that made this stack, with its dependencies installed",
+                ),
                 { cause: err },
             );
         }

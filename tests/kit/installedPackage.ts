@@ -1,8 +1,8 @@
 /**
  * The built package (`npm run package`, dist/) installed into a copy of another program, the way
  * `npm install` of a registry package or a tarball installs it: as a copy in the program's
- * node_modules. (A `file:` dependency would be a symbolic link, which Pulumi follows to a path
- * outside node_modules and then serializes providers by value.)
+ * node_modules. (A `file:` dependency would be a symbolic link, which Node.js follows to a path
+ * outside node_modules, so the providers would be named by that path, not by the package's.)
  *
  * Nothing in the working tree is written but dist/, which `npm run package` rebuilds: the build
  * and a copy of its result are made under a lock, so test runs at the same time (two suites, two

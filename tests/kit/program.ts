@@ -73,8 +73,7 @@ export function compiledProgramDir(): string {
         join(out, "package.json"),
         JSON.stringify({ name: "lookout-mtp", private: true, main: "index.js" }, null, 2) + "\n",
     );
-    // Packages resolve from here as from the repository (a link inside node_modules keeps Pulumi
-    // serializing the dependencies of dynamic providers by name, as it does for the sources).
+    // Packages resolve from here as from the repository.
     symlinkSync(join(projectRoot, "node_modules"), join(out, "node_modules"), "dir");
     compiled = out;
     return out;

@@ -26,10 +26,12 @@ describe("a dynamic provider reached through its module", () => {
             path: "@lookout-mtp/onboarding/providers/a.js",
             name: "aProvider",
         });
-        assert.deepEqual(providerModule(join(process.cwd(), "providers", "lookout", "a.ts"), "aProvider"), {
+        const source = join(process.cwd(), "providers", "lookout", "a.ts");
+        assert.deepEqual(providerModule(source, "aProvider"), {
             kind: "file",
             path: "providers/lookout/a.ts",
             name: "aProvider",
+            absolute: source,
         });
     });
 
@@ -56,10 +58,16 @@ describe("a dynamic provider reached through its module", () => {
             writeFileSync(join(dir, "provider.js"), serialized.text);
             const run = `require(${JSON.stringify(join(dir, "provider.js"))}).handler().check({}, { email: "Sec@Contoso.example", emailNotifications: true }).then((r) => console.log(JSON.stringify(r)))`;
             const { NODE_OPTIONS: _, ...env } = process.env;
-            const out = execFileSync(process.execPath, ["-e", run], { cwd: process.cwd(), env, encoding: "utf8" });
-            assert.deepEqual(JSON.parse(out), {
-                inputs: { email: "sec@contoso.example", emailNotifications: true },
-            });
+            // From the project's folder, by the path from there; from another (a component plugin's
+            // resources, whose provider runs in the project's folder), by the module's absolute path.
+            for (const cwd of [process.cwd(), dir]) {
+                const out = execFileSync(process.execPath, ["-e", run], { cwd, env, encoding: "utf8" });
+                assert.deepEqual(
+                    JSON.parse(out),
+                    { inputs: { email: "sec@contoso.example", emailNotifications: true } },
+                    `run in ${cwd}`,
+                );
+            }
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }

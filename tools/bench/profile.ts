@@ -208,7 +208,8 @@ async function timelineRun(target: Target): Promise<Record<string, number | stri
         p ? Object.entries(p.loadMs).reduce((sum, [pkg, ms]) => sum + (names(pkg) ? ms : 0), 0) : NaN;
     const pulumiPackages = (pkg: string) =>
         /^@pulumi\/pulumi$|^@grpc\/|^google-protobuf$|^@opentelemetry\/|^protobufjs$|^@protobufjs\//.test(pkg);
-    const typescriptPackages = (pkg: string) => /^typescript$|^ts-node$|^@cspotcode\/|^@tsconfig\//.test(pkg);
+    const typescriptPackages = (pkg: string) =>
+        /^typescript$|^ts-node$|^@cspotcode\/|^@tsconfig\/|^@swc\/|^tsx$|^esbuild$|^@esbuild\//.test(pkg);
     const programPackages = (pkg: string) => pkg === "program" || pkg.startsWith("@lookout-mtp/");
     const otherPackages = (pkg: string) => !pulumiPackages(pkg) && !typescriptPackages(pkg) && !programPackages(pkg);
     return {
@@ -265,6 +266,9 @@ interface CpuNode {
     children?: number[];
 }
 
+/** The CPU profile's category for the TypeScript loaders: ts-node with swc in the program, tsx in the provider. */
+const transpiling = "transpiling (ts-node, swc, tsx)";
+
 /**
  * What a sample's stack is doing: the innermost frame that says so, from the leaf up: ts-node's
  * (transpiling), the SDK's closure serializer, Node.js's module loader (a module's load, its
@@ -277,7 +281,7 @@ function cpuCategory(stack: CpuNode[]): string {
     if (leaf === "(program)") return "V8 and native code, unattributed";
     for (let i = stack.length - 1; i >= 0; i--) {
         const url = stack[i].callFrame.url;
-        if (/\/node_modules\/(ts-node|@cspotcode)\//.test(url)) return "transpiling (ts-node)";
+        if (/\/node_modules\/(ts-node|@cspotcode|@swc|tsx|esbuild)\//.test(url)) return transpiling;
         if (/@pulumi\/pulumi\/runtime\/closure\//.test(url)) return "closure serialization";
         if (/^node:internal\/modules\//.test(url)) return "module loading";
         if (/\/node_modules\/(@grpc|google-protobuf|protobufjs)\//.test(url)) return "gRPC";
@@ -318,9 +322,9 @@ function profileTable(profiles: ProgramProfile[], runs: number): string {
         ["**program process**", ...profiles.map(() => "")],
         ["Node.js's own start, until the first user code", ...t("nodeStart")],
         ["module loads (own time): @pulumi/pulumi, gRPC, OpenTelemetry", ...t("loadPulumi")],
-        ["module loads: typescript, ts-node", ...t("loadTypescript")],
+        ["module loads: typescript, ts-node, swc, tsx", ...t("loadTypescript")],
         [
-            "transpiling by ts-node (files)",
+            "transpiling by ts-node with swc (files)",
             ...profiles.map((p) => `${ms(p.timeline.transpile)} (${ms(p.timeline.transpiledFiles)})`),
         ],
         ["module loads: the program's own (its sources, or the package)", ...t("loadProgram")],
@@ -357,7 +361,7 @@ function profileTable(profiles: ProgramProfile[], runs: number): string {
         ["update complete, at", ...t("updateEnd")],
     ];
     const categories = [
-        "transpiling (ts-node)",
+        transpiling,
         "closure serialization",
         "module loading",
         "gRPC",
