@@ -7,12 +7,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { runPreflight } from "./preflight";
 import { LookoutOnboarding } from "./lookoutOnboarding";
 import { parseStackConfig } from "../../config/stackConfig";
-import { startDynamicProviderPlugin } from "./providerPlugin";
 
 /** Whether a stack config key was set with --secret. The SDK tracks it but does not type the accessor; fail safe when absent. */
 export function isSecretConfigKey(key: string): boolean {
     const runtime = pulumi.runtime as typeof pulumi.runtime & { isConfigSecret?: (key: string) => boolean };
     return runtime.isConfigSecret?.(key) ?? true;
+}
+
+/**
+ * Asks the engine for the dynamic-provider plugin at once. The engine starts it for the first
+ * request that names its package, otherwise the first dynamic resource, declared only once the
+ * checks have passed; asked now, its process (Node.js and the SDK, about half a second) comes up
+ * while the program checks. The request is an invoke the dynamic provider does not implement: it
+ * fails, and that is ignored.
+ */
+function startDynamicProviderPlugin(): void {
+    pulumi.runtime.invoke("pulumi-nodejs:dynamic:startPlugin", {}).catch(() => undefined);
 }
 
 export async function onboardingStack() {
