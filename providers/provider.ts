@@ -6,10 +6,10 @@
  * gets the configured client and an error that starts with what the resource is. A resource module
  * states only what is its own: its schema, its properties and its four operations.
  *
- * Pulumi serializes a provider by value, capturing the functions it uses: nothing here may hold a
- * native object at module scope, and the client is built per configured provider, on first use.
+ * The provider process loads these modules itself (`providerThroughModule`); the client is built
+ * per configured provider, on first use.
  */
-import { relative, sep } from "node:path";
+import { isAbsolute, relative, sep } from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { changedProperties, checkWith } from "./checks";
@@ -72,8 +72,8 @@ export interface ResourceSpec<I extends object, O extends object, Connection, Cl
  * and by its path from the working directory otherwise (this repository's sources, or a compiled
  * copy of them). The engine runs a program and its provider plugin in the project's folder, so
  * that path holds in both, and in a later `refresh` or `destroy` from a checkout elsewhere. A
- * component plugin from sources (packages/plugin) runs in its own folder, not the project's: its
- * resources' providers are found by `absolute`, the module's path on the machine that declared them.
+ * module outside that folder (a component plugin's from sources: packages/plugin runs in its own
+ * folder, the provider in the project's) is also named by `absolute`, its path on this machine.
  */
 export interface ProviderModule {
     kind: "package" | "file";
@@ -85,67 +85,75 @@ export interface ProviderModule {
 /** `file` (the resource module's `__filename`, in the program) as the provider process requires it. */
 export function providerModule(file: string, name: string): ProviderModule {
     const parts = file.split(/[\\/]/);
-    const packageStart = parts.lastIndexOf("node_modules");
+    // As Pulumi names a package module: after the first node_modules, or pnpm's last (its store's).
+    const packageStart = parts.includes(".pnpm") ? parts.lastIndexOf("node_modules") : parts.indexOf("node_modules");
     if (packageStart >= 0) return { kind: "package", path: parts.slice(packageStart + 1).join("/"), name };
-    return { kind: "file", path: relative(process.cwd(), file).split(sep).join("/"), name, absolute: file };
+    const path = relative(process.cwd(), file).split(sep).join("/");
+    const outside = path.startsWith("../") || isAbsolute(path);
+    return { kind: "file", path, name, ...(outside ? { absolute: file } : {}) };
 }
 
 /**
  * The provider `where` names, in the process that runs it. Pulumi serializes this function by
  * value into every resource's state, so it names nothing of this module but what it requires at
  * run time. A module this process has loaded already (a test's, or the program's own) is used as
- * it is; TypeScript sources are loaded through tsx, in a namespace of their own.
+ * it is; TypeScript sources are loaded through tsx, registered once, in a namespace of their own.
  */
 export function loadProvider(where: ProviderModule): unknown {
     const registry = globalThis as { [key: symbol]: Map<string, unknown> | undefined };
     const loaded = (registry[Symbol.for("lookout-mtp.providerModules")] ??= new Map());
+    const fail = (problem: string): never => {
+        throw new Error(`the provider module ${where.path} ${problem}`);
+    };
     const key = `${where.kind}:${where.path}`;
-    if (!loaded.has(key)) {
-        let moduleExports: Record<string, unknown>;
+    if (!loaded.has(key)) loaded.set(key, requireModule());
+    const provider = (loaded.get(key) as Record<string, unknown>)[where.name];
+    if (provider === undefined) fail(`has no export ${where.name}: keep one of that name that exports the provider`);
+    return provider;
+
+    function requireModule(): Record<string, unknown> {
+        const then = "run pulumi from the project that made this stack, with its dependencies installed";
+        const file = where.kind === "package" ? where.path : locate();
         try {
-            if (where.kind === "package") {
-                moduleExports = require(where.path);
-            } else {
-                const fromHere = (require("node:path") as typeof import("node:path")).resolve(
-                    process.cwd(),
-                    where.path,
-                );
-                const exists = (require("node:fs") as typeof import("node:fs")).existsSync(fromHere);
-                const file = exists || !where.absolute ? fromHere : where.absolute;
-                const cached = require.cache[file];
-                if (cached) {
-                    moduleExports = cached.exports;
-                } else if (/\.[cm]?ts$/.test(file)) {
-                    const fromFile = (require("node:module") as typeof import("node:module")).createRequire(file);
-                    const tsx = fromFile("tsx/cjs/api") as {
-                        register(options: { namespace: string }): {
-                            require(id: string, from: string): typeof moduleExports;
-                        };
-                    };
-                    moduleExports = tsx.register({ namespace: "lookout-mtp-providers" }).require(file, file);
-                } else {
-                    moduleExports = require(file);
-                }
-            }
+            const cached = where.kind === "file" ? require.cache[file] : undefined;
+            if (cached) return cached.exports as Record<string, unknown>;
+            if (where.kind === "file" && /\.[cm]?ts$/.test(file)) return typeScriptRequire(file)(file, file);
+            return require(file);
         } catch (err) {
-            throw Object.assign(
-                new Error(
-                    `the provider module ${where.path} could not be loaded from ${process.cwd()} (${(err as Error).message.split("\n")[0]}); ` +
-                        "run pulumi from the project that made this stack, with its dependencies installed",
-                ),
-                { cause: err },
+            return fail(
+                `could not be loaded from ${process.cwd()} (${(err as Error).message.split("\n")[0]}); ${then}`,
             );
         }
-        loaded.set(key, moduleExports);
+
+        function locate(): string {
+            const path = require("node:path") as typeof import("node:path");
+            const { existsSync } = require("node:fs") as typeof import("node:fs");
+            const candidates = [path.resolve(process.cwd(), where.path), ...(where.absolute ? [where.absolute] : [])];
+            const found = candidates.find((candidate) => existsSync(candidate));
+            return found ?? fail(`is not in ${candidates.join(" nor in ")}; ${then}`);
+        }
     }
-    return (loaded.get(key) as Record<string, unknown>)[where.name];
+
+    function typeScriptRequire(file: string): (id: string, from: string) => Record<string, unknown> {
+        const tsx = (registry[Symbol.for("lookout-mtp.tsxRequire")] ??= new Map());
+        if (!tsx.has("require")) {
+            const fromFile = (require("node:module") as typeof import("node:module")).createRequire(file);
+            const api = fromFile("tsx/cjs/api") as {
+                register(options: { namespace: string }): {
+                    require(id: string, from: string): Record<string, unknown>;
+                };
+            };
+            tsx.set("require", api.register({ namespace: "lookout-mtp-providers" }).require);
+        }
+        return tsx.get("require") as (id: string, from: string) => Record<string, unknown>;
+    }
 }
 
 /**
  * What a resource class hands Pulumi, which serializes it into each resource's state: the methods
  * of a provider, each calling the resource's own provider, which `loadProvider` finds by
- * `providerModule`'s path. The serialized provider is these functions and that path (about 2 KB),
- * never a copy of the resource's code and of everything it calls, from sources as installed.
+ * `providerModule`'s path. The serialized provider is these functions and that path, never a copy
+ * of the resource's code and of everything it calls, from sources as installed.
  *
  * `exported` is the module's export holding the provider, `{ intuneConnectorProvider }`: its name
  * is what the provider process looks up, its value only gives the methods their types.
@@ -176,9 +184,9 @@ export function dynamicProvider<I extends object, O extends object, Connection, 
 ): pulumi.dynamic.ResourceProvider<I, O> {
     /**
      * The configured provider's client, built once so its token is reused across calls, and shared
-     * with every other resource type of the process that reaches the same service the same way:
-     * each type carries its own serialized copy of this module, but the engine runs all of them in
-     * one provider process, so a process-wide registry lets them use one token per service.
+     * with every other resource type of the process that reaches the same service the same way: a
+     * resource whose state holds an older provider carries its own copy of this module, so the
+     * registry is process-wide, and every type uses one token per service.
      */
     function clientOf(provider: Configured<Connection, Client>): Client {
         if (provider.client) return provider.client;

@@ -127,7 +127,7 @@ describe("the package in another program (real engine)", function () {
                 "the HTTP clients are not inlined",
             );
             assert.ok(
-                provider.length < 5000,
+                provider.length < 6000,
                 `a reference to the resource's module, not its code: ${provider.length} bytes`,
             );
         }

@@ -5,9 +5,8 @@
  *   (index.ts and the layers it imports: components/, providers/, config/, contract/) transpiled
  *   to JavaScript once per test process, into a temporary folder that resolves its packages from
  *   this repository's node_modules. The engine then loads plain JavaScript, instead of starting
- *   ts-node and transpiling the program again on every preview, up, refresh and destroy (with
- *   swc, about 0.1 s a run of CPU that parallel tests share). The folder is the test process's
- *   own, so parallel test processes share nothing.
+ *   ts-node and transpiling the program again on every preview, up, refresh and destroy. The
+ *   folder is the test process's own, so parallel test processes share nothing.
  * - from sources (`sourceProgram`): this repository as a user's `pulumi` runs it, through ts-node
  *   with swc, its providers loaded by the provider plugin through tsx.
  *   The lifecycle and the stack-config refusal run this way, so the program as users load it is

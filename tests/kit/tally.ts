@@ -23,23 +23,30 @@ export function tally(output: string): Tally {
 }
 
 /**
- * A line as `npm test` prints it. Schemathesis closes each run with pytest's banner
- * (`===== 2 warnings in 75.03s =====`); CI reads such a line as pytest's closing line, which
- * counts no test, so the banner's frame of `=` is dropped and its words kept.
+ * A line as `npm test` prints it. Schemathesis frames its headings and closing lines in `=` as
+ * pytest does (`===== 2 warnings in 75.03s =====`); CI reads such a closing line as pytest's,
+ * which counts no test, so every framed line loses its frame and keeps its words.
  */
 export function unframe(line: string): string {
-    const banner = /^(\s*)=+ (.+ in \d+(?:\.\d+)?s) =+\s*$/.exec(line);
-    return banner ? `${banner[1]}${banner[2]}` : line;
+    const framed = /^(\s*)=+ (.+?) =+\s*$/.exec(line);
+    return framed ? `${framed[1]}${framed[2]}` : line;
 }
 
-/** Splits what a process writes into whole lines, for `unframe`; `end` gives back the last, unfinished one. */
+/**
+ * Splits what a process writes into lines for `unframe`. Text that cannot start a framed line is
+ * written at once, so a line written in parts (progress dots) shows as it comes; `end` writes
+ * what is left.
+ */
 export class Lines {
     private rest = "";
     constructor(private readonly write: (text: string) => void) {}
     push(chunk: string): void {
         const parts = (this.rest + chunk).split("\n");
         this.rest = parts.pop() ?? "";
-        if (parts.length > 0) this.write(`${parts.map(unframe).join("\n")}\n`);
+        const whole = parts.length > 0 ? `${parts.map(unframe).join("\n")}\n` : "";
+        const partial = /^\s*=/.test(this.rest) ? "" : this.rest;
+        if (partial) this.rest = "";
+        if (whole || partial) this.write(whole + partial);
     }
     end(): void {
         if (this.rest) this.write(unframe(this.rest));

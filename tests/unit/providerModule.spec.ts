@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { projectRoot } from "../kit/engine";
 import { loadProvider, providerModule, providerThroughModule } from "../../providers/provider";
 import { notificationPreferencesProvider } from "../../providers/lookout/notificationPreferences";
+import { intuneConnectorProvider } from "../../providers/lookout/intuneConnector";
 
 const resourceModules = [
     "providers/intune/compliancePolicy.ts",
@@ -19,19 +20,40 @@ const resourceModules = [
 ];
 
 describe("a dynamic provider reached through its module", () => {
-    it("names an installed module by its package path, and a source by its path from the working directory", () => {
-        const installed = "/srv/app/node_modules/.pnpm/x@1/node_modules/@lookout-mtp/onboarding/providers/a.js";
-        assert.deepEqual(providerModule(installed, "aProvider"), {
-            kind: "package",
-            path: "@lookout-mtp/onboarding/providers/a.js",
-            name: "aProvider",
-        });
-        const source = join(process.cwd(), "providers", "lookout", "a.ts");
-        assert.deepEqual(providerModule(source, "aProvider"), {
+    it("names an installed module by its package path, as Pulumi names one (npm, nested, pnpm, Windows)", () => {
+        const named = (file: string) => providerModule(file, "aProvider");
+        const want = (path: string) => ({ kind: "package", path, name: "aProvider" });
+        assert.deepEqual(
+            named("/srv/app/node_modules/@lookout-mtp/onboarding/providers/a.js"),
+            want("@lookout-mtp/onboarding/providers/a.js"),
+        );
+        assert.deepEqual(
+            named("/srv/app/node_modules/wrapper/node_modules/@lookout-mtp/onboarding/providers/a.js"),
+            want("wrapper/node_modules/@lookout-mtp/onboarding/providers/a.js"),
+        );
+        assert.deepEqual(
+            named("/srv/app/node_modules/.pnpm/x@1/node_modules/@lookout-mtp/onboarding/providers/a.js"),
+            want("@lookout-mtp/onboarding/providers/a.js"),
+        );
+        assert.deepEqual(
+            named("C:\\app\\node_modules\\@lookout-mtp\\onboarding\\providers\\a.js"),
+            want("@lookout-mtp/onboarding/providers/a.js"),
+        );
+    });
+
+    it("names a source by its path from the working directory, and by its absolute path too only when outside it", () => {
+        const inside = join(process.cwd(), "providers", "lookout", "a.ts");
+        assert.deepEqual(providerModule(inside, "aProvider"), {
             kind: "file",
             path: "providers/lookout/a.ts",
             name: "aProvider",
-            absolute: source,
+        });
+        const outside = join(dirname(process.cwd()), "elsewhere", "a.ts");
+        assert.deepEqual(providerModule(outside, "aProvider"), {
+            kind: "file",
+            path: "../elsewhere/a.ts",
+            name: "aProvider",
+            absolute: outside,
         });
     });
 
@@ -47,36 +69,76 @@ describe("a dynamic provider reached through its module", () => {
         }
     });
 
-    it("loads the provider from its TypeScript source in a process without a TypeScript loader, as the provider plugin does", async () => {
-        const file = join(projectRoot, "providers", "lookout", "notificationPreferences.ts");
-        const provider = providerThroughModule(file, { notificationPreferencesProvider });
-        const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-        assert.ok(serialized.text.length < 5000, `a path, not the module's code: ${serialized.text.length} bytes`);
-        assert.doesNotMatch(serialized.text, /documentProvider|notificationPreferencesInputsSchema/);
+    it("loads providers from their TypeScript sources in a process without a TypeScript loader, as the provider plugin does", async () => {
         const dir = mkdtempSync(join(tmpdir(), "lookout-provider-"));
+        const source = (name: string) => join(projectRoot, "providers", "lookout", `${name}.ts`);
+        // Declared from the project's folder (named by its path from there), and from another folder
+        // (a component plugin's resources: named by their absolute path too), as one provider process loads them.
+        const fromProject = providerThroughModule(source("notificationPreferences"), {
+            notificationPreferencesProvider,
+        });
+        process.chdir(dir);
+        let fromElsewhere: pulumi.dynamic.ResourceProvider;
         try {
-            writeFileSync(join(dir, "provider.js"), serialized.text);
-            const run = `require(${JSON.stringify(join(dir, "provider.js"))}).handler().check({}, { email: "Sec@Contoso.example", emailNotifications: true }).then((r) => console.log(JSON.stringify(r)))`;
-            const { NODE_OPTIONS: _, ...env } = process.env;
-            // From the project's folder, by the path from there; from another (a component plugin's
-            // resources, whose provider runs in the project's folder), by the module's absolute path.
-            for (const cwd of [process.cwd(), dir]) {
-                const out = execFileSync(process.execPath, ["-e", run], { cwd, env, encoding: "utf8" });
-                assert.deepEqual(
-                    JSON.parse(out),
-                    { inputs: { email: "sec@contoso.example", emailNotifications: true } },
-                    `run in ${cwd}`,
+            fromElsewhere = providerThroughModule(source("intuneConnector"), { intuneConnectorProvider });
+        } finally {
+            process.chdir(projectRoot);
+        }
+        try {
+            const files: string[] = [];
+            for (const [name, provider] of [
+                ["preferences", fromProject],
+                ["connector", fromElsewhere],
+            ] as const) {
+                const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
+                assert.ok(
+                    serialized.text.length < 6000,
+                    `a path, not the module's code: ${serialized.text.length} bytes`,
                 );
+                assert.doesNotMatch(serialized.text, /documentProvider|InputsSchema/);
+                files.push(join(dir, `${name}.js`));
+                writeFileSync(files[files.length - 1], serialized.text);
             }
+            const run = [
+                `const [a, b] = ${JSON.stringify(files)}.map((f) => require(f).handler());`,
+                `Promise.all([a.check({}, { email: "Sec@Contoso.example", emailNotifications: true }), b.check({}, { heartbeatFrequencyMinutes: 60, enrollmentGroups: ["Pilot"], errorReportEmail: "sec@contoso.example" })])`,
+                `.then(([p, c]) => console.log(JSON.stringify([p, c.failures ?? [], c.inputs.newDeviceCheckIntervalMinutes])));`,
+            ].join("\n");
+            const { NODE_OPTIONS: _, ...env } = process.env;
+            const out = execFileSync(process.execPath, ["-e", run], { cwd: projectRoot, env, encoding: "utf8" });
+            assert.deepEqual(JSON.parse(out), [
+                { inputs: { email: "sec@contoso.example", emailNotifications: true } },
+                [],
+                5,
+            ]);
+            // From a folder deeper than the one it was declared in, the connector's path from there
+            // leads nowhere: only its absolute path finds it.
+            const deeper = join(dir, "a", "b", "c");
+            mkdirSync(deeper, { recursive: true });
+            const alone = `require(${JSON.stringify(files[1])}).handler().check({}, { heartbeatFrequencyMinutes: 60, enrollmentGroups: ["Pilot"], errorReportEmail: "sec@contoso.example" }).then((c) => console.log(c.inputs.heartbeatFrequencyMinutes))`;
+            assert.equal(
+                execFileSync(process.execPath, ["-e", alone], { cwd: deeper, env, encoding: "utf8" }).trim(),
+                "60",
+            );
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }
     });
 
-    it("names the module it could not load and what to do", () => {
+    it("names a module it cannot find by every path it tried, and what to do", () => {
+        const absolute = join(tmpdir(), "moved", "gone.ts");
         assert.throws(
-            () => loadProvider({ kind: "file", path: "providers/lookout/gone.ts", name: "goneProvider" }),
-            /^Error: the provider module providers\/lookout\/gone\.ts could not be loaded from .*; run pulumi from the project that made this stack, with its dependencies installed$/,
+            () => loadProvider({ kind: "file", path: "providers/lookout/gone.ts", name: "goneProvider", absolute }),
+            new RegExp(
+                `^Error: the provider module providers/lookout/gone\\.ts is not in ${join(process.cwd(), "providers/lookout/gone.ts")} nor in ${absolute}; run pulumi from the project that made this stack, with its dependencies installed$`,
+            ),
+        );
+    });
+
+    it("names a module without the provider's export, and what to keep", () => {
+        assert.throws(
+            () => loadProvider({ kind: "file", path: "providers/lookout/intuneConnector.ts", name: "renamedProvider" }),
+            /^Error: the provider module providers\/lookout\/intuneConnector\.ts has no export renamedProvider: keep one of that name that exports the provider$/,
         );
     });
 });

@@ -24,30 +24,32 @@ describe("the closing line's count of tests", () => {
         });
     });
 
-    it("drops the frame of pytest's banner that schemathesis closes with, keeping its words", () => {
+    it("drops the frame of every line schemathesis frames in pytest's style, keeping its words", () => {
         assert.equal(
             unframe("============================= 2 warnings in 75.03s ============================="),
             "2 warnings in 75.03s",
         );
         assert.equal(
-            unframe("=========================== No issues found in 12s ==========================="),
-            "No issues found in 12s",
+            unframe("========================== No issues found in 12.39s ==========================="),
+            "No issues found in 12.39s",
         );
-        assert.equal(
-            unframe("=================================== SUMMARY ===================================="),
-            "=================================== SUMMARY ====================================",
-        );
+        assert.equal(unframe("=============== Empty test suite ==============="), "Empty test suite");
+        assert.equal(unframe("  ==== SUMMARY ===="), "  SUMMARY");
         assert.equal(unframe("tests: 3 passed, 0 failed"), "tests: 3 passed, 0 failed");
+        assert.equal(unframe("a = b == c"), "a = b == c");
     });
 
-    it("unframes whole lines however a process's writes split them", () => {
-        let printed = "";
-        const lines = new Lines((text) => {
-            printed += text;
-        });
-        for (const chunk of ["Test cases: 9 passed\n=== 2 warn", "ings in 1.5s ===\n", "== tail in 2s =="])
+    it("unframes whole lines however a process's writes split them, and shows other partial lines at once", () => {
+        const writes: string[] = [];
+        const lines = new Lines((text) => writes.push(text));
+        for (const chunk of [
+            "Test cases: 9 passed\n=== 2 warn",
+            "ings in 1.5s ===\nfuzzing ..",
+            ".\n",
+            "== tail in 2s ==",
+        ])
             lines.push(chunk);
         lines.end();
-        assert.equal(printed, "Test cases: 9 passed\n2 warnings in 1.5s\ntail in 2s");
+        assert.deepEqual(writes, ["Test cases: 9 passed\n", "2 warnings in 1.5s\nfuzzing ..", ".\n", "tail in 2s"]);
     });
 });
