@@ -13,7 +13,7 @@
  */
 import { spawn } from "node:child_process";
 import { projectRoot } from "./kit/engine";
-import { Lines, type Tally, tally, unframe } from "./kit/tally";
+import { Lines, type Tally, tally } from "./kit/tally";
 
 interface Finished {
     script: string;
@@ -73,7 +73,9 @@ async function main() {
         for (const next of running) {
             const f = await next;
             console.log(`\n> npm run ${f.script}\n`);
-            process.stdout.write(f.output.split("\n").map(unframe).join("\n"));
+            const lines = new Lines((text) => process.stdout.write(text));
+            lines.push(f.output);
+            lines.end();
             console.log(verdict(f));
             finished.push(f);
         }

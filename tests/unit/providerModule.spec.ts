@@ -21,24 +21,15 @@ const resourceModules = [
 
 describe("a dynamic provider reached through its module", () => {
     it("names an installed module by its package path, as Pulumi names one (npm, nested, pnpm, Windows)", () => {
-        const named = (file: string) => providerModule(file, "aProvider");
-        const want = (path: string) => ({ kind: "package", path, name: "aProvider" });
-        assert.deepEqual(
-            named("/srv/app/node_modules/@lookout-mtp/onboarding/providers/a.js"),
-            want("@lookout-mtp/onboarding/providers/a.js"),
-        );
-        assert.deepEqual(
-            named("/srv/app/node_modules/wrapper/node_modules/@lookout-mtp/onboarding/providers/a.js"),
-            want("wrapper/node_modules/@lookout-mtp/onboarding/providers/a.js"),
-        );
-        assert.deepEqual(
-            named("/srv/app/node_modules/.pnpm/x@1/node_modules/@lookout-mtp/onboarding/providers/a.js"),
-            want("@lookout-mtp/onboarding/providers/a.js"),
-        );
-        assert.deepEqual(
-            named("C:\\app\\node_modules\\@lookout-mtp\\onboarding\\providers\\a.js"),
-            want("@lookout-mtp/onboarding/providers/a.js"),
-        );
+        const packagePath = "@lookout-mtp/onboarding/providers/a.js";
+        const installed: Array<[file: string, path: string]> = [
+            [`/srv/app/node_modules/${packagePath}`, packagePath],
+            [`/srv/app/node_modules/wrapper/node_modules/${packagePath}`, `wrapper/node_modules/${packagePath}`],
+            [`/srv/app/node_modules/.pnpm/x@1/node_modules/${packagePath}`, packagePath],
+            ["C:\\app\\node_modules\\@lookout-mtp\\onboarding\\providers\\a.js", packagePath],
+        ];
+        for (const [file, path] of installed)
+            assert.deepEqual(providerModule(file, "aProvider"), { kind: "package", path, name: "aProvider" }, file);
     });
 
     it("names a source by its path from the working directory, and by its absolute path too only when outside it", () => {
