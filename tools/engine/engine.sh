@@ -57,7 +57,7 @@ if [ "$("$bin/pulumi" version 2>/dev/null || true)" != "$cli_version" ]; then
     (cd "$root/tools/engine" && go_build pulumi \
         -ldflags "-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$cli_version" \
         github.com/pulumi/pulumi/pkg/v3/cmd/pulumi)
-    log "built pulumi in $(( $(date +%s) - start )) s"
+    log "built pulumi ($(( $(date +%s) - start )) s)"
 fi
 
 # Builds the Go package $4 of the module tools/engine/$3 into $bin/$1 with $5 (the version variable) set
@@ -71,7 +71,7 @@ build_host() {
     start=$(date +%s)
     (cd "$root/tools/engine/$dir" && go_build "$out" -ldflags "-s -w -X $version_var=$version" "$pkg")
     echo "$version" > "$stamp.tmp.$$" && mv -f "$stamp.tmp.$$" "$stamp"
-    log "built it in $(( $(date +%s) - start )) s"
+    log "built it ($(( $(date +%s) - start )) s)"
 }
 
 # The Node.js language host: the one in sdk/v3 v3.68.0 (its own module is refused by the module

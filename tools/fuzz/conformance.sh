@@ -50,7 +50,7 @@ run() {
     local include=()
     while IFS= read -r operation; do [ -z "$operation" ] || include+=(--include-name "$operation"); done <"$operations"
     log "$name: emulator at $base; seed $seed, at most $max_examples examples per operation"
-    (cd "$work" && "$venv/bin/schemathesis" --no-color --config-file "$config" run "$document" \
+    run_schemathesis "$name" "$(basename "$config" .toml)" --no-color --config-file "$config" run "$document" \
         --url "$base" \
         "${include[@]}" \
         --checks all \
@@ -59,11 +59,7 @@ run() {
         --workers 1 \
         --generation-database none \
         --request-timeout 10 \
-        "$@") &
-    fuzz_pid=$!
-    # Waiting on a background job lets INT and TERM reach the traps at once rather than when schemathesis ends.
-    wait "$fuzz_pid"
-    fuzz_pid=""
+        "$@"
 }
 
 status=0

@@ -28,8 +28,8 @@ LOOKOUT_ACCESS_TOKEN="$(field accessToken)"
 export LOOKOUT_APPLICATION_KEY LOOKOUT_ACCESS_TOKEN
 
 log "emulator at $url; seed $seed, at most $max_examples examples per operation"
-cd "$work"
-"$venv/bin/schemathesis" --no-color --config-file "$root/tools/fuzz/schemathesis.toml" run "$root/contract/lookout/openapi.yaml" \
+run_schemathesis "Lookout's contract" lookout-contract --no-color --config-file "$root/tools/fuzz/schemathesis.toml" \
+    run "$root/contract/lookout/openapi.yaml" \
     --url "$url" \
     --checks all \
     --seed "$seed" \
@@ -37,7 +37,4 @@ cd "$work"
     --workers 1 \
     --generation-database none \
     --request-timeout 10 \
-    "$@" &
-fuzz_pid=$!
-# Waiting on a background job lets INT and TERM reach the traps at once rather than when schemathesis ends.
-wait "$fuzz_pid"
+    "$@"

@@ -8,6 +8,11 @@
 # start_emulator FILE: starts `node --import tsx FILE` in a process group of its own, waits for the
 #   JSON line it prints, and leaves it in "$work/emulator.json"; `field NAME` reads a top-level field.
 #   The EXIT trap set here stops the emulator (and a running fuzzer, `fuzz_pid`) and removes "$work".
+# run_schemathesis NAME REPORT ARGS...: runs `schemathesis ARGS...` with its whole output in
+#   .reports/fuzz/REPORT.log and prints one line of its own instead: the operations tested, the test
+#   cases (generated, passed, skipped) and each warning. On a failure it prints the whole report.
+#   Schemathesis's own closing lines (`No issues found in 46.06s`) read like pytest's closing on no
+#   test, so they stay in the report; `npm test` counts the cases from this line (tests/kit/tally.ts).
 
 venv="$root/.venv"
 log() { echo "$log_name: $*" >&2; }
@@ -39,6 +44,43 @@ stop() {
 trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+reports="$root/.reports/fuzz"
+
+run_schemathesis() {
+    local name="$1" report="$reports/$2.log" code=0
+    shift 2
+    mkdir -p "$reports"
+    # In "$work", where schemathesis may leave files of its own.
+    (cd "$work" && exec "$venv/bin/schemathesis" "$@") >"$report" 2>&1 &
+    fuzz_pid=$!
+    # Waiting on a background job lets INT and TERM reach the traps at once rather than when schemathesis ends.
+    wait "$fuzz_pid" || code=$?
+    fuzz_pid=""
+    if [ "$code" -ne 0 ]; then
+        cat "$report"
+        log "$name: FAILED (schemathesis exit code $code); its report: ${report#"$root/"}"
+        return "$code"
+    fi
+    # The lines under SUMMARY: `Tested: N`, `Test cases:` over `N generated, N passed, N skipped`, and
+    # the items under `Warnings:`.
+    awk -v name="$name" -v prefix="$log_name" -v path="${report#"$root/"}" '
+        /^[= ]*SUMMARY[= ]*$/ { summary = 1 }
+        !summary { next }
+        /^ *Tested: / { sub(/^ *Tested: */, ""); operations = $0 }
+        cases == "next" { sub(/^ */, ""); cases = $0; next }
+        /^Test cases:/ { cases = "next" }
+        /^Warnings:/ { warnings = 1; next }
+        warnings && /^ *$/ { warnings = 0 }
+        warnings { sub(/^ *[^A-Za-z]* */, ""); said[++n] = $0 }
+        END {
+            if (operations == "" || cases == "" || cases == "next") {
+                printf "%s: %s: no summary in its report %s\n", prefix, name, path; exit 1
+            }
+            printf "%s: %s: no issue in %s operations; %s (report: %s)\n", prefix, name, operations, cases, path
+            for (i = 1; i <= n; i++) printf "%s: %s: warning: %s\n", prefix, name, said[i]
+        }' "$report"
+}
 
 start_emulator() {
     # With job control on, a background job gets a process group of its own, whose id is its pid.
