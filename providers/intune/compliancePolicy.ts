@@ -37,7 +37,14 @@ import {
     type ThreatPolicyWrite,
 } from "../../contract/graph/schemas";
 import { changedProperties, differingEntries } from "../checks";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
+import {
+    type ArgsOf,
+    dynamicProvider,
+    dynamicResourceType,
+    ModuleResource,
+    type OutputsOf,
+    providerThroughModule,
+} from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -327,15 +334,8 @@ const engineProvider = providerThroughModule(__filename, { compliancePolicyProvi
 export interface ThreatCompliancePolicy extends OutputsOf<CompliancePolicyOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class ThreatCompliancePolicy extends pulumi.dynamic.Resource {
+export class ThreatCompliancePolicy extends ModuleResource {
     constructor(name: string, args: ThreatCompliancePolicyArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            engineProvider,
-            name,
-            { ...args, previous: undefined },
-            opts,
-            threatCompliancePolicyType.module,
-            threatCompliancePolicyType.name,
-        );
+        super(threatCompliancePolicyType, engineProvider, name, { ...args, previous: undefined }, opts);
     }
 }

@@ -21,7 +21,13 @@ import {
     mtdConnectorSettingsSchema,
 } from "../../contract/graph/schemas";
 import { differingEntries } from "../checks";
-import { dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
+import {
+    dynamicProvider,
+    dynamicResourceType,
+    ModuleResource,
+    type OutputsOf,
+    providerThroughModule,
+} from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 
@@ -185,15 +191,14 @@ const engineProvider = providerThroughModule(__filename, { mtdConnectorProvider 
 export interface MtdConnector extends OutputsOf<MtdConnectorOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class MtdConnector extends pulumi.dynamic.Resource {
+export class MtdConnector extends ModuleResource {
     constructor(name: string, args: MtdConnectorArgs, opts?: pulumi.CustomResourceOptions) {
         super(
+            mtdConnectorType,
             engineProvider,
             name,
             { ...args, partnerState: undefined, lastHeartbeatDateTime: undefined, previous: undefined },
             opts,
-            mtdConnectorType.module,
-            mtdConnectorType.name,
         );
     }
 }

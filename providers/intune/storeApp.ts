@@ -31,7 +31,14 @@ import {
     iosMinimumOs,
 } from "../../contract/graph/mobileApps";
 import { changedProperties } from "../checks";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
+import {
+    type ArgsOf,
+    dynamicProvider,
+    dynamicResourceType,
+    ModuleResource,
+    type OutputsOf,
+    providerThroughModule,
+} from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
 import { findStoreApps, managedGooglePlaySteps } from "./appLookup";
@@ -234,8 +241,8 @@ const engineProvider = providerThroughModule(__filename, { storeAppProvider });
 export interface StoreApp extends OutputsOf<StoreAppOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class StoreApp extends pulumi.dynamic.Resource {
+export class StoreApp extends ModuleResource {
     constructor(name: string, args: StoreAppArgs, opts?: pulumi.CustomResourceOptions) {
-        super(engineProvider, name, { ...args, previous: undefined }, opts, storeAppType.module, storeAppType.name);
+        super(storeAppType, engineProvider, name, { ...args, previous: undefined }, opts);
     }
 }

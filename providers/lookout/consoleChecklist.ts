@@ -13,6 +13,7 @@ import {
     type ArgsOf,
     dynamicProvider,
     dynamicResourceType,
+    ModuleResource,
     type OutputsOf,
     providerThroughModule,
     type ServiceBinding,
@@ -161,7 +162,7 @@ const engineProvider = providerThroughModule(__filename, { consoleChecklistProvi
 export interface ConsoleChecklist extends OutputsOf<ConsoleChecklistOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class ConsoleChecklist extends pulumi.dynamic.Resource {
+export class ConsoleChecklist extends ModuleResource {
     constructor(
         name: string,
         args: pulumi.Input<ConsoleChecklistInputs> | ArgsOf<ConsoleChecklistInputs>,
@@ -169,12 +170,11 @@ export class ConsoleChecklist extends pulumi.dynamic.Resource {
     ) {
         const inputs = pulumi.output(args as pulumi.Input<ConsoleChecklistInputs>);
         super(
+            consoleChecklistType,
             engineProvider,
             name,
             { page: inputs.page, settings: inputs.settings, steps: undefined },
             opts,
-            consoleChecklistType.module,
-            consoleChecklistType.name,
         );
     }
 }

@@ -11,7 +11,7 @@ import {
     intuneConnectorSettingsSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
+import { type ArgsOf, dynamicResourceType, ModuleResource, type OutputsOf, providerThroughModule } from "../provider";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
 /** The connector's settings, as the contract documents each of them; left-out ones take Lookout's defaults. */
@@ -48,16 +48,9 @@ const engineProvider = providerThroughModule(__filename, { intuneConnectorProvid
 export interface IntuneConnector extends OutputsOf<IntuneConnectorOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class IntuneConnector extends pulumi.dynamic.Resource {
+export class IntuneConnector extends ModuleResource {
     constructor(name: string, args: IntuneConnectorArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            engineProvider,
-            name,
-            { ...args, etag: undefined, previous: undefined },
-            opts,
-            intuneConnectorType.module,
-            intuneConnectorType.name,
-        );
+        super(intuneConnectorType, engineProvider, name, { ...args, etag: undefined, previous: undefined }, opts);
         pulumi.output(args.stateSync).apply((sync) => {
             const off = [
                 sync?.deviceStatus === false && "device status",

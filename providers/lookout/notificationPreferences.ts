@@ -9,7 +9,7 @@ import {
     notificationPreferencesSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
+import { type ArgsOf, dynamicResourceType, ModuleResource, type OutputsOf, providerThroughModule } from "../provider";
 import { type DocumentOutputs, documentProvider } from "./documentProvider";
 
 /** `email`: the console user's sign-in address (case-insensitive); `emailNotifications`: whether the user receives Lookout's e-mail notifications. */
@@ -52,15 +52,14 @@ const engineProvider = providerThroughModule(__filename, { notificationPreferenc
 export interface NotificationPreferences extends OutputsOf<NotificationPreferencesOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class NotificationPreferences extends pulumi.dynamic.Resource {
+export class NotificationPreferences extends ModuleResource {
     constructor(name: string, args: NotificationPreferencesArgs, opts?: pulumi.CustomResourceOptions) {
         super(
+            notificationPreferencesType,
             engineProvider,
             name,
             { ...args, etag: undefined, previous: undefined },
             opts,
-            notificationPreferencesType.module,
-            notificationPreferencesType.name,
         );
     }
 }

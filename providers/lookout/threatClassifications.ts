@@ -13,7 +13,14 @@ import {
     threatClassificationPatchSchema,
 } from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { type ArgsOf, dynamicProvider, dynamicResourceType, type OutputsOf, providerThroughModule } from "../provider";
+import {
+    type ArgsOf,
+    dynamicProvider,
+    dynamicResourceType,
+    ModuleResource,
+    type OutputsOf,
+    providerThroughModule,
+} from "../provider";
 import type { LookoutClient } from "./client";
 import { lookoutService } from "./connection";
 
@@ -145,15 +152,8 @@ const engineProvider = providerThroughModule(__filename, { threatClassifications
 export interface ThreatClassifications extends OutputsOf<ThreatClassificationsOutputs> {}
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class ThreatClassifications extends pulumi.dynamic.Resource {
+export class ThreatClassifications extends ModuleResource {
     constructor(name: string, args: ThreatClassificationsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(
-            engineProvider,
-            name,
-            { ...args, previous: undefined },
-            opts,
-            threatClassificationsType.module,
-            threatClassificationsType.name,
-        );
+        super(threatClassificationsType, engineProvider, name, { ...args, previous: undefined }, opts);
     }
 }

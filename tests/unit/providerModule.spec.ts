@@ -3,7 +3,6 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import * as pulumi from "@pulumi/pulumi";
 import { projectRoot } from "../kit/engine";
 import { loadProvider, providerModule, providerThroughModule } from "../../providers/provider";
 import { notificationPreferencesProvider } from "../../providers/lookout/notificationPreferences";
@@ -60,7 +59,7 @@ describe("a dynamic provider reached through its module", () => {
         }
     });
 
-    it("loads providers from their TypeScript sources in a process without a TypeScript loader, as the provider plugin does", async () => {
+    it("loads providers from their TypeScript sources in a process without a TypeScript loader, as the provider plugin does", () => {
         const dir = mkdtempSync(join(tmpdir(), "lookout-provider-"));
         const source = (name: string) => join(projectRoot, "providers", "lookout", `${name}.ts`);
         // Declared from the project's folder (named by its path from there), and from another folder
@@ -69,7 +68,7 @@ describe("a dynamic provider reached through its module", () => {
             notificationPreferencesProvider,
         });
         process.chdir(dir);
-        let fromElsewhere: pulumi.dynamic.ResourceProvider;
+        let fromElsewhere: string;
         try {
             fromElsewhere = providerThroughModule(source("intuneConnector"), { intuneConnectorProvider });
         } finally {
@@ -81,14 +80,10 @@ describe("a dynamic provider reached through its module", () => {
                 ["preferences", fromProject],
                 ["connector", fromElsewhere],
             ] as const) {
-                const serialized = await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: true });
-                assert.ok(
-                    serialized.text.length < 6000,
-                    `a path, not the module's code: ${serialized.text.length} bytes`,
-                );
-                assert.doesNotMatch(serialized.text, /documentProvider|InputsSchema/);
+                assert.ok(provider.length < 4000, `a path, not the module's code: ${provider.length} bytes`);
+                assert.doesNotMatch(provider, /documentProvider|InputsSchema/);
                 files.push(join(dir, `${name}.js`));
-                writeFileSync(files[files.length - 1], serialized.text);
+                writeFileSync(files[files.length - 1], provider);
             }
             const run = [
                 `const [a, b] = ${JSON.stringify(files)}.map((f) => require(f).handler());`,
