@@ -10,7 +10,8 @@
 #   The EXIT trap set here stops the emulator (and a running fuzzer, `fuzz_pid`) and removes "$work".
 # run_schemathesis NAME REPORT ARGS...: runs `schemathesis ARGS...` with its whole output in
 #   .reports/fuzz/REPORT.log and prints one line of its own instead: the operations tested, the test
-#   cases (generated, passed, skipped) and each warning. On a failure it prints the whole report.
+#   cases (generated, passed, skipped), and a line per warning. On a failure it prints the whole
+#   report, its closing lines without their frame and with their time in brackets.
 #   Schemathesis's own closing lines (`No issues found in 46.06s`) read like pytest's closing on no
 #   test, so they stay in the report; `npm test` counts the cases from this line (tests/kit/tally.ts).
 
@@ -48,7 +49,7 @@ trap 'exit 143' TERM
 reports="$root/.reports/fuzz"
 
 run_schemathesis() {
-    local name="$1" report="$reports/$2.log" code=0
+    local name="$1" report="$reports/$2.log" code=0 summary="" why=""
     shift 2
     mkdir -p "$reports"
     # In "$work", where schemathesis may leave files of its own.
@@ -57,29 +58,34 @@ run_schemathesis() {
     # Waiting on a background job lets INT and TERM reach the traps at once rather than when schemathesis ends.
     wait "$fuzz_pid" || code=$?
     fuzz_pid=""
+    if [ "$code" -eq 0 ] && ! summary="$(summarize "$name" "$report")"; then
+        code=1 why="schemathesis passed, but its report has no summary this script reads"
+    fi
     if [ "$code" -ne 0 ]; then
-        cat "$report"
-        log "$name: FAILED (schemathesis exit code $code); its report: ${report#"$root/"}"
+        # The report as it is, but for its closing lines' frame and time (`=== 1 failure in 3.21s ===`).
+        sed -E 's/^=+ (.+) =+$/\1/; s/ in ([0-9.]+)s$/ (\1 s)/' "$report"
+        log "$name: FAILED (${why:-schemathesis exit code $code}); its report: ${report#"$root/"}"
         return "$code"
     fi
-    # The lines under SUMMARY: `Tested: N`, `Test cases:` over `N generated, N passed, N skipped`, and
-    # the items under `Warnings:`.
-    awk -v name="$name" -v prefix="$log_name" -v path="${report#"$root/"}" '
+    echo "$summary"
+}
+
+# summarize NAME REPORT: the line run_schemathesis prints for a passed run, from the report's SUMMARY
+# (`Tested: N`, and `Test cases:` over `N generated, N passed, N skipped`), and a line per warning
+# (each `⚠️` line of the report). Fails, printing nothing, when the report has no such summary.
+summarize() {
+    awk -v name="$1" -v prefix="$log_name" -v path="${2#"$root/"}" '
+        /^ *⚠/ { sub(/^ *⚠[^ ]* */, ""); if (!($0 in seen)) { seen[$0] = 1; said[++n] = $0 } }
         /^[= ]*SUMMARY[= ]*$/ { summary = 1 }
         !summary { next }
         /^ *Tested: / { sub(/^ *Tested: */, ""); operations = $0 }
         cases == "next" { sub(/^ */, ""); cases = $0; next }
         /^Test cases:/ { cases = "next" }
-        /^Warnings:/ { warnings = 1; next }
-        warnings && /^ *$/ { warnings = 0 }
-        warnings { sub(/^ *[^A-Za-z]* */, ""); said[++n] = $0 }
         END {
-            if (operations == "" || cases == "" || cases == "next") {
-                printf "%s: %s: no summary in its report %s\n", prefix, name, path; exit 1
-            }
+            if (operations == "" || cases == "" || cases == "next") exit 1
             printf "%s: %s: no issue in %s operations; %s (report: %s)\n", prefix, name, operations, cases, path
             for (i = 1; i <= n; i++) printf "%s: %s: warning: %s\n", prefix, name, said[i]
-        }' "$report"
+        }' "$2"
 }
 
 start_emulator() {
