@@ -44,10 +44,7 @@ export type ArgsOf<T> = { [K in keyof T]: InputDeep<T[K]> };
 export type OutputsOf<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
 
 export interface ResourceSpec<I extends object, O extends object, Connection, Client> {
-    /**
-     * The service, behind a function: the function's body names the binding through its module, so
-     * an installed package's serialized provider `require`s that module instead of carrying a copy.
-     */
+    /** The service, behind a function: read when an operation runs, not when the module loads. */
     service(): ServiceBinding<Connection, Client>;
     /** What a user calls the resource, for the start of every error: "Lookout Intune connector". */
     describe(props: Partial<I> | undefined): string;
@@ -95,10 +92,11 @@ export function providerModule(file: string, name: string): ProviderModule {
 }
 
 /**
- * The provider `where` names, in the process that runs it. Pulumi serializes this function by
- * value into every resource's state, so it names nothing of this module but what it requires at
- * run time. A module this process has loaded already (a test's, or the program's own) is used as
- * it is; TypeScript sources are loaded through tsx, registered once, in a namespace of their own.
+ * The provider `where` names, in the process that runs it. `providerThroughModule` copies this
+ * function's compiled text into every resource's state, so it names nothing outside its own body
+ * but `require`, `process` and `globalThis`. A module this process has loaded already (a test's,
+ * or the program's own) is used as it is; TypeScript sources are loaded through tsx, registered
+ * once, in a namespace of their own.
  */
 export function loadProvider(where: ProviderModule): unknown {
     const registry = globalThis as { [key: symbol]: Map<string, unknown> | undefined };
@@ -150,9 +148,6 @@ export function loadProvider(where: ProviderModule): unknown {
     }
 }
 
-/** The provider methods the provider process may call, each forwarded to the resource's own provider. */
-const providerMethods = ["configure", "check", "diff", "create", "read", "update", "delete"] as const;
-
 /**
  * A dynamic resource's `__provider`, as the provider process runs it: the text of a CommonJS
  * module whose `handler()` returns the provider (what `pulumi.dynamic.Resource` stores after the
@@ -161,7 +156,7 @@ const providerMethods = ["configure", "check", "diff", "create", "read", "update
 export type SerializedProvider = string & { readonly __serializedProvider: unique symbol };
 
 /**
- * What a resource class stores as its provider: a module whose methods each call the resource's
+ * What a resource class stores as its provider: a module whose `handler()` returns the resource's
  * own provider, which `loadProvider` finds by `providerModule`'s path. It is never a copy of the
  * resource's code and of everything it calls, from sources as installed. The text is written here
  * rather than by the SDK's closure serializer, which took 0.2-0.3 s of a preview's CPU for it;
@@ -182,7 +177,7 @@ export function providerThroughModule<I, O>(
         `const __name = (f) => f;`,
         `const loadProvider = ${loadProvider.toString()};`,
         `const where = ${JSON.stringify(providerModule(file, names[0]))};`,
-        `exports.handler = () => Object.fromEntries(${JSON.stringify(providerMethods)}.map((m) => [m, (...args) => loadProvider(where)[m](...args)]));`,
+        `exports.handler = () => loadProvider(where);`,
         "",
     ].join("\n") as SerializedProvider;
 }
@@ -200,6 +195,7 @@ export class ModuleResource extends CustomResource {
         props: Inputs,
         opts?: CustomResourceOptions,
     ) {
+        if ("__provider" in props) throw new Error(`${type.token} ${name}: __provider is the provider's own input`);
         super(type.token, name, { ...props, __provider: provider }, opts);
     }
 }
