@@ -28,26 +28,22 @@ function runScript(script: string, stream: boolean): Promise<Finished> {
     const started = performance.now();
     const child = spawn("npm", ["run", "-s", script], { cwd: projectRoot, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
-    for (const [from, to] of [
-        [child.stdout, process.stdout],
-        [child.stderr, process.stderr],
-    ] as const) {
-        from.setEncoding("utf8");
-        from.on("data", (d: string) => {
-            output += d;
-            if (stream) to.write(d);
-        });
-    }
+    const collect = (to: NodeJS.WriteStream) => (d: Buffer) => {
+        output += d.toString();
+        if (stream) to.write(d);
+    };
+    child.stdout.on("data", collect(process.stdout));
+    child.stderr.on("data", collect(process.stderr));
     return new Promise((resolve, reject) => {
         child.on("error", reject);
-        child.on("close", (code, signal) => {
+        child.on("close", (code, signal) =>
             resolve({
                 script,
                 code: code ?? (signal ? 128 : 1),
                 seconds: (performance.now() - started) / 1000,
                 output,
-            });
-        });
+            }),
+        );
     });
 }
 
