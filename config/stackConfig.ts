@@ -12,6 +12,7 @@ import {
     riskLevels,
     threatClassificationCatalogue,
 } from "../contract/lookout/schemas";
+import { graphCommandLineToolsAppId, signInModes } from "../contract/graph/signIn";
 import {
     defaultAuthorityHost,
     defaultGraphBaseUrl,
@@ -97,15 +98,17 @@ function entraSection() {
                 .enum(["manage", "graph", "reference"])
                 .default("manage")
                 .describe(
-                    "`manage`: the stack talks to Entra (azuread): creates groups, grants consent, reads the tenant ID from the signed-in identity. `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the tenant ID comes from the signed-in identity's token; consent is not managed. `reference`: no directory lookups; every group is given by objectId and displayName, and the tenant ID in config (for reviewing a stack without directory access; Lookout's consent is still read through Graph).",
+                    "`manage`: the stack talks to Entra (azuread): creates groups, grants the consent Lookout's app lacks, signs in to the tenant `tenantId` names (or the signed-in identity's). `graph`: existing groups only, found and checked through Microsoft Graph (no azuread plugin); the tenant is the signed-in identity's, held to `tenantId` when given; consent is verified, not managed. `reference`: no directory lookups; every group is given by objectId and displayName, and the tenant ID in config (for reviewing a stack without directory access; Lookout's consent is still read through Graph).",
                 ),
             tenantId: guid()
                 .optional()
-                .describe("The tenant ID; reference mode only (the other modes read it from the signed-in identity)."),
+                .describe(
+                    "The Entra tenant ID the stack onboards. Every sign-in goes to this tenant, and the run stops before any write when the signed-in identity's token (or, in manage mode, the azuread provider) names another: an admin of several tenants cannot write one customer's onboarding into another's. Required in reference mode and for a person's sign-in (graph:signIn user).",
+                ),
         })
         .strict()
         .default({ mode: "manage" })
-        .describe("How the stack reaches Entra ID, and the tenant in reference mode.");
+        .describe("How the stack reaches Entra ID, and the tenant it onboards.");
 }
 
 /** `consoleAccess`: the console's access groups. */
@@ -460,7 +463,7 @@ function checkGroupNames(c: ParsedSections, issue: Issue) {
     }
 }
 
-/** Reference mode: tenant ID and object IDs given, nothing created; graph mode: nothing created; the tenant ID only in reference mode. */
+/** Reference mode: tenant ID and object IDs given, nothing created; graph mode: nothing created. */
 function checkEntraMode(c: ParsedSections, issue: Issue) {
     const groups = [
         ...c.enrollmentGroups.map((g, i) => ({ g, path: ["enrollmentGroups", i] })),
@@ -472,11 +475,6 @@ function checkEntraMode(c: ParsedSections, issue: Issue) {
     const refuseCreatedGroups = (message: string) => {
         for (const { g, path } of groups) if (g.create) issue([...path, "create"], message);
     };
-    const tenantIdFromToken = (mode: string) =>
-        issue(
-            ["entra", "tenantId"],
-            `in ${mode} mode the tenant ID comes from the signed-in identity; remove it from config`,
-        );
     if (c.entra.mode === "reference") {
         if (!c.entra.tenantId)
             issue(["entra", "tenantId"], "reference mode makes no Entra calls, so it needs the tenant ID here");
@@ -488,12 +486,9 @@ function checkEntraMode(c: ParsedSections, issue: Issue) {
                 issue([...path, "objectId"], "reference mode makes no Entra lookups; give the group's objectId");
         }
     } else if (c.entra.mode === "graph") {
-        if (c.entra.tenantId) tenantIdFromToken("graph");
         refuseCreatedGroups(
             "graph mode only reads Entra; create groups with entra.mode 'manage', or refer to an existing group",
         );
-    } else if (c.entra.tenantId) {
-        tenantIdFromToken("manage");
     }
 }
 
@@ -554,7 +549,9 @@ export const providerKeys = {
     },
     graph: {
         baseUrl: `Microsoft Graph's v1.0 root; ${defaultGraphBaseUrl} when unset (a national cloud's, or the emulator's on loopback).`,
-        authorityHost: `The Entra sign-in authority; ${defaultAuthorityHost} when unset. Credentials come from the environment, never config.`,
+        authorityHost: `The Entra sign-in host; the Graph root's cloud's when unset (${defaultAuthorityHost} for the global cloud). Credentials come from the environment or the user's own sign-in, never config.`,
+        signIn: `How a run signs in: ${signInModes.map((m) => `\`${m}\``).join(", ")}. \`user\`: a person, delegated, after \`npm run sign-in\` (needs lookout-mtp:entra.tenantId); \`environment\`: an app from AZURE_CLIENT_ID with workload identity, a certificate or a secret (pipelines); \`azureCli\`: the Azure CLI's token, which holds no Intune scope (reads and reference/graph-mode checks only); \`managedIdentity\`: the Azure resource the run executes on; \`auto\` (default): \`environment\` when AZURE_CLIENT_ID is set, \`user\` otherwise.`,
+        clientId: `The public client a person signs in through (graph:signIn user): Microsoft Graph Command Line Tools (${graphCommandLineToolsAppId}) when unset, or your own public client app registration.`,
     },
 } as const;
 const lookoutKeys = Object.keys(providerKeys.lookout);
@@ -634,8 +631,14 @@ const problemOf = (check: () => unknown): string | undefined => {
 
 function checkGraphKey(key: string, name: string, value: string): string | undefined {
     if (!graphKeys.includes(name)) {
-        return `${key}: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)`;
+        return `${key}: unknown key; the Intune providers read ${graphKeys.map((k) => `graph:${k}`).join(", ")} (credentials come from the environment or the user's sign-in, never config)`;
     }
+    if (name === "signIn")
+        return (signInModes as readonly string[]).includes(value)
+            ? undefined
+            : `${key}: is '${value}'; use ${signInModes.join(", ")} (see the configuration reference)`;
+    if (name === "clientId")
+        return guid().safeParse(value).success ? undefined : `${key}: '${value}' is not a client ID (a GUID)`;
     return problemOf(() =>
         name === "baseUrl" ? validateGraphBaseUrl(value, key) : validateServiceUrl(value, key, defaultAuthorityHost),
     );

@@ -46,3 +46,43 @@ export function validateGraphBaseUrl(raw: string, key: string): string {
     }
     return url;
 }
+
+/**
+ * Microsoft's national clouds (Learn, "Microsoft Graph national cloud deployments"): each Graph root
+ * has its own sign-in host, and a token must be asked for that Graph's own origin
+ * (`https://graph.microsoft.us/.default`, never the global one).
+ */
+export const microsoftClouds = [
+    { name: "global", graphOrigin: "https://graph.microsoft.com", authorityHost: "https://login.microsoftonline.com" },
+    {
+        name: "US Government L4",
+        graphOrigin: "https://graph.microsoft.us",
+        authorityHost: "https://login.microsoftonline.us",
+    },
+    {
+        name: "US Government L5 (DOD)",
+        graphOrigin: "https://dod-graph.microsoft.us",
+        authorityHost: "https://login.microsoftonline.us",
+    },
+    {
+        name: "China (21Vianet)",
+        graphOrigin: "https://microsoftgraph.chinacloudapi.cn",
+        authorityHost: "https://login.chinacloudapi.cn",
+    },
+] as const;
+
+/** The token scope for a Graph root: its origin's `.default` (the emulator's on loopback). */
+export function graphScopeFor(graphBaseUrl: string): string {
+    return `${new URL(graphBaseUrl).origin}/.default`;
+}
+
+/** A delegated Graph scope as the token request names it: qualified by the Graph root's origin. */
+export function qualifiedScope(graphBaseUrl: string, scope: string): string {
+    return `${new URL(graphBaseUrl).origin}/${scope}`;
+}
+
+/** The sign-in host of the cloud a Graph root belongs to; the global one for a root no cloud lists. */
+export function authorityHostFor(graphBaseUrl: string): string {
+    const origin = new URL(graphBaseUrl).origin;
+    return microsoftClouds.find((c) => c.graphOrigin === origin)?.authorityHost ?? defaultAuthorityHost;
+}

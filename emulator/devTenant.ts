@@ -21,9 +21,16 @@ import { lookoutApps } from "../contract/graph/lookoutApps";
 import { iosMinimumOs } from "../contract/graph/mobileApps";
 import { lookoutMtdConnectorId } from "../contract/graph/schemas";
 import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../contract/graph/servicePrincipals";
+import {
+    azureCliAppId,
+    globalAdministratorRoleId,
+    graphCommandLineToolsAppId,
+    runDelegatedScopes,
+} from "../contract/graph/signIn";
+import { randomBytes } from "node:crypto";
 import { approveManagedGooglePlayApp } from "./graph/apps";
 import { seedDevices } from "./devices";
-import type { Directory, Store, Tenant } from "./store";
+import type { Directory, SignInUser, Store, Tenant } from "./store";
 
 export const devEntraTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
 
@@ -155,6 +162,32 @@ function authenticatorAddedBefore() {
     };
 }
 
+/**
+ * Who may sign in to a tenant as a person: an Intune admin (Global Administrator), and the public
+ * clients Microsoft's own tools use. The Graph command-line tools app holds tenant-wide consent for
+ * the scopes a run asks for (an admin consented once, as `Connect-MgGraph -Scopes` asks them to);
+ * the Azure CLI's app only its pre-authorized directory scopes, none of Intune's (Azure/azure-cli#22775:
+ * an assumption for the exact list, which Microsoft does not publish).
+ */
+export function seedSignIn(tenant: Tenant): SignInUser {
+    const admin: SignInUser = {
+        userPrincipalName: "intune.admin@contoso.example",
+        password: "pw_" + randomBytes(12).toString("base64url"),
+        wids: [globalAdministratorRoleId],
+    };
+    tenant.signInUsers = [admin];
+    tenant.publicClients = {
+        [graphCommandLineToolsAppId]: runDelegatedScopes(),
+        [azureCliAppId]: [
+            "Application.ReadWrite.All",
+            "Directory.AccessAsUser.All",
+            "Group.ReadWrite.All",
+            "User.ReadWrite.All",
+        ],
+    };
+    return admin;
+}
+
 /** Gives a new tenant what the dev tenant holds before the stack first runs. */
 /** When the dev tenant's users enrolled their phones in Intune, before the stack ran. */
 const devicesEnrolledAt = Date.parse("2024-05-06T09:00:00Z");
@@ -177,4 +210,5 @@ export function seedDevTenant(store: Store, tenant: Tenant): void {
         Date.parse("2024-05-06T10:05:00Z"),
     );
     grantLookoutConsent(store, tenant);
+    seedSignIn(tenant);
 }

@@ -69,6 +69,17 @@ export interface GraphApp {
     roles: string[];
 }
 
+/** A person who may sign in to the tenant (delegated tokens), with what Entra and Intune let them do. */
+export interface SignInUser {
+    userPrincipalName: string;
+    /** A test double's password: it protects nothing real. */
+    password: string;
+    /** Directory role template IDs (the token's `wids`), e.g. Global Administrator. */
+    wids: string[];
+    /** Intune RBAC roles (e.g. "Endpoint Security Manager"): Intune checks them, no token carries them. */
+    intuneRoles?: string[];
+}
+
 /** A Graph entity as stored: every property of its v1.0 type. */
 export type StoredEntity = Record<string, unknown> & { id: string };
 
@@ -176,6 +187,10 @@ export interface Tenant {
     notificationPreferences: Record<string, Versioned<NotificationPreferences>>;
     threatClassifications: Versioned<Record<string, RiskLevel>>;
     graphApps: GraphApp[];
+    /** People who may sign in (delegated tokens). */
+    signInUsers?: SignInUser[];
+    /** Public clients known to the tenant, each with the delegated Graph scopes consented for it tenant-wide. */
+    publicClients?: Record<string, string[]>;
     mtdConnectors: Record<string, StoredEntity>;
     compliancePolicies: Record<string, StoredCompliancePolicy>;
     mobileApps: Record<string, StoredMobileApp>;

@@ -2,6 +2,8 @@
  * What must hold before the onboarding writes anything, checked through Microsoft Graph while the
  * program runs (so `preview` fails as `up` would), all at once:
  *
+ * - the signed-in identity: the tenant the config names, the permissions of its kind the declared
+ *   writes need, a person's Intune role (signIn/identityCheck.ts);
  * - every existing Entra group: found, exact name, unique, security group, users only;
  * - Lookout's admin consent (every mode but `manage`, where the stack grants it and the same check
  *   follows its grants: see `declareOnboarding`);
@@ -25,6 +27,7 @@ import type { GroupCandidate } from "../entra/groupValidation";
 import type { GraphClient } from "../../providers/graph/client";
 import { programGraphClient } from "../../providers/graph/programClient";
 import { appsToDeploy } from "../intune/threatDefense";
+import { checkSignedInIdentity } from "../signIn";
 import {
     checkLookoutEndpoint,
     type LookoutEndpoint,
@@ -57,15 +60,7 @@ export async function tenantOf(config: StackConfig, graph: GraphClient): Promise
 
 async function checkConsent(config: StackConfig, graph: GraphClient): Promise<ConsentStatus | undefined> {
     if (config.entra.mode === "manage" || !config.consent) return undefined;
-    if (config.entra.mode === "reference") {
-        // The consent read is the signed-in identity's tenant; it must be the tenant the config names.
-        const signedIn = await graph.tenantId();
-        if (signedIn.toLowerCase() !== config.entra.tenantId!.toLowerCase()) {
-            throw new Error(
-                `lookout-mtp:entra.tenantId: is ${config.entra.tenantId}, but Microsoft Graph signs in to tenant ${signedIn}; sign in to the configured tenant, or correct entra.tenantId.`,
-            );
-        }
-    }
+    // The consent read is the signed-in identity's tenant, which the identity check holds to the config's.
     return verifyLookoutConsent(graph, config.consent, await tenantOf(config, graph));
 }
 
@@ -133,6 +128,10 @@ export async function runPreflight(
         ? Promise.resolve().then(() => rolloutModule().readDeviceCounts(config, lookoutClient()))
         : undefined;
     deviceCounts?.catch(() => undefined);
+    // Who signed in comes first: every other read speaks of that identity's tenant.
+    const identity = await checkSignedInIdentity(config, graph).catch((err: Error) => [err.message]);
+    if (identity.length > 0)
+        throw new pulumi.RunError(`The onboarding cannot start; nothing was changed:\n  - ${identity.join("\n  - ")}`);
     const [groups, consent, apps, endpoint] = await Promise.allSettled([
         checkExistingGroups(config, graph),
         checkConsent(config, graph),

@@ -1,14 +1,13 @@
 /**
- * The Microsoft Graph part of the emulator: Entra's client-credentials token endpoint, and the Graph
- * v1.0 routes of contract/graph/routes.ts with Graph's error body, application-permission checks
- * taken from that route table, throttling with Retry-After, and answers shaped as Microsoft's
+ * The Microsoft Graph part of the emulator: Entra's sign-in (signIn.ts: app-only and delegated
+ * tokens), and the Graph v1.0 routes of contract/graph/routes.ts with Graph's error body, permission
+ * checks of either kind taken from that route table, throttling with Retry-After, and answers shaped as Microsoft's
  * reference documents them (directory.ts, intune.ts, odata.ts).
  *
- *   POST /entra/{tenantId}/oauth2/v2.0/token      (authority host: <emulator>/entra)
+ *   /entra/...                                    (authority host: <emulator>/entra; signIn.ts)
  *   /graph/v1.0/...                               (Graph base URL: <emulator>/graph/v1.0)
  *   /graph/beta/...                               (the beta routes of the table, beside it)
  */
-import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { graphRoutes, type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
 import {
@@ -24,6 +23,8 @@ import {
 import { listManagedDevices } from "./managedDevices";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
+import { intuneDirectoryRoles } from "../../contract/graph/signIn";
+import { createSignIn, type IssuedToken } from "./signIn";
 import { countMembers, countMembersOfType, getGroup, listGroups, listMembers, listMembersOfType } from "./directory";
 import { badRequest, GraphError, type Reply } from "./errors";
 import {
@@ -140,55 +141,19 @@ export function servedMethods(path: string, version: GraphVersion = "v1.0"): str
 }
 
 export function createGraphEmulator(ctx: GraphContext) {
-    const tokens = new Map<string, { tenantId: string; roles: string[]; expiresAt: number }>();
+    const tokens = new Map<string, IssuedToken>();
 
-    function issueToken(tenantSegment: string, raw: string): Reply {
-        const form = new URLSearchParams(raw);
-        const tenant = ctx.store.tenantByEntraId(decodeURIComponent(tenantSegment));
-        if (!tenant)
-            return {
-                status: 400,
-                body: {
-                    error: "invalid_request",
-                    error_description: `AADSTS90002: Tenant '${tenantSegment}' not found.`,
-                },
-            };
-        if (form.get("grant_type") !== "client_credentials")
-            return {
-                status: 400,
-                body: { error: "unsupported_grant_type", error_description: "AADSTS70003: only client_credentials" },
-            };
-        const app = tenant.graphApps.find((a) => a.clientId === form.get("client_id"));
-        if (!app || app.clientSecret !== form.get("client_secret")) {
-            return {
-                status: 401,
-                body: { error: "invalid_client", error_description: "AADSTS7000215: Invalid client secret provided." },
-            };
-        }
-        ctx.takeRateBudget(`entra:${tenant.id}`);
-        // Shaped like Entra's app-only tokens (a JWT with tid and roles); the signature is random bytes.
-        const expiresAt = ctx.now() + 3599_000;
-        const part = (o: object) => Buffer.from(JSON.stringify(o)).toString("base64url");
-        const accessToken = [
-            part({ typ: "JWT", alg: "none" }),
-            part({
-                aud: "https://graph.microsoft.com",
-                tid: tenant.entraTenantId,
-                appid: app.clientId,
-                roles: app.roles,
-                exp: Math.floor(expiresAt / 1000),
-            }),
-            randomBytes(32).toString("base64url"),
-        ].join(".");
-        tokens.set(accessToken, { tenantId: tenant.id, roles: app.roles, expiresAt });
-        return {
-            status: 200,
-            body: { token_type: "Bearer", expires_in: 3599, ext_expires_in: 3599, access_token: accessToken },
-            tenantId: tenant.id,
-        };
-    }
+    const signIn = createSignIn(
+        {
+            now: ctx.now,
+            tenantByEntraId: (id) => ctx.store.tenantByEntraId(id),
+            tenantById: (id) => ctx.store.tenantById(id),
+            persist: () => ctx.store.persist(),
+        },
+        tokens,
+    );
 
-    function authenticate(req: IncomingMessage): { tenant: Tenant; roles: string[] } {
+    function authenticate(req: IncomingMessage): { tenant: Tenant; token: IssuedToken } {
         const header = req.headers.authorization ?? "";
         const entry = header.startsWith("Bearer ") ? tokens.get(header.slice(7)) : undefined;
         if (!entry || entry.expiresAt <= ctx.now())
@@ -196,13 +161,18 @@ export function createGraphEmulator(ctx: GraphContext) {
         const tenant = ctx.store.tenantById(entry.tenantId);
         if (!tenant) throw new GraphError(401, "InvalidAuthenticationToken", "Unknown tenant.");
         ctx.takeRateBudget(`graph:${tenant.id}`);
-        return { tenant, roles: entry.roles };
+        return { tenant, token: entry };
     }
 
     /** Grants the request when the token holds the route's least-privileged permission or a higher one Microsoft documents. */
-    function authorize(roles: string[], route: { permissions: { least: string; higher: readonly string[] } }): void {
+    function authorize(
+        token: IssuedToken,
+        route: { template: string; permissions: { least: string; higher: readonly string[] } },
+    ): void {
         const { least, higher } = route.permissions;
-        if ([least, ...higher].some((permission) => roles.includes(permission))) return;
+        const accepted = [least, ...higher];
+        if (token.user) return authorizeDelegated(token, route.template, accepted);
+        if (accepted.some((permission) => (token.claims.roles ?? []).includes(permission))) return;
         throw new GraphError(
             403,
             "Authorization_RequestDenied",
@@ -212,7 +182,7 @@ export function createGraphEmulator(ctx: GraphContext) {
 
     function graph(req: IncomingMessage, url: URL, json: () => unknown): Reply {
         const method = req.method ?? "GET";
-        const { tenant, roles } = authenticate(req);
+        const { tenant, token } = authenticate(req);
         const version = (Object.keys(graphPrefixes) as GraphVersion[]).find((v) =>
             url.pathname.startsWith(graphPrefixes[v] + "/"),
         )!;
@@ -233,13 +203,13 @@ export function createGraphEmulator(ctx: GraphContext) {
                 );
             throw badRequest(`Resource not found for the segment '${segments.at(-1) ?? ""}'.`);
         }
-        authorize(roles, route);
+        authorize(token, route);
         const request: RouteRequest = {
             tenant,
             now: ctx.now(),
             params: paramsOf(route.template, segments),
             req: {
-                origin: `http://${req.headers.host ?? "127.0.0.1"}`,
+                origin: origin(req),
                 path: url.pathname,
                 query: url.searchParams,
                 eventual: String(req.headers["consistencylevel"]).toLowerCase() === "eventual",
@@ -259,8 +229,11 @@ export function createGraphEmulator(ctx: GraphContext) {
     return {
         /** Handles a request for the emulated Entra or Graph, or returns undefined when the path is neither. */
         handle(req: IncomingMessage, url: URL, raw: string, json: () => unknown): Reply | undefined {
-            const token = new RegExp(`^${authorityPrefix}/([^/]+)/oauth2/v2\\.0/token$`).exec(url.pathname);
-            if (token && req.method === "POST") return issueToken(token[1], raw);
+            if (url.pathname.startsWith(authorityPrefix + "/")) {
+                const reply = signIn.handle(req.method ?? "GET", url.pathname, raw, origin(req), authorityPrefix);
+                if (reply?.tenantId) ctx.takeRateBudget(`entra:${reply.tenantId}`);
+                if (reply) return reply;
+            }
             if (isGraphApiPath(url.pathname)) return graph(req, url, json);
             return undefined;
         },
@@ -269,6 +242,36 @@ export function createGraphEmulator(ctx: GraphContext) {
         },
         issuedTokens: () => [...tokens.keys()],
     };
+}
+
+/** The emulator's own origin as the request addressed it: its Graph's resource identifier too. */
+function origin(req: IncomingMessage): string {
+    return `http://${req.headers.host ?? "127.0.0.1"}`;
+}
+
+/**
+ * A delegated request: the token's `scp` must hold one of the route's permissions (Graph's 403 in the
+ * words Intune uses, Azure/azure-cli#22775), and an Intune route needs the user to hold an Intune role:
+ * Global Administrator or Intune Administrator (`wids`), or an Intune RBAC role (Learn,
+ * "Enable the Mobile Threat Defense connector"). Directory reads need no role (members read the directory).
+ */
+function authorizeDelegated(token: IssuedToken, template: string, accepted: string[]): void {
+    const scopes = (token.claims.scp ?? "").split(" ");
+    if (!accepted.some((permission) => scopes.includes(permission)))
+        throw new GraphError(
+            403,
+            "Forbidden",
+            `Application is not authorized to perform this operation. Application must have one of the following scopes: ${accepted.join(", ")}`,
+        );
+    const intune = template.startsWith("/deviceManagement") || template.startsWith("/deviceAppManagement");
+    const user = token.user!;
+    const roles = user.wids.filter((id) => intuneDirectoryRoles[id]);
+    if (intune && roles.length === 0 && (user.intuneRoles ?? []).length === 0)
+        throw new GraphError(
+            403,
+            "Forbidden",
+            `User ${user.userPrincipalName} is not authorized to perform this operation: no Intune role is assigned (Global Administrator, Intune Administrator, or an Intune role such as Endpoint Security Manager).`,
+        );
 }
 
 function isGraphApiPath(path: string): boolean {

@@ -10,26 +10,14 @@ import { validateGraphBaseUrl } from "../../contract/endpoints";
 import { type GraphVersion, requiredPermission } from "../../contract/graph/routes";
 import { pageSchema } from "../../contract/graph/schemas";
 import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
-
-/**
- * The Graph application permissions an access token lacks of `required`, read from its `roles`
- * claim (app-only tokens). Tokens without that claim (a user's delegated token, or an opaque one)
- * tell nothing and yield no complaint: the service's 403 will.
- */
-function missingPermissions(accessToken: string, required: Array<string | readonly string[]>): string[] {
-    const roles = claimsOf(accessToken)?.roles;
-    if (!Array.isArray(roles)) return [];
-    const held = (p: string) =>
-        roles.includes(p) || (p.endsWith(".Read.All") && roles.includes(p.replace(".Read.All", ".ReadWrite.All")));
-    // A requirement is one permission, or the alternatives a route's page lists (least privileged first, named when none is held).
-    const alternatives = required
-        .map((r): readonly string[] => (typeof r === "string" ? [r] : r))
-        .filter((r) => r.length > 0);
-    return alternatives.filter((r) => !r.some(held)).map((r) => r[0]);
-}
+import { identityOf, intuneRoleAdvice, missingPermissions, permissionAdvice, type SignedInIdentity } from "./identity";
 
 export interface GraphClientSettings {
     baseUrl: string;
+    /** The cloud's sign-in host, for the admin-consent URL. */
+    authorityHost?: string;
+    /** How the run signs in, for messages. */
+    signIn?: string;
     /** Returns an access token for Graph; `forceRefresh` after the service rejected one. */
     getToken(forceRefresh: boolean): Promise<string>;
     retry?: Partial<RetryPolicy>;
@@ -41,6 +29,7 @@ export function graphApiError(
     status: number,
     body: unknown,
     version: GraphVersion = "v1.0",
+    identity?: SignedInIdentity,
 ): Error {
     const error =
         ((body ?? {}) as { error?: { code?: string; message?: string; innerError?: Record<string, unknown> } }).error ??
@@ -50,9 +39,12 @@ export function graphApiError(
     let hint = "";
     if (status === 401)
         hint =
-            " The Graph token was refused; check the identity the run signs in with (az login, or AZURE_TENANT_ID/AZURE_CLIENT_ID with a secret or workload identity).";
+            " The Graph token was refused; check the identity the run signs in with (graph:signIn: `npm run sign-in` for a person, AZURE_CLIENT_ID with workload identity, a certificate or a secret for a pipeline).";
     if (status === 403)
-        hint = ` The signed-in identity lacks the Graph application permission ${requiredPermission(method, path, version)}; grant it with admin consent and run again.`;
+        hint = ` ${refusalHint(error.message ?? "", requiredPermission(method, path, version), identity)}.`;
+    if (/not applicable to target tenant/i.test(error.message ?? ""))
+        hint =
+            " Intune does not serve this tenant: it needs an Intune licence (and Intune as its MDM authority) before the onboarding can write there.";
     const where = version === "v1.0" ? path : `/${version}${path}`;
     return Object.assign(
         new Error(
@@ -71,6 +63,18 @@ export function graphApiError(
 export function refusedPermission(err: unknown): string | undefined {
     const e = err as { status?: number; permission?: string };
     return e.status === 403 ? (e.permission ?? "a permission it lacks") : undefined;
+}
+
+/**
+ * Why Graph refused a request, in the identity's terms: a missing permission of the right kind, a
+ * person's missing Intune role (Intune's words: "not authorized" with no scope named), or a licence.
+ */
+function refusalHint(message: string, permission: string, identity: SignedInIdentity | undefined): string {
+    if (identity?.kind === "user" && !/scope/i.test(message) && /not authorized|role/i.test(message))
+        return `${identity.name ?? "The signed-in user"} needs ${intuneRoleAdvice}`;
+    if (/licen[cs]e/i.test(message))
+        return "The tenant (or the user) lacks the licence Intune needs: assign an Intune licence";
+    return `The request needs ${permissionAdvice(identity, [permission])}`;
 }
 
 /** The claims of a JWT access token, or undefined for an opaque one. */
@@ -150,7 +154,7 @@ async function graphRequest<T>(
         }
         const body = await readBody(response);
         if (response.status === 404 && options.allow404) return undefined;
-        if (!response.ok) throw graphApiError(method, path, response.status, body, version);
+        if (!response.ok) throw graphApiError(method, path, response.status, body, version, identityOf(token));
         return { status: response.status, body: options.schema ? options.schema.parse(body) : (body as T) };
     }
 }
@@ -174,14 +178,17 @@ export function createGraphClient(settings: GraphClientSettings) {
         graphRequest<T>(ctx, method, path, options);
     type ListOptions = { headers?: Record<string, string>; version?: GraphVersion };
 
+    /** Who the token speaks for (app or person, tenant, permissions), or undefined for an opaque token. */
+    async function identity(): Promise<SignedInIdentity | undefined> {
+        return identityOf(await settings.getToken(false));
+    }
+
     /** Fails before any write when the token shows the identity lacks a permission the next writes need. */
     async function assertPermissions(required: Array<string | readonly string[]>, what: string): Promise<void> {
-        const missing = missingPermissions(await settings.getToken(false), required);
-        if (missing.length > 0) {
-            throw new Error(
-                `${what} needs the Graph application permission ${missing.join(" and ")}, which the signed-in identity lacks; grant it with admin consent and run again. Nothing was changed.`,
-            );
-        }
+        const who = await identity();
+        const missing = who ? missingPermissions(who, required) : [];
+        if (missing.length > 0)
+            throw new Error(`${what} needs ${permissionAdvice(who, missing)}. Nothing was changed.`);
     }
 
     /** The Entra tenant of the signed-in identity, from its token's `tid` claim: never typed by hand. */
@@ -221,7 +228,18 @@ export function createGraphClient(settings: GraphClientSettings) {
         return items;
     }
 
-    return { baseUrl, policy, request, pages, listAll, assertPermissions, tenantId };
+    return {
+        baseUrl,
+        authorityHost: settings.authorityHost,
+        signIn: settings.signIn,
+        policy,
+        request,
+        pages,
+        listAll,
+        identity,
+        assertPermissions,
+        tenantId,
+    };
 }
 
 export type GraphClient = ReturnType<typeof createGraphClient>;

@@ -17,14 +17,15 @@ export function renewalTime(expiresAt: number): number {
     return expiresAt - 60_000;
 }
 
-export function createTokenCache<T extends AccessToken>(requestToken: () => Promise<T>) {
+/** `requestToken(renew)`: `renew` when the service refused the last token, so the source must not hand back one it cached. */
+export function createTokenCache<T extends AccessToken>(requestToken: (renew: boolean) => Promise<T>) {
     let current: T | undefined;
     let pending: Promise<T> | undefined;
 
     /** A valid token: the cached one, or (when there is none, it expired, or `renew`) a fresh one. */
     function get(renew = false): Promise<T> {
         if (!renew && current && current.expiresAt > Date.now()) return Promise.resolve(current);
-        pending ??= requestToken()
+        pending ??= requestToken(renew)
             .then((token) => (current = token))
             .finally(() => {
                 pending = undefined;

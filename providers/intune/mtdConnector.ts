@@ -10,7 +10,7 @@
  * `partnerState` and `lastHeartbeatDateTime` show whether Lookout is heartbeating.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { graphPaths, requiredPermission } from "../../contract/graph/routes";
+import { acceptedPermissions, graphPaths } from "../../contract/graph/routes";
 import {
     lookoutMtdConnectorId,
     type MtdConnectorRead,
@@ -112,7 +112,7 @@ export const mtdConnectorProvider = dynamicProvider<
         [...new Set([...managedKeys(olds), ...managedKeys(news)])].filter((k) => olds[k] !== news[k]),
 
     async create(graph, inputs) {
-        await graph.assertPermissions([requiredPermission("PATCH", path)], "Enabling the connector");
+        await graph.assertPermissions([acceptedPermissions("PATCH", path)], "Enabling the connector");
         const managed = managedKeys(inputs);
         const existing = await readConnector(graph);
         if (existing) {
@@ -152,7 +152,7 @@ export const mtdConnectorProvider = dynamicProvider<
     },
 
     async update(graph, _id, olds, news) {
-        await graph.assertPermissions([requiredPermission("PATCH", path)], "Changing the connector");
+        await graph.assertPermissions([acceptedPermissions("PATCH", path)], "Changing the connector");
         const managed = managedKeys(news);
         const newlyManaged = managed.filter((k) => !managedKeys(olds).includes(k));
         // A setting the stack starts managing on an adopted connector: its current value is what

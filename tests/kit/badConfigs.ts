@@ -192,24 +192,16 @@ export const badConfigs: BadConfig[] = [
         "lookout-mtp:entra.tenantId: reference mode makes no Entra calls, so it needs the tenant ID here",
     ],
     [
-        "a typed tenant ID in manage mode",
-        () =>
-            withChange(validManageConfig, "lookout-mtp:entra", () => ({
-                mode: "manage",
-                tenantId: "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10",
-            })),
-        "lookout-mtp:entra.tenantId",
-        "lookout-mtp:entra.tenantId: in manage mode the tenant ID comes from the signed-in identity; remove it from config",
+        "a sign-in nobody knows",
+        () => ({ ...validReferenceConfig(), "graph:signIn": "deviceCode" }),
+        "graph:signIn",
+        "graph:signIn: is 'deviceCode'; use auto, user, environment, azureCli, managedIdentity (see the configuration reference)",
     ],
     [
-        "a typed tenant ID in graph mode",
-        () =>
-            withChange(validGraphConfig, "lookout-mtp:entra", () => ({
-                mode: "graph",
-                tenantId: "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10",
-            })),
-        "lookout-mtp:entra.tenantId",
-        "lookout-mtp:entra.tenantId: in graph mode the tenant ID comes from the signed-in identity; remove it from config",
+        "a public client that is no client ID",
+        () => ({ ...validReferenceConfig(), "graph:clientId": "Microsoft Graph PowerShell" }),
+        "graph:clientId",
+        "graph:clientId: 'Microsoft Graph PowerShell' is not a client ID (a GUID)",
     ],
     [
         "a group to create in graph mode",
@@ -369,7 +361,7 @@ export const badConfigs: BadConfig[] = [
         "a Graph secret in config",
         () => ({ ...validReferenceConfig(), "graph:clientSecret": "s3cret" }),
         "graph:clientSecret",
-        "graph:clientSecret: unknown key; the Intune providers read graph:baseUrl and graph:authorityHost (credentials come from the environment, never config)",
+        "graph:clientSecret: unknown key; the Intune providers read graph:baseUrl, graph:authorityHost, graph:signIn, graph:clientId (credentials come from the environment or the user's sign-in, never config)",
     ],
     [
         "plain http to a remote Graph",

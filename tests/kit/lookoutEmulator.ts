@@ -7,8 +7,8 @@ import { createLookoutClient, type LookoutClient } from "../../providers/lookout
 import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
 import type { GraphConnection } from "../../providers/graph/connection";
 import type { LookoutConnection } from "../../providers/lookout/connection";
-import { type GraphApp, newApplicationKey, type Tenant } from "../../emulator/store";
-import { devEntraTenantId, grantLookoutConsent } from "../../emulator/devTenant";
+import { type GraphApp, newApplicationKey, type SignInUser, type Tenant } from "../../emulator/store";
+import { devEntraTenantId, grantLookoutConsent, seedSignIn } from "../../emulator/devTenant";
 import { lazyHandle } from "./lazyHandle";
 
 export interface EmulatedTenant {
@@ -19,6 +19,8 @@ export interface EmulatedTenant {
     /** The emulated Graph with an app holding every permission the providers need. */
     graph: GraphConnection;
     graphApp: GraphApp;
+    /** A person who may sign in (delegated): the tenant's Intune admin. */
+    admin: SignInUser;
     entraTenantId: string;
     /** A client acting as a console user (`consoleUser`), for changes behind the stack's back: Lookout audits them as that admin's. */
     console: LookoutClient;
@@ -100,7 +102,10 @@ const consoleUser = "alex.admin@contoso.example";
 /** The test's view of a tenant of `emulator`: its key, a new Graph app with every permission, clients. */
 function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKey: string): EmulatedTenant {
     const graphApp = emulator.store.addGraphApp(tenant);
+    const admin = tenant.signInUsers?.[0] ?? seedSignIn(tenant);
+    emulator.store.persist();
     return {
+        admin,
         emulator,
         tenantId: tenant.id,
         applicationKey,
@@ -125,7 +130,7 @@ function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKe
         consoleUser,
         settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
         graphRequests: () => emulator.requests().filter((r) => r.path.startsWith("/graph")),
-        writes: () => emulator.requests().filter((r) => r.method !== "GET" && !r.path.endsWith("/token")),
+        writes: () => emulator.requests().filter((r) => r.method !== "GET" && !r.path.startsWith("/entra/")),
     };
 }
 

@@ -90,7 +90,7 @@ describe("Lookout consent check (through the emulated Graph)", () => {
         });
         await assert.rejects(
             verifyLookoutConsent(graph, required, t.entraTenantId),
-            /403 Authorization_RequestDenied.*lacks the Graph application permission Application\.Read\.All/,
+            /403 Authorization_RequestDenied.*needs the Graph application permission Application\.Read\.All/,
         );
     });
 });

@@ -70,7 +70,7 @@ describe("Graph client", () => {
         });
         await assert.rejects(
             client.request("GET", graphPaths.compliancePolicies),
-            /lacks the Graph application permission DeviceManagementConfiguration\.Read\.All/,
+            /needs the Graph application permission DeviceManagementConfiguration\.Read\.All, which the signed-in app/,
         );
     });
 

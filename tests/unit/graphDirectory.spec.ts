@@ -85,7 +85,7 @@ describe("existing groups checked through Microsoft Graph", () => {
         });
         await assert.rejects(
             resolveGroupViaGraph(client, spec({ displayName: "Lookout Pilot" }), where),
-            /lacks the Graph application permission GroupMember\.Read\.All/,
+            /needs the Graph application permission GroupMember\.Read\.All, which the signed-in app/,
         );
     });
 });

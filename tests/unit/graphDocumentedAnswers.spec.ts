@@ -28,6 +28,7 @@ describe("Graph emulator: answers as Microsoft's documents and SDKs expect", () 
                 grant_type: "client_credentials",
                 client_id: credentials.clientId,
                 client_secret: credentials.clientSecret,
+                scope: `${new URL(t.emulator.graphBaseUrl).origin}/.default`,
             }),
         });
         token = ((await response.json()) as { access_token: string }).access_token;

@@ -62,7 +62,7 @@ describe("Graph emulator (Graph v1.0 as Microsoft documents it)", () => {
             grant_type: "client_credentials",
             client_id: clientId,
             client_secret: clientSecret,
-            scope: "https://graph.microsoft.com/.default",
+            scope: `${new URL(t.emulator.graphBaseUrl).origin}/.default`,
         });
         const response = await fetch(`${t.emulator.authorityHost}/${t.entraTenantId}/oauth2/v2.0/token`, {
             method: "POST",

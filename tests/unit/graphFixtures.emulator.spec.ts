@@ -118,6 +118,7 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             grant_type: "client_credentials",
             client_id: t.graphApp.clientId,
             client_secret: t.graphApp.clientSecret,
+            scope: `${new URL(t.emulator.graphBaseUrl).origin}/.default`,
         });
         token = (
             (await (

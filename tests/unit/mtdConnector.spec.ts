@@ -161,7 +161,7 @@ describe("MtdConnector provider", () => {
         t.emulator.clearRequests();
         await assert.rejects(
             limited.create(desired),
-            /needs the Graph application permission DeviceManagementServiceConfig\.ReadWrite\.All, which the signed-in identity lacks.*Nothing was changed/,
+            /needs the Graph application permission DeviceManagementServiceConfig\.ReadWrite\.All, which the signed-in app \(client ID [0-9a-f-]+\) lacks.*Nothing was changed/,
         );
         assert.deepEqual(t.settings().mtdConnectors, {});
         assert.deepEqual(t.graphRequests(), [], "refused before calling Graph at all");

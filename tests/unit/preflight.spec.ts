@@ -77,7 +77,7 @@ describe("preflight: what must hold before anything is written", () => {
         assert.match(
             err.message,
             new RegExp(
-                `lookout-mtp:entra\\.tenantId: is ${other}, but Microsoft Graph signs in to tenant ${t.entraTenantId}`,
+                `lookout-mtp:entra\\.tenantId: is ${other}, but Microsoft Graph signed in [0-9a-f-]+ to tenant ${t.entraTenantId}`,
             ),
         );
     });

@@ -45,7 +45,7 @@ async function main() {
         grant_type: "client_credentials",
         client_id: graphApp.clientId,
         client_secret: graphApp.clientSecret,
-        scope: "https://graph.microsoft.com/.default",
+        scope: `${new URL(emulator.graphBaseUrl).origin}/.default`,
     });
     const graphToken = await token(`${emulator.authorityHost}/${tenant.entraTenantId}/oauth2/v2.0/token`, {
         body: form.toString(),

@@ -1,0 +1,67 @@
+/**
+ * Who the run signed in as, checked before anything is written: the tenant the config names
+ * (`lookout-mtp:entra.tenantId`), and the Graph permissions the declared writes need, of the kind
+ * the token carries (an app's `roles`, a person's `scp`), with a person's Intune role. Every problem
+ * is one line naming what to change: the config key, the permission of the right kind, the role, or
+ * the sign-in to use instead.
+ *
+ * Cost: no request for an app, or for a person whose token shows an Intune directory role; one read
+ * of the connector list otherwise (Intune RBAC roles are in no token, only Intune's answer shows them).
+ */
+import type { StackConfig } from "../../config/stackConfig";
+import { graphPaths, graphRoutes, type GraphRouteId } from "../../contract/graph/routes";
+import type { GraphClient } from "../../providers/graph/client";
+import {
+    intuneRoleAdvice,
+    intuneRolesOf,
+    missingPermissions,
+    permissionAdvice,
+    type SignedInIdentity,
+} from "../../providers/graph/identity";
+import { appsToDeploy } from "../intune/threatDefense";
+
+/** The write routes the config declares, each as the permissions that grant it (least privileged first). */
+export function declaredWrites(config: StackConfig): Array<readonly string[]> {
+    const intune = config.intune;
+    if (!intune) return [];
+    const routes: GraphRouteId[] = ["mtdConnector.create", "mtdConnector.update"];
+    if (intune.compliancePolicies.length > 0) routes.push("compliancePolicy.create", "compliancePolicy.assign");
+    if (appsToDeploy(intune.apps).length > 0) routes.push("mobileApp.create", "mobileAppAssignment.create");
+    return routes.map((id) => [graphRoutes[id].permissions.least, ...graphRoutes[id].permissions.higher]);
+}
+
+function tenantProblem(config: StackConfig, identity: SignedInIdentity): string | undefined {
+    const named = config.entra.tenantId;
+    if (!named || !identity.tenantId || named.toLowerCase() === identity.tenantId.toLowerCase()) return undefined;
+    return `lookout-mtp:entra.tenantId: is ${named}, but Microsoft Graph signed in ${identity.name ?? "the identity"} to tenant ${identity.tenantId}; sign in to ${named} (\`npm run sign-in -- --tenant ${named}\`, or AZURE_TENANT_ID in a pipeline), or correct entra.tenantId`;
+}
+
+/** A person's Intune role: shown by `wids`, or else by whether Intune answers them. */
+async function intuneRoleProblem(graph: GraphClient, identity: SignedInIdentity): Promise<string | undefined> {
+    if (identity.kind !== "user" || intuneRolesOf(identity).length > 0) return undefined;
+    const refused = await graph.request("GET", graphPaths.mtdConnectors).then(
+        () => false,
+        (err: { status?: number }) => err.status === 403,
+    );
+    return refused
+        ? `${identity.name ?? "the signed-in user"} holds no Intune role, so Intune refuses the onboarding's writes; assign ${intuneRoleAdvice}, or sign in as an admin who holds one`
+        : undefined;
+}
+
+/** Problems with the signed-in identity, one line each; empty when it may do what the config declares. */
+export async function checkSignedInIdentity(config: StackConfig, graph: GraphClient): Promise<string[]> {
+    const identity = await graph.identity();
+    if (!identity) return [];
+    const tenant = tenantProblem(config, identity);
+    if (tenant) return [tenant];
+    const missing = missingPermissions(identity, declaredWrites(config));
+    const permissions =
+        missing.length > 0
+            ? [`graph:signIn: the onboarding's Intune writes need ${permissionAdvice(identity, missing)}`]
+            : [];
+    const role =
+        missing.length === 0 && declaredWrites(config).length > 0
+            ? await intuneRoleProblem(graph, identity)
+            : undefined;
+    return [...permissions, ...(role ? [role] : [])];
+}

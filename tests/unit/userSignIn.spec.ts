@@ -1,0 +1,131 @@
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { authorityHostFor, graphScopeFor, qualifiedScope } from "../../contract/endpoints";
+import { acceptedPermissions, graphPaths } from "../../contract/graph/routes";
+import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../contract/graph/signIn";
+import { graphClientFor, type GraphConnection } from "../../providers/graph/connection";
+import { signInFile, signInWithDeviceCode, userAccessToken } from "../../providers/graph/signIn/userSignIn";
+import { useEmulatedTenant } from "../kit/lookoutEmulator";
+
+describe("A person's sign-in (graph:signIn user)", () => {
+    const t = useEmulatedTenant({ eachTest: true });
+    let dir: string;
+    beforeEach(() => {
+        dir = mkdtempSync(join(tmpdir(), "lookout-sign-in-"));
+        process.env.LOOKOUT_MTP_SIGN_IN_DIR = dir;
+    });
+    afterEach(() => {
+        delete process.env.LOOKOUT_MTP_SIGN_IN_DIR;
+        rmSync(dir, { recursive: true, force: true });
+    });
+
+    const target = () => ({
+        authorityHost: t.emulator.authorityHost,
+        tenantId: t.entraTenantId,
+        clientId: graphCommandLineToolsAppId,
+        graphBaseUrl: t.emulator.graphBaseUrl,
+    });
+    const connection = (): GraphConnection => ({
+        baseUrl: t.emulator.graphBaseUrl,
+        authorityHost: t.emulator.authorityHost,
+        signIn: "user",
+        tenantId: t.entraTenantId,
+        retry: t.graph.retry,
+    });
+
+    /** Signs the tenant's admin in, entering the code on the emulator's page as a browser would. */
+    async function signIn(password = t.admin.password) {
+        return signInWithDeviceCode(target(), (_message, code) => {
+            void fetch(code.verificationUri, {
+                method: "POST",
+                body: new URLSearchParams({ code: code.userCode, username: t.admin.userPrincipalName, password }),
+            });
+        });
+    }
+
+    it("signs in with a device code, keeps only a refresh token readable by the user, and runs as that person", async () => {
+        const result = await signIn();
+        assert.equal(result.userPrincipalName, t.admin.userPrincipalName);
+        assert.deepEqual(result.scopes.sort(), runDelegatedScopes().sort());
+        assert.equal(statSync(signInFile(target())).mode & 0o777, 0o600);
+        const graph = graphClientFor(connection());
+        assert.equal((await graph.request("GET", graphPaths.mtdConnectors))!.status, 200);
+        const who = await graph.identity();
+        assert.equal(who?.kind, "user");
+        assert.equal(who?.tenantId, t.entraTenantId);
+    });
+
+    it("names a delegated scope the token lacks, never an application permission", async () => {
+        const tenant = t.emulator.store.tenantById(t.tenantId)!;
+        tenant.publicClients![graphCommandLineToolsAppId] = runDelegatedScopes().filter(
+            (s) => !s.startsWith("DeviceManagementServiceConfig.") && !s.startsWith("DeviceManagementConfiguration."),
+        );
+        await signIn();
+        const graph = graphClientFor(connection());
+        await assert.rejects(
+            graph.assertPermissions(
+                [acceptedPermissions("PATCH", graphPaths.mtdConnector("x"))],
+                "Enabling the connector",
+            ),
+            (err: Error) =>
+                /delegated Graph permission DeviceManagementServiceConfig\.ReadWrite\.All/.test(err.message) &&
+                /npm run sign-in/.test(err.message) &&
+                !/application permission/.test(err.message),
+        );
+        await assert.rejects(
+            graph.request("PATCH", graphPaths.mtdConnector("x"), { body: {} }),
+            /403 Forbidden: Application is not authorized.*delegated Graph permission DeviceManagementServiceConfig\.ReadWrite\.All/,
+        );
+    });
+
+    it("gets a new token, not the cached one, when Graph refuses it", async () => {
+        await signIn();
+        const graph = graphClientFor(connection());
+        await graph.request("GET", graphPaths.mtdConnectors);
+        t.emulator.expireTokens();
+        t.emulator.clearRequests();
+        assert.equal((await graph.request("GET", graphPaths.mtdConnectors))!.status, 200);
+        assert.deepEqual(
+            t.emulator.requests().map((r) => `${r.method} ${r.path.split("/")[1]} ${r.status}`),
+            ["GET graph 401", "POST entra 200", "GET graph 200"],
+        );
+    });
+
+    it("refuses to run without a sign-in for the tenant, naming the command", async () => {
+        await assert.rejects(userAccessToken(target()), /nobody is signed in to tenant .*npm run sign-in -- --tenant/);
+        await assert.rejects(
+            graphClientFor(connection()).request("GET", graphPaths.mtdConnectors),
+            /lookout-mtp:entra\.tenantId: signing in to tenant .* \(graph:signIn user\) failed: nobody is signed in/,
+        );
+    });
+
+    it("refuses a wrong password at the sign-in page", async () => {
+        const answer = await fetch(`${t.emulator.authorityHost}/devicelogin`, {
+            method: "POST",
+            body: new URLSearchParams({ code: "NOPE", username: t.admin.userPrincipalName, password: "wrong" }),
+        });
+        assert.equal(answer.status, 400);
+    });
+});
+
+describe("National clouds", () => {
+    it("asks the global cloud's Graph for its token at the global sign-in host", () => {
+        assert.equal(graphScopeFor("https://graph.microsoft.com/v1.0"), "https://graph.microsoft.com/.default");
+        assert.equal(authorityHostFor("https://graph.microsoft.com/v1.0"), "https://login.microsoftonline.com");
+    });
+
+    it("asks a national cloud's Graph for its own token at that cloud's sign-in host", () => {
+        assert.equal(graphScopeFor("https://graph.microsoft.us/v1.0"), "https://graph.microsoft.us/.default");
+        assert.equal(authorityHostFor("https://graph.microsoft.us/v1.0"), "https://login.microsoftonline.us");
+        assert.equal(
+            authorityHostFor("https://microsoftgraph.chinacloudapi.cn/v1.0"),
+            "https://login.chinacloudapi.cn",
+        );
+        assert.equal(
+            qualifiedScope("https://dod-graph.microsoft.us/v1.0", "User.Read"),
+            "https://dod-graph.microsoft.us/User.Read",
+        );
+    });
+});
