@@ -54,7 +54,7 @@ export async function checkSignedInIdentity(config: StackConfig, graph: GraphCli
     if (!identity) return [];
     const tenant = tenantProblem(config, identity);
     if (tenant) return [tenant];
-    const missing = missingPermissions(identity, declaredWrites(config));
+    const missing = [...new Set(missingPermissions(identity, declaredWrites(config)))];
     const permissions =
         missing.length > 0
             ? [`graph:signIn: the onboarding's Intune writes need ${permissionAdvice(identity, missing)}`]

@@ -130,7 +130,10 @@ function emulatedTenant(emulator: LookoutEmulator, tenant: Tenant, applicationKe
         consoleUser,
         settings: () => structuredClone(emulator.store.describe(emulator.store.tenantById(tenant.id)!)),
         graphRequests: () => emulator.requests().filter((r) => r.path.startsWith("/graph")),
-        writes: () => emulator.requests().filter((r) => r.method !== "GET" && !r.path.startsWith("/entra/")),
+        writes: () =>
+            emulator
+                .requests()
+                .filter((r) => r.method !== "GET" && !r.path.endsWith("/token") && !r.path.startsWith("/entra/")),
     };
 }
 
