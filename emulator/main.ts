@@ -6,7 +6,7 @@
  *                       [--lookout-api contract|public]   (public: only what Lookout's own service serves, no settings route)
  */
 import { parseArgs } from "node:util";
-import { devEntraTenantId, seedDevTenant } from "./devTenant";
+import { devEntraTenantId, seedDevTenant, seedSignIn } from "./devTenant";
 import { startLookoutEmulator } from "./server";
 
 async function main() {
@@ -45,6 +45,8 @@ async function main() {
     tenant.lookoutApi = values["lookout-api"];
     emulator.store.persist();
     const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
+    const admin = tenant.signInUsers?.[0] ?? seedSignIn(tenant);
+    emulator.store.persist();
     console.log(`Lookout and Microsoft Graph emulator listening on ${emulator.url}`);
     console.log(
         `tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}${tenant.lookoutApi === "public" ? ", Lookout's public API only (no settings route)" : ""}`,
@@ -59,6 +61,12 @@ async function main() {
     console.log(
         `  export AZURE_TENANT_ID=${tenant.entraTenantId} AZURE_CLIENT_ID=${app.clientId} AZURE_CLIENT_SECRET=${app.clientSecret}`,
     );
+    console.log("");
+    console.log("Or sign in as a person (graph:signIn user, lookout-mtp:entra.tenantId set):");
+    console.log(
+        `  npm run sign-in -- --tenant ${tenant.entraTenantId} --graph ${emulator.graphBaseUrl} --authority ${emulator.authorityHost}`,
+    );
+    console.log(`  then on the page it prints: user ${admin.userPrincipalName}, password ${admin.password}`);
     const stop = async () => {
         await emulator.close();
         process.exit(0);

@@ -22,6 +22,7 @@ import {
     servicePrincipalSchema,
 } from "../../contract/graph/servicePrincipals";
 import type { GraphClient } from "../../providers/graph/client";
+import { defaultAuthorityHost } from "../../contract/endpoints";
 
 export interface ConsentRequirement {
     /** Lookout's multi-tenant app (client ID, from Lookout support). */
@@ -39,9 +40,12 @@ export interface ConsentStatus {
     delegatedScopes: string[];
 }
 
-/** Microsoft's tenant-wide admin consent URL for an app (Entra, "Grant tenant-wide admin consent to an application"). */
-export function adminConsentUrl(tenantId: string, clientId: string): string {
-    return `https://login.microsoftonline.com/${encodeURIComponent(tenantId)}/adminconsent?client_id=${encodeURIComponent(clientId)}`;
+/**
+ * Microsoft's tenant-wide admin consent URL for an app (Entra, "Grant tenant-wide admin consent to an
+ * application"), on the sign-in host of the tenant's cloud (a national cloud's own).
+ */
+export function adminConsentUrl(tenantId: string, clientId: string, authorityHost = defaultAuthorityHost): string {
+    return `${authorityHost.replace(/\/+$/, "")}/${encodeURIComponent(tenantId)}/adminconsent?client_id=${encodeURIComponent(clientId)}`;
 }
 
 async function servicePrincipal(graph: GraphClient, appId: string): Promise<ServicePrincipalRead | undefined> {
@@ -53,17 +57,23 @@ async function servicePrincipal(graph: GraphClient, appId: string): Promise<Serv
     )?.body;
 }
 
-/** What consent Lookout's app lacks, as sentences; empty when it holds everything `required` names. */
-export async function missingConsent(
-    graph: GraphClient,
-    required: ConsentRequirement,
-): Promise<{ status?: ConsentStatus; missing: string[] }> {
+/** What consent Lookout's app holds in the tenant now, by permission name. */
+export interface ExistingConsent {
+    /** Lookout's service principal, when the tenant has one. */
+    servicePrincipal?: { objectId: string; accountEnabled: boolean };
+    /** Graph application permissions granted to it. */
+    applicationPermissions: string[];
+    /** Delegated scopes of its grant for all users; undefined when it has no such grant. */
+    delegatedScopes?: string[];
+}
+
+/** Reads what consent Lookout's app holds (4 requests whatever the tenant's size). */
+export async function readConsent(graph: GraphClient, lookoutClientId: string): Promise<ExistingConsent> {
     const [lookout, microsoftGraph] = await Promise.all([
-        servicePrincipal(graph, required.lookoutClientId),
+        servicePrincipal(graph, lookoutClientId),
         servicePrincipal(graph, microsoftGraphAppId),
     ]);
-    if (!lookout)
-        return { missing: ["the app has no service principal in the tenant: nobody has consented to it yet"] };
+    if (!lookout) return { applicationPermissions: [] };
     if (!microsoftGraph)
         throw new Error(
             "Microsoft Graph's own service principal was not found in the tenant; the tenant cannot be read as Microsoft documents it.",
@@ -75,21 +85,33 @@ export async function missingConsent(
     // GUIDs compare ignoring case: Graph does not promise one.
     const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
     const roleNames = new Map((microsoftGraph.appRoles ?? []).map((r) => [r.id.toLowerCase(), r.value ?? ""]));
-    const grantedRoles = new Set(
-        roleAssignments
+    const allPrincipals = grants.filter(
+        (g) => same(g.resourceId, microsoftGraph.id) && g.consentType === "AllPrincipals",
+    );
+    return {
+        servicePrincipal: { objectId: lookout.id, accountEnabled: lookout.accountEnabled !== false },
+        applicationPermissions: roleAssignments
             .filter((a) => same(a.resourceId, microsoftGraph.id))
             .map((a) => roleNames.get(a.appRoleId.toLowerCase()) ?? a.appRoleId),
-    );
-    const grantedScopes = new Set(
-        grants
-            .filter((g) => same(g.resourceId, microsoftGraph.id) && g.consentType === "AllPrincipals")
-            .flatMap((g) => (g.scope ?? "").split(" "))
-            .filter(Boolean),
-    );
-    const missingRoles = required.applicationPermissions.filter((p) => !grantedRoles.has(p));
-    const missingScopes = required.delegatedScopes.filter((s) => !grantedScopes.has(s));
+        delegatedScopes:
+            allPrincipals.length === 0
+                ? undefined
+                : allPrincipals.flatMap((g) => (g.scope ?? "").split(" ")).filter(Boolean),
+    };
+}
+
+/** What consent Lookout's app lacks, as sentences; empty when it holds everything `required` names. */
+export async function missingConsent(
+    graph: GraphClient,
+    required: ConsentRequirement,
+): Promise<{ status?: ConsentStatus; missing: string[] }> {
+    const existing = await readConsent(graph, required.lookoutClientId);
+    if (!existing.servicePrincipal)
+        return { missing: ["the app has no service principal in the tenant: nobody has consented to it yet"] };
+    const missingRoles = required.applicationPermissions.filter((p) => !existing.applicationPermissions.includes(p));
+    const missingScopes = required.delegatedScopes.filter((s) => !(existing.delegatedScopes ?? []).includes(s));
     const missing = [
-        ...(lookout.accountEnabled === false
+        ...(!existing.servicePrincipal.accountEnabled
             ? ["its service principal is disabled (accountEnabled is false), so nobody can sign in with it"]
             : []),
         ...(missingRoles.length > 0 ? [`application permission(s) ${missingRoles.join(", ")} not granted`] : []),
@@ -98,7 +120,7 @@ export async function missingConsent(
             : []),
     ];
     const status = {
-        servicePrincipalObjectId: lookout.id,
+        servicePrincipalObjectId: existing.servicePrincipal.objectId,
         applicationPermissions: [...required.applicationPermissions],
         delegatedScopes: [...required.delegatedScopes],
     };
@@ -119,7 +141,7 @@ export async function verifyLookoutConsent(
     throw new Error(
         `lookout-mtp:consent: Lookout's app (client ID ${required.lookoutClientId}) lacks admin consent in tenant ${tenantId}: ${missing.join("; ")}. ` +
             `Until it has it, every sign-in to the Lookout console fails ("Bad Login"). A Global Administrator signs in at Lookout's consent page ${lookoutConsentPage} ` +
-            `(or Microsoft's ${adminConsentUrl(tenantId, required.lookoutClientId)}) and accepts, then run again; a permission Lookout's app does not ask for ` +
+            `(or Microsoft's ${adminConsentUrl(tenantId, required.lookoutClientId, graph.authorityHost)}) and accepts, then run again; a permission Lookout's app does not ask for ` +
             `cannot be consented to: remove it from lookout-mtp:consent.applicationPermissions or consent.delegatedScopes. Nothing was written to Lookout.`,
     );
 }

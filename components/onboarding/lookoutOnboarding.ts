@@ -14,7 +14,7 @@ import { azuread } from "../entra/azuread";
 import { programGraphClient } from "../../providers/graph/programClient";
 import { IntuneThreatDefense } from "../intune/threatDefense";
 import { onboardingRequestText } from "./onboardingRequest";
-import { TenantConsent } from "../entra/tenantConsent";
+import { type DeclaredConsent, TenantConsent } from "../entra/tenantConsent";
 import { type ConsentStatus, verifyGrantedConsent } from "../entra/consentCheck";
 import type { GraphClient } from "../../providers/graph/client";
 import { type Preflight, runPreflight } from "./preflight";
@@ -59,6 +59,8 @@ export interface OnboardingParts {
     /** `checklist` mode: the console steps an admin follows, one line per setting. */
     lookoutConsoleSteps: pulumi.Output<string[]> | undefined;
     intune: IntuneThreatDefense | undefined;
+    /** Manage mode: what the stack declares of Lookout's consent (the rest the tenant held already). */
+    lookoutConsentDeclared: DeclaredConsent | undefined;
 }
 
 export class LookoutOnboarding extends pulumi.ComponentResource {
@@ -73,6 +75,7 @@ export class LookoutOnboarding extends pulumi.ComponentResource {
     declare readonly connector: IntuneConnector | undefined;
     declare readonly connectorHeartbeatFrequencyMinutes: pulumi.Output<number>;
     declare readonly lookoutConsoleSteps: pulumi.Output<string[]> | undefined;
+    declare readonly lookoutConsentDeclared: DeclaredConsent | undefined;
     /** The Intune side, when `intune` is configured. */
     declare readonly intune: IntuneThreatDefense | undefined;
 
@@ -118,27 +121,25 @@ interface Gate {
  * Pulumi languages, plain inputs validated by the same schema).
  */
 export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
-    const { parent, name, config, preflight, graph, lookout } = scope;
+    const { name, config, preflight, graph, lookout } = scope;
     const entraMode = config.entra.mode;
     // Without checks run up front, the same checks run here and gate every write below.
     const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph, lookout));
     const groups: CheckedGroups = preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups);
-    const child = { parent };
-
-    const tenantId = tenantIdOf(scope);
+    const { opts: entra, tenantId } = entraSignIn(scope);
     const consoleAccess = new ConsoleAccessGroups(
         `${name}-console`,
         { ...config.consoleAccess, entraMode, checkedGroups: groups },
-        child,
+        entra,
     );
     const enrollment = new EnrollmentGroups(
         `${name}-enrollment`,
         { groups: config.enrollmentGroups, entraMode, checkedGroups: groups },
-        child,
+        entra,
     );
     const consent =
         entraMode === "manage" && config.consent
-            ? new TenantConsent(`${name}-consent`, { ...config.consent }, child)
+            ? new TenantConsent(`${name}-consent`, { ...config.consent, ...preflight?.consentPlan }, entra)
             : undefined;
     const consentStatus = verifiedConsent(scope, consent, tenantId, checks);
 
@@ -152,6 +153,7 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
             enrollment.objectIds,
             consentStatus,
             checks,
+            tenantId,
         ])
         .apply(() => true);
     const gate: Gate = { checks, groups, passed };
@@ -181,6 +183,7 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
             ? pulumi.all(lookoutConsole.steps.map((s) => s.steps)).apply((lists) => lists.flat())
             : undefined,
         intune,
+        lookoutConsentDeclared: consent?.declared,
     };
 }
 
@@ -262,11 +265,34 @@ function sayConsoleChanges({ preflight }: OnboardingScope, lookoutConsole: Looko
         );
 }
 
-/** The tenant: from the azuread provider's sign-in (manage), the Graph token (graph), or config (reference). */
-function tenantIdOf({ parent, config, graph }: OnboardingScope): pulumi.Output<string> {
+/**
+ * How Entra is reached, and the tenant. In manage mode the azuread provider signs in to the tenant
+ * `entra.tenantId` names (never the Azure CLI's default), and the tenant it signed in to is held to
+ * it, as the Graph token's is in the preflight.
+ */
+function entraSignIn(scope: OnboardingScope): {
+    opts: pulumi.ComponentResourceOptions;
+    tenantId: pulumi.Output<string>;
+} {
+    const { parent, name, config } = scope;
+    const named = config.entra.tenantId;
+    if (config.entra.mode !== "manage") return { opts: { parent }, tenantId: tenantIdOf(scope) };
+    const provider = named ? new (azuread().Provider)(`${name}-entra`, { tenantId: named }, { parent }) : undefined;
+    const signedIn = azuread().getClientConfigOutput({ parent, provider }).tenantId;
+    const tenantId = signedIn.apply((tenant) => {
+        if (named && tenant.toLowerCase() !== named.toLowerCase())
+            throw new pulumi.RunError(
+                `lookout-mtp:entra.tenantId: is ${named}, but the azuread provider signed in to tenant ${tenant}; sign in to ${named} (ARM_TENANT_ID, or az login --tenant ${named}), or correct entra.tenantId`,
+            );
+        return tenant;
+    });
+    return { opts: { parent, ...(provider ? { providers: [provider] } : {}) }, tenantId };
+}
+
+/** The tenant: from the Graph token (graph), or config (reference); manage mode's is entraSignIn's. */
+function tenantIdOf({ config, graph }: OnboardingScope): pulumi.Output<string> {
     switch (config.entra.mode) {
         case "manage":
-            return azuread().getClientConfigOutput({ parent }).tenantId;
         case "graph":
             return pulumi.output((graph ?? programGraphClient()).tenantId());
         case "reference":

@@ -21,7 +21,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { GroupConfig, StackConfig } from "../../config/stackConfig";
-import { type ConsentStatus, verifyLookoutConsent } from "../entra/consentCheck";
+import {
+    type ConsentStatus,
+    type ExistingConsent,
+    lookoutConsentPage,
+    readConsent,
+    verifyLookoutConsent,
+} from "../entra/consentCheck";
+import type { DeclaredConsent } from "../entra/tenantConsent";
 import { checkExistingGroups, type GroupKey } from "../entra/directory";
 import type { GroupCandidate } from "../entra/groupValidation";
 import type { GraphClient } from "../../providers/graph/client";
@@ -43,6 +50,8 @@ export interface Preflight {
     groups: Record<GroupKey, GroupCandidate>;
     /** Lookout's verified consent; absent in manage mode, where it is verified after the stack's grants. */
     consent?: ConsentStatus;
+    /** Manage mode: the consent the tenant holds now, and what this stack declared of it before (TenantConsent). */
+    consentPlan?: { existing: ExistingConsent; declaredBefore?: DeclaredConsent };
     /** What the Lookout endpoint holds now (api mode). */
     lookout?: LookoutEndpoint;
     /** What the change does to enrollment and compliance, as warnings for the resources it concerns. */
@@ -56,6 +65,28 @@ export interface Preflight {
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
 export async function tenantOf(config: StackConfig, graph: GraphClient): Promise<string> {
     return config.entra.mode === "reference" ? config.entra.tenantId! : graph.tenantId();
+}
+
+/**
+ * Manage mode: what Lookout's consent holds already, which the stack adopts rather than grants again.
+ * A grant for all users that lacks a scope and is not the stack's own cannot be completed by the
+ * stack (Entra keeps one such grant per client and resource; the stack never rewrites another
+ * admin's): Lookout's consent page, accepted again, does it.
+ */
+async function readConsentPlan(
+    config: StackConfig,
+    graph: GraphClient,
+    declaredBefore: DeclaredConsent | undefined,
+): Promise<Preflight["consentPlan"]> {
+    if (config.entra.mode !== "manage" || !config.consent) return undefined;
+    const existing = await readConsent(graph, config.consent.lookoutClientId);
+    const lacking = config.consent.delegatedScopes.filter((s) => !(existing.delegatedScopes ?? []).includes(s));
+    if (existing.delegatedScopes !== undefined && lacking.length > 0 && !declaredBefore?.delegatedGrant) {
+        throw new Error(
+            `lookout-mtp:consent.delegatedScopes: Lookout's existing grant for all users lacks ${lacking.join(", ")}, and the stack does not rewrite a grant it did not make; a Global Administrator accepts Lookout's consent page ${lookoutConsentPage} again, or remove ${lacking.join(", ")} from consent.delegatedScopes`,
+        );
+    }
+    return { existing, declaredBefore };
 }
 
 async function checkConsent(config: StackConfig, graph: GraphClient): Promise<ConsentStatus | undefined> {
@@ -110,13 +141,18 @@ function problemLines(failure: Error): string {
  * @param rollout what the stack recorded of its rollout rings on its last update (`previousRollout`,
  *   or its promise, awaited once the checks passed); without it, the rings are judged as on a stack's
  *   first update; `consoleAudit`: also read Lookout's audit events for console changes to the
- *   declared settings (the stack function does)
+ *   declared settings (the stack function does); `consentDeclaredBefore`: in manage mode, what the
+ *   stack declared of Lookout's consent on its last update (its `lookoutConsentDeclared` output)
  */
 export async function runPreflight(
     config: StackConfig,
     graph: GraphClient = programGraphClient(),
     lookout?: LookoutClient,
-    rollout: { previous?: RolloutRecord | Promise<RolloutRecord | undefined>; consoleAudit?: boolean } = {},
+    rollout: {
+        previous?: RolloutRecord | Promise<RolloutRecord | undefined>;
+        consoleAudit?: boolean;
+        consentDeclaredBefore?: Promise<DeclaredConsent | undefined>;
+    } = {},
 ): Promise<Preflight> {
     const lookoutClient = lookout ? () => lookout : lazyLookoutClient();
     // Awaited once the checks passed; a failed check drops it.
@@ -132,9 +168,10 @@ export async function runPreflight(
     const identity = await checkSignedInIdentity(config, graph).catch((err: Error) => [err.message]);
     if (identity.length > 0)
         throw new pulumi.RunError(`The onboarding cannot start; nothing was changed:\n  - ${identity.join("\n  - ")}`);
-    const [groups, consent, apps, endpoint] = await Promise.allSettled([
+    const [groups, consent, consentPlan, apps, endpoint] = await Promise.allSettled([
         checkExistingGroups(config, graph),
         checkConsent(config, graph),
+        Promise.resolve(rollout.consentDeclaredBefore).then((before) => readConsentPlan(config, graph, before)),
         checkManagedGooglePlayApps(config, graph),
         // Built inside, so a missing key is one of the problems listed rather than a crash.
         Promise.resolve().then(() => checkLookoutEndpoint(config.settingsMode ?? "api", lookoutClient())),
@@ -149,7 +186,7 @@ export async function runPreflight(
             `${(consent.reason as Error).message}\n  - ${supportFacts(config, groups.value, tenantId)}`,
         );
     }
-    const failed = [groups, consent, apps, endpoint].flatMap((r) =>
+    const failed = [groups, consent, consentPlan, apps, endpoint].flatMap((r) =>
         r.status === "rejected" ? [r.reason as Error] : [],
     );
     if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
@@ -164,6 +201,7 @@ export async function runPreflight(
     const checked = {
         groups: (groups as PromiseFulfilledResult<Preflight["groups"]>).value,
         consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value,
+        consentPlan: (consentPlan as PromiseFulfilledResult<Preflight["consentPlan"]>).value,
         lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
     };
     const decision = config.rollout

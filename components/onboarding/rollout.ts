@@ -15,6 +15,7 @@
  * reference to the stack itself. Time is the service's: the `Date` of Lookout's answers.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { previousOutput } from "./ownRecord";
 import type { StackConfig } from "../../config/stackConfig";
 import { mraDevicesQuery, mraDevicePageSchema, type MraSecurityStatus } from "../../contract/lookout/mra";
 import type { LookoutClient } from "../../providers/lookout/client";
@@ -230,11 +231,6 @@ export function judgeRollout(
 }
 
 /** The stack's own `rollout` output from its last update, through a reference to itself; undefined on its first. */
-export async function previousRollout(): Promise<RolloutRecord | undefined> {
-    const self = new pulumi.StackReference(
-        `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
-        {},
-    );
-    const details = await self.getOutputDetails("rollout");
-    return (details.value ?? undefined) as RolloutRecord | undefined;
+export function previousRollout(): Promise<RolloutRecord | undefined> {
+    return previousOutput<RolloutRecord>("rollout");
 }

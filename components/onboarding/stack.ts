@@ -6,7 +6,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { runPreflight } from "./preflight";
 import { LookoutOnboarding } from "./lookoutOnboarding";
-import { parseStackConfig } from "../../config/stackConfig";
+import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
+import type { DeclaredConsent } from "../entra/tenantConsent";
+import { previousOutput } from "./ownRecord";
 
 /** Whether a stack config key was set with --secret. The SDK tracks it but does not type the accessor; fail safe when absent. */
 export function isSecretConfigKey(key: string): boolean {
@@ -23,6 +25,21 @@ export function isSecretConfigKey(key: string): boolean {
  */
 function startDynamicProviderPlugin(): void {
     pulumi.runtime.invoke("pulumi-nodejs:dynamic:startPlugin", {}).catch(() => undefined);
+}
+
+/**
+ * Manage mode: what the stack declared of Lookout's consent on its last update, kept declared
+ * (TenantConsent). A stack last updated by a version without the record declared all of it, and
+ * its state may not keep it on delete: it keeps it declared, so nothing is revoked.
+ */
+function previousConsent(config: StackConfig): Promise<DeclaredConsent | undefined> | undefined {
+    const consent = config.consent;
+    if (config.entra.mode !== "manage" || !consent) return undefined;
+    return previousOutput<DeclaredConsent>("lookoutConsentDeclared").then(async (record) =>
+        record !== undefined || (await previousOutput("tenantId")) === undefined
+            ? record
+            : { servicePrincipal: true, applicationPermissions: consent.applicationPermissions, delegatedGrant: true },
+    );
 }
 
 export async function onboardingStack() {
@@ -46,7 +63,12 @@ export async function onboardingStack() {
         : undefined;
     // Lookout's audit events say what was changed in its console away from the declared settings
     // (components/onboarding/consoleDrift.ts): a warning on the resource concerned.
-    const preflight = await runPreflight(parsed.config, undefined, undefined, { previous, consoleAudit: true });
+    const consentDeclaredBefore = previousConsent(parsed.config);
+    const preflight = await runPreflight(parsed.config, undefined, undefined, {
+        previous,
+        consoleAudit: true,
+        consentDeclaredBefore,
+    });
     const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, preflight });
     return {
         tenantId: onboarding.tenantId,
@@ -57,6 +79,7 @@ export async function onboardingStack() {
             : {}),
         enrollmentGroupNames: onboarding.enrollmentGroupNames,
         lookoutServicePrincipalObjectId: onboarding.lookoutServicePrincipalObjectId,
+        ...(onboarding.lookoutConsentDeclared ? { lookoutConsentDeclared: onboarding.lookoutConsentDeclared } : {}),
         // Whether Lookout's admin consent was read back from the tenant before anything was written to Lookout.
         lookoutConsentVerified: onboarding.lookoutConsentVerified,
         connectorHeartbeatFrequencyMinutes: onboarding.connectorHeartbeatFrequencyMinutes,

@@ -3,9 +3,11 @@
  * (YAML), the starting point for adopting a tenant onboarded by hand. Read-only.
  *
  *   LOOKOUT_APPLICATION_KEY=... npm run tenant-snapshot -- [--lookout-url https://api.lookout.com]
- *       [--graph-url https://graph.microsoft.com/v1.0] [--authority-host <emulator>/entra] [--no-graph]
+ *       [--graph-url https://graph.microsoft.com/v1.0] [--authority-host <emulator>/entra] [--tenant <tenant ID>]
+ *       [--no-graph]
  *
- * Graph signs in as the Intune providers do (DefaultAzureCredential: az login, or AZURE_* variables).
+ * Graph signs in as a run does (graph:signIn auto): an app from AZURE_* variables, or the person who ran
+ * `npm run sign-in` for `--tenant`.
  */
 import { parseArgs } from "node:util";
 import { stringify } from "yaml";
@@ -20,6 +22,7 @@ async function main() {
             "lookout-url": { type: "string", default: process.env.LOOKOUT_BASE_URL ?? defaultLookoutBaseUrl },
             "graph-url": { type: "string", default: process.env.GRAPH_BASE_URL ?? defaultGraphBaseUrl },
             "authority-host": { type: "string", default: process.env.AZURE_AUTHORITY_HOST },
+            tenant: { type: "string" },
             "no-graph": { type: "boolean", default: false },
         },
     });
@@ -30,6 +33,7 @@ async function main() {
               ...graphConnectionFromConfig(undefined),
               baseUrl: values["graph-url"]!,
               authorityHost: values["authority-host"],
+              tenantId: values.tenant,
           });
     const config = await tenantSnapshot(lookout, graph);
     console.log(

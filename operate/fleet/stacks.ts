@@ -48,23 +48,41 @@ export function shardOf<T>(sorted: readonly T[], shard: Shard): T[] {
     return sorted.slice(from, to);
 }
 
-/** The stack config key naming the Entra tenant a stack's identity signs in to (docs/ci-and-fleets.md). */
-export const tenantIdKey = "fleet:azureTenantId";
+/**
+ * The stack config keys naming the Entra tenant a stack signs in to (docs/ci-and-fleets.md): the
+ * onboarding's own `lookout-mtp:entra.tenantId`, which every sign-in of the run is handed and held
+ * to; `fleet:azureTenantId`, its older spelling, still read for stack files that have it.
+ */
+export const tenantIdKey = "lookout-mtp:entra.tenantId";
+export const legacyTenantIdKey = "fleet:azureTenantId";
+
+/** A config section as the stack file holds it: a YAML object, or the JSON text `pulumi config set` wrote. */
+function sectionOf(value: unknown): { tenantId?: unknown } | undefined {
+    if (typeof value !== "string") return value as { tenantId?: unknown } | undefined;
+    try {
+        return JSON.parse(value) as { tenantId?: unknown };
+    } catch {
+        return undefined;
+    }
+}
 
 /**
- * The environment one stack runs with, beside the fleet's: the tenant its identity signs in to, as
- * `AZURE_TENANT_ID` (the Intune providers' DefaultAzureCredential) and `ARM_TENANT_ID` (the azuread
- * provider), from `fleet:azureTenantId` in its stack file. A tenant ID is not secret, so an
- * encrypted value is refused rather than decrypted.
+ * The environment one stack runs with, beside the fleet's: the tenant it onboards, as
+ * `AZURE_TENANT_ID` (an app's sign-in) and `ARM_TENANT_ID` (the azuread provider), from its stack
+ * file. A tenant ID is not secret, so an encrypted value is refused rather than decrypted.
  */
 export function stackTenantEnv(projectDir: string, stack: string): Record<string, string> {
     const file = (parse(readFileSync(join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) ?? {}) as {
         config?: Record<string, unknown>;
     };
-    const value = file.config?.[tenantIdKey];
+    const entra = sectionOf(file.config?.["lookout-mtp:entra"]);
+    const [key, value] =
+        entra?.tenantId !== undefined
+            ? [tenantIdKey, entra.tenantId]
+            : [legacyTenantIdKey, file.config?.[legacyTenantIdKey]];
     if (value === undefined) return {};
     if (typeof value !== "string" || !/^[0-9a-f-]{36}$/i.test(value)) {
-        throw new Error(`${tenantIdKey} in Pulumi.${stack}.yaml must be a plain tenant ID (a GUID; it is not secret)`);
+        throw new Error(`${key} in Pulumi.${stack}.yaml must be a plain tenant ID (a GUID; it is not secret)`);
     }
     return { AZURE_TENANT_ID: value, ARM_TENANT_ID: value };
 }

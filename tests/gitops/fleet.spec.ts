@@ -2,7 +2,7 @@
  * `npm run fleet` as a pipeline runs it: the CLI as a child process, from a temporary project folder
  * of tenant stacks on a temporary file backend, against one emulator holding the tenants. Each
  * tenant has its own Lookout key (a secret in its stack file) and its own Entra tenant, which its
- * stack names in `fleet:azureTenantId`; one multi-tenant Graph app, consented in every tenant, is the
+ * stack names in `lookout-mtp:entra.tenantId`; one multi-tenant Graph app, consented in every tenant, is the
  * shared identity (AZURE_CLIENT_ID and AZURE_CLIENT_SECRET here; a federated credential in CI).
  *
  * Three tenants are the fewest that show it all on the engine: two stacks at once and a third
@@ -116,7 +116,6 @@ describe("npm run fleet over 3 emulated tenants (real engine)", function () {
                 "graph:baseUrl": emulator.graphBaseUrl,
                 "graph:authorityHost": emulator.authorityHost,
                 "lookout-mtp:entra": { mode: "reference", tenantId: tenant.entraTenantId },
-                "fleet:azureTenantId": tenant.entraTenantId,
             };
             await stack.setAllConfig({
                 ...Object.fromEntries(

@@ -30,7 +30,10 @@ describe("Lookout consent check (through the emulated Graph)", () => {
     it("stops with the admin consent URL when nobody consented (no service principal)", async () => {
         await assert.rejects(verify(), (err: Error) => {
             assert.match(err.message, /has no service principal in the tenant: nobody has consented to it yet/);
-            assert.ok(err.message.includes(adminConsentUrl(t.entraTenantId, devLookoutClientId)), err.message);
+            assert.ok(
+                err.message.includes(adminConsentUrl(t.entraTenantId, devLookoutClientId, t.emulator.authorityHost)),
+                err.message,
+            );
             assert.ok(
                 err.message.includes("https://aad.lookout.com/les?action=consent"),
                 "Lookout's own consent page, which the setup guide names",

@@ -56,7 +56,7 @@ describe("fleet stacks", () => {
         assert.deepEqual(parseShard("3/12"), { index: 3, count: 12 });
     });
 
-    it("takes a stack's tenant from fleet:azureTenantId, and refuses an encrypted one", () => {
+    it("takes a stack's tenant from lookout-mtp:entra.tenantId (or its older fleet:azureTenantId), and refuses an encrypted one", () => {
         const dir = mkdtempSync(join(tmpdir(), "fleet-unit-"));
         try {
             const tenant = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
@@ -65,6 +65,11 @@ describe("fleet stacks", () => {
             writeFileSync(join(dir, "Pulumi.c.yaml"), "config:\n  fleet:azureTenantId:\n    secure: v1:abc\n");
             assert.deepEqual(stackTenantEnv(dir, "a"), { AZURE_TENANT_ID: tenant, ARM_TENANT_ID: tenant });
             assert.deepEqual(stackTenantEnv(dir, "b"), {});
+            writeFileSync(
+                join(dir, "Pulumi.d.yaml"),
+                `config:\n  lookout-mtp:entra:\n    mode: graph\n    tenantId: ${tenant}\n`,
+            );
+            assert.deepEqual(stackTenantEnv(dir, "d"), { AZURE_TENANT_ID: tenant, ARM_TENANT_ID: tenant });
             assert.throws(
                 () => stackTenantEnv(dir, "c"),
                 /fleet:azureTenantId in Pulumi.c.yaml must be a plain tenant ID/,

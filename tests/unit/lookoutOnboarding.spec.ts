@@ -13,6 +13,7 @@ import {
     parsedConfig,
 } from "../kit/configFixtures";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
+import { devLookoutClientId } from "../../emulator/devTenant";
 import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../kit/pulumiMocks";
 
 const directory: Directory = {
@@ -75,20 +76,138 @@ describe("LookoutOnboarding resource graph", () => {
         assert.deepEqual(await valueOf(pilot.inputs.members as pulumi.Output<string[]>), ["u-alex", "u-sam"]);
     });
 
-    it("grants consent as code and never deletes Lookout's service principal", async () => {
-        await onboard(config(validManageConfig()));
-        const [sp] = byType(registered, "azuread:index/servicePrincipal:ServicePrincipal");
-        assert.equal(sp.opts.retainOnDelete, true);
-        assert.equal(sp.inputs.useExisting, true);
-        assert.equal(sp.inputs.clientId, "5f0d6071-2c3e-4f90-9b4c-5d6e7f8091a2");
-        const roles = byType(registered, "azuread:index/appRoleAssignment:AppRoleAssignment");
-        const roleIds = await Promise.all(roles.map((r) => valueOf(r.inputs.appRoleId as pulumi.Output<string>)));
-        assert.deepEqual(roleIds.sort(), Object.values(graphRoles).sort());
-        const [grant] = byType(
-            registered,
-            "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant",
-        );
-        assert.deepEqual(await valueOf(grant.inputs.claimValues as pulumi.Output<string[]>), ["User.Read"]);
+    describe("Lookout's consent in manage mode", () => {
+        const grantType =
+            "azuread:index/servicePrincipalDelegatedPermissionGrant:ServicePrincipalDelegatedPermissionGrant";
+        const roleType = "azuread:index/appRoleAssignment:AppRoleAssignment";
+        const spType = "azuread:index/servicePrincipal:ServicePrincipal";
+        const consentTypes = [grantType, roleType, spType];
+        /** Runs `body` with the tenant's consent to Lookout's app as `consent` leaves it (none when undefined). */
+        async function withConsent(
+            consent: { applicationPermissions: string[]; delegatedScopes: string[] } | undefined,
+            body: () => Promise<void>,
+        ) {
+            const tenant = t.emulator.store.tenantByEntraId(t.entraTenantId)!;
+            const before = tenant.servicePrincipals;
+            tenant.servicePrincipals = [];
+            if (consent)
+                t.emulator.store.grantConsent(tenant, {
+                    appId: devLookoutClientId,
+                    displayName: "Lookout",
+                    ...consent,
+                });
+            try {
+                await body();
+            } finally {
+                tenant.servicePrincipals = before;
+            }
+        }
+        const all = { applicationPermissions: Object.keys(graphRoles), delegatedScopes: ["User.Read"] };
+
+        it("grants what a tenant without consent lacks, all of it kept by destroy", async () => {
+            await withConsent(undefined, async () => {
+                const onboarding = await onboard(config(validManageConfig()));
+                const [sp] = byType(registered, spType);
+                assert.equal(sp.inputs.useExisting, true);
+                assert.equal(sp.inputs.clientId, devLookoutClientId);
+                const roles = byType(registered, roleType);
+                const roleIds = await Promise.all(
+                    roles.map((r) => valueOf(r.inputs.appRoleId as pulumi.Output<string>)),
+                );
+                assert.deepEqual(roleIds.sort(), Object.values(graphRoles).sort());
+                const [grant] = byType(registered, grantType);
+                assert.deepEqual(await valueOf(grant.inputs.claimValues as pulumi.Output<string[]>), ["User.Read"]);
+                for (const r of registered.filter((r) => consentTypes.includes(r.type)))
+                    assert.equal(r.opts.retainOnDelete, true, `${r.name} is kept by destroy`);
+                assert.deepEqual(onboarding.lookoutConsentDeclared, {
+                    servicePrincipal: true,
+                    applicationPermissions: Object.keys(graphRoles),
+                    delegatedGrant: true,
+                });
+            });
+        });
+
+        it("declares nothing of a consent the tenant already holds, and uses it", async () => {
+            await withConsent(all, async () => {
+                const onboarding = await onboard(config(validManageConfig()));
+                assert.deepEqual(
+                    registered.filter((r) => consentTypes.includes(r.type)).map((r) => r.name),
+                    [],
+                );
+                const sp = t.emulator.store.tenantByEntraId(t.entraTenantId)!.servicePrincipals[0];
+                assert.equal(await valueOf(onboarding.lookoutServicePrincipalObjectId), sp.id);
+                assert.equal(await valueOf(onboarding.lookoutConsentVerified), true);
+            });
+        });
+
+        it("declares only the half a tenant lacks", async () => {
+            await withConsent(
+                { applicationPermissions: ["Device.Read.All", "User.Read.All"], delegatedScopes: [] },
+                async () => {
+                    await onboard(config(validManageConfig()));
+                    assert.deepEqual(byType(registered, spType), [], "the service principal exists");
+                    const roles = byType(registered, roleType).map((r) => r.name.replace("lookout-consent-", ""));
+                    assert.deepEqual(roles.sort(), [
+                        "Application.Read.All",
+                        "DeviceManagementApps.Read.All",
+                        "GroupMember.Read.All",
+                    ]);
+                    assert.equal(byType(registered, grantType).length, 1);
+                },
+            );
+        });
+
+        it("keeps declaring what it declared itself before, so its state keeps it", async () => {
+            await withConsent(all, async () => {
+                const c = config(validManageConfig());
+                const before = {
+                    servicePrincipal: false,
+                    applicationPermissions: ["User.Read.All"],
+                    delegatedGrant: true,
+                };
+                const preflight = await runPreflight(c, graph(), t.console, {
+                    consentDeclaredBefore: Promise.resolve(before),
+                });
+                new LookoutOnboarding("lookout", { config: c, preflight, graph: graph() }, opts);
+                assert.deepEqual(
+                    byType(registered, roleType).map((r) => r.name),
+                    ["lookout-consent-User.Read.All"],
+                );
+                assert.equal(byType(registered, grantType).length, 1);
+                assert.equal(byType(registered, spType).length, 0);
+            });
+        });
+
+        it("refuses before any write to complete a grant for all users it did not make", async () => {
+            await withConsent({ ...all, delegatedScopes: ["openid"] }, async () => {
+                await assert.rejects(
+                    runPreflight(config(validManageConfig()), graph(), t.console),
+                    /lookout-mtp:consent\.delegatedScopes: Lookout's existing grant for all users lacks User\.Read, and the stack does not rewrite a grant it did not make/,
+                );
+            });
+        });
+
+        it("signs azuread in to the tenant entra.tenantId names, and refuses another", async () => {
+            const named = (tenantId: string) =>
+                config({ ...validManageConfig(), "lookout-mtp:entra": { mode: "manage", tenantId } });
+            // The Graph token's tenant is held to the config's by the preflight (tests/unit/preflight.spec.ts).
+            const preflight = await runPreflight(config(validManageConfig()), graph(), t.console);
+            const onboarding = new LookoutOnboarding(
+                "lookout",
+                { config: named(directory.tenantId), preflight, graph: graph() },
+                opts,
+            );
+            assert.equal(await valueOf(onboarding.tenantId), directory.tenantId);
+            const [provider] = byType(registered, "pulumi:providers:azuread");
+            assert.equal(provider.inputs.tenantId, directory.tenantId);
+            const elsewhere = await onboard(named(t.entraTenantId));
+            await assert.rejects(
+                valueOf(elsewhere.tenantId),
+                new RegExp(
+                    `lookout-mtp:entra\\.tenantId: is ${t.entraTenantId}, but the azuread provider signed in to tenant ${directory.tenantId}`,
+                ),
+            );
+        });
     });
 
     it("outputs what Lookout support needs and a ready-to-send request", async () => {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { adminConsentUrl } from "../../components/entra/consentCheck";
 import { authorityHostFor, graphScopeFor, qualifiedScope } from "../../contract/endpoints";
 import { acceptedPermissions, graphPaths } from "../../contract/graph/routes";
 import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../contract/graph/signIn";
@@ -123,6 +124,11 @@ describe("National clouds", () => {
             authorityHostFor("https://microsoftgraph.chinacloudapi.cn/v1.0"),
             "https://login.chinacloudapi.cn",
         );
+        assert.equal(
+            adminConsentUrl("t", "c", authorityHostFor("https://graph.microsoft.us/v1.0")),
+            "https://login.microsoftonline.us/t/adminconsent?client_id=c",
+        );
+        assert.equal(adminConsentUrl("t", "c"), "https://login.microsoftonline.com/t/adminconsent?client_id=c");
         assert.equal(
             qualifiedScope("https://dod-graph.microsoft.us/v1.0", "User.Read"),
             "https://dod-graph.microsoft.us/User.Read",
