@@ -10,8 +10,7 @@
  *   GET|POST /entra/devicelogin                   where the person enters the code and signs in
  *
  * Strict where Entra is documented to be: a token is asked for a resource by its identifier (the
- * emulator's Graph is its own origin, as a national cloud's Graph is its own; AADSTS500011
- * otherwise); a delegated token holds only the requested scopes the tenant consented to for that
+ * global Graph's, which the emulator plays, or the emulator's own origin; AADSTS500011 otherwise); a delegated token holds only the requested scopes the tenant consented to for that
  * client (Entra, "Permissions and consent": admin-only scopes need an admin's consent first), so a
  * run must read what it got; the polling interval is Entra's 5 s.
  */
@@ -46,6 +45,13 @@ interface SignInContext {
     persist(): void;
 }
 
+/**
+ * The global cloud's Graph, which the emulator plays: a token asked for it is one for the emulator's
+ * Graph, as is one asked for the emulator's own origin (the root a client addressed, as a national
+ * cloud's Graph is its own). Any other resource is refused.
+ */
+const globalGraphResource = "https://graph.microsoft.com";
+
 const oauthError = (status: number, error: string, description: string): Reply => ({
     status,
     body: { error, error_description: description },
@@ -78,11 +84,8 @@ export function createSignIn(ctx: SignInContext, tokens: Map<string, IssuedToken
         const scopes: string[] = [];
         for (const scope of (raw ?? "").split(" ").filter(Boolean)) {
             if (["openid", "profile", "offline_access", "email"].includes(scope)) continue;
-            const name = scope.includes("://")
-                ? scope.startsWith(origin + "/")
-                    ? scope.slice(origin.length + 1)
-                    : undefined
-                : scope;
+            const resource = [origin, globalGraphResource].find((r) => scope.startsWith(r + "/"));
+            const name = scope.includes("://") ? resource && scope.slice(resource.length + 1) : scope;
             if (name === undefined)
                 return {
                     error: oauthError(

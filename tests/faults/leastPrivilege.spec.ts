@@ -51,7 +51,7 @@ describe("least privilege (in-process checks and providers against the emulator)
         const graph = graphClientFor(signedInWithout(tenant, "Application.Read.All", "Directory.Read.All"));
         await assert.rejects(
             runPreflight(parsedConfig(validReferenceConfig()), graph, tenant.console),
-            /servicePrincipals\(appId=.*403 Authorization_RequestDenied.*lacks the Graph application permission Application\.Read\.All/,
+            /servicePrincipals\(appId=.*403 Authorization_RequestDenied.*needs the Graph application permission Application\.Read\.All, which the signed-in app/,
         );
         assert.deepEqual(tenant.writes(), [], "nothing was written");
         recordInProcess(tenant, {
@@ -115,7 +115,7 @@ describe("least privilege (in-process checks and providers against the emulator)
             await assert.rejects(
                 create(signedInWithout(tenant, missing)),
                 new RegExp(
-                    `needs the Graph application permission ${missing.replace(/\./g, "\\.")}, which the signed-in identity lacks`,
+                    `needs the Graph application permission ${missing.replace(/\./g, "\\.")}, which the signed-in app \\(client ID [0-9a-f-]+\\) lacks`,
                 ),
             );
             assert.deepEqual(
