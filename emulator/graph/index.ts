@@ -22,6 +22,8 @@ import {
     updateAssignment,
 } from "./apps";
 import { listManagedDevices } from "./managedDevices";
+import { appIdOf, type IntuneThrottling } from "./intuneThrottling";
+import type { Replication } from "./replication";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
 import { countMembers, countMembersOfType, getGroup, listGroups, listMembers, listMembersOfType } from "./directory";
@@ -53,6 +55,12 @@ export interface GraphContext {
     now(): number;
     /** Throws the service's 429 when the tenant is over its budget. */
     takeRateBudget(bucket: string): void;
+    /** Intune as it behaves beyond its payloads: throttling windows, late objects, connector IDs. */
+    intune: {
+        throttling: IntuneThrottling;
+        replication: Replication;
+        connectorCreateAssignsId: boolean;
+    };
 }
 
 /** A request for one route, with its path parameters by the names the route's template gives them. */
@@ -234,6 +242,7 @@ export function createGraphEmulator(ctx: GraphContext) {
             throw badRequest(`Resource not found for the segment '${segments.at(-1) ?? ""}'.`);
         }
         authorize(roles, route);
+        ctx.intune.throttling.take(tenant.id, appIdOf(req.headers.authorization), method, `/${segments.join("/")}`);
         const request: RouteRequest = {
             tenant,
             now: ctx.now(),
@@ -252,6 +261,8 @@ export function createGraphEmulator(ctx: GraphContext) {
                 }
             },
             persist: () => ctx.store.persist(),
+            replication: ctx.intune.replication,
+            connectorCreateAssignsId: ctx.intune.connectorCreateAssignsId,
         };
         return { ...handlers[route.id](request), tenantId: tenant.id };
     }

@@ -46,6 +46,8 @@ import {
     providerThroughModule,
 } from "../provider";
 import type { GraphClient } from "../graph/client";
+import { outcomeUnknown, pause } from "../http/retry";
+import { tolerateLate } from "../graph/lateObjects";
 import { type GraphConnection, graphService } from "../graph/connection";
 
 /**
@@ -160,8 +162,9 @@ async function matching(graph: GraphClient, inputs: CompliancePolicyInputs): Pro
 /**
  * POSTs the policy. A create is never blindly repeated: when its outcome is unknown (the connection
  * dropped, the answer timed out, or a 500/502 that may hide a success), it looks for a late write
- * for one more attempt timeout and takes it; only when none appears does it create again, within
- * the retry policy's attempts.
+ * every `pollIntervalMs` for one more attempt timeout and takes it; only when none appears does it
+ * create again, within the retry policy's attempts. Retries that ran out on 429 or 503 created
+ * nothing, and end the run without a look-up.
  */
 async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<ThreatPolicyRead> {
     const body: ThreatPolicyWrite = {
@@ -169,20 +172,19 @@ async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs):
         ...wantedSettings(inputs),
         scheduledActionsForRule: blockRule(),
     };
+    const { maxAttempts, attemptTimeoutMs, pollIntervalMs } = graph.policy;
     for (let attempt = 1; ; attempt++) {
         try {
             return (await graph.request("POST", graphPaths.compliancePolicies, { body, schema: threatPolicySchema() }))!
                 .body;
         } catch (err) {
-            const status = (err as { status?: number }).status ?? 0;
-            const uncertain = status === 0 || status === 500 || status === 502;
-            if (!uncertain || attempt >= graph.policy.maxAttempts) throw err;
+            if (!outcomeUnknown(err) || attempt >= maxAttempts) throw err;
         }
-        const deadline = Date.now() + graph.policy.attemptTimeoutMs;
+        const deadline = Date.now() + attemptTimeoutMs;
         do {
+            await pause(pollIntervalMs);
             const [late] = await matching(graph, inputs);
             if (late) return late;
-            await new Promise((resolve) => setTimeout(resolve, 250));
         } while (Date.now() < deadline);
     }
 }
@@ -248,8 +250,8 @@ export const compliancePolicyProvider = dynamicProvider<
                 const previous = await adopt(graph, existing[0], inputs);
                 return { id: existing[0].id, outs: { ...inputs, previous } };
             }
-            created = (await createPolicy(graph, inputs)).id;
-            await assignGroups(graph, created, inputs.groupIds, []);
+            const id = (created = (await createPolicy(graph, inputs)).id);
+            await tolerateLate(graph, `the new policy ${id}`, () => assignGroups(graph, id, inputs.groupIds, []));
             return { id: created, outs: { ...inputs, previous: null } };
         } catch (err) {
             // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
