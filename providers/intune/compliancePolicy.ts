@@ -234,33 +234,31 @@ export const compliancePolicyProvider = dynamicProvider<
     replaceOn: ["platform"],
 
     async create(graph, inputs) {
-        let created: string | undefined;
-        try {
-            await graph.assertPermissions(
-                [requiredPermission("POST", graphPaths.compliancePolicies)],
-                "Creating the policy",
+        await graph.assertPermissions(
+            [requiredPermission("POST", graphPaths.compliancePolicies)],
+            "Creating the policy",
+        );
+        const existing = await matching(graph, inputs);
+        if (existing.length > 1) {
+            throw new Error(
+                `${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`,
             );
-            const existing = await matching(graph, inputs);
-            if (existing.length > 1) {
-                throw new Error(
-                    `${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`,
-                );
-            }
-            if (existing.length === 1) {
-                const previous = await adopt(graph, existing[0], inputs);
-                return { id: existing[0].id, outs: { ...inputs, previous } };
-            }
-            const id = (created = (await createPolicy(graph, inputs)).id);
-            await tolerateLate(graph, `the new policy ${id}`, () => assignGroups(graph, id, inputs.groupIds, []));
-            return { id: created, outs: { ...inputs, previous: null } };
-        } catch (err) {
-            // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
-            if (created)
-                await graph
-                    .request("DELETE", graphPaths.compliancePolicy(created), { allow404: true })
-                    .catch(() => undefined);
-            throw err;
         }
+        if (existing.length === 1) {
+            const previous = await adopt(graph, existing[0], inputs);
+            return { id: existing[0].id, outs: { ...inputs, previous } };
+        }
+        const id = (await createPolicy(graph, inputs)).id;
+        try {
+            await tolerateLate(graph, `the new policy ${id}`, () => assignGroups(graph, id, inputs.groupIds, []));
+        } catch (err) {
+            // Not deleted: a throttled tenant would refuse the delete too, and the policy carries the stack's
+            // description, so the next run's create takes it back as its own instead of creating another.
+            throw new Error(
+                `${(err as Error).message} The policy ${id} was created and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`,
+            );
+        }
+        return { id, outs: { ...inputs, previous: null } };
     },
 
     async read(graph, id, state) {

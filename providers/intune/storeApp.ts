@@ -174,9 +174,11 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
             await untilPublished(graph, id);
             await converge(graph, { id, "@odata.type": storeAppTypes.ios }, inputs, []);
         } catch (err) {
-            // An unassigned app would sit in Intune unseen: a create completes or leaves nothing.
-            await graph.request("DELETE", graphPaths.mobileApp(id), { allow404: true }).catch(() => undefined);
-            throw err;
+            // Not deleted: a throttled tenant would refuse the delete too, and the app carries the stack's
+            // description, so the next run's create takes it back as its own instead of adding another.
+            throw new Error(
+                `${(err as Error).message} The app ${id} was added and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`,
+            );
         }
         return { id, outs: { ...inputs, previous: null } };
     },

@@ -64,6 +64,7 @@ export function scaledRetryPolicy(scale = testTimeScale): RetryPolicy {
         totalBudgetMs: p.totalBudgetMs * scale,
         pollIntervalMs: p.pollIntervalMs * scale,
         lateObjectMs: p.lateObjectMs * scale,
+        reportWaitsFromMs: p.reportWaitsFromMs * scale,
     };
 }
 

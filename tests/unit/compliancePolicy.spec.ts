@@ -233,7 +233,7 @@ describe("ThreatCompliancePolicy provider", () => {
         }
     });
 
-    it("leaves nothing behind when the assignment fails", async () => {
+    it("when the assignment fails, keeps the new policy and takes it back on the next create, never a second one", async () => {
         t.emulator.faults.set([
             {
                 kind: "status",
@@ -244,9 +244,15 @@ describe("ThreatCompliancePolicy provider", () => {
         ]);
         await assert.rejects(
             provider.create(android),
-            /Intune compliance policy 'Lookout MTP - Android work profile': .*400/,
+            /Intune compliance policy 'Lookout MTP - Android work profile': .*400.* waits unassigned; the next `pulumi up` takes it back and assigns it\./,
         );
-        assert.deepEqual(stored(), []);
+        assert.equal(stored().length, 1);
+        t.emulator.faults.clear();
+        const { id, outs } = await provider.create(android);
+        assert.equal(outs.previous, null, "the stack's own policy, deleted on destroy");
+        assert.deepEqual(Object.keys(t.settings().compliancePolicies), [id]);
+        assert.equal(t.settings().compliancePolicies[id].assignments.length, 2);
+        assert.equal(t.writes().filter((w) => w.method === "DELETE").length, 0);
     });
 
     it("replaces the policy when the platform changes and updates it otherwise", async () => {
