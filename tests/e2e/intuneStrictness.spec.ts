@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { lookoutApps } from "../../contract/graph/lookoutApps";
 import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
-import { sampleDirectory, validGraphConfig } from "../kit/configFixtures";
+import { defenderMtdConnectorId } from "../../contract/graph/intuneService";
+import { sampleDirectory, validGraphConfig, validReferenceConfig } from "../kit/configFixtures";
 import { compiledProgram } from "../kit/program";
 import { useTestStack, withTestStack } from "../kit/testStack";
 
@@ -97,6 +98,47 @@ describe("intune.apps.intent: available (real engine)", function () {
                 });
                 await t.stack.up(t.run);
                 assert.deepEqual([...new Set(assignments().map((a) => a.intent))], ["required"]);
+            },
+        ));
+});
+
+describe("another partner holding app protection evaluation (real engine)", function () {
+    this.timeout(300_000);
+
+    it("refuses in preview, naming the config key, before any write", () =>
+        withTestStack(
+            "mampartner",
+            {
+                prepare: (tenant) => {
+                    const defender = defenderMtdConnectorId;
+                    tenant.emulator.store.tenantById(tenant.tenantId)!.mtdConnectors[defender] = {
+                        id: defender,
+                        iosMobileApplicationManagementEnabled: true,
+                    };
+                },
+                config: {
+                    "lookout-mtp:intune": {
+                        ...(validReferenceConfig()["lookout-mtp:intune"] as { mtdConnector: object }),
+                        mtdConnector: {
+                            ...(validReferenceConfig()["lookout-mtp:intune"] as { mtdConnector: object }).mtdConnector,
+                            iosMobileApplicationManagementEnabled: true,
+                        },
+                    },
+                },
+            },
+            async (t, tenant) => {
+                tenant.emulator.clearRequests();
+                const error = await t.stack.preview(t.run).then(
+                    () => undefined,
+                    (e: Error) => e,
+                );
+                assert.ok(error, "preview must fail");
+                assert.match(
+                    error.message,
+                    /lookout-mtp:intune\.mtdConnector\.iosMobileApplicationManagementEnabled: Microsoft Defender for Endpoint \(connector fc780465-2017-40d4-a0c5-307022471b92\) holds app protection policy evaluation for iOS\/iPadOS/,
+                );
+                await assert.rejects(t.stack.up(t.run), /iosMobileApplicationManagementEnabled: Microsoft Defender/);
+                assert.deepEqual(tenant.writes(), [], "nothing written");
             },
         ));
 });
