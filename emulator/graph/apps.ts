@@ -14,7 +14,6 @@
 import { randomUUID } from "node:crypto";
 import {
     androidManagedStoreAppType,
-    assignmentTargetTypes,
     completeEntity,
     computedProperties,
     iosStoreAppType,
@@ -28,7 +27,7 @@ import { requiredIntentOnlyMessage, requiredIntentOnlySettings } from "../../con
 import { normalizeODataType } from "../../contract/graph/schemas";
 import type { StoredMobileApp, Tenant } from "../store";
 import { badRequest, GraphError, type Reply } from "./errors";
-import { assignmentTarget, bodyObject, type IntuneContext, settableValues, typeName } from "./intune";
+import { assignmentTarget, bodyObject, type IntuneContext, settableValues, typeName, v1Target } from "./intune";
 import { graphTypes } from "../../contract/graph/model";
 import { type Answer, arraySequence, collectionPage, entityBody } from "./odata";
 
@@ -255,13 +254,11 @@ export function deleteAssignment(ctx: IntuneContext, appId: string, id: string):
  * What beta adds (assignment filters on the target) is kept in the store and survives a PATCH, but
  * a v1.0 reader never sees it, so a client that wrote back what it read would erase it.
  */
-const assignmentView = (a: StoredAppAssignment) => {
-    const properties = assignmentTargetTypes[a.target["@odata.type"]] ?? {};
-    const target = Object.fromEntries(
-        Object.entries(a.target).filter(([name]) => name === "@odata.type" || name in properties),
-    );
-    return { "@odata.type": "#microsoft.graph.mobileAppAssignment", ...a, target };
-};
+const assignmentView = (a: StoredAppAssignment) => ({
+    "@odata.type": "#microsoft.graph.mobileAppAssignment",
+    ...a,
+    target: v1Target(a.target),
+});
 
 export function listAppAssignments(ctx: IntuneContext, id: string): Reply {
     return {

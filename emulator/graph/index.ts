@@ -32,6 +32,8 @@ import {
     assignPolicy,
     createConnector,
     createPolicy,
+    createPolicyAssignment,
+    deletePolicyAssignment,
     deleteConnector,
     deletePolicy,
     getConnector,
@@ -80,6 +82,9 @@ const handlers = {
     "compliancePolicy.delete": (r) => deletePolicy(r, r.params.deviceCompliancePolicyId),
     "compliancePolicy.assign": (r) => assignPolicy(r, r.params.deviceCompliancePolicyId),
     "compliancePolicy.assignments": (r) => listAssignments(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.createAssignment": (r) => createPolicyAssignment(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.deleteAssignment": (r) =>
+        deletePolicyAssignment(r, r.params.deviceCompliancePolicyId, r.params.deviceCompliancePolicyAssignmentId),
     "mobileApp.list": (r) => listApps(r, "v1.0"),
     "mobileApp.listBeta": (r) => listApps(r, "beta"),
     "mobileApp.get": (r) => getApp(r, r.params.mobileAppId),

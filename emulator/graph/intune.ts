@@ -305,10 +305,24 @@ export function deletePolicy(ctx: IntuneContext, id: string): Reply {
     return { status: 204 };
 }
 
+/**
+ * A policy assignment as v1.0 shows it: its target with the properties of the target's v1.0 type
+ * only. What beta adds (an assignment filter on the target, set in the portal) is kept in the store,
+ * but a v1.0 reader never sees it, and `assign`, which replaces every assignment, erases it.
+ */
 const assignmentView = (assignment: { id: string; target: StoredAssignmentTarget }) => ({
     "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
     ...assignment,
+    target: v1Target(assignment.target),
 });
+
+/** A target with the properties of its v1.0 type only (what beta adds left out). */
+export function v1Target(target: StoredAssignmentTarget): StoredAssignmentTarget {
+    const properties = assignmentTargetTypes[target["@odata.type"]] ?? {};
+    return Object.fromEntries(
+        Object.entries(target).filter(([name]) => name === "@odata.type" || name in properties),
+    ) as StoredAssignmentTarget;
+}
 
 /** A target of a type the metadata derives from deviceAndAppManagementAssignmentTarget, its `@odata.type` read with or without `#`. */
 export function assignmentTarget(raw: unknown): StoredAssignmentTarget {
@@ -353,6 +367,36 @@ export function assignPolicy(ctx: IntuneContext, id: string): Reply {
     });
     ctx.persist();
     return { status: 200, body: { value: policy.assignments.map(assignmentView) } };
+}
+
+/**
+ * Adds one assignment (Learn, "Create deviceCompliancePolicyAssignment"): 201 with it; the policy's
+ * other assignments stay as they are. A second assignment to the same target is refused (409, the
+ * harsher reading: the page does not say).
+ */
+export function createPolicyAssignment(ctx: IntuneContext, id: string): Reply {
+    const policy = findPolicy(ctx, id);
+    const target = assignmentTarget(bodyObject(ctx).target);
+    const assignment = { id: assignmentId(id, target), target };
+    if (policy.assignments.some((a) => a.id === assignment.id))
+        throw new GraphError(409, "Conflict", `The policy is already assigned to this target ('${assignment.id}').`);
+    policy.assignments.push(assignment);
+    ctx.persist();
+    return { status: 201, body: assignmentView(assignment) };
+}
+
+/** Removes one assignment (Learn, "Delete deviceCompliancePolicyAssignment"): 204; the others stay. */
+export function deletePolicyAssignment(ctx: IntuneContext, id: string, assignmentId: string): Reply {
+    const policy = findPolicy(ctx, id);
+    if (!policy.assignments.some((a) => a.id === assignmentId))
+        throw new GraphError(
+            404,
+            "ResourceNotFound",
+            `deviceCompliancePolicyAssignment '${assignmentId}' was not found.`,
+        );
+    policy.assignments = policy.assignments.filter((a) => a.id !== assignmentId);
+    ctx.persist();
+    return { status: 204 };
 }
 
 export function listAssignments(ctx: IntuneContext, id: string): Reply {

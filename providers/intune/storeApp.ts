@@ -178,6 +178,7 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
             // description, so the next run's create takes it back as its own instead of adding another.
             throw new Error(
                 `${(err as Error).message} The app ${id} was added and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`,
+                { cause: err },
             );
         }
         return { id, outs: { ...inputs, previous: null } };

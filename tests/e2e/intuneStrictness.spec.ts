@@ -142,3 +142,45 @@ describe("another partner holding app protection evaluation (real engine)", func
             },
         ));
 });
+
+describe("other admins' assignments on the stack's compliance policies (real engine)", function () {
+    this.timeout(300_000);
+
+    it("another admin's include group and every filter survive up --refresh and destroy", () =>
+        withTestStack("ownership", {}, async (t, tenant) => {
+            await t.stack.up(t.run);
+            const policies = () => tenant.emulator.store.tenantById(tenant.tenantId)!.compliancePolicies;
+            const filter = {
+                deviceAndAppManagementAssignmentFilterId: "f1f1f1f1-0000-4000-8000-000000000001",
+                deviceAndAppManagementAssignmentFilterType: "include",
+            };
+            const theirs = {
+                "@odata.type": "#microsoft.graph.groupAssignmentTarget",
+                groupId: "5f0d6071-2c3e-4f90-9b4c-5d6e7f809100",
+                ...filter,
+            };
+            // In the portal: a filter on the stack's first group, and another admin's group with a filter.
+            for (const [id, policy] of Object.entries(policies())) {
+                Object.assign(policy.assignments[0].target, filter);
+                policy.assignments.push({ id: `${id}_${theirs.groupId}`, target: { ...theirs } });
+            }
+            const before = JSON.stringify(Object.values(policies()).map((p) => p.assignments));
+            tenant.emulator.clearRequests();
+            await t.stack.up({ ...t.run, refresh: true });
+            assert.equal(JSON.stringify(Object.values(policies()).map((p) => p.assignments)), before);
+            assert.deepEqual(
+                tenant.writes().filter((w) => w.path.includes("deviceCompliancePolicies")),
+                [],
+                "up --refresh writes nothing to the policies",
+            );
+
+            await t.stack.destroy(t.run);
+            const left = Object.values(policies());
+            assert.equal(left.length, 2, "the policies others assigned stay");
+            for (const p of left)
+                assert.deepEqual(
+                    p.assignments.map((a) => a.target),
+                    [theirs],
+                );
+        }));
+});
