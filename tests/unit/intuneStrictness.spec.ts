@@ -10,6 +10,7 @@ import { graphPaths } from "../../contract/graph/routes";
 import { lookoutMtdConnectorId } from "../../contract/graph/schemas";
 import { graphClientFor } from "../../providers/graph/connection";
 import { defaultRetryPolicy } from "../../providers/http/retry";
+import { mtdConnectorProvider } from "../../providers/intune/mtdConnector";
 import { storeAppProvider } from "../../providers/intune/storeApp";
 import { configured } from "../kit/providerHarness";
 import { fastRetry, scaledRetryPolicy, startEmulatedTenant, type EmulatedTenant } from "../kit/lookoutEmulator";
@@ -176,13 +177,21 @@ describe("Intune as documented: the emulator's default behaviour and the clients
         );
     });
 
-    it("may name a new connector itself, ignoring the id sent", async () => {
-        await start({ connectorCreateAssignsId: true });
+    it("may name a new connector itself, ignoring the id sent: the provider removes it again and says what to do", async () => {
+        await start({ connectorCreateAssignsId: true, replicationDelayMs: 5_000 });
         const graph = graphClientFor(t!.graph);
         const created = (await graph.request<{ id: string }>("POST", graphPaths.mtdConnectors, {
             body: { id: lookoutMtdConnectorId, iosEnabled: true },
         }))!.body;
         assert.notEqual(created.id, lookoutMtdConnectorId);
+        delete t!.emulator.store.tenantById(t!.tenantId)!.mtdConnectors[created.id];
+
+        const provider = await configured(mtdConnectorProvider, t!.graph);
+        await assert.rejects(
+            provider.create({ iosEnabled: true }),
+            /^Error: Intune Mobile Threat Defense connector for Lookout: Intune named the new connector [0-9a-f-]+ instead of Lookout's partner ID 2c7790de-8b02-4814-85cf-e0c59380dee8, so it was removed again\. Set the connector up in the Intune admin center: Tenant administration > Connectors and tokens > Mobile Threat Defense > Add, select Lookout for Work, Create; then run `pulumi up` again, which adopts it\.$/,
+        );
+        assert.deepEqual(t!.settings().mtdConnectors, {}, "nothing left behind");
     });
 });
 
