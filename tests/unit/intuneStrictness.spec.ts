@@ -117,6 +117,31 @@ describe("Intune as documented: the emulator's default behaviour and the clients
         assert.equal(t!.writes().filter((w) => w.method === "DELETE").length, 0);
     });
 
+    it("stops an app's create whose retries ran out on 429 without looking for it in the list: nothing was created", async () => {
+        await start({ intuneLimits: { writesPerAppPerTenant: 0 } });
+        const provider = await configured(storeAppProvider, t!.graph);
+        await assert.rejects(
+            provider.create({
+                platform: lookoutIos.platform,
+                storeId: lookoutIos.storeId,
+                displayName: lookoutIos.displayName,
+                publisher: lookoutIos.publisher,
+                storeUrl: lookoutIos.storeUrl,
+                intent: "required",
+                groupIds: [pilot],
+            }),
+            /POST \/deviceAppManagement\/mobileApps did not succeed \(last: HTTP 429/,
+        );
+        const requests = t!.graphRequests().map((r) => `${r.method} ${r.status}`);
+        const firstPost = requests.indexOf("POST 429");
+        assert.ok(firstPost > 0, requests.join(", "));
+        assert.deepEqual(
+            requests.slice(firstPost),
+            requests.slice(firstPost).map(() => "POST 429"),
+            "after the create was refused, no list was polled",
+        );
+    });
+
     it("refuses isRemovable on an iOS store app assignment that is not required, as Intune does", async () => {
         await start();
         const graph = graphClientFor(t!.graph);
