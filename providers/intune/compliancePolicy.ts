@@ -223,10 +223,9 @@ export const compliancePolicyProvider = dynamicProvider<
         } catch (err) {
             // Not deleted: a throttled tenant would refuse the delete too, and the policy carries the stack's
             // description, so the next run's create takes it back as its own instead of creating another.
-            throw new Error(
-                `${(err as Error).message} The policy ${id} was created and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`,
-                { cause: err },
-            );
+            (err as Error).message +=
+                ` The policy ${id} was created and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`;
+            throw err;
         }
         return { id, outs: { ...inputs, previous: null, addedGroupIds: inputs.groupIds } };
     },

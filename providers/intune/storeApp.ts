@@ -176,10 +176,9 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
         } catch (err) {
             // Not deleted: a throttled tenant would refuse the delete too, and the app carries the stack's
             // description, so the next run's create takes it back as its own instead of adding another.
-            throw new Error(
-                `${(err as Error).message} The app ${id} was added and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`,
-                { cause: err },
-            );
+            (err as Error).message +=
+                ` The app ${id} was added and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`;
+            throw err;
         }
         return { id, outs: { ...inputs, previous: null } };
     },
