@@ -142,6 +142,25 @@ describe("Intune as documented: the emulator's default behaviour and the clients
         );
     });
 
+    it("rewrites an assignment's settings with its intent: required to available passes Intune's rule", async () => {
+        await start();
+        const provider = await configured(storeAppProvider, t!.graph);
+        const inputs = {
+            platform: lookoutIos.platform,
+            storeId: lookoutIos.storeId,
+            displayName: lookoutIos.displayName,
+            publisher: lookoutIos.publisher,
+            storeUrl: lookoutIos.storeUrl,
+            intent: "required" as const,
+            groupIds: [pilot],
+        };
+        const { id, outs } = await provider.create(inputs);
+        const settings = () => t!.settings().mobileApps[id].assignments.map((a) => [a.intent, a.settings?.isRemovable]);
+        assert.deepEqual(settings(), [["required", false]]);
+        await provider.update(id, outs, { ...inputs, intent: "available" });
+        assert.deepEqual(settings(), [["available", undefined]], "isRemovable went with the required intent");
+    });
+
     it("refuses isRemovable on an iOS store app assignment that is not required, as Intune does", async () => {
         await start();
         const graph = graphClientFor(t!.graph);
