@@ -314,6 +314,8 @@ export const compliancePolicyProvider = dynamicProvider<
         ) as ThreatPolicySettings;
         await patchPolicy(graph, id, state.platform, restore);
         await removeGroups(graph, id, own, current);
+        // A state from before the record: that layout's adoption replaced the groups, so the ones it took away come back.
+        if (state.addedGroupIds === undefined) await addGroups(graph, id, state.previous.groupIds, current);
     },
 });
 

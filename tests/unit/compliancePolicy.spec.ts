@@ -165,6 +165,19 @@ describe("ThreatCompliancePolicy provider", () => {
         assert.deepEqual(targets(), [theirs], "the policy stays for the others, without the stack's group");
     });
 
+    it("gives back the groups an earlier layout's adoption took away, for a state without the record", async () => {
+        const handId = await createByHand();
+        const { id, outs } = await provider.create(android);
+        assert.equal(id, handId);
+        // As the earlier layout left it: the hand-made group replaced by the stack's, and no record of what it added.
+        const { addedGroupIds: _none, ...earlier } = { ...outs, previous: { ...outs.previous!, groupIds: ["g-old"] } };
+        await provider.delete(id, earlier);
+        assert.deepEqual(
+            stored()[0].assignments.map((a) => a.target.groupId),
+            ["g-old"],
+        );
+    });
+
     it("takes back a group it released only when it added it: a group assigned before adoption stays", async () => {
         const graph = graphClientFor(t.graph);
         const handId = await createByHand();
