@@ -17,6 +17,12 @@ import {
 import { createLookoutService } from "./lookout";
 import { type StreamSettings, wakeStreams } from "./lookout/events";
 import { createStore } from "./store";
+import { type IntuneLimits, intuneThrottling } from "../contract/graph/intuneService";
+import { createIntuneThrottling } from "./graph/intuneThrottling";
+import { createReplication } from "./graph/replication";
+
+/** How long a new object stays invisible by default: the documents name no duration; a few seconds. */
+export const defaultReplicationDelayMs = 5_000;
 
 export type { RequestLogEntry } from "./http";
 
@@ -33,6 +39,14 @@ export interface EmulatorOptions {
     graphRateLimitPerMinute?: number;
     /** How Lookout's event stream behaves in time: page size, heartbeat, poll, longest connection, retry. */
     streams?: Partial<StreamSettings>;
+    /** Real time per unit of Intune's time (throttling windows, replication): 0.1 runs a 20-second window in 2 s. Default 1. */
+    timeScale?: number;
+    /** Intune's throttling limits per 20-second window; Graph's published figures unless set (contract/graph/intuneService.ts). */
+    intuneLimits?: Partial<IntuneLimits>;
+    /** How long a new Intune object stays invisible, in Intune's time (ms). Default 5 s; 0 turns it off. */
+    replicationDelayMs?: number;
+    /** Whether a connector create ignores a sent id and names the connector itself. Default false. */
+    connectorCreateAssignsId?: boolean;
 }
 
 export async function startLookoutEmulator(options: EmulatorOptions = {}) {
@@ -56,9 +70,19 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         tokenTtlSeconds: options.tokenTtlSeconds ?? 7200,
         streams: options.streams,
     });
+    const timeScale = options.timeScale ?? 1;
+    const { sendsRetryAfter: _sendsRetryAfter, windowMs: _windowMs, ...publishedLimits } = intuneThrottling;
     const graph = createGraphEmulator({
         store,
         now,
+        intune: {
+            throttling: createIntuneThrottling({ timeScale, limits: { ...publishedLimits, ...options.intuneLimits } }),
+            replication: createReplication({
+                delayMs: options.replicationDelayMs ?? defaultReplicationDelayMs,
+                timeScale,
+            }),
+            connectorCreateAssignsId: options.connectorCreateAssignsId ?? false,
+        },
         takeRateBudget(bucket) {
             const wait = windows.overBudget(bucket, graphRateLimit);
             if (wait !== undefined)
@@ -118,6 +142,8 @@ export async function startLookoutEmulator(options: EmulatorOptions = {}) {
         advanceClock,
         /** The emulator's clock. */
         now,
+        /** Real time per unit of Intune's time (see EmulatorOptions). */
+        timeScale,
         /** The Graph base URL and authority host of this emulator, for `graph:baseUrl` / `graph:authorityHost`. */
         graphBaseUrl: `http://127.0.0.1:${port}/graph/v1.0`,
         authorityHost: `http://127.0.0.1:${port}/entra`,

@@ -26,7 +26,6 @@ import {
     compliancePolicyTypes,
     type CompliancePlatform,
     directoryGroupSchema,
-    pageSchema,
 } from "../../contract/graph/schemas";
 import {
     managedDeviceSchema,
@@ -129,10 +128,9 @@ async function currentEnrollment(
     if (!policies || policies.length === 0) return undefined;
     const ids = new Set<string>();
     for (const policy of policies) {
-        const page = (await graph.request("GET", graphPaths.compliancePolicyAssignments(policy.id), {
-            schema: pageSchema(assignmentSchema()),
-        }))!.body;
-        for (const a of page.value)
+        // Every page: a policy assigned to more groups than one page holds lists them on the next.
+        const assignments = await graph.listAll(graphPaths.compliancePolicyAssignments(policy.id), assignmentSchema());
+        for (const a of assignments)
             if (a.target["@odata.type"] === "#microsoft.graph.groupAssignmentTarget" && a.target.groupId)
                 ids.add(a.target.groupId);
     }

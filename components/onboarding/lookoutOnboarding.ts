@@ -238,6 +238,7 @@ function sayImpact({ parent, preflight }: OnboardingScope, gate: Gate, lookoutRe
     const say = (c: Preflight) => {
         for (const warning of c.impact?.enrollment ?? []) void pulumi.log.warn(warning, lookoutResource);
         for (const note of c.impact?.notes ?? []) void pulumi.log.warn(`Impact not shown: ${note}`, parent);
+        for (const warning of c.partners ?? []) void pulumi.log.warn(warning, parent);
     };
     if (preflight) say(preflight);
     else gate.checks.apply(say);

@@ -10,7 +10,9 @@
  * - the managed Google Play app, when Lookout for Work is deployed to Android Enterprise: it exists
  *   in Intune only after an admin approved it, which Graph v1.0 cannot do;
  * - the Lookout endpoint: the key, and in `api` mode that it serves the console-settings contract
- *   (lookout/endpointCheck.ts).
+ *   (lookout/endpointCheck.ts);
+ * - every MTD connector of the tenant: no other partner holds app protection evaluation on a
+ *   platform the config enables it for (mtdPartners.ts; a second vendor for compliance is a warning).
  *
  * Once they pass, the impact of the change on who is enrolled and which devices are compliant is
  * judged (onboarding/impact.ts): warnings for the preview, never a failure. The reads that need
@@ -44,6 +46,7 @@ import type { LookoutClient } from "../../providers/lookout/client";
 import { assessImpact, type Impact, startImpactReads } from "./impact";
 import type { DeviceCounts, RolloutDecision, RolloutRecord } from "./rollout";
 import { checkConsoleChanges, type ConsoleCheck, declaredConsole } from "./consoleDrift";
+import { checkOtherMtdPartners } from "./mtdPartners";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
@@ -60,6 +63,8 @@ export interface Preflight {
     rollout?: RolloutDecision;
     /** What was changed in Lookout's console away from the declared settings, from its audit events (consoleDrift.ts). */
     console?: ConsoleCheck;
+    /** Other MTD partners connected for compliance on a platform the config connects (mtdPartners.ts). */
+    partners?: string[];
 }
 
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
@@ -168,13 +173,14 @@ export async function runPreflight(
     const identity = await checkSignedInIdentity(config, graph).catch((err: Error) => [err.message]);
     if (identity.length > 0)
         throw new pulumi.RunError(`The onboarding cannot start; nothing was changed:\n  - ${identity.join("\n  - ")}`);
-    const [groups, consent, consentPlan, apps, endpoint] = await Promise.allSettled([
+    const [groups, consent, consentPlan, apps, endpoint, partners] = await Promise.allSettled([
         checkExistingGroups(config, graph),
         checkConsent(config, graph),
         Promise.resolve(rollout.consentDeclaredBefore).then((before) => readConsentPlan(config, graph, before)),
         checkManagedGooglePlayApps(config, graph),
         // Built inside, so a missing key is one of the problems listed rather than a crash.
         Promise.resolve().then(() => checkLookoutEndpoint(config.settingsMode ?? "api", lookoutClient())),
+        checkOtherMtdPartners(config, graph),
     ]);
     if (
         consent.status === "rejected" &&
@@ -186,7 +192,7 @@ export async function runPreflight(
             `${(consent.reason as Error).message}\n  - ${supportFacts(config, groups.value, tenantId)}`,
         );
     }
-    const failed = [groups, consent, consentPlan, apps, endpoint].flatMap((r) =>
+    const failed = [groups, consent, consentPlan, apps, endpoint, partners].flatMap((r) =>
         r.status === "rejected" ? [r.reason as Error] : [],
     );
     if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
@@ -213,7 +219,14 @@ export async function runPreflight(
             ? checkConsoleChanges(lookoutClient(), declaredConsole(config, decision?.enrolledGroups))
             : undefined,
     ]);
-    return { ...checked, rollout: decision, impact, ...(consoleCheck ? { console: consoleCheck } : {}) };
+    const partnerWarnings = (partners as PromiseFulfilledResult<string[]>).value;
+    return {
+        ...checked,
+        rollout: decision,
+        impact,
+        ...(consoleCheck ? { console: consoleCheck } : {}),
+        ...(partnerWarnings.length > 0 ? { partners: partnerWarnings } : {}),
+    };
 }
 
 /** The rings' gates, judged once every check passed; a read that fails is one clean line. */

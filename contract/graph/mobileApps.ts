@@ -100,20 +100,45 @@ export type MobileAppAssignmentWrite = Omit<MobileAppAssignment, "intent" | "set
 };
 
 /**
- * Settings of an assignment the stack adds, by the app's type: an App Store app stays until the
- * device leaves management and users cannot remove it; a VPP app is licensed to the device (no
- * Apple ID needed on it); Android has no v1.0 settings type.
+ * Assignment settings Intune accepts only with intent `required`, by settings type: on an iOS store
+ * app assignment of any other intent, a non-null `isRemovable` is refused with 400 "IsRemovable
+ * setting is only supported for Required intent." (the service's answer as Intune gives it;
+ * terraform-provider-microsoft365 validates the same rule before sending).
+ */
+export const requiredIntentOnlySettings: Record<string, readonly string[]> = {
+    "#microsoft.graph.iosStoreAppAssignmentSettings": ["isRemovable"],
+};
+export const requiredIntentOnlyMessage = (setting: string) =>
+    `${setting[0].toUpperCase()}${setting.slice(1)} setting is only supported for Required intent.`;
+
+type AssignmentSettings = Record<string, unknown> & { "@odata.type"?: string };
+
+/** `settings` as valid for `intent`: the settings only `required` allows are left out of any other intent. */
+export function settingsForIntent<S extends AssignmentSettings | null | undefined>(settings: S, intent: string): S {
+    if (!settings || intent === "required") return settings;
+    const onlyRequired = requiredIntentOnlySettings[normalizeODataType(settings["@odata.type"]) ?? ""] ?? [];
+    return Object.fromEntries(Object.entries(settings).filter(([k]) => !onlyRequired.includes(k))) as S;
+}
+
+/**
+ * Settings of an assignment the stack adds, by the app's type and the intent: an App Store app
+ * stays until the device leaves management, and a required one cannot be removed by the user; a VPP
+ * app is licensed to the device (no Apple ID needed on it); Android has no v1.0 settings type.
  */
 export function newAssignmentSettings(
     appType: string | undefined,
+    intent: string,
 ): ((IosStoreAppAssignmentSettings | IosVppAppAssignmentSettings) & { "@odata.type": string }) | null {
     if (appType === storeAppTypes.ios)
-        return {
-            "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings",
-            uninstallOnDeviceRemoval: true,
-            isRemovable: false,
-            vpnConfigurationId: null,
-        };
+        return settingsForIntent(
+            {
+                "@odata.type": "#microsoft.graph.iosStoreAppAssignmentSettings",
+                uninstallOnDeviceRemoval: true,
+                isRemovable: false,
+                vpnConfigurationId: null,
+            },
+            intent,
+        );
     if (appType === iosVppAppType)
         return {
             "@odata.type": "#microsoft.graph.iosVppAppAssignmentSettings",

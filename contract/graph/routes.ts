@@ -165,6 +165,22 @@ export const graphRoutes = {
         permissions: configurationRead,
         page: learn("intune-deviceconfig-devicecompliancepolicyassignment-list"),
     },
+    // One assignment at a time: the others, and what only beta shows of them (assignment filters), stay.
+    // The stack never calls `assign` above, which replaces the whole list; the emulator serves it, as
+    // other admins' tools call it.
+    "compliancePolicy.createAssignment": {
+        method: "POST",
+        template: "/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments",
+        permissions: configurationWrite,
+        page: learn("intune-deviceconfig-devicecompliancepolicyassignment-create"),
+    },
+    "compliancePolicy.deleteAssignment": {
+        method: "DELETE",
+        template:
+            "/deviceManagement/deviceCompliancePolicies/{deviceCompliancePolicyId}/assignments/{deviceCompliancePolicyAssignmentId}",
+        permissions: configurationWrite,
+        page: learn("intune-deviceconfig-devicecompliancepolicyassignment-delete"),
+    },
     "mobileApp.list": {
         method: "GET",
         template: "/deviceAppManagement/mobileApps",
@@ -305,6 +321,11 @@ export const graphPaths = {
     compliancePolicyAssign: (id: string) => pathOf("compliancePolicy.assign", { deviceCompliancePolicyId: id }),
     compliancePolicyAssignments: (id: string) =>
         pathOf("compliancePolicy.assignments", { deviceCompliancePolicyId: id }),
+    compliancePolicyAssignment: (id: string, assignmentId: string) =>
+        pathOf("compliancePolicy.deleteAssignment", {
+            deviceCompliancePolicyId: id,
+            deviceCompliancePolicyAssignmentId: assignmentId,
+        }),
     /** Groups whose display name starts with `prefix`, ignoring case (as Graph compares). */
     groupsByNamePrefix: (prefix: string) =>
         pathOf(

@@ -14,7 +14,6 @@
 import { randomUUID } from "node:crypto";
 import {
     androidManagedStoreAppType,
-    assignmentTargetTypes,
     completeEntity,
     computedProperties,
     iosStoreAppType,
@@ -24,10 +23,11 @@ import {
     mobileAppAssignmentProperties,
 } from "../../contract/graph/entities";
 import type { GraphVersion } from "../../contract/graph/routes";
+import { requiredIntentOnlyMessage, requiredIntentOnlySettings } from "../../contract/graph/mobileApps";
 import { normalizeODataType } from "../../contract/graph/schemas";
 import type { StoredMobileApp, Tenant } from "../store";
 import { badRequest, GraphError, type Reply } from "./errors";
-import { assignmentTarget, bodyObject, type IntuneContext, settableValues, typeName } from "./intune";
+import { assignmentTarget, bodyObject, type IntuneContext, settableValues, typeName, v1Target } from "./intune";
 import { graphTypes } from "../../contract/graph/model";
 import { type Answer, arraySequence, collectionPage, entityBody } from "./odata";
 
@@ -36,7 +36,8 @@ export const storeAppPublishingMs = 1000;
 
 function findApp(ctx: IntuneContext, id: string): StoredMobileApp {
     const app = ctx.tenant.mobileApps[id];
-    if (!app) throw new GraphError(404, "ResourceNotFound", `mobileApp '${id}' was not found.`);
+    if (!app || !ctx.replication.visible(id))
+        throw new GraphError(404, "ResourceNotFound", `mobileApp '${id}' was not found.`);
     if (
         app.body.publishingState === "processing" &&
         ctx.now >= Date.parse(String(app.body.createdDateTime)) + storeAppPublishingMs
@@ -88,6 +89,7 @@ const appAnswer: Answer<StoredMobileApp> = {
 export function listApps(ctx: IntuneContext, version: GraphVersion): Reply {
     const keep = typeFilter(ctx.req.query.get("$filter"), version);
     const apps = Object.keys(ctx.tenant.mobileApps)
+        .filter((id) => ctx.replication.visible(id))
         .map((id) => findApp(ctx, id))
         .filter((app) => !keep || keep(app));
     return {
@@ -128,6 +130,7 @@ export function createApp(ctx: IntuneContext): Reply {
         id,
     };
     ctx.tenant.mobileApps[id] = { body: app, assignments: [] };
+    ctx.replication.created(id);
     ctx.persist();
     return { status: 201, body: app };
 }
@@ -190,6 +193,19 @@ function publishedApp(ctx: IntuneContext, id: string): StoredMobileApp {
     return app;
 }
 
+/**
+ * Settings only intent `required` allows are refused on any other intent, as Intune refuses a
+ * non-null `isRemovable` on an iOS store app assignment that is not required
+ * (contract/graph/mobileApps.ts). The assignment as it would be after the write is checked, so a
+ * PATCH of the intent alone is refused too while the stored settings carry one.
+ */
+function checkIntentSettings(assignment: Pick<StoredAppAssignment, "intent" | "settings">): void {
+    if (assignment.intent === "required" || !assignment.settings) return;
+    const onlyRequired = requiredIntentOnlySettings[String(assignment.settings["@odata.type"])] ?? [];
+    const sent = onlyRequired.find((k) => assignment.settings![k] !== undefined && assignment.settings![k] !== null);
+    if (sent) throw badRequest(requiredIntentOnlyMessage(sent));
+}
+
 /** Adds one assignment (Learn, "Create mobileAppAssignment"): 201 with it. Graph names it. */
 export function createAssignment(ctx: IntuneContext, appId: string): Reply {
     const app = publishedApp(ctx, appId);
@@ -203,6 +219,7 @@ export function createAssignment(ctx: IntuneContext, appId: string): Reply {
         target: values.target,
         settings: values.settings ?? null,
     };
+    checkIntentSettings(assignment);
     app.assignments.push(assignment);
     ctx.persist();
     return { status: 201, body: assignmentView(assignment) };
@@ -217,7 +234,9 @@ function findAssignment(app: StoredMobileApp, id: string): StoredAppAssignment {
 /** Merges the sent properties into one assignment (Learn, "Update mobileAppAssignment"): 200 with it. */
 export function updateAssignment(ctx: IntuneContext, appId: string, id: string): Reply {
     const assignment = findAssignment(publishedApp(ctx, appId), id);
-    Object.assign(assignment, assignmentValues(ctx.body(), false));
+    const values = assignmentValues(ctx.body(), false);
+    checkIntentSettings({ ...assignment, ...values });
+    Object.assign(assignment, values);
     ctx.persist();
     return { status: 200, body: assignmentView(assignment) };
 }
@@ -235,13 +254,11 @@ export function deleteAssignment(ctx: IntuneContext, appId: string, id: string):
  * What beta adds (assignment filters on the target) is kept in the store and survives a PATCH, but
  * a v1.0 reader never sees it, so a client that wrote back what it read would erase it.
  */
-const assignmentView = (a: StoredAppAssignment) => {
-    const properties = assignmentTargetTypes[a.target["@odata.type"]] ?? {};
-    const target = Object.fromEntries(
-        Object.entries(a.target).filter(([name]) => name === "@odata.type" || name in properties),
-    );
-    return { "@odata.type": "#microsoft.graph.mobileAppAssignment", ...a, target };
-};
+const assignmentView = (a: StoredAppAssignment) => ({
+    "@odata.type": "#microsoft.graph.mobileAppAssignment",
+    ...a,
+    target: v1Target(a.target),
+});
 
 export function listAppAssignments(ctx: IntuneContext, id: string): Reply {
     return {

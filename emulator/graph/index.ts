@@ -21,6 +21,8 @@ import {
     updateAssignment,
 } from "./apps";
 import { listManagedDevices } from "./managedDevices";
+import type { IntuneThrottling } from "./intuneThrottling";
+import type { Replication } from "./replication";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
 import { intuneDirectoryRoles } from "../../contract/graph/signIn";
@@ -31,6 +33,8 @@ import {
     assignPolicy,
     createConnector,
     createPolicy,
+    createPolicyAssignment,
+    deletePolicyAssignment,
     deleteConnector,
     deletePolicy,
     getConnector,
@@ -54,6 +58,12 @@ export interface GraphContext {
     now(): number;
     /** Throws the service's 429 when the tenant is over its budget. */
     takeRateBudget(bucket: string): void;
+    /** Intune as it behaves beyond its payloads: throttling windows, late objects, connector IDs. */
+    intune: {
+        throttling: IntuneThrottling;
+        replication: Replication;
+        connectorCreateAssignsId: boolean;
+    };
 }
 
 /** A request for one route, with its path parameters by the names the route's template gives them. */
@@ -73,6 +83,9 @@ const handlers = {
     "compliancePolicy.delete": (r) => deletePolicy(r, r.params.deviceCompliancePolicyId),
     "compliancePolicy.assign": (r) => assignPolicy(r, r.params.deviceCompliancePolicyId),
     "compliancePolicy.assignments": (r) => listAssignments(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.createAssignment": (r) => createPolicyAssignment(r, r.params.deviceCompliancePolicyId),
+    "compliancePolicy.deleteAssignment": (r) =>
+        deletePolicyAssignment(r, r.params.deviceCompliancePolicyId, r.params.deviceCompliancePolicyAssignmentId),
     "mobileApp.list": (r) => listApps(r, "v1.0"),
     "mobileApp.listBeta": (r) => listApps(r, "beta"),
     "mobileApp.get": (r) => getApp(r, r.params.mobileAppId),
@@ -204,6 +217,7 @@ export function createGraphEmulator(ctx: GraphContext) {
             throw badRequest(`Resource not found for the segment '${segments.at(-1) ?? ""}'.`);
         }
         authorize(token, route);
+        ctx.intune.throttling.take(tenant.id, token.claims.appid ?? "unknown", method, `/${segments.join("/")}`);
         const request: RouteRequest = {
             tenant,
             now: ctx.now(),
@@ -222,6 +236,8 @@ export function createGraphEmulator(ctx: GraphContext) {
                 }
             },
             persist: () => ctx.store.persist(),
+            replication: ctx.intune.replication,
+            connectorCreateAssignsId: ctx.intune.connectorCreateAssignsId,
         };
         return { ...handlers[route.id](request), tenantId: tenant.id };
     }

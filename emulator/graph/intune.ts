@@ -25,6 +25,8 @@ import {
 import { normalizeODataType, scheduledActionsSchema } from "../../contract/graph/schemas";
 import type { StoredAssignmentTarget, StoredCompliancePolicy, StoredEntity, Tenant } from "../store";
 import { partnerView } from "../partner";
+import { mamEvaluationSettings, onePartnerPerPlatformMessage } from "../../contract/graph/intuneService";
+import type { Replication } from "./replication";
 import { badRequest, GraphError, type Reply } from "./errors";
 import { graphTypes } from "../../contract/graph/model";
 import { type Answer, arraySequence, collectionPage, entityBody, type ODataRequest } from "./odata";
@@ -35,6 +37,10 @@ export interface IntuneContext {
     req: ODataRequest;
     body(): unknown;
     persist(): void;
+    /** New objects, hidden from every request until they have replicated (replication.ts). */
+    replication: Replication;
+    /** Whether a connector create ignores a sent `id` and names the connector itself (Learn's create example sends none). */
+    connectorCreateAssignsId: boolean;
 }
 
 export const typeName = (odataType: string) => odataType.replace(/^#/, "");
@@ -106,7 +112,7 @@ function connectorView(ctx: IntuneContext, connector: StoredEntity) {
 
 function findConnector(ctx: IntuneContext, id: string): StoredEntity {
     const connector = ctx.tenant.mtdConnectors[id];
-    if (!connector)
+    if (!connector || !ctx.replication.visible(id))
         throw new GraphError(404, "ResourceNotFound", `mobileThreatDefenseConnector '${id}' was not found.`);
     return connector;
 }
@@ -118,7 +124,7 @@ export function listConnectors(ctx: IntuneContext): Reply {
         status: 200,
         body: collectionPage(
             ctx.req,
-            arraySequence(Object.values(ctx.tenant.mtdConnectors)),
+            arraySequence(Object.values(ctx.tenant.mtdConnectors).filter((c) => ctx.replication.visible(c.id))),
             (c) => connectorView(ctx, c),
             connectorAnswer,
         ),
@@ -130,16 +136,35 @@ export function getConnector(ctx: IntuneContext, id: string): Reply {
     return { status: 200, body: entityBody(ctx.req, connector, connectorView(ctx, connector), connectorAnswer) };
 }
 
-/** The partner's well-known id names the connector (Lookout's is lookoutMtdConnectorId); Learn's example sends none, so one is made up then. */
+/**
+ * Graph's metadata on mobileThreatDefenseConnector: "Only one partner per platform may be enabled
+ * for Mobile Application Management (MAM) evaluation". The service's answer is not documented; a
+ * 400 with the metadata's sentence is played. Every connector of the tenant counts, hidden or not.
+ */
+function checkOnePartnerPerPlatform(ctx: IntuneContext, id: string, settings: Record<string, unknown>): void {
+    const others = Object.values(ctx.tenant.mtdConnectors).filter((c) => c.id !== id);
+    for (const key of Object.values(mamEvaluationSettings)) {
+        if (settings[key] === true && others.some((c) => c[key] === true))
+            throw badRequest(onePartnerPerPlatformMessage);
+    }
+}
+
+/**
+ * A partner's well-known id names the connector (Lookout's is lookoutMtdConnectorId). Learn's
+ * create example sends no id, so a service may also name it itself: with
+ * `connectorCreateAssignsId` a sent id is ignored, the harsher reading.
+ */
 export function createConnector(ctx: IntuneContext): Reply {
     const body = bodyObject(ctx);
     requireType(body, mtdConnectorType, false);
     const values = settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body);
-    const id = typeof body.id === "string" ? body.id : randomUUID();
+    const id = typeof body.id === "string" && !ctx.connectorCreateAssignsId ? body.id : randomUUID();
     if (ctx.tenant.mtdConnectors[id])
         throw new GraphError(409, "Conflict", `A mobileThreatDefenseConnector with id '${id}' already exists.`);
     const connector = { ...completeEntity(connectorSettable, values), id };
+    checkOnePartnerPerPlatform(ctx, id, connector);
     ctx.tenant.mtdConnectors[id] = connector;
+    ctx.replication.created(id);
     ctx.persist();
     return { status: 201, body: connectorView(ctx, connector) };
 }
@@ -148,10 +173,9 @@ export function updateConnector(ctx: IntuneContext, id: string): Reply {
     const connector = findConnector(ctx, id);
     const body = bodyObject(ctx);
     requireType(body, mtdConnectorType, false);
-    Object.assign(
-        connector,
-        settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body),
-    );
+    const values = settableValues(mtdConnectorType, mtdConnectorProperties, computedProperties.mtdConnector, body);
+    checkOnePartnerPerPlatform(ctx, id, { ...connector, ...values });
+    Object.assign(connector, values);
     ctx.persist();
     return { status: 200, body: connectorView(ctx, connector) };
 }
@@ -167,7 +191,8 @@ export function deleteConnector(ctx: IntuneContext, id: string): Reply {
 
 function findPolicy(ctx: IntuneContext, id: string) {
     const policy = ctx.tenant.compliancePolicies[id];
-    if (!policy) throw new GraphError(404, "ResourceNotFound", `deviceCompliancePolicy '${id}' was not found.`);
+    if (!policy || !ctx.replication.visible(id))
+        throw new GraphError(404, "ResourceNotFound", `deviceCompliancePolicy '${id}' was not found.`);
     return policy;
 }
 
@@ -202,7 +227,9 @@ export function listPolicies(ctx: IntuneContext): Reply {
         status: 200,
         body: collectionPage(
             ctx.req,
-            arraySequence(Object.values(ctx.tenant.compliancePolicies)),
+            arraySequence(
+                Object.values(ctx.tenant.compliancePolicies).filter((p) => ctx.replication.visible(p.body.id)),
+            ),
             (p) => p.body,
             policyAnswer,
         ),
@@ -237,6 +264,7 @@ export function createPolicy(ctx: IntuneContext): Reply {
         id,
     };
     ctx.tenant.compliancePolicies[id] = { body: policy, assignments: [] };
+    ctx.replication.created(id);
     ctx.persist();
     return { status: 201, body: policy };
 }
@@ -277,10 +305,24 @@ export function deletePolicy(ctx: IntuneContext, id: string): Reply {
     return { status: 204 };
 }
 
+/**
+ * A policy assignment as v1.0 shows it: its target with the properties of the target's v1.0 type
+ * only. What beta adds (an assignment filter on the target, set in the portal) is kept in the store,
+ * but a v1.0 reader never sees it, and `assign`, which replaces every assignment, erases it.
+ */
 const assignmentView = (assignment: { id: string; target: StoredAssignmentTarget }) => ({
     "@odata.type": "#microsoft.graph.deviceCompliancePolicyAssignment",
     ...assignment,
+    target: v1Target(assignment.target),
 });
+
+/** A target with the properties of its v1.0 type only (what beta adds left out). */
+export function v1Target(target: StoredAssignmentTarget): StoredAssignmentTarget {
+    const properties = assignmentTargetTypes[target["@odata.type"]] ?? {};
+    return Object.fromEntries(
+        Object.entries(target).filter(([name]) => name === "@odata.type" || name in properties),
+    ) as StoredAssignmentTarget;
+}
 
 /** A target of a type the metadata derives from deviceAndAppManagementAssignmentTarget, its `@odata.type` read with or without `#`. */
 export function assignmentTarget(raw: unknown): StoredAssignmentTarget {
@@ -325,6 +367,36 @@ export function assignPolicy(ctx: IntuneContext, id: string): Reply {
     });
     ctx.persist();
     return { status: 200, body: { value: policy.assignments.map(assignmentView) } };
+}
+
+/**
+ * Adds one assignment (Learn, "Create deviceCompliancePolicyAssignment"): 201 with it; the policy's
+ * other assignments stay as they are. A second assignment to the same target is refused (409, the
+ * harsher reading: the page does not say).
+ */
+export function createPolicyAssignment(ctx: IntuneContext, id: string): Reply {
+    const policy = findPolicy(ctx, id);
+    const target = assignmentTarget(bodyObject(ctx).target);
+    const assignment = { id: assignmentId(id, target), target };
+    if (policy.assignments.some((a) => a.id === assignment.id))
+        throw new GraphError(409, "Conflict", `The policy is already assigned to this target ('${assignment.id}').`);
+    policy.assignments.push(assignment);
+    ctx.persist();
+    return { status: 201, body: assignmentView(assignment) };
+}
+
+/** Removes one assignment (Learn, "Delete deviceCompliancePolicyAssignment"): 204; the others stay. */
+export function deletePolicyAssignment(ctx: IntuneContext, id: string, assignmentId: string): Reply {
+    const policy = findPolicy(ctx, id);
+    if (!policy.assignments.some((a) => a.id === assignmentId))
+        throw new GraphError(
+            404,
+            "ResourceNotFound",
+            `deviceCompliancePolicyAssignment '${assignmentId}' was not found.`,
+        );
+    policy.assignments = policy.assignments.filter((a) => a.id !== assignmentId);
+    ctx.persist();
+    return { status: 204 };
 }
 
 export function listAssignments(ctx: IntuneContext, id: string): Reply {

@@ -1,8 +1,11 @@
 /**
- * One HTTP exchange with bounded retries: throttling and server errors, dropped connections and
- * attempts that outlive their timeout. `Retry-After` is honoured up to a cap; otherwise the wait
- * grows exponentially with full jitter. Shared by the Lookout and Microsoft Graph clients, which
- * differ only in which statuses they retry.
+ * One HTTP exchange with bounded retries, as Microsoft's Graph SDKs retry (msgraph-sdk-design,
+ * RetryHandler): `Retry-After` honoured up to 180 s; without it (Intune sends none) an exponential
+ * back-off from 3 s with jitter, never an immediate retry, which would count against the same
+ * throttling window. The budget outlasts Intune's 20-second windows. Shared by the Lookout and
+ * Microsoft Graph clients, which differ only in which statuses they retry. A wait of a second or
+ * more is reported on stderr, which the engine shows beside the resource, so a throttled run says
+ * what it waits for instead of sitting silent.
  *
  * Plain functions only: dynamic providers capture this module by value.
  */
@@ -10,7 +13,7 @@
 export interface RetryPolicy {
     /** Attempts per request, the first one included. */
     maxAttempts: number;
-    /** Delay before the first retry; doubled on each further retry, with full jitter. */
+    /** Delay before the first retry; doubled on each further retry, plus up to a quarter of jitter. */
     baseDelayMs: number;
     /** Longest single wait, also the cap on a server's `Retry-After`. */
     maxDelayMs: number;
@@ -18,14 +21,23 @@ export interface RetryPolicy {
     attemptTimeoutMs: number;
     /** Wall-clock budget for one request, all attempts and waits included. */
     totalBudgetMs: number;
+    /** Interval of repeated reads: a late write looked for, an app until published, an object until it replicates. */
+    pollIntervalMs: number;
+    /** How long an object this run created (or one it references) may answer 404 or 400 before that counts. */
+    lateObjectMs: number;
+    /** Waits this long or longer are reported on stderr. */
+    reportWaitsFromMs: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
     maxAttempts: 6,
-    baseDelayMs: 250,
-    maxDelayMs: 30_000,
-    attemptTimeoutMs: 20_000,
-    totalBudgetMs: 120_000,
+    baseDelayMs: 3_000,
+    maxDelayMs: 180_000,
+    attemptTimeoutMs: 30_000,
+    totalBudgetMs: 300_000,
+    pollIntervalMs: 2_000,
+    lateObjectMs: 60_000,
+    reportWaitsFromMs: 1_000,
 };
 
 export interface Exchange {
@@ -43,6 +55,28 @@ export interface Exchange {
     idempotent?: boolean;
 }
 
+/** Statuses that say the service did not process the request: running out of retries on them leaves nothing written. */
+const notProcessed = (status: number) => status === 429 || status === 503;
+
+/**
+ * Whether a failed request may have been carried out after all (a dropped connection, a timeout, a
+ * 500 or 502, or retries that ran out on such answers), so that a create must look for its late
+ * write before anything is repeated. Exhausted retries on 429 or 503 are not: nothing was processed.
+ */
+export function outcomeUnknown(err: unknown): boolean {
+    const e = err as { status?: number; outcome?: string };
+    if (e.outcome === "not processed") return false;
+    return (e.status ?? 0) === 0 || e.status === 500 || e.status === 502 || e.status === 504;
+}
+
+/** Reports a wait the run is about to make (stderr: the engine shows a provider's stderr with the resource). */
+export function reportWait(policy: RetryPolicy, ms: number, why: string): void {
+    if (ms >= policy.reportWaitsFromMs)
+        process.stderr.write(`lookout-mtp: ${why}; waiting ${Math.round(ms / 100) / 10} s\n`);
+}
+
+export const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * Sends the request until it gets an answer that is not retryable, or gives up with an error that
  * says what was tried and what to do.
@@ -54,6 +88,7 @@ export async function sendWithRetry(
 ): Promise<Response> {
     const deadline = Date.now() + policy.totalBudgetMs;
     let lastProblem = "";
+    let lastStatus = 0;
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
         let response: Response | undefined;
         try {
@@ -71,24 +106,36 @@ export async function sendWithRetry(
                     : `connection failed (${e.cause?.code ?? e.message})`;
         }
         if (response && !retryable(response.status)) return response;
+        lastStatus = response?.status ?? 0;
         if (response) lastProblem = `HTTP ${response.status}`;
         else if (exchange.idempotent === false) break;
         const retryAfter = response?.headers.get("retry-after") ?? null;
         if (response) await response.body?.cancel();
         if (attempt === policy.maxAttempts || Date.now() >= deadline) break;
-        await new Promise((resolve) => setTimeout(resolve, retryDelay(policy, attempt, retryAfter, deadline)));
+        const wait = retryDelay(policy, attempt, retryAfter, deadline);
+        reportWait(
+            policy,
+            wait,
+            `${exchange.describe}: ${lastProblem}${retryAfter ? ` (Retry-After ${retryAfter})` : ""}, attempt ${attempt + 1} of ${policy.maxAttempts} next`,
+        );
+        await pause(wait);
     }
     throw Object.assign(
         new Error(
             `${exchange.describe} did not succeed (last: ${lastProblem}; retries: at most ${policy.maxAttempts} attempts within ${Math.round(policy.totalBudgetMs / 1000)} s). Nothing further was changed; run \`pulumi up\` again when the service recovers.`,
         ),
-        { status: 0, errorCode: "RETRIES_EXHAUSTED" },
+        { status: 0, errorCode: "RETRIES_EXHAUSTED", outcome: notProcessed(lastStatus) ? "not processed" : "unknown" },
     );
 }
 
-/** The wait before retry number `attempt`: the server's Retry-After (capped) or jittered exponential backoff. */
+/**
+ * The wait before retry number `attempt`: the server's Retry-After (capped), or the exponential
+ * back-off from `baseDelayMs` with up to a quarter more of jitter, so that clients throttled
+ * together do not come back together, and never below the base.
+ */
 function retryDelay(policy: RetryPolicy, attempt: number, retryAfter: string | null, deadline: number): number {
-    let ms = Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+    let ms = Math.min(policy.maxDelayMs, exponential * (1 + Math.random() / 4));
     if (retryAfter) {
         const seconds = Number(retryAfter);
         const fromHeader = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();

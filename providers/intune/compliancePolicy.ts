@@ -5,7 +5,7 @@
  * v1.0 has no compliance policy type for Android Enterprise fully managed devices).
  *
  * Graph requires exactly one scheduled action rule with one `block` action at creation and does
- * not let it be patched; the assignment is replaced as a whole by `POST .../assign`.
+ * not let it be patched.
  *
  * Creating first looks for a policy of the same type and display name and adopts it: a policy made
  * by hand is taken over (and what the stack changed on it is given back on delete), and a run whose
@@ -13,16 +13,15 @@
  *
  * Precise writes: a PATCH carries only the threat settings, name and description that differ from
  * the policy (plus the `@odata.type` Graph requires), so password rules and every other setting an
- * admin made stay as they are. The stack manages the policy's *group* assignments; exclusion
- * targets and any other target someone added are kept when it assigns.
+ * admin made stay as they are. Assignments are owned precisely (policyAssignments.ts): the stack
+ * adds the managed groups' assignments one at a time and removes only those it added; other
+ * admins' targets and every target's filter are never written, and destroy leaves a policy that
+ * others have assigned since, removing only the stack's assignments.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { graphPaths, requiredPermission } from "../../contract/graph/routes";
 import {
-    type Assignment,
-    assignmentSchema,
-    assignmentTargetTypes,
     anyCompliancePolicySchema,
     blockRule,
     type CompliancePlatform,
@@ -46,6 +45,8 @@ import {
     providerThroughModule,
 } from "../provider";
 import type { GraphClient } from "../graph/client";
+import { outcomeUnknown, pause } from "../http/retry";
+import { addGroups, assignmentsOf, groupIdsOf, othersAssigned, removeGroups } from "./policyAssignments";
 import { type GraphConnection, graphService } from "../graph/connection";
 
 /**
@@ -74,6 +75,13 @@ export interface PreviousPolicy {
 export interface CompliancePolicyOutputs extends CompliancePolicyInputs {
     /** `null` when the stack created the policy. */
     previous: PreviousPolicy | null;
+    /** The groups whose assignment the stack added: the only assignments it removes (absent in states before this record). */
+    addedGroupIds?: string[];
+}
+
+/** The groups whose assignment the stack added; a state from before the record: the managed groups the policy did not have. */
+function addedBy(state: CompliancePolicyOutputs): string[] {
+    return state.addedGroupIds ?? state.groupIds.filter((g) => !(state.previous?.groupIds ?? []).includes(g));
 }
 
 export function compliancePolicyInputsSchema() {
@@ -112,41 +120,6 @@ async function patchPolicy(
     await graph.request("PATCH", graphPaths.compliancePolicy(id), { body });
 }
 
-/** The groups a policy is assigned to (inclusion targets only). */
-function groupIdsOf(assignments: Assignment[]): string[] {
-    return assignments
-        .flatMap((a) =>
-            a.target["@odata.type"] === assignmentTargetTypes.group && a.target.groupId ? [a.target.groupId] : [],
-        )
-        .sort();
-}
-
-async function assignmentsOf(graph: GraphClient, id: string): Promise<Assignment[]> {
-    return graph.listAll(graphPaths.compliancePolicyAssignments(id), assignmentSchema());
-}
-
-/**
- * Assigns the policy to `groupIds`. `assign` replaces every assignment, so the targets the stack
- * does not manage (exclusion groups, all users, ...) are read first and sent back unchanged.
- */
-async function assignGroups(
-    graph: GraphClient,
-    id: string,
-    groupIds: string[],
-    current: Assignment[] | undefined,
-): Promise<void> {
-    const kept = (current ?? (await assignmentsOf(graph, id)))
-        .filter((a) => a.target["@odata.type"] !== assignmentTargetTypes.group)
-        .map((a) => ({ target: a.target }));
-    const body = {
-        assignments: [
-            ...groupIds.map((groupId) => ({ target: { "@odata.type": assignmentTargetTypes.group, groupId } })),
-            ...kept,
-        ],
-    };
-    await graph.request("POST", graphPaths.compliancePolicyAssign(id), { body });
-}
-
 /** The tenant's policies of the input's type and name; policies of every other type are skipped unread. */
 async function matching(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<ThreatPolicyRead[]> {
     const all = await graph.listAll(graphPaths.compliancePolicies, anyCompliancePolicySchema());
@@ -160,8 +133,9 @@ async function matching(graph: GraphClient, inputs: CompliancePolicyInputs): Pro
 /**
  * POSTs the policy. A create is never blindly repeated: when its outcome is unknown (the connection
  * dropped, the answer timed out, or a 500/502 that may hide a success), it looks for a late write
- * for one more attempt timeout and takes it; only when none appears does it create again, within
- * the retry policy's attempts.
+ * every `pollIntervalMs` for one more attempt timeout and takes it; only when none appears does it
+ * create again, within the retry policy's attempts. Retries that ran out on 429 or 503 created
+ * nothing, and end the run without a look-up.
  */
 async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs): Promise<ThreatPolicyRead> {
     const body: ThreatPolicyWrite = {
@@ -169,30 +143,29 @@ async function createPolicy(graph: GraphClient, inputs: CompliancePolicyInputs):
         ...wantedSettings(inputs),
         scheduledActionsForRule: blockRule(),
     };
+    const { maxAttempts, attemptTimeoutMs, pollIntervalMs } = graph.policy;
     for (let attempt = 1; ; attempt++) {
         try {
             return (await graph.request("POST", graphPaths.compliancePolicies, { body, schema: threatPolicySchema() }))!
                 .body;
         } catch (err) {
-            const status = (err as { status?: number }).status ?? 0;
-            const uncertain = status === 0 || status === 500 || status === 502;
-            if (!uncertain || attempt >= graph.policy.maxAttempts) throw err;
+            if (!outcomeUnknown(err) || attempt >= maxAttempts) throw err;
         }
-        const deadline = Date.now() + graph.policy.attemptTimeoutMs;
+        const deadline = Date.now() + attemptTimeoutMs;
         do {
+            await pause(pollIntervalMs);
             const [late] = await matching(graph, inputs);
             if (late) return late;
-            await new Promise((resolve) => setTimeout(resolve, 250));
         } while (Date.now() < deadline);
     }
 }
 
-/** Takes over a policy found by type and name; returns what the stack changed on it, as it was. */
+/** Takes over a policy found by type and name; returns what the stack changed on it, as it was, and the groups it added. */
 async function adopt(
     graph: GraphClient,
     policy: ThreatPolicyRead,
     inputs: CompliancePolicyInputs,
-): Promise<PreviousPolicy | null> {
+): Promise<Pick<CompliancePolicyOutputs, "previous" | "addedGroupIds">> {
     const assignments = await assignmentsOf(graph, policy.id);
     const current: ThreatPolicySettings = {
         displayName: policy.displayName,
@@ -203,11 +176,10 @@ async function adopt(
     };
     const changes = differingEntries(wantedSettings(inputs), current);
     await patchPolicy(graph, policy.id, inputs.platform, changes);
-    const groupIds = groupIdsOf(assignments);
-    if (JSON.stringify(groupIds) !== JSON.stringify(inputs.groupIds))
-        await assignGroups(graph, policy.id, inputs.groupIds, assignments);
-    if (policy.description === managedPolicyDescription) return null;
-    return {
+    const added = await addGroups(graph, policy.id, inputs.groupIds, assignments);
+    // The stack's own policy, from a run interrupted before it was recorded: its groups are the stack's.
+    if (policy.description === managedPolicyDescription) return { previous: null, addedGroupIds: inputs.groupIds };
+    const previous = {
         ...("description" in changes ? { description: current.description ?? "" } : {}),
         ...("deviceThreatProtectionRequiredSecurityLevel" in changes
             ? { requiredSecurityLevel: current.deviceThreatProtectionRequiredSecurityLevel }
@@ -215,8 +187,9 @@ async function adopt(
         ...("deviceThreatProtectionEnabled" in changes
             ? { deviceThreatProtectionEnabled: current.deviceThreatProtectionEnabled }
             : {}),
-        groupIds,
+        groupIds: groupIdsOf(assignments),
     };
+    return { previous, addedGroupIds: added };
 }
 
 export const compliancePolicyProvider = dynamicProvider<
@@ -232,33 +205,29 @@ export const compliancePolicyProvider = dynamicProvider<
     replaceOn: ["platform"],
 
     async create(graph, inputs) {
-        let created: string | undefined;
-        try {
-            await graph.assertPermissions(
-                [requiredPermission("POST", graphPaths.compliancePolicies)],
-                "Creating the policy",
+        await graph.assertPermissions(
+            [requiredPermission("POST", graphPaths.compliancePolicies)],
+            "Creating the policy",
+        );
+        const existing = await matching(graph, inputs);
+        if (existing.length > 1) {
+            throw new Error(
+                `${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`,
             );
-            const existing = await matching(graph, inputs);
-            if (existing.length > 1) {
-                throw new Error(
-                    `${existing.length} policies of this type are named '${inputs.displayName}' (${existing.map((p) => p.id).join(", ")}); remove the duplicates or choose another displayName.`,
-                );
-            }
-            if (existing.length === 1) {
-                const previous = await adopt(graph, existing[0], inputs);
-                return { id: existing[0].id, outs: { ...inputs, previous } };
-            }
-            created = (await createPolicy(graph, inputs)).id;
-            await assignGroups(graph, created, inputs.groupIds, []);
-            return { id: created, outs: { ...inputs, previous: null } };
+        }
+        if (existing.length === 1)
+            return { id: existing[0].id, outs: { ...inputs, ...(await adopt(graph, existing[0], inputs)) } };
+        const id = (await createPolicy(graph, inputs)).id;
+        try {
+            await addGroups(graph, id, inputs.groupIds, []);
         } catch (err) {
-            // A create either completes or leaves nothing behind: an unassigned policy would sit in Intune unseen.
-            if (created)
-                await graph
-                    .request("DELETE", graphPaths.compliancePolicy(created), { allow404: true })
-                    .catch(() => undefined);
+            // Not deleted: a throttled tenant would refuse the delete too, and the policy carries the stack's
+            // description, so the next run's create takes it back as its own instead of creating another.
+            (err as Error).message +=
+                ` The policy ${id} was created and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`;
             throw err;
         }
+        return { id, outs: { ...inputs, previous: null, addedGroupIds: inputs.groupIds } };
     },
 
     async read(graph, id, state) {
@@ -269,7 +238,7 @@ export const compliancePolicyProvider = dynamicProvider<
             })
         )?.body;
         if (!policy) return {};
-        const assignments = await assignmentsOf(graph, id);
+        const assigned = groupIdsOf(await assignmentsOf(graph, id));
         const level = policy.deviceThreatProtectionRequiredSecurityLevel ?? "notSet";
         const inputs: CompliancePolicyInputs = {
             platform: platformOfType(policy["@odata.type"]) ?? state!.platform,
@@ -279,11 +248,13 @@ export const compliancePolicyProvider = dynamicProvider<
             requiredSecurityLevel: (policy.deviceThreatProtectionEnabled
                 ? level
                 : "off (deviceThreatProtectionEnabled is false)") as RequiredSecurityLevel,
-            groupIds: groupIdsOf(assignments),
+            // The managed groups still assigned: another admin's group is theirs, not drift.
+            groupIds: state ? state.groupIds.filter((g) => assigned.includes(g)) : assigned,
         };
+        const record = state ? { addedGroupIds: addedBy(state) } : {};
         return {
             id,
-            props: { ...inputs, previous: state?.previous ?? null },
+            props: { ...inputs, previous: state?.previous ?? null, ...record },
             inputs: inputs as CompliancePolicyOutputs,
         };
     },
@@ -300,18 +271,40 @@ export const compliancePolicyProvider = dynamicProvider<
             deviceThreatProtectionRequiredSecurityLevel: olds.requiredSecurityLevel,
         };
         await patchPolicy(graph, id, news.platform, differingEntries(wantedSettings(news), before));
-        if (changedProperties<CompliancePolicyInputs>(olds, news, ["groupIds"]).length > 0)
-            await assignGroups(graph, id, news.groupIds, undefined);
-        return { ...news, previous: olds.previous ?? null };
+        const own = addedBy(olds);
+        if (changedProperties<CompliancePolicyInputs>(olds, news, ["groupIds"]).length === 0)
+            return { ...news, previous: olds.previous ?? null, addedGroupIds: own };
+        // A released group loses its assignment only when the stack added it; one that was there before stays.
+        const current = await assignmentsOf(graph, id);
+        const released = olds.groupIds.filter((g) => !news.groupIds.includes(g));
+        await removeGroups(
+            graph,
+            id,
+            released.filter((g) => own.includes(g)),
+            current,
+        );
+        const added = await addGroups(graph, id, news.groupIds, current);
+        const addedGroupIds = [...own.filter((g) => !released.includes(g)), ...added].sort();
+        return { ...news, previous: olds.previous ?? null, addedGroupIds };
     },
 
     async delete(graph, id, state) {
+        if (!(await graph.request("GET", graphPaths.compliancePolicy(id), { allow404: true }))) return;
+        const current = await assignmentsOf(graph, id);
+        const own = addedBy(state);
         if (!state.previous) {
-            await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
-            return;
+            // A policy the stack created goes, unless others assigned it since: then only the stack's groups go.
+            if (!othersAssigned(current, own)) {
+                await graph.request("DELETE", graphPaths.compliancePolicy(id), { allow404: true });
+                return;
+            }
+            process.stderr.write(
+                `lookout-mtp: the compliance policy '${state.displayName}' (${id}) stays: others assigned it since; only the stack's assignments were removed\n`,
+            );
+            return removeGroups(graph, id, own, current);
         }
         // Only what the stack changed goes back; a policy adopted before this layout recorded all three.
-        const { description, requiredSecurityLevel, deviceThreatProtectionEnabled, groupIds } = state.previous;
+        const { description, requiredSecurityLevel, deviceThreatProtectionEnabled } = state.previous;
         const restore = Object.fromEntries(
             Object.entries({
                 description,
@@ -320,7 +313,9 @@ export const compliancePolicyProvider = dynamicProvider<
             }).filter(([, v]) => v !== undefined),
         ) as ThreatPolicySettings;
         await patchPolicy(graph, id, state.platform, restore);
-        await assignGroups(graph, id, groupIds, undefined);
+        await removeGroups(graph, id, own, current);
+        // A state from before the record: that layout's adoption replaced the groups, so the ones it took away come back.
+        if (state.addedGroupIds === undefined) await addGroups(graph, id, state.previous.groupIds, current);
     },
 });
 

@@ -29,6 +29,7 @@ import {
     providerThroughModule,
 } from "../provider";
 import type { GraphClient } from "../graph/client";
+import { tolerateLate } from "../graph/lateObjects";
 import { type GraphConnection, graphService } from "../graph/connection";
 
 /**
@@ -98,6 +99,24 @@ async function patchConnector(
     return (answer?.body as MtdConnectorRead | undefined) ?? { ...current, ...changes };
 }
 
+/**
+ * Lookout's connector is named by its partner ID, which the create sends; Learn's create example
+ * sends none, so a service may name a new connector itself. Such a connector is not Lookout's for
+ * Intune (and every run would create another): it is removed again, and the run stops with the
+ * admin center's steps, after which the stack adopts the connector Intune made.
+ */
+async function undoForeignId(graph: GraphClient, id: string): Promise<never> {
+    // A 404 may mean "not replicated yet": repeated for a while, then taken as gone.
+    await tolerateLate(graph, `the new connector ${id}`, () =>
+        graph.request("DELETE", graphPaths.mtdConnector(id)),
+    ).catch((err: { status?: number }) => {
+        if (err.status !== 404) throw err;
+    });
+    throw new Error(
+        `Intune named the new connector ${id} instead of Lookout's partner ID ${lookoutMtdConnectorId}, so it was removed again. Set the connector up in the Intune admin center: Tenant administration > Connectors and tokens > Mobile Threat Defense > Add, select Lookout for Work, Create; then run \`pulumi up\` again, which adopts it.`,
+    );
+}
+
 export const mtdConnectorProvider = dynamicProvider<
     MtdConnectorInputs,
     MtdConnectorOutputs,
@@ -137,6 +156,7 @@ export const mtdConnectorProvider = dynamicProvider<
                 const current = (await readConnector(graph))!;
                 return patchConnector(graph, current, changesTo(inputs, current));
             });
+        if (created.id !== lookoutMtdConnectorId) await undoForeignId(graph, created.id);
         return { id: lookoutMtdConnectorId, outs: outputsOf(created, managed, null) };
     },
 

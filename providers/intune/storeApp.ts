@@ -41,6 +41,8 @@ import {
 } from "../provider";
 import type { GraphClient } from "../graph/client";
 import { type GraphConnection, graphService } from "../graph/connection";
+import { outcomeUnknown, pause, reportWait } from "../http/retry";
+import { tolerateLate } from "../graph/lateObjects";
 import { findStoreApps, managedGooglePlaySteps } from "./appLookup";
 import { assignmentsOf, converge, isGroupOf, restore } from "./appAssignments";
 
@@ -93,10 +95,12 @@ function newIosApp(inputs: StoreAppInputs): IosStoreAppWrite {
 
 /**
  * POSTs the app. A create whose outcome is unknown (dropped connection, timeout, 500/502) is not
- * repeated blindly: the app is looked up by its store ID for one attempt timeout and taken when it
- * arrives.
+ * repeated blindly: the app is looked up by its store ID, every `pollIntervalMs` for one attempt
+ * timeout, and taken when it arrives. Retries that ran out on 429 or 503 mean nothing was created:
+ * that error ends the run without a look-up, which would only add load to a throttled tenant.
  */
 async function addIosApp(graph: GraphClient, inputs: StoreAppInputs): Promise<string> {
+    const { maxAttempts, attemptTimeoutMs, pollIntervalMs } = graph.policy;
     for (let attempt = 1; ; attempt++) {
         try {
             return (await graph.request("POST", graphPaths.mobileApps, {
@@ -104,30 +108,37 @@ async function addIosApp(graph: GraphClient, inputs: StoreAppInputs): Promise<st
                 schema: mobileAppSchema(),
             }))!.body.id;
         } catch (err) {
-            const status = (err as { status?: number }).status ?? 0;
-            if (!(status === 0 || status === 500 || status === 502) || attempt >= graph.policy.maxAttempts) throw err;
+            if (!outcomeUnknown(err) || attempt >= maxAttempts) throw err;
         }
-        const deadline = Date.now() + graph.policy.attemptTimeoutMs;
+        const deadline = Date.now() + attemptTimeoutMs;
         do {
+            await pause(pollIntervalMs);
             const [late] = await findStoreApps(graph, inputs.platform, inputs.storeId, inputs.storeUrl);
             if (late) return late.id;
-            await new Promise((resolve) => setTimeout(resolve, 250));
         } while (Date.now() < deadline);
     }
 }
 
-/** Intune assigns an app only once it is `published` (Learn: "The app cannot be assigned unless the app is published"); a new store app is `processing` first. */
+/**
+ * Intune assigns an app only once it is `published` (Learn: "The app cannot be assigned unless the
+ * app is published"); a new store app is `processing` first, and may not be readable at all at first.
+ */
 async function untilPublished(graph: GraphClient, appId: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
+    const read = () => graph.request("GET", graphPaths.mobileApp(appId), { schema: mobileAppSchema() });
     for (;;) {
-        const state = (await graph.request("GET", graphPaths.mobileApp(appId), { schema: mobileAppSchema() }))!.body
-            .publishingState;
+        const state = (await tolerateLate(graph, `the new app ${appId}`, read))!.body.publishingState;
         if (state === "published") return;
         if (Date.now() >= deadline)
             throw new Error(
                 `the new app ${appId} is still '${state}' after ${timeoutMs / 1000} s; Intune assigns only published apps. Run again later.`,
             );
-        await new Promise((resolve) => setTimeout(resolve, 500));
+        reportWait(
+            graph.policy,
+            graph.policy.pollIntervalMs,
+            `the new app ${appId} is '${state}' until Intune publishes it`,
+        );
+        await pause(graph.policy.pollIntervalMs);
     }
 }
 
@@ -163,8 +174,10 @@ export const storeAppProvider = dynamicProvider<StoreAppInputs, StoreAppOutputs,
             await untilPublished(graph, id);
             await converge(graph, { id, "@odata.type": storeAppTypes.ios }, inputs, []);
         } catch (err) {
-            // An unassigned app would sit in Intune unseen: a create completes or leaves nothing.
-            await graph.request("DELETE", graphPaths.mobileApp(id), { allow404: true }).catch(() => undefined);
+            // Not deleted: a throttled tenant would refuse the delete too, and the app carries the stack's
+            // description, so the next run's create takes it back as its own instead of adding another.
+            (err as Error).message +=
+                ` The app ${id} was added and waits unassigned; the next \`pulumi up\` takes it back and assigns it.`;
             throw err;
         }
         return { id, outs: { ...inputs, previous: null } };

@@ -13,7 +13,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createStore } from "../../emulator/store";
 import { referenceTenantId } from "../kit/configFixtures";
-import type { EmulatedTenant } from "../kit/lookoutEmulator";
+import { type EmulatedTenant, scaledRetryPolicy } from "../kit/lookoutEmulator";
 import { changedSteps, useTestStack } from "../kit/testStack";
 
 const fixture = (file: string) => join(__dirname, "..", "fixtures", "previous-layout", file);
@@ -35,6 +35,12 @@ function managed({
     };
 }
 
+/** The tests' retry policy in the keys the previous layout's policy reader knows. */
+function policyOfPreviousLayout() {
+    const { maxAttempts, baseDelayMs, maxDelayMs, attemptTimeoutMs, totalBudgetMs } = scaledRetryPolicy();
+    return { maxAttempts, baseDelayMs, maxDelayMs, attemptTimeoutMs, totalBudgetMs };
+}
+
 /** A tenant that never had the stack. */
 function untouched() {
     const store = createStore();
@@ -47,6 +53,8 @@ describe("a stack created by the previous layout (real engine)", function () {
         // The fixture's config names this tenant in reference mode; the identity signs in to it (checked since 0.3).
         emulator: { restoreFrom: fixture("emulator-state.json"), entraTenantId: referenceTenantId },
         configFile: fixture("Pulumi.previous-layout.yaml"),
+        // Its providers were stored by value and read LOOKOUT_MTP_RETRY_POLICY with the keys of their day.
+        env: { LOOKOUT_MTP_RETRY_POLICY: JSON.stringify(policyOfPreviousLayout()) },
     });
     before(async () => {
         await t.stack.importStack(JSON.parse(readFileSync(fixture("stack-state.json"), "utf8")));

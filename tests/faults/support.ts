@@ -28,6 +28,9 @@ export const fastRetryPolicy: RetryPolicy = {
     maxDelayMs: 500,
     attemptTimeoutMs: 1500,
     totalBudgetMs: 20_000,
+    pollIntervalMs: 100,
+    lateObjectMs: 5_000,
+    reportWaitsFromMs: 1_000,
 };
 
 /** `fastRetryPolicy` for the engine's providers, which read it from their environment. */

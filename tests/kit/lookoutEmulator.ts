@@ -2,7 +2,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
-import type { RetryPolicy } from "../../providers/http/retry";
+import { defaultRetryPolicy, type RetryPolicy } from "../../providers/http/retry";
 import { createLookoutClient, type LookoutClient } from "../../providers/lookout/client";
 import { type EmulatorOptions, type LookoutEmulator, startLookoutEmulator } from "../../emulator/server";
 import type { GraphConnection } from "../../providers/graph/connection";
@@ -40,7 +40,35 @@ export const fastRetry: Partial<RetryPolicy> = {
     maxDelayMs: 50,
     attemptTimeoutMs: 2000,
     totalBudgetMs: 10_000,
+    pollIntervalMs: 20,
+    lateObjectMs: 5_000,
 };
+
+/**
+ * The time scale of every emulated tenant of the tests: Intune's 20-second throttling windows last
+ * 2 s, and in the engine suites a new object stays invisible for half a second (the in-process
+ * suites, which set tenants up through Graph, turn the replication delay on where they test it), so
+ * suites stay fast with Intune as strict as it is documented.
+ */
+export const testTimeScale = 0.1;
+
+/**
+ * The default retry policy at the tests' time scale, for the engine's providers (which read it
+ * from LOOKOUT_MTP_RETRY_POLICY): every wait and budget shortened as Intune's windows are, so the
+ * policy meets the emulator as the default one meets Intune. Attempts and timeouts stay.
+ */
+export function scaledRetryPolicy(scale = testTimeScale): RetryPolicy {
+    const p = defaultRetryPolicy;
+    return {
+        ...p,
+        baseDelayMs: p.baseDelayMs * scale,
+        maxDelayMs: p.maxDelayMs * scale,
+        totalBudgetMs: p.totalBudgetMs * scale,
+        pollIntervalMs: p.pollIntervalMs * scale,
+        lateObjectMs: p.lateObjectMs * scale,
+        reportWaitsFromMs: p.reportWaitsFromMs * scale,
+    };
+}
 
 export interface TenantOptions extends EmulatorOptions {
     /** Whether the tenant holds Lookout's admin consent, as a tenant onboarded by the guide does (default true). */
@@ -63,7 +91,13 @@ export async function startEmulatedTenant(options: TenantOptions = {}): Promise<
     const started = restoreFrom
         ? await restoreEmulatedTenant(restoreFrom, emulatorOptions, entraTenantId)
         : await (async () => {
-              const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...emulatorOptions });
+              const emulator = await startLookoutEmulator({
+                  port: 0,
+                  rateLimitPerMinute: 10_000,
+                  timeScale: testTimeScale,
+                  replicationDelayMs: 0,
+                  ...emulatorOptions,
+              });
               const tenant = emulator.store.addTenant("contoso", undefined, entraTenantId ?? devEntraTenantId);
               return emulatedTenant(emulator, tenant, tenant.applicationKeys[0]);
           })();
@@ -80,7 +114,14 @@ async function restoreEmulatedTenant(
     const copyDir = mkdtempSync(join(tmpdir(), "lookout-emulator-state-"));
     const copy = join(copyDir, basename(stateFile));
     copyFileSync(stateFile, copy);
-    const emulator = await startLookoutEmulator({ port: 0, rateLimitPerMinute: 10_000, ...options, stateFile: copy });
+    const emulator = await startLookoutEmulator({
+        port: 0,
+        rateLimitPerMinute: 10_000,
+        timeScale: testTimeScale,
+        replicationDelayMs: 0,
+        ...options,
+        stateFile: copy,
+    });
     const close = emulator.close;
     emulator.close = async () => {
         await close();

@@ -21,11 +21,12 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { type ConfigMap, type EngineEvent, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { engineEnv, ensureEngine } from "./engine";
+import { defaultReplicationDelayMs } from "../../emulator/server";
 import { compiledProgram, type TestProgram } from "./program";
 import { validReferenceConfig } from "./configFixtures";
 import { reapMarked, reportLeftBehind, testStackVariable } from "./processes";
 import { lazyHandle } from "./lazyHandle";
-import { type EmulatedTenant, startEmulatedTenant, type TenantSetUp } from "./lookoutEmulator";
+import { type EmulatedTenant, scaledRetryPolicy, startEmulatedTenant, type TenantSetUp } from "./lookoutEmulator";
 
 const execFileAsync = promisify(execFile);
 
@@ -101,6 +102,8 @@ export async function createTestStack(
             AZURE_CLIENT_SECRET: tenant.graphApp.clientSecret,
             // Marks every process of this stack's engine, so that dispose() can find them.
             [testStackVariable]: dir,
+            // The default retry policy at the emulator's time scale (a test may pass another).
+            LOOKOUT_MTP_RETRY_POLICY: JSON.stringify(scaledRetryPolicy(tenant.emulator.timeScale)),
             ...extraEnv,
         },
     });
@@ -203,6 +206,11 @@ async function tearDown(tenant: EmulatedTenant, t: TestStack | undefined, destro
     }
 }
 
+/** A tenant for the engine suites: Intune's replication delay on, as the emulator has it by default, unless the test says otherwise. */
+function startEngineTenant(setUp: TenantSetUp): Promise<EmulatedTenant> {
+    return startEmulatedTenant({ replicationDelayMs: defaultReplicationDelayMs, ...setUp.emulator });
+}
+
 /**
  * An emulated tenant and a stack aimed at it for the suite where it is called: made before its
  * tests, torn down after them. The tests say what must hold; a failed destroy at the end does not
@@ -212,7 +220,7 @@ export function useTestStack(name: string, setUp: StackSetUp = {}): { tenant: Em
     const tenant = lazyHandle<EmulatedTenant>("the emulated tenant");
     const t = lazyHandle<TestStack>(`the test stack '${name}'`);
     before(async () => {
-        tenant.set(await startEmulatedTenant(setUp.emulator));
+        tenant.set(await startEngineTenant(setUp));
         await setUp.prepare?.(tenant.handle);
         t.set(await createStackFor(name, tenant.handle, setUp));
     });
@@ -236,7 +244,7 @@ export async function withTestStack<R>(
     test: (t: TestStack, tenant: EmulatedTenant) => Promise<R>,
 ): Promise<R> {
     const own = !setUp.tenant;
-    const tenant = setUp.tenant ?? (await startEmulatedTenant(setUp.emulator));
+    const tenant = setUp.tenant ?? (await startEngineTenant(setUp));
     let t: TestStack | undefined;
     const end = (destroy: Destroy) => (own ? tearDown(tenant, t, destroy) : disposeIfLeft(t, destroy));
     let result: R;

@@ -8,6 +8,7 @@ import {
 } from "../../providers/intune/compliancePolicy";
 import { useProvider } from "../kit/providerHarness";
 
+const groupTarget = (groupId: string) => ({ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId });
 const android: CompliancePolicyInputs = {
     platform: "androidWorkProfile",
     displayName: "Lookout MTP - Android work profile",
@@ -62,14 +63,19 @@ describe("ThreatCompliancePolicy provider", () => {
             policy.assignments.map((a) => a.target),
             android.groupIds.map((groupId) => ({ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId })),
         );
-        assert.deepEqual(outs, { ...android, previous: null });
+        assert.deepEqual(outs, { ...android, previous: null, addedGroupIds: android.groupIds });
         const posted = t
             .graphRequests()
             .filter((r) => r.method === "POST")
             .map((r) => r.path);
         assert.deepEqual(
             posted,
-            [graphPaths.compliancePolicies, graphPaths.compliancePolicyAssign(id)].map((p) => "/graph/v1.0" + p),
+            [
+                graphPaths.compliancePolicies,
+                graphPaths.compliancePolicyAssignments(id),
+                graphPaths.compliancePolicyAssignments(id),
+            ].map((p) => "/graph/v1.0" + p),
+            "the policy, then one assignment per group (never assign, which replaces every assignment)",
         );
     });
 
@@ -129,6 +135,64 @@ describe("ThreatCompliancePolicy provider", () => {
         assert.ok(
             stored()[0].assignments.some((a) => a.target.groupId === "g-excluded"),
             "the exclusion survives a reassignment",
+        );
+    });
+
+    it("owns only the assignments it added: another admin's include group and every filter survive read, update and destroy", async () => {
+        const { id, outs } = await provider.create(android);
+        const filter = (n: number) => ({
+            deviceAndAppManagementAssignmentFilterId: `f1f1f1f1-0000-4000-8000-00000000000${n}`,
+            deviceAndAppManagementAssignmentFilterType: "include",
+        });
+        // In the portal: another admin adds their group with a filter, and a filter on the stack's first group.
+        const policy = t.emulator.store.tenantById(t.tenantId)!.compliancePolicies[id];
+        Object.assign(policy.assignments[0].target, filter(1));
+        const theirs = { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: "g-theirs", ...filter(2) };
+        policy.assignments.push({ id: `${id}_g-theirs`, target: theirs });
+        const targets = () => stored()[0].assignments.map((a) => a.target);
+
+        assert.deepEqual((await provider.read(id, outs)).props, outs, "their group is not drift");
+        const released = await provider.update(id, outs, { ...android, groupIds: [android.groupIds[0]] });
+        assert.deepEqual(targets(), [{ ...groupTarget(android.groupIds[0]), ...filter(1) }, theirs]);
+        assert.deepEqual(released.outs.addedGroupIds, [android.groupIds[0]]);
+        assert.equal(
+            t.graphRequests().filter((r) => r.path.endsWith("/assign")).length,
+            0,
+            "never assign, which would replace theirs and erase every filter",
+        );
+
+        await provider.delete(id, released.outs);
+        assert.deepEqual(targets(), [theirs], "the policy stays for the others, without the stack's group");
+    });
+
+    it("gives back the groups an earlier layout's adoption took away, for a state without the record", async () => {
+        const handId = await createByHand();
+        const { id, outs } = await provider.create(android);
+        assert.equal(id, handId);
+        // As the earlier layout left it: the hand-made group replaced by the stack's, and no record of what it added.
+        const { addedGroupIds: _none, ...earlier } = { ...outs, previous: { ...outs.previous!, groupIds: ["g-old"] } };
+        await provider.delete(id, earlier);
+        assert.deepEqual(
+            stored()[0].assignments.map((a) => a.target.groupId),
+            ["g-old"],
+        );
+    });
+
+    it("takes back a group it released only when it added it: a group assigned before adoption stays", async () => {
+        const graph = graphClientFor(t.graph);
+        const handId = await createByHand();
+        await graph.request("POST", graphPaths.compliancePolicyAssignments(handId), {
+            body: { target: groupTarget(android.groupIds[0]) },
+        });
+        const { id, outs } = await provider.create(android);
+        assert.deepEqual(outs.addedGroupIds, [android.groupIds[1]]);
+        await provider.update(id, outs, { ...android, groupIds: [android.groupIds[1]] });
+        assert.deepEqual(
+            stored()[0]
+                .assignments.map((a) => a.target.groupId)
+                .sort(),
+            [...android.groupIds].sort(),
+            "the group assigned before the stack keeps its assignment",
         );
     });
 
@@ -233,7 +297,7 @@ describe("ThreatCompliancePolicy provider", () => {
         }
     });
 
-    it("leaves nothing behind when the assignment fails", async () => {
+    it("when the assignment fails, keeps the new policy and takes it back on the next create, never a second one", async () => {
         t.emulator.faults.set([
             {
                 kind: "status",
@@ -244,9 +308,15 @@ describe("ThreatCompliancePolicy provider", () => {
         ]);
         await assert.rejects(
             provider.create(android),
-            /Intune compliance policy 'Lookout MTP - Android work profile': .*400/,
+            /Intune compliance policy 'Lookout MTP - Android work profile': .*400.* waits unassigned; the next `pulumi up` takes it back and assigns it\./,
         );
-        assert.deepEqual(stored(), []);
+        assert.equal(stored().length, 1);
+        t.emulator.faults.clear();
+        const { id, outs } = await provider.create(android);
+        assert.equal(outs.previous, null, "the stack's own policy, deleted on destroy");
+        assert.deepEqual(Object.keys(t.settings().compliancePolicies), [id]);
+        assert.equal(t.settings().compliancePolicies[id].assignments.length, 2);
+        assert.equal(t.writes().filter((w) => w.method === "DELETE").length, 0);
     });
 
     it("replaces the policy when the platform changes and updates it otherwise", async () => {
@@ -274,8 +344,8 @@ describe("ThreatCompliancePolicy provider", () => {
         );
         assert.deepEqual(
             t.graphRequests().map((r) => r.method),
-            ["GET", "POST"],
-            "one read of the assignments (to keep what the stack does not manage), one assign",
+            ["GET", "DELETE"],
+            "one read of the assignments, one delete of the released group's (which the stack added)",
         );
         assert.deepEqual(
             stored()[0].assignments.map((a) => a.target.groupId),

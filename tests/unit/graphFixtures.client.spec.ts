@@ -66,6 +66,8 @@ const readers: Record<GraphRouteId, z.ZodType | undefined> = {
     "compliancePolicy.delete": undefined,
     "compliancePolicy.assign": pageSchema(assignmentSchema()),
     "compliancePolicy.assignments": pageSchema(assignmentSchema()),
+    "compliancePolicy.createAssignment": assignmentSchema(),
+    "compliancePolicy.deleteAssignment": undefined,
     "mobileApp.list": pageSchema(mobileAppSchema()),
     "mobileApp.listBeta": pageSchema(mobileAppSchema()),
     "mobileApp.get": mobileAppSchema(),

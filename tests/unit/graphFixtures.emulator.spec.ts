@@ -182,6 +182,14 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
                     200,
                 );
             }
+            if (routeId === "compliancePolicy.deleteAssignment") {
+                const response = await send("POST", `/deviceManagement/deviceCompliancePolicies/${id}/assignments`, {
+                    target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId },
+                });
+                assert.equal(response.status, 201);
+                const assignmentId = ((await response.json()) as { id: string }).id;
+                return { deviceCompliancePolicyId: id, deviceCompliancePolicyAssignmentId: assignmentId };
+            }
             return { deviceCompliancePolicyId: id };
         }
         if (routeId === "mobileApp.listBeta") {

@@ -55,6 +55,8 @@ const replies: Record<GraphRouteId, string | undefined> = {
     // The action's reply `{value: [deviceCompliancePolicyAssignment]}` is shaped as the collection response.
     "compliancePolicy.assign": "DeviceCompliancePolicyAssignmentCollectionResponse",
     "compliancePolicy.assignments": "DeviceCompliancePolicyAssignmentCollectionResponse",
+    "compliancePolicy.createAssignment": "DeviceCompliancePolicyAssignment",
+    "compliancePolicy.deleteAssignment": undefined,
     "mobileApp.list": "MobileAppCollectionResponse",
     "mobileApp.listBeta": undefined, // beta's types: not judged by v1.0's models
     "mobileApp.get": "MobileApp",
@@ -83,6 +85,7 @@ const requests: Partial<Record<GraphRouteId, string>> = {
     "compliancePolicy.create": "DeviceCompliancePolicy",
     "compliancePolicy.update": "DeviceCompliancePolicy",
     "compliancePolicy.assign": "assign",
+    "compliancePolicy.createAssignment": "DeviceCompliancePolicyAssignment",
     "mobileApp.create": "MobileApp",
     "mobileAppAssignment.create": "MobileAppAssignment",
     "mobileAppAssignment.update": "MobileAppAssignment",
@@ -344,8 +347,10 @@ describe("Graph: Microsoft's generated models (msgraph-sdk through Kiota) read a
 
         it("took part: every route the project uses answered at least once, and every write route was sent a body", () => {
             const seen = new Set(exchanges.map((e) => routeOf(e)?.id));
+            // `assign` is served for other admins' tools and the tests' set-up; the providers never call it.
             const unseen = Object.keys(replies).filter(
-                (id) => !seen.has(id as GraphRouteId) && id !== "mobileApp.listBeta",
+                (id) =>
+                    !seen.has(id as GraphRouteId) && id !== "mobileApp.listBeta" && id !== "compliancePolicy.assign",
             );
             assert.deepEqual(unseen, []);
         });
@@ -410,8 +415,14 @@ async function runTheProject(t: ReturnType<typeof useEmulatedTenant>) {
         requiredSecurityLevel: "low",
         groupIds: [pilot, sales],
     });
-    await policies.read(policyId, policyUpdated);
-    await policies.delete(policyId, policyUpdated);
+    // A group released: the assignment the stack added is deleted, one at a time.
+    const { outs: policyReleased } = await policies.update(policyId, policyUpdated, {
+        ...policyInputs,
+        requiredSecurityLevel: "low",
+        groupIds: [sales],
+    });
+    await policies.read(policyId, policyReleased);
+    await policies.delete(policyId, policyReleased);
 
     const apps = await configured(storeAppProvider, t.graph);
     const lookoutIos = lookoutApps.ios.find((a) => a.key !== "authenticator")!;

@@ -48,6 +48,33 @@ describe("impact of a change, for the preview", () => {
         ]);
     });
 
+    it("in checklist mode, reads who is enrolled from every page of the policies' assignments", async () => {
+        const tenant = t.emulator.store.tenantById(t.tenantId)!;
+        const target = (groupId: string) => ({ "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId });
+        const others = Array.from({ length: 100 }, (_, i) => `0b000000-0000-4000-8000-${String(i).padStart(12, "0")}`);
+        // A policy assigned to more groups than a page holds: the enrolled group is on the second page.
+        tenant.compliancePolicies["p-ios"] = {
+            body: {
+                id: "p-ios",
+                "@odata.type": "#microsoft.graph.iosCompliancePolicy",
+                displayName: "Lookout MTP - iOS/iPadOS",
+                deviceThreatProtectionEnabled: true,
+                deviceThreatProtectionRequiredSecurityLevel: "low",
+            },
+            assignments: [...others, pilotId].map((g) => ({ id: `p-ios_${g}`, target: target(g) })),
+        };
+        const { impact } = await runPreflight(
+            config({ ...validGraphConfig(), "lookout:settingsMode": "checklist" }),
+            graph(),
+            t.console,
+        );
+        assert.ok(
+            !impact!.enrollment.some((w) => w.includes("'Lookout Pilot' added")),
+            `Lookout Pilot is enrolled already: ${impact!.enrollment.join("; ")}`,
+        );
+        assert.ok(impact!.enrollment.some((w) => w.includes("'Sales Mobile' added")));
+    });
+
     it("reads each Graph route once: the impact reuses the group check's user counts", async () => {
         t.emulator.clearRequests();
         await runPreflight(config(validGraphConfig()), graph(), t.console);

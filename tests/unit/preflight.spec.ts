@@ -82,21 +82,60 @@ describe("preflight: what must hold before anything is written", () => {
         );
     });
 
-    it("makes no Graph request for groups in reference mode, 4 for the consent, and the impact's Intune reads", async () => {
+    it("makes no Graph request for groups in reference mode, 4 for the consent, the MTD connectors, and the impact's Intune reads", async () => {
         t.emulator.clearRequests();
         const result = await runPreflight(config(validReferenceConfig()), graph(), t.console);
         const reads = t.graphRequests().filter((r) => !r.path.endsWith("/token"));
         assert.equal(reads.filter((r) => r.path.includes("/groups")).length, 0, reads.map((r) => r.path).join("\n"));
         assert.equal(reads.filter((r) => r.path.includes("servicePrincipals")).length, 4);
-        // The impact: the policies' current levels, then one page of devices per platform of a policy.
+        // The other partners' connectors; the impact: the policies' current levels, then one page of devices per platform of a policy.
         assert.deepEqual(
-            reads.filter((r) => !r.path.includes("servicePrincipals")).map((r) => r.path),
+            reads
+                .filter((r) => !r.path.includes("servicePrincipals"))
+                .map((r) => r.path)
+                .sort(),
             [
                 "/graph/v1.0/deviceManagement/deviceCompliancePolicies",
                 "/graph/v1.0/deviceManagement/managedDevices",
                 "/graph/v1.0/deviceManagement/managedDevices",
+                "/graph/v1.0/deviceManagement/mobileThreatDefenseConnectors",
             ],
         );
         assert.ok(result.impact!.enrollment.every((w) => /reference mode reads no group sizes/.test(w)));
+    });
+
+    describe("the other Mobile Threat Defense partners", () => {
+        const defender = "fc780465-2017-40d4-a0c5-307022471b92";
+        const withConnector = (settings: Record<string, unknown>) => {
+            const raw = validGraphConfig();
+            const intune = raw["lookout-mtp:intune"] as { mtdConnector: object };
+            return config({
+                ...raw,
+                "lookout-mtp:intune": { ...intune, mtdConnector: { ...intune.mtdConnector, ...settings } },
+            });
+        };
+        const seedDefender = (settings: Record<string, unknown>) =>
+            (t.emulator.store.tenantById(t.tenantId)!.mtdConnectors[defender] = { id: defender, ...settings });
+
+        it("refuses app protection evaluation that Defender for Endpoint holds on the platform, naming the key, before any write", async () => {
+            seedDefender({ iosMobileApplicationManagementEnabled: true });
+            t.emulator.clearRequests();
+            const err = await rejection(withConnector({ iosMobileApplicationManagementEnabled: true }));
+            assert.match(
+                err.message,
+                /^The onboarding cannot start; nothing was changed:\n {2}- lookout-mtp:intune\.mtdConnector\.iosMobileApplicationManagementEnabled: Microsoft Defender for Endpoint \(connector fc780465-2017-40d4-a0c5-307022471b92\) holds app protection policy evaluation for iOS\/iPadOS, and Intune allows one partner per platform; turn it off for that connector \(Intune admin center > Tenant administration > Connectors and tokens > Mobile Threat Defense\), or set this key to false\.$/,
+            );
+            assert.deepEqual(t.writes(), []);
+            // The other platform is free: Android's evaluation may be enabled.
+            await runPreflight(withConnector({ androidMobileApplicationManagementEnabled: true }), graph(), t.console);
+        });
+
+        it("warns that every device needs both apps when another vendor is connected for compliance too", async () => {
+            seedDefender({ iosEnabled: true, androidEnabled: false });
+            const result = await runPreflight(withConnector({}), graph(), t.console);
+            assert.deepEqual(result.partners, [
+                "lookout-mtp:intune.mtdConnector.iosEnabled: Microsoft Defender for Endpoint (connector fc780465-2017-40d4-a0c5-307022471b92) is also connected for iOS/iPadOS compliance; every iOS/iPadOS device then needs both vendors' apps, or Intune marks it non-compliant.",
+            ]);
+        });
     });
 });

@@ -6,7 +6,7 @@ import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
 import { graphClientFor } from "../../providers/graph/connection";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { asRawConfig, validReferenceConfig } from "../kit/configFixtures";
-import { useEmulatedTenant } from "../kit/lookoutEmulator";
+import { scaledRetryPolicy, useEmulatedTenant } from "../kit/lookoutEmulator";
 
 describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
     const t = useEmulatedTenant({ eachTest: true });
@@ -25,7 +25,8 @@ describe("tenant snapshot (adopting a tenant onboarded by hand)", () => {
         await t.console.request("PATCH", lookoutPaths.threatClassifications, {
             body: { riskLevels: { ADWARE: "none", TROJAN: "high" } },
         });
-        const graph = graphClientFor(t.graph);
+        // 120 writes: more than Intune's window allows, so the setup waits as the default policy would.
+        const graph = graphClientFor({ ...t.graph, retry: scaledRetryPolicy() });
         await graph.request("POST", graphPaths.mtdConnectors, {
             body: {
                 id: "2c7790de-8b02-4814-85cf-e0c59380dee8",

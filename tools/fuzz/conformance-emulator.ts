@@ -2,7 +2,7 @@
  * The emulator for tools/fuzz/conformance.sh: one tenant shaped like the dev tenant (directory,
  * Intune objects another admin made, Lookout's consent, ~200 users' phones), Lookout's Intune
  * connector saved so Lookout lists those phones (pending, activated, with threats), a policy and
- * an app assignment of the stack, rate limits no run reaches, and a token for each service from
+ * an app assignment of the stack, rate limits and Intune windows no run reaches, no replication delay, and a token for each service from
  * the emulator's own token endpoints.
  *
  * Prints one JSON line `{url, graphToken, lookoutToken, applicationKey, ids}`, where `ids` are the objects the
@@ -17,10 +17,19 @@ import { configureIntuneConnector } from "../../emulator/lookout/settings";
 import { startLookoutEmulator } from "../../emulator/server";
 
 async function main() {
+    // The documents' shapes are judged here, not Intune's timing: no window a run reaches, no replication delay
+    // (the suites hold the emulator's default behaviour to those).
     const emulator = await startLookoutEmulator({
         port: 0,
         rateLimitPerMinute: 1_000_000,
         graphRateLimitPerMinute: 1_000_000,
+        intuneLimits: {
+            writesPerAppPerTenant: 1_000_000,
+            writesPerTenant: 1_000_000,
+            requestsPerAppPerTenant: 1_000_000,
+            requestsPerTenant: 1_000_000,
+        },
+        replicationDelayMs: 0,
     });
     const store = emulator.store;
     const tenant = store.addTenant("conformance");
