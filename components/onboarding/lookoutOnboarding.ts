@@ -126,7 +126,8 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
     // Without checks run up front, the same checks run here and gate every write below.
     const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph, lookout));
     const groups: CheckedGroups = preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups);
-    const { opts: entra, tenantId } = entraSignIn(scope);
+    const entra = { parent: scope.parent };
+    const tenantId = tenantIdOf(scope);
     const consoleAccess = new ConsoleAccessGroups(
         `${name}-console`,
         { ...config.consoleAccess, entraMode, checkedGroups: groups },
@@ -267,33 +268,13 @@ function sayConsoleChanges({ preflight }: OnboardingScope, lookoutConsole: Looko
 }
 
 /**
- * How Entra is reached, and the tenant. In manage mode the azuread provider signs in to the tenant
- * `entra.tenantId` names (never the Azure CLI's default), and the tenant it signed in to is held to
- * it, as the Graph token's is in the preflight.
+ * The tenant: from the azuread provider's sign-in (manage), the Graph token (graph), or config
+ * (reference); the preflight held the first two to `entra.tenantId` (components/signIn/).
  */
-function entraSignIn(scope: OnboardingScope): {
-    opts: pulumi.ComponentResourceOptions;
-    tenantId: pulumi.Output<string>;
-} {
-    const { parent, name, config } = scope;
-    const named = config.entra.tenantId;
-    if (config.entra.mode !== "manage") return { opts: { parent }, tenantId: tenantIdOf(scope) };
-    const provider = named ? new (azuread().Provider)(`${name}-entra`, { tenantId: named }, { parent }) : undefined;
-    const signedIn = azuread().getClientConfigOutput({ parent, provider }).tenantId;
-    const tenantId = signedIn.apply((tenant) => {
-        if (named && tenant.toLowerCase() !== named.toLowerCase())
-            throw new pulumi.RunError(
-                `lookout-mtp:entra.tenantId: is ${named}, but the azuread provider signed in to tenant ${tenant}; sign in to ${named} (ARM_TENANT_ID, or az login --tenant ${named}), or correct entra.tenantId`,
-            );
-        return tenant;
-    });
-    return { opts: { parent, ...(provider ? { providers: [provider] } : {}) }, tenantId };
-}
-
-/** The tenant: from the Graph token (graph), or config (reference); manage mode's is entraSignIn's. */
-function tenantIdOf({ config, graph }: OnboardingScope): pulumi.Output<string> {
+function tenantIdOf({ parent, config, graph }: OnboardingScope): pulumi.Output<string> {
     switch (config.entra.mode) {
         case "manage":
+            return azuread().getClientConfigOutput({ parent }).tenantId;
         case "graph":
             return pulumi.output((graph ?? programGraphClient()).tenantId());
         case "reference":

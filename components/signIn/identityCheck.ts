@@ -1,6 +1,6 @@
 /**
  * Who the run signed in as, checked before anything is written: the tenant the config names
- * (`lookout-mtp:entra.tenantId`), and the Graph permissions the declared writes need, of the kind
+ * (`lookout-mtp:entra.tenantId`), for the Graph token and, in manage mode, the azuread provider, and the Graph permissions the declared writes need, of the kind
  * the token carries (an app's `roles`, a person's `scp`), with a person's Intune role. Every problem
  * is one line naming what to change: the config key, the permission of the right kind, the role, or
  * the sign-in to use instead.
@@ -18,6 +18,7 @@ import {
     permissionAdvice,
     type SignedInIdentity,
 } from "../../providers/graph/identity";
+import { azuread } from "../entra/azuread";
 import { appsToDeploy } from "../intune/threatDefense";
 
 /** The write routes the config declares, each as the permissions that grant it (least privileged first). */
@@ -48,8 +49,22 @@ async function intuneRoleProblem(graph: GraphClient, identity: SignedInIdentity)
         : undefined;
 }
 
+/**
+ * Manage mode: the tenant the azuread provider signs in to (its own sign-in: `azuread:tenantId`,
+ * ARM_TENANT_ID or the Azure CLI's default), read with an invoke before any resource is declared.
+ */
+async function azureadTenantProblem(config: StackConfig): Promise<string | undefined> {
+    const named = config.entra.tenantId;
+    if (config.entra.mode !== "manage" || !named) return undefined;
+    const { tenantId } = await azuread().getClientConfig({});
+    if (tenantId.toLowerCase() === named.toLowerCase()) return undefined;
+    return `lookout-mtp:entra.tenantId: is ${named}, but the azuread provider signs in to tenant ${tenantId}; set \`pulumi config set azuread:tenantId ${named}\` (or ARM_TENANT_ID), or correct entra.tenantId`;
+}
+
 /** Problems with the signed-in identity, one line each; empty when it may do what the config declares. */
 export async function checkSignedInIdentity(config: StackConfig, graph: GraphClient): Promise<string[]> {
+    const azureadTenant = await azureadTenantProblem(config);
+    if (azureadTenant) return [azureadTenant];
     const identity = await graph.identity();
     if (!identity) return [];
     const tenant = tenantProblem(config, identity);

@@ -187,26 +187,20 @@ describe("LookoutOnboarding resource graph", () => {
             });
         });
 
-        it("signs azuread in to the tenant entra.tenantId names, and refuses another", async () => {
-            const named = (tenantId: string) =>
-                config({ ...validManageConfig(), "lookout-mtp:entra": { mode: "manage", tenantId } });
-            // The Graph token's tenant is held to the config's by the preflight (tests/unit/preflight.spec.ts).
-            const preflight = await runPreflight(config(validManageConfig()), graph(), t.console);
-            const onboarding = new LookoutOnboarding(
-                "lookout",
-                { config: named(directory.tenantId), preflight, graph: graph() },
-                opts,
-            );
-            assert.equal(await valueOf(onboarding.tenantId), directory.tenantId);
-            const [provider] = byType(registered, "pulumi:providers:azuread");
-            assert.equal(provider.inputs.tenantId, directory.tenantId);
-            const elsewhere = await onboard(named(t.entraTenantId));
+        it("holds the azuread provider's sign-in to the tenant entra.tenantId names, before anything is declared", async () => {
+            const named = config({
+                ...validManageConfig(),
+                "lookout-mtp:entra": { mode: "manage", tenantId: t.entraTenantId },
+            });
             await assert.rejects(
-                valueOf(elsewhere.tenantId),
+                runPreflight(named, graph(), t.console),
                 new RegExp(
-                    `lookout-mtp:entra\\.tenantId: is ${t.entraTenantId}, but the azuread provider signed in to tenant ${directory.tenantId}`,
+                    `lookout-mtp:entra\\.tenantId: is ${t.entraTenantId}, but the azuread provider signs in to tenant ${directory.tenantId}; set \`pulumi config set azuread:tenantId`,
                 ),
             );
+            ({ registered, opts } = installMocks({ ...directory, tenantId: t.entraTenantId }));
+            const onboarding = await onboard(named);
+            assert.equal(await valueOf(onboarding.tenantId), t.entraTenantId);
         });
     });
 
