@@ -11,8 +11,8 @@
  * Plain functions only: dynamic providers capture this module by value.
  */
 import type * as OpenIdClient from "openid-client";
-import { qualifiedScope } from "../../../contract/endpoints";
-import { runDelegatedScopes } from "../../../contract/graph/signIn";
+import { authorityHostFor, defaultGraphBaseUrl, qualifiedScope } from "../../../contract/endpoints";
+import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../../contract/graph/signIn";
 import { type AccessToken, renewalTime } from "../../http/tokenCache";
 
 export interface UserSignInTarget {
@@ -92,7 +92,11 @@ function saved(target: UserSignInTarget): SavedSignIn | undefined {
 
 /** The command that signs a person in for this target, for messages. */
 export function signInCommand(target: UserSignInTarget): string {
-    return `npm run sign-in -- --tenant ${target.tenantId} --graph ${target.graphBaseUrl}${target.authorityHost ? ` --authority ${target.authorityHost}` : ""}`;
+    const graph = target.graphBaseUrl === defaultGraphBaseUrl ? "" : ` --graph ${target.graphBaseUrl}`;
+    const authority =
+        target.authorityHost === authorityHostFor(target.graphBaseUrl) ? "" : ` --authority ${target.authorityHost}`;
+    const client = target.clientId === graphCommandLineToolsAppId ? "" : ` --client-id ${target.clientId}`;
+    return `npm run sign-in -- --tenant ${target.tenantId}${graph}${authority}${client}`;
 }
 
 /**
