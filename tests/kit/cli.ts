@@ -44,7 +44,7 @@ export interface CliOutput {
 /**
  * The CLI's heartbeat while it waits (`@ previewing update....`): one more dot per second, with no
  * line break before the next line the CLI prints, so under load a resource's line can follow the
- * dots on the same line.
+ * dots on the same line, and the dots that follow it then stand on a line of their own.
  */
 const heartbeat = /^@ (previewing|updating|destroying|refreshing) update\.*/;
 
@@ -60,10 +60,11 @@ export function cliOutput(stdout: string): CliOutput {
     const start = firstResource >= 0 && firstResource < progressEnd ? firstResource : progressEnd;
     return {
         header: lines.slice(0, start),
-        // Blank lines there only end the heartbeat's line, which the CLI ends when it has more to say.
+        // Blank lines there only end the heartbeat's line, which the CLI ends when it has more to say;
+        // a line of dots alone is the rest of a heartbeat a resource's line interrupted.
         progress: lines
             .slice(start, progressEnd)
-            .filter((line) => line !== "")
+            .filter((line) => line !== "" && !/^\.+$/.test(line))
             .sort(),
         summary: lines.slice(progressEnd),
     };
