@@ -35,7 +35,9 @@ export class AppProtection extends pulumi.ComponentResource {
                     maximumAllowedDeviceThreatLevel: p.maximumAllowedDeviceThreatLevel,
                     mobileThreatDefenseRemediationAction: p.mobileThreatDefenseRemediationAction,
                 },
-                { parent: this },
+                // A replacement (another policy id) restores the old policy's values before the new one is
+                // read, so the new one records its own previous values, never the stack's.
+                { parent: this, deleteBeforeReplace: true },
             );
         });
         this.policyIds = pulumi.all(resources.map((r) => r.policyId));
