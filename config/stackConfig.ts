@@ -29,6 +29,7 @@ import {
 import { deployedIntents } from "../contract/graph/mobileApps";
 import { lookoutForWorkIosBundleId } from "../contract/graph/lookoutApps";
 import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../contract/graph/servicePrincipals";
+import { appProtectionSection, checkAppProtection } from "./appProtection";
 
 export const projectNamespace = "lookout-mtp";
 
@@ -420,6 +421,8 @@ interface ParsedSections {
     enrollmentGroups: z.output<ReturnType<typeof enrollmentGroupsSection>>;
     consent?: z.output<ReturnType<typeof consentSection>>;
     rollout?: z.output<ReturnType<typeof rolloutSection>>;
+    intune?: { mtdConnector: Record<string, unknown> };
+    appProtection?: z.output<ReturnType<typeof appProtectionSection>>;
 }
 type Issue = (path: PropertyKey[], message: string) => void;
 
@@ -429,6 +432,7 @@ function crossSectionChecks(c: ParsedSections, ctx: z.RefinementCtx<unknown>) {
     checkGroupNames(c, issue);
     checkEntraMode(c, issue);
     checkRollout(c, issue);
+    checkAppProtection(c.appProtection, c.intune?.mtdConnector, issue);
     if (!c.consent) {
         const what =
             c.entra.mode === "manage"
@@ -508,6 +512,7 @@ export function stackConfigSchema() {
             intune: intuneSection(),
             threatClassifications: threatClassificationsSection(),
             rollout: rolloutSection(),
+            appProtection: appProtectionSection(),
         })
         .strict()
         .superRefine(crossSectionChecks);
@@ -537,6 +542,7 @@ const sectionKeys = [
     "threatClassifications",
     "intune",
     "rollout",
+    "appProtection",
 ] as const;
 /** The providers' keys outside the project namespace, with what each is for (the configuration reference shows them). */
 export const providerKeys = {

@@ -30,6 +30,7 @@ import {
 import { randomBytes } from "node:crypto";
 import { approveManagedGooglePlayApp } from "./graph/apps";
 import { seedDevices } from "./devices";
+import { devAppProtectionPolicies } from "./devAppProtection";
 import type { Directory, SignInUser, Store, Tenant } from "./store";
 
 export const devEntraTenantId = "7d3c0e52-4a1b-4f0e-9c43-2f1e6b5a8d10";
@@ -203,6 +204,7 @@ export function seedDevTenant(store: Store, tenant: Tenant): void {
     tenant.compliancePolicies[windowsPolicyId] = windowsPolicyByAnotherAdmin();
     tenant.mtdConnectors[lookoutMtdConnectorId] = existingLookoutConnector();
     tenant.mobileApps[authenticatorAppId] = authenticatorAddedBefore();
+    tenant.appProtections = devAppProtectionPolicies();
     const [android] = lookoutApps.androidEnterprise;
     approveManagedGooglePlayApp(
         tenant,

@@ -194,6 +194,8 @@ export interface Tenant {
     mtdConnectors: Record<string, StoredEntity>;
     compliancePolicies: Record<string, StoredCompliancePolicy>;
     mobileApps: Record<string, StoredMobileApp>;
+    /** iOS and Android app protection policies, by id (graph/appProtection.ts); none when absent. */
+    appProtections?: Record<string, StoredAppProtection>;
     directory: Directory;
     /** Service principals of multi-tenant apps consented to in this tenant (Microsoft Graph's own is implied, see graph/servicePrincipals.ts). */
     servicePrincipals: StoredServicePrincipal[];
@@ -207,6 +209,12 @@ export interface Tenant {
     lookoutApi?: "contract" | "public";
     /** When Lookout's Intune connector started and stopped heartbeating to Intune (emulator clock, ISO). */
     lookoutHeartbeat: { since: string | null; stoppedAt: string | null; frequencyMinutes: number };
+}
+
+/** An app protection policy: its platform, and its properties as set (v1.0's, and beta's once written). */
+export interface StoredAppProtection {
+    platform: "ios" | "android";
+    body: Record<string, unknown> & { id: string };
 }
 
 export interface StoreSnapshot {

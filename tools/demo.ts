@@ -159,6 +159,11 @@ function reconciled(emulator: LookoutEmulator, tenant: Tenant) {
             storeId: app.body.bundleId ?? app.body.packageId,
             assignments: app.assignments.map((a) => `${a.intent}: ${a.target.groupId ?? a.target["@odata.type"]}`),
         })),
+        // App protection for unenrolled devices: each policy's threat settings (beta's; unset reads as its default).
+        intuneAppProtection: Object.values(tenant.appProtections ?? {}).map(
+            ({ platform, body }) =>
+                `${platform} '${body.displayName}': ${body.maximumAllowedDeviceThreatLevel ?? "notConfigured"}, ${body.mobileThreatDefenseRemediationAction ?? "block"}`,
+        ),
         lookoutConsent: servicePrincipals.map((sp) => ({
             appId: sp.appId,
             applicationPermissions: sp.appRoleAssignments.length,

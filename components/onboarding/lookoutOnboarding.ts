@@ -13,6 +13,7 @@ import type { CheckedGroups } from "../entra/group";
 import { azuread } from "../entra/azuread";
 import { programGraphClient } from "../../providers/graph/programClient";
 import { IntuneThreatDefense } from "../intune/threatDefense";
+import { declareAppProtection } from "../appProtection";
 import { onboardingRequestText } from "./onboardingRequest";
 import { type DeclaredConsent, TenantConsent } from "../entra/tenantConsent";
 import { type ConsentStatus, verifyGrantedConsent } from "../entra/consentCheck";
@@ -162,6 +163,10 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
     const enrolled = enrolledNow(scope, enrollment);
     const lookoutConsole = declareLookoutConsole(scope, gate, enrolled, consent);
     const intune = declareIntune(scope, gate, enrolled, lookoutConsole.lookoutSide);
+    declareAppProtection(name, config, preflight?.appProtection ?? checks.apply((c) => c.appProtection), {
+        parent: scope.parent,
+        dependsOn: intune ?? lookoutConsole.lookoutSide,
+    });
     for (const line of preflight?.rollout?.lines ?? []) void pulumi.log.warn(line, lookoutConsole.lookoutSide[0]);
     sayImpact(scope, gate, lookoutConsole.lookoutSide[0]);
     sayConsoleChanges(scope, lookoutConsole);

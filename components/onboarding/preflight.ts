@@ -47,6 +47,7 @@ import { assessImpact, type Impact, startImpactReads } from "./impact";
 import type { DeviceCounts, RolloutDecision, RolloutRecord } from "./rollout";
 import { checkConsoleChanges, type ConsoleCheck, declaredConsole } from "./consoleDrift";
 import { checkOtherMtdPartners } from "./mtdPartners";
+import { type FoundAppProtectionPolicy, findAppProtectionPolicies } from "../appProtection";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
@@ -65,6 +66,8 @@ export interface Preflight {
     console?: ConsoleCheck;
     /** Other MTD partners connected for compliance on a platform the config connects (mtdPartners.ts). */
     partners?: string[];
+    /** The app protection policies the config names, found in Intune (appProtection/policies.ts). */
+    appProtection?: FoundAppProtectionPolicy[];
 }
 
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
@@ -173,7 +176,7 @@ export async function runPreflight(
     const identity = await checkSignedInIdentity(config, graph).catch((err: Error) => [err.message]);
     if (identity.length > 0)
         throw new pulumi.RunError(`The onboarding cannot start; nothing was changed:\n  - ${identity.join("\n  - ")}`);
-    const [groups, consent, consentPlan, apps, endpoint, partners] = await Promise.allSettled([
+    const [groups, consent, consentPlan, apps, endpoint, partners, appProtection] = await Promise.allSettled([
         checkExistingGroups(config, graph),
         checkConsent(config, graph),
         Promise.resolve(rollout.consentDeclaredBefore).then((before) => readConsentPlan(config, graph, before)),
@@ -181,6 +184,7 @@ export async function runPreflight(
         // Built inside, so a missing key is one of the problems listed rather than a crash.
         Promise.resolve().then(() => checkLookoutEndpoint(config.settingsMode ?? "api", lookoutClient())),
         checkOtherMtdPartners(config, graph),
+        findAppProtectionPolicies(config, graph),
     ]);
     if (
         consent.status === "rejected" &&
@@ -192,7 +196,7 @@ export async function runPreflight(
             `${(consent.reason as Error).message}\n  - ${supportFacts(config, groups.value, tenantId)}`,
         );
     }
-    const failed = [groups, consent, consentPlan, apps, endpoint, partners].flatMap((r) =>
+    const failed = [groups, consent, consentPlan, apps, endpoint, partners, appProtection].flatMap((r) =>
         r.status === "rejected" ? [r.reason as Error] : [],
     );
     if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
@@ -209,6 +213,9 @@ export async function runPreflight(
         consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value,
         consentPlan: (consentPlan as PromiseFulfilledResult<Preflight["consentPlan"]>).value,
         lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
+        ...(config.appProtection
+            ? { appProtection: (appProtection as PromiseFulfilledResult<FoundAppProtectionPolicy[]>).value }
+            : {}),
     };
     const decision = config.rollout
         ? await judgeRings(config, checked.groups, lookoutClient(), await rollout.previous, deviceCounts)

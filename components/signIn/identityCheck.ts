@@ -28,6 +28,8 @@ export function declaredWrites(config: StackConfig): Array<readonly string[]> {
     const routes: GraphRouteId[] = ["mtdConnector.create", "mtdConnector.update"];
     if (intune.compliancePolicies.length > 0) routes.push("compliancePolicy.create", "compliancePolicy.assign");
     if (appsToDeploy(intune.apps).length > 0) routes.push("mobileApp.create", "mobileAppAssignment.create");
+    for (const platform of new Set(config.appProtection?.policies.map((p) => p.platform)))
+        routes.push(`${platform}AppProtection.updateBeta`);
     return routes.map((id) => [graphRoutes[id].permissions.least, ...graphRoutes[id].permissions.higher]);
 }
 

@@ -36,6 +36,16 @@ import type {
     Windows81CompliancePolicy,
 } from "@microsoft/microsoft-graph-types";
 import type { AndroidManagedStoreApp as BetaAndroidManagedStoreApp } from "@microsoft/microsoft-graph-types-beta";
+import type {
+    AndroidManagedAppProtection,
+    IosManagedAppProtection,
+    ManagedAppClipboardSharingLevel,
+    ManagedAppDataEncryptionType,
+    ManagedAppDataTransferLevel,
+    ManagedAppPinCharacterSet,
+    ManagedBrowserType,
+} from "@microsoft/microsoft-graph-types";
+import { appProtectionTypes } from "./appProtection";
 import { installIntents, iosVppAppType, storeAppTypes } from "./mobileApps";
 import { partnerStates, threatProtectionLevels } from "./schemas";
 import { complianceStates, partnerReportedThreatStates } from "./managedDevices";
@@ -46,7 +56,10 @@ import { complianceStates, partnerReportedThreatStates } from "./managedDevices"
  * for an unset non-nullable enum).
  */
 export type PropertyType =
-    | { kind: "Edm.Boolean" | "Edm.Int32" | "Edm.Int64" | "Edm.String" | "Edm.DateTimeOffset"; nullable: boolean }
+    | {
+          kind: "Edm.Boolean" | "Edm.Int32" | "Edm.Int64" | "Edm.String" | "Edm.DateTimeOffset" | "Edm.Duration";
+          nullable: boolean;
+      }
     | { kind: "enum"; name: string; members: readonly string[]; nullable: false }
     /** A complex type (an object) or a collection; `unset` is Graph's value when nobody set a non-nullable one. */
     | { kind: "complex" | "collection"; name: string; nullable: boolean; unset?: unknown };
@@ -512,6 +525,89 @@ export const managedDeviceProperties = structuralProperties<
 });
 export const managedDeviceType = "#microsoft.graph.managedDevice";
 
+/**
+ * iOS and Android app protection policies in v1.0 (managedAppPolicy < managedAppProtection <
+ * targetedManagedAppProtection < each platform's type). `Edm.Duration` values are ISO 8601 text;
+ * the threat settings are not here: v1.0 has none (contract/graph/appProtection.ts).
+ */
+type AppProtectionNavigation = "apps" | "assignments" | "deploymentSummary";
+const dataTransferLevel = enumOf("managedAppDataTransferLevel", [
+    "allApps",
+    "managedApps",
+    "none",
+] satisfies ManagedAppDataTransferLevel[]);
+const duration = { kind: "Edm.Duration", nullable: false } as const;
+const targetedManagedAppProtectionProperties = {
+    id: string,
+    createdDateTime: dateTime,
+    description: nullableString,
+    displayName: string,
+    lastModifiedDateTime: dateTime,
+    version: nullableString,
+    allowedDataStorageLocations: collection("managedAppDataStorageLocation"),
+    allowedInboundDataTransferSources: dataTransferLevel,
+    allowedOutboundClipboardSharingLevel: enumOf("managedAppClipboardSharingLevel", [
+        "allApps",
+        "managedAppsWithPasteIn",
+        "managedApps",
+        "blocked",
+    ] satisfies ManagedAppClipboardSharingLevel[]),
+    allowedOutboundDataTransferDestinations: dataTransferLevel,
+    contactSyncBlocked: boolean,
+    dataBackupBlocked: boolean,
+    deviceComplianceRequired: boolean,
+    disableAppPinIfDevicePinIsSet: boolean,
+    fingerprintBlocked: boolean,
+    managedBrowser: enumOf("managedBrowserType", ["notConfigured", "microsoftEdge"] satisfies ManagedBrowserType[]),
+    managedBrowserToOpenLinksRequired: boolean,
+    maximumPinRetries: int32,
+    minimumPinLength: int32,
+    minimumRequiredAppVersion: nullableString,
+    minimumRequiredOsVersion: nullableString,
+    minimumWarningAppVersion: nullableString,
+    minimumWarningOsVersion: nullableString,
+    organizationalCredentialsRequired: boolean,
+    periodBeforePinReset: duration,
+    periodOfflineBeforeAccessCheck: duration,
+    periodOfflineBeforeWipeIsEnforced: duration,
+    periodOnlineBeforeAccessCheck: duration,
+    pinCharacterSet: enumOf("managedAppPinCharacterSet", [
+        "numeric",
+        "alphanumericAndSymbol",
+    ] satisfies ManagedAppPinCharacterSet[]),
+    pinRequired: boolean,
+    printBlocked: boolean,
+    saveAsBlocked: boolean,
+    simplePinBlocked: boolean,
+    isAssigned: boolean,
+} as const;
+export const appProtectionProperties = {
+    ios: structuralProperties<IosManagedAppProtection, AppProtectionNavigation>()({
+        ...targetedManagedAppProtectionProperties,
+        appDataEncryptionType: enumOf("managedAppDataEncryptionType", [
+            "useDeviceSettings",
+            "afterDeviceRestart",
+            "whenDeviceLockedExceptOpenFiles",
+            "whenDeviceLocked",
+        ] satisfies ManagedAppDataEncryptionType[]),
+        customBrowserProtocol: nullableString,
+        deployedAppCount: int32,
+        faceIdBlocked: boolean,
+        minimumRequiredSdkVersion: nullableString,
+    }),
+    android: structuralProperties<AndroidManagedAppProtection, AppProtectionNavigation>()({
+        ...targetedManagedAppProtectionProperties,
+        customBrowserDisplayName: nullableString,
+        customBrowserPackageId: nullableString,
+        deployedAppCount: int32,
+        disableAppEncryptionIfDeviceEncryptionIsEnabled: boolean,
+        encryptAppData: boolean,
+        minimumRequiredPatchVersion: nullableString,
+        minimumWarningPatchVersion: nullableString,
+        screenCaptureBlocked: boolean,
+    }),
+} as const;
+
 /** Every stored entity type by `@odata.type`, with the type it derives from (for reading Learn's base-type examples). */
 export const entityTypes: Readonly<Record<string, { properties: EntityProperties; baseType?: string }>> = {
     [mtdConnectorType]: { properties: mtdConnectorProperties },
@@ -529,6 +625,8 @@ export const entityTypes: Readonly<Record<string, { properties: EntityProperties
     ),
     "#microsoft.graph.mobileAppAssignment": { properties: mobileAppAssignmentProperties },
     [managedDeviceType]: { properties: managedDeviceProperties },
+    [appProtectionTypes.ios]: { properties: appProtectionProperties.ios },
+    [appProtectionTypes.android]: { properties: appProtectionProperties.android },
 };
 
 /** The assignment targets (derived types of deviceAndAppManagementAssignmentTarget) a compliance policy assignment accepts, by `@odata.type`. */
@@ -571,6 +669,7 @@ export function unsetValue(type: PropertyType): unknown {
     if (type.nullable) return null;
     if (type.kind === "Edm.Boolean") return false;
     if (type.kind === "Edm.Int32" || type.kind === "Edm.Int64") return 0;
+    if (type.kind === "Edm.Duration") return "PT0S";
     return type.kind === "Edm.DateTimeOffset" ? "0001-01-01T00:00:00Z" : "";
 }
 
@@ -593,6 +692,9 @@ export function acceptsValue(type: PropertyType, value: unknown): boolean {
         return Number.isInteger(value) && (value as number) >= -(2 ** 31) && (value as number) < 2 ** 31;
     if (type.kind === "Edm.Int64") return Number.isInteger(value);
     if (type.kind === "Edm.DateTimeOffset") return typeof value === "string" && !Number.isNaN(Date.parse(value));
+    // An ISO 8601 duration, as OData's JSON writes Edm.Duration (CSDL 4.01, 4.4: "-PT17.1357909S" in Learn's examples).
+    if (type.kind === "Edm.Duration")
+        return typeof value === "string" && /^-?P(?=[\dT])(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$/.test(value);
     return typeof value === "string";
 }
 

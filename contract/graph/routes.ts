@@ -69,6 +69,16 @@ const managedDevicesRead = {
     least: "DeviceManagementManagedDevices.Read.All",
     higher: ["DeviceManagementManagedDevices.ReadWrite.All"],
 };
+// App protection: the v1.0 list page lists DeviceManagementApps.* only; the beta item pages put
+// DeviceManagementConfiguration.* first (fixtures/README.md).
+const appProtectionReadBeta = {
+    least: "DeviceManagementConfiguration.Read.All",
+    higher: [
+        "DeviceManagementConfiguration.ReadWrite.All",
+        "DeviceManagementApps.Read.All",
+        "DeviceManagementApps.ReadWrite.All",
+    ],
+};
 const grantsRead = {
     least: "Directory.Read.All",
     higher: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"],
@@ -289,6 +299,48 @@ export const graphRoutes = {
         permissions: memberRead,
         page: learn("group-list-members"),
     },
+    // App protection (contract/graph/appProtection.ts): found on v1.0; the two threat settings exist
+    // only in beta, so they are read and written on the beta item, never another property.
+    "iosAppProtection.list": {
+        method: "GET",
+        template: "/deviceAppManagement/iosManagedAppProtections",
+        permissions: appsRead,
+        page: learn("intune-mam-iosmanagedappprotection-list"),
+    },
+    "androidAppProtection.list": {
+        method: "GET",
+        template: "/deviceAppManagement/androidManagedAppProtections",
+        permissions: appsRead,
+        page: learn("intune-mam-androidmanagedappprotection-list"),
+    },
+    "iosAppProtection.getBeta": {
+        method: "GET",
+        version: "beta",
+        template: "/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}",
+        permissions: appProtectionReadBeta,
+        page: learn("intune-mam-iosmanagedappprotection-get", "beta"),
+    },
+    "androidAppProtection.getBeta": {
+        method: "GET",
+        version: "beta",
+        template: "/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}",
+        permissions: appProtectionReadBeta,
+        page: learn("intune-mam-androidmanagedappprotection-get", "beta"),
+    },
+    "iosAppProtection.updateBeta": {
+        method: "PATCH",
+        version: "beta",
+        template: "/deviceAppManagement/iosManagedAppProtections/{iosManagedAppProtectionId}",
+        permissions: appsWriteOrConfiguration,
+        page: learn("intune-mam-iosmanagedappprotection-update", "beta"),
+    },
+    "androidAppProtection.updateBeta": {
+        method: "PATCH",
+        version: "beta",
+        template: "/deviceAppManagement/androidManagedAppProtections/{androidManagedAppProtectionId}",
+        permissions: appsWriteOrConfiguration,
+        page: learn("intune-mam-androidmanagedappprotection-update", "beta"),
+    },
 } as const satisfies Record<string, GraphRoute>;
 
 export type GraphRouteId = keyof typeof graphRoutes;
@@ -379,6 +431,12 @@ export const graphPaths = {
         pathOf("servicePrincipal.appRoleAssignments", { servicePrincipalId: id }),
     servicePrincipalPermissionGrants: (id: string) =>
         pathOf("servicePrincipal.oauth2PermissionGrants", { servicePrincipalId: id }),
+    /** A platform's app protection policies (v1.0), only what finds one by name. */
+    appProtections: (platform: "ios" | "android") =>
+        pathOf(`${platform}AppProtection.list`, {}, "$select=id,displayName"),
+    /** One policy on beta, where its threat settings are (contract/graph/appProtection.ts). */
+    appProtectionBeta: (platform: "ios" | "android", id: string) =>
+        pathOf(`${platform}AppProtection.getBeta`, { [`${platform}ManagedAppProtectionId`]: id }),
 } as const;
 
 /** Headers Graph requires for advanced queries (`$count`, OData casts with `$count`). */

@@ -21,6 +21,7 @@ import {
     updateAssignment,
 } from "./apps";
 import { listManagedDevices } from "./managedDevices";
+import { getAppProtectionBeta, listAppProtections, updateAppProtectionBeta } from "./appProtection";
 import type { IntuneThrottling } from "./intuneThrottling";
 import type { Replication } from "./replication";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
@@ -106,6 +107,13 @@ const handlers = {
     "group.membersCount": (r) => countMembers(r.tenant.directory, r.req, r.params.groupId),
     "group.membersOfType": (r) => listMembersOfType(r.tenant.directory, r.req, r.params.groupId, r.params.type),
     "group.membersOfTypeCount": (r) => countMembersOfType(r.tenant.directory, r.req, r.params.groupId, r.params.type),
+    "iosAppProtection.list": (r) => listAppProtections(r, "ios"),
+    "androidAppProtection.list": (r) => listAppProtections(r, "android"),
+    "iosAppProtection.getBeta": (r) => getAppProtectionBeta(r, "ios", r.params.iosManagedAppProtectionId),
+    "androidAppProtection.getBeta": (r) => getAppProtectionBeta(r, "android", r.params.androidManagedAppProtectionId),
+    "iosAppProtection.updateBeta": (r) => updateAppProtectionBeta(r, "ios", r.params.iosManagedAppProtectionId),
+    "androidAppProtection.updateBeta": (r) =>
+        updateAppProtectionBeta(r, "android", r.params.androidManagedAppProtectionId),
 } satisfies Record<GraphRouteId, (request: RouteRequest) => Reply>;
 
 /** The values of a template's `{placeholders}` in a path the template matched (a placeholder may sit inside a segment: `servicePrincipals(appId='{appId}')`). */

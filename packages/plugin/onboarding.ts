@@ -170,6 +170,26 @@ export interface OnboardingArgs {
     /** Risk level per Lookout threat classification, such as RISKWARE: medium (none, low, medium, high). */
     threatClassifications?: { [classification: string]: RiskLevel };
     intune?: IntuneArgs;
+    /** Threat settings of app protection policies an admin already has (docs/app-protection.md). */
+    appProtection?: AppProtectionArgs;
+}
+
+/** Existing app protection policies whose two threat settings the onboarding manages. */
+export interface AppProtectionArgs {
+    policies: AppProtectionPolicyArgs[];
+}
+
+/** One policy, by display name or id, and its threat settings. */
+export interface AppProtectionPolicyArgs {
+    /** ios or android. */
+    platform: "ios" | "android";
+    /** The policy's display name, exactly; or `id`. */
+    displayName?: string;
+    id?: string;
+    /** notConfigured, secured, low, medium or high. */
+    maximumAllowedDeviceThreatLevel: "notConfigured" | "secured" | "low" | "medium" | "high";
+    /** block or wipe (warn is refused: Learn says it is not supported for Mobile Threat Defense). */
+    mobileThreatDefenseRemediationAction: string;
 }
 
 // Pulumi derives the plugin's schema from the interfaces above, so they are written out. They must

@@ -309,7 +309,7 @@ export const badConfigs: BadConfig[] = [
         "an unknown project key",
         () => ({ ...validReferenceConfig(), "lookout-mtp:enrolmentGroups": [] }),
         "lookout-mtp:enrolmentGroups",
-        "lookout-mtp:enrolmentGroups: unknown key; the project reads lookout-mtp:entra, lookout-mtp:consoleAccess, lookout-mtp:enrollmentGroups, lookout-mtp:consent, lookout-mtp:connector, lookout-mtp:notifications, lookout-mtp:threatClassifications, lookout-mtp:intune, lookout-mtp:rollout",
+        "lookout-mtp:enrolmentGroups: unknown key; the project reads lookout-mtp:entra, lookout-mtp:consoleAccess, lookout-mtp:enrollmentGroups, lookout-mtp:consent, lookout-mtp:connector, lookout-mtp:notifications, lookout-mtp:threatClassifications, lookout-mtp:intune, lookout-mtp:rollout, lookout-mtp:appProtection",
     ],
     [
         "an unknown Lookout key",
@@ -454,7 +454,41 @@ export const badConfigs: BadConfig[] = [
         "lookout-mtp:rollout.release.ring",
         "lookout-mtp:rollout.release.ring: 'everyone' names no ring; use one of pilot, sales",
     ],
+    [
+        "warn as the app protection action",
+        () => withAppProtection({ mobileThreatDefenseRemediationAction: "warn" }),
+        "lookout-mtp:appProtection.policies[0].mobileThreatDefenseRemediationAction",
+        'lookout-mtp:appProtection.policies[0].mobileThreatDefenseRemediationAction: warn is not supported for Mobile Threat Defense (Learn: "Warn isn\'t a supported value for this property"); use block or wipe',
+    ],
+    [
+        "app protection on a platform whose app protection evaluation is off",
+        () => withAppProtection({ platform: "android" }),
+        "lookout-mtp:appProtection.policies[0].platform",
+        "lookout-mtp:appProtection.policies[0].platform: Intune evaluates an app protection policy's threat level only when Lookout's connector has app protection policy evaluation on for Android, and intune.mtdConnector.androidMobileApplicationManagementEnabled is not true; set lookout-mtp:intune.mtdConnector.androidMobileApplicationManagementEnabled: true, or leave this policy out",
+    ],
+    [
+        "an app protection policy named both by name and by id",
+        () => withAppProtection({ id: "T_1" }),
+        "lookout-mtp:appProtection.policies[0]",
+        "lookout-mtp:appProtection.policies[0]: name the policy by displayName or by id (one of them)",
+    ],
 ];
+
+/** The reference config with iOS app protection evaluation on and one iOS policy named, changed by `change`. */
+function withAppProtection(change: Record<string, unknown>): Record<string, unknown> {
+    const config = withChange(validReferenceConfig, "lookout-mtp:intune", (i) => ({
+        ...i,
+        mtdConnector: { ...i.mtdConnector, iosMobileApplicationManagementEnabled: true },
+    }));
+    const policy = {
+        platform: "ios",
+        displayName: "Contoso iOS - BYOD",
+        maximumAllowedDeviceThreatLevel: "low",
+        mobileThreatDefenseRemediationAction: "block",
+        ...change,
+    };
+    return { ...config, "lookout-mtp:appProtection": { policies: [policy] } };
+}
 
 function withRollout(rings: unknown[], release?: unknown): Record<string, unknown> {
     return { ...validReferenceConfig(), "lookout-mtp:rollout": { rings, ...(release ? { release } : {}) } };

@@ -29,6 +29,7 @@ import {
 } from "../../contract/graph/servicePrincipals";
 import { createGraphClient } from "../../providers/graph/client";
 import { managedDeviceSchema } from "../../contract/graph/managedDevices";
+import { appProtectionListItemSchema, threatSettingsReadSchema } from "../../contract/graph/appProtection";
 
 interface Fixture {
     route: string;
@@ -87,6 +88,12 @@ const readers: Record<GraphRouteId, z.ZodType | undefined> = {
     "group.membersCount": countSchema(),
     "group.membersOfType": pageSchema(directoryObjectSchema()),
     "group.membersOfTypeCount": countSchema(),
+    "iosAppProtection.list": pageSchema(appProtectionListItemSchema()),
+    "androidAppProtection.list": pageSchema(appProtectionListItemSchema()),
+    "iosAppProtection.getBeta": threatSettingsReadSchema(),
+    "androidAppProtection.getBeta": threatSettingsReadSchema(),
+    "iosAppProtection.updateBeta": threatSettingsReadSchema(),
+    "androidAppProtection.updateBeta": threatSettingsReadSchema(),
 };
 
 /**

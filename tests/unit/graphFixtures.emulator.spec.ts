@@ -12,6 +12,7 @@ import { entityTypes, groupDefaultProperties, userDefaultProperties } from "../.
 import { type GraphRouteId, type GraphVersion, routeFor } from "../../contract/graph/routes";
 import { blockRule, normalizeODataType } from "../../contract/graph/schemas";
 import { approveManagedGooglePlayApp } from "../../emulator/graph/apps";
+import { appProtectionProperties, completeEntity as completeOf } from "../../contract/graph/entities";
 import type { Directory } from "../../emulator/store";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
@@ -243,6 +244,22 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
                 },
             ];
             return {};
+        }
+        if (/^(ios|android)AppProtection\./.test(routeId)) {
+            // The v1.0 list has no create route here: the policy is put in the store as an admin made it.
+            const platform = routeId.startsWith("ios") ? "ios" : "android";
+            const id = "T_0d000000-0000-4000-8000-000000000001";
+            const tenant = t.emulator.store.tenantById(t.tenantId)!;
+            const body = completeOf(appProtectionProperties[platform], { displayName: "Seeded", id });
+            tenant.appProtections = { [id]: { platform, body: { ...body, id } } };
+            if (routeId.endsWith(".getBeta")) {
+                // Beta answers its own properties once set: they are set as Learn's update example sets them.
+                const update = fixtures.find((f) => f.route === `${platform}AppProtection.updateBeta`)!;
+                const url = update.request.url.replace(/\{\w+\}/, id);
+                const patched = await send("PATCH", url, update.request.body, {}, "beta");
+                assert.equal(patched.status, 200, await patched.clone().text());
+            }
+            return { [`${platform}ManagedAppProtectionId`]: id };
         }
         if (routeId.startsWith("servicePrincipal.")) {
             // The test tenant holds Lookout's consent (tests/kit/lookoutEmulator.ts).

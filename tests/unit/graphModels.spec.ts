@@ -30,6 +30,8 @@ import { graphClientFor } from "../../providers/graph/connection";
 import { compliancePolicyProvider, managedPolicyDescription } from "../../providers/intune/compliancePolicy";
 import { mtdConnectorProvider } from "../../providers/intune/mtdConnector";
 import { storeAppProvider } from "../../providers/intune/storeApp";
+import { appProtectionThreatSettingsProvider } from "../../providers/appProtection/threatSettings";
+import { devAppProtectionIds } from "../../emulator/devAppProtection";
 import { configured } from "../kit/providerHarness";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
@@ -76,6 +78,13 @@ const replies: Record<GraphRouteId, string | undefined> = {
     "group.membersCount": "count",
     "group.membersOfType": "DirectoryObjectCollectionResponse",
     "group.membersOfTypeCount": "count",
+    "iosAppProtection.list": "IosManagedAppProtectionCollectionResponse",
+    "androidAppProtection.list": "AndroidManagedAppProtectionCollectionResponse",
+    // The threat settings are beta's: these replies and bodies are not v1.0's to judge.
+    "iosAppProtection.getBeta": undefined,
+    "androidAppProtection.getBeta": undefined,
+    "iosAppProtection.updateBeta": undefined,
+    "androidAppProtection.updateBeta": undefined,
 };
 
 /** The model type of each route's request body. */
@@ -133,12 +142,29 @@ function problems(json: unknown, model: unknown, where: string): string[] {
             found.push(`${where}.${key}: a property the model does not know`);
             continue;
         }
-        if (value === null) continue;
+        if (value === null || flagsEnumUnread(key, value, model[key])) continue;
         // Kiota names a property without the characters TypeScript cannot take (`v8_0` is `v80`).
         const read = key in model ? model[key] : model[key.replace(/[^A-Za-z0-9]/g, "")];
         found.push(...problems(value, read, `${where}.${key}`));
     }
     return found;
+}
+
+/**
+ * v1.0's flags enums (`IsFlags="true"`): OData's JSON writes a value as one string of comma-separated
+ * members (OData JSON Format 4.01, 7.1), which Kiota's JSON parse node does not read: its
+ * `getCollectionOfEnumValues` reads only a JSON array, and gives `[]` for the string. So for these
+ * properties the string form is checked here against the metadata's members instead.
+ */
+const flagsEnums: Record<string, readonly string[]> = { managedBrowser: ["notConfigured", "microsoftEdge"] };
+function flagsEnumUnread(key: string, value: unknown, read: unknown): boolean {
+    const members = flagsEnums[key];
+    return (
+        members !== undefined &&
+        typeof value === "string" &&
+        Array.isArray(read) &&
+        value.split(",").every((m) => members.includes(m.trim()))
+    );
 }
 
 /** Every `@odata.type` in `json` that the models have no type for. */
@@ -456,6 +482,32 @@ async function runTheProject(t: ReturnType<typeof useEmulatedTenant>) {
     const { outs: released } = await apps.update(adoptedId, adopted, { ...adoptInputs, groupIds: [sales] });
     await apps.delete(adoptedId, released);
 
+    // The dev stack's app protection policy: its threat settings set, changed, read, and restored.
+    const threat = await configured(appProtectionThreatSettingsProvider, t.graph);
+    const threatInputs = {
+        platform: "ios" as const,
+        policyId: devAppProtectionIds.iosByod,
+        displayName: "Contoso iOS - BYOD",
+        maximumAllowedDeviceThreatLevel: "low" as const,
+        mobileThreatDefenseRemediationAction: "block" as const,
+    };
+    const { id: threatId, outs: threatOuts } = await threat.create(threatInputs);
+    const { outs: threatUpdated } = await threat.update(threatId, threatOuts, {
+        ...threatInputs,
+        mobileThreatDefenseRemediationAction: "wipe",
+    });
+    await threat.read(threatId, threatUpdated);
+    await threat.delete(threatId, threatUpdated);
+    const android = {
+        ...threatInputs,
+        platform: "android" as const,
+        policyId: devAppProtectionIds.androidFrontline,
+        displayName: "Contoso Android - Frontline",
+        maximumAllowedDeviceThreatLevel: "high" as const,
+    };
+    const { id: androidId, outs: androidOuts } = await threat.create(android);
+    await threat.delete(androidId, androidOuts);
+
     const graph = graphClientFor(t.graph);
     const [lookout] = tenant.servicePrincipals;
     const reads: Array<[string, Record<string, string>?]> = [
@@ -473,6 +525,10 @@ async function runTheProject(t: ReturnType<typeof useEmulatedTenant>) {
         [graphPaths.servicePrincipalByAppId(lookout.appId)],
         [graphPaths.servicePrincipalAppRoleAssignments(lookout.id)],
         [graphPaths.servicePrincipalPermissionGrants(lookout.id)],
+        [graphPaths.appProtections("ios")],
+        [graphPaths.appProtections("android")],
+        ["/deviceAppManagement/iosManagedAppProtections"],
+        ["/deviceAppManagement/androidManagedAppProtections"],
     ];
     for (const [path, headers] of reads) await graph.request("GET", path, { headers });
     const [windows] = Object.keys(tenant.compliancePolicies);
