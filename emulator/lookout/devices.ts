@@ -29,7 +29,7 @@ export function asMraError(err: unknown): unknown {
         : err;
 }
 
-export function intParam(query: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
+function intParam(query: URLSearchParams, name: string, min: number, max: number, fallback: number): number {
     const raw = query.get(name);
     if (raw === null) return fallback;
     const value = Number(raw);

@@ -22,7 +22,7 @@ import {
 import type { Reply } from "../http";
 import type { Tenant } from "../store";
 import { lookoutDevices, lookoutGuid, type LookoutDeviceView, type OpenThreat, uuidV7 } from "../devices";
-import { enumParam, intParam, matches, MraError } from "./devices";
+import { enumParam, matches, MraError } from "./devices";
 import { guidOf } from "./token";
 
 /** A listed device's open threat, with what the list says of it. */
@@ -117,8 +117,16 @@ function oneOf(query: URLSearchParams, name: string, values: readonly string[]):
     return raw;
 }
 
+/** `limit`: any integer from 0 (the schema), a page holding at most 1000 (the text). */
+function limitParam(query: URLSearchParams): number {
+    const raw = query.get("limit");
+    if (raw === null) return 100;
+    if (!/^\+?\d+$/.test(raw)) throw new MraError(400, "VALIDATION_ERROR", "limit must be an integer from 0");
+    return Math.min(Number(raw), mraThreatPageLimit);
+}
+
 export function listThreats(tenant: Tenant, url: URL, now: number): Reply {
-    const limit = Math.min(intParam(url.searchParams, "limit", 0, Number.MAX_SAFE_INTEGER, 100), mraThreatPageLimit);
+    const limit = limitParam(url.searchParams);
     const before = url.searchParams.get("oid");
     const keep = threatFilter(url.searchParams, now);
     const rest = openThreats(tenant, now)
