@@ -47,6 +47,7 @@ import { assessImpact, type Impact, startImpactReads } from "./impact";
 import type { DeviceCounts, RolloutDecision, RolloutRecord } from "./rollout";
 import { checkConsoleChanges, type ConsoleCheck, declaredConsole } from "./consoleDrift";
 import { checkOtherMtdPartners } from "./mtdPartners";
+import { assessClassificationImpact, type ClassificationImpact } from "../classificationImpact";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
@@ -65,6 +66,8 @@ export interface Preflight {
     console?: ConsoleCheck;
     /** Other MTD partners connected for compliance on a platform the config connects (mtdPartners.ts). */
     partners?: string[];
+    /** What re-rated threat classifications do to devices with open threats of them (components/classificationImpact). */
+    classificationImpact?: ClassificationImpact;
 }
 
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
@@ -213,11 +216,12 @@ export async function runPreflight(
     const decision = config.rollout
         ? await judgeRings(config, checked.groups, lookoutClient(), await rollout.previous, deviceCounts)
         : undefined;
-    const [impact, consoleCheck] = await Promise.all([
+    const [impact, consoleCheck, classificationImpact] = await Promise.all([
         assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph, impactReads),
         rollout.consoleAudit
             ? checkConsoleChanges(lookoutClient(), declaredConsole(config, decision?.enrolledGroups))
             : undefined,
+        assessClassificationImpact(config, checked.lookout.classifications, lookoutClient()),
     ]);
     const partnerWarnings = (partners as PromiseFulfilledResult<string[]>).value;
     return {
@@ -226,6 +230,7 @@ export async function runPreflight(
         impact,
         ...(consoleCheck ? { console: consoleCheck } : {}),
         ...(partnerWarnings.length > 0 ? { partners: partnerWarnings } : {}),
+        classificationImpact,
     };
 }
 

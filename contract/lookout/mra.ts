@@ -41,14 +41,16 @@ export const lookoutToIntuneThreatState: Readonly<Record<MraSecurityStatus, stri
 export function mraDevicesQuery(page: {
     limit: number;
     beforeOid?: string;
-    /** The Swagger's filters: activation `state`, `security_status`. */
+    /** The Swagger's filters: activation `state`, `security_status`, `platform`. */
     state?: (typeof mraActivationStatuses)[number];
     securityStatus?: MraSecurityStatus;
+    platform?: (typeof mraPlatforms)[number];
 }): string {
     const query = new URLSearchParams({ limit: String(page.limit) });
     if (page.beforeOid !== undefined) query.set("oid", page.beforeOid);
     if (page.state !== undefined) query.set("state", page.state);
     if (page.securityStatus !== undefined) query.set("security_status", page.securityStatus);
+    if (page.platform !== undefined) query.set("platform", page.platform);
     return `${mraPaths.devices}?${query}`;
 }
 
