@@ -1,9 +1,7 @@
 /** The classification impact's warning, in the words of the other impact warnings (components/onboarding/impact.ts). */
-import type { Judged, LookoutPlatform } from "./judge";
-import type { ReRating } from "./index";
+import { type Judged, platformName, type ReRating } from "./judge";
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString("en-US")} ${n === 1 ? one : many}`;
-const platformName: Record<LookoutPlatform, string> = { IOS: "iOS", ANDROID: "Android" };
 const levelName: Record<string, string> = {
     SECURE: "secure",
     THREATS_LOW: "low",

@@ -23,19 +23,9 @@
 import type { StackConfig } from "../../config/stackConfig";
 import { mraClassificationOf, mraRiskOfLevel, type MraSecurityStatus } from "../../contract/lookout/mra";
 import type { LookoutClient } from "../../providers/lookout/client";
-import { judge, type LookoutPlatform, rankOfRisk, type ReRatedDevice } from "./judge";
+import { judge, type LookoutPlatform, platformName, rankOfRisk, type ReRatedDevice, type ReRating } from "./judge";
 import { type Paged, readDevicesAt, readOpenThreats } from "./reads";
 import { describe } from "./describe";
-
-/** A classification whose declared level differs from Lookout's (or, unread, may). */
-export interface ReRating {
-    name: string;
-    /** The threats list's name for it. */
-    mra: string;
-    /** Lookout's level now, when read. */
-    from?: string;
-    to: string;
-}
 
 export interface ClassificationImpact {
     /** Warnings for the classifications resource. */
@@ -45,7 +35,6 @@ export interface ClassificationImpact {
 }
 
 const platforms: readonly LookoutPlatform[] = ["IOS", "ANDROID"];
-const platformName: Record<LookoutPlatform, string> = { IOS: "iOS", ANDROID: "Android" };
 
 /** The declared classifications whose level changes; those the threats list cannot filter are noted. */
 export function reRatings(

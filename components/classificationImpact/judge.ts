@@ -18,6 +18,17 @@ import {
 } from "../../contract/lookout/mra";
 
 export type LookoutPlatform = "IOS" | "ANDROID";
+export const platformName: Readonly<Record<LookoutPlatform, string>> = { IOS: "iOS", ANDROID: "Android" };
+
+/** A classification whose declared level differs from Lookout's (or, unread, may). */
+export interface ReRating {
+    name: string;
+    /** The threats list's name for it. */
+    mra: string;
+    /** Lookout's level now, when read. */
+    from?: string;
+    to: string;
+}
 
 /** A device with open threats of re-rated classifications. */
 export interface ReRatedDevice {
