@@ -73,6 +73,52 @@ describe("a re-rated classification's impact, judged", () => {
     });
 });
 
+describe("a re-rated classification's impact, paged", () => {
+    /** A Lookout answering `total` open LOW threats on iOS, newest first by oid, and no device at a higher verdict. */
+    function fakeLookout(total: number) {
+        const asked: string[] = [];
+        const oid = (i: number) => `0190bc71-0000-7000-8000-${String(total - i).padStart(12, "0")}`;
+        const client = {
+            request: async (_method: string, path: string) => {
+                asked.push(path);
+                const url = new URL(path, "http://lookout.test");
+                const before = url.searchParams.get("oid");
+                if (url.pathname.endsWith("/devices")) return { status: 200, body: { count: 0, devices: [] } };
+                const all = url.searchParams.get("platform") === "IOS" ? total : 0;
+                const rest = Array.from({ length: all }, (_, i) => i).filter((i) => before === null || oid(i) < before);
+                const page = rest.slice(0, Number(url.searchParams.get("limit"))).map((i) => ({
+                    guid: `t${i}`,
+                    oid: oid(i),
+                    device_guid: `d${i}`,
+                    risk: "LOW",
+                    classification: "ADWARE",
+                    status: "OPEN",
+                }));
+                return { status: 200, body: { count: rest.length, threats: page } };
+            },
+        };
+        return { client: client as unknown as LookoutClient, asked };
+    }
+    const config = () =>
+        parsedConfig({ ...validGraphConfig(), "lookout-mtp:threatClassifications": { ADWARE: "high" } });
+
+    it("follows the oid cursor to the last page", async () => {
+        const { client, asked } = fakeLookout(2_500);
+        const impact = await assessClassificationImpact(config(), { ADWARE: "low" }, client);
+        const ios = asked.filter((p) => p.includes("/threats") && p.includes("platform=IOS"));
+        assert.equal(ios.length, 3);
+        assert.match(impact.warnings[0], /^re-rating ADWARE low → high: 2,500 devices of enrolled users/);
+    });
+
+    it("reads at most 20 pages a list, and then says 'at least'", async () => {
+        const { client, asked } = fakeLookout(25_000);
+        const impact = await assessClassificationImpact(config(), { ADWARE: "low" }, client);
+        assert.equal(asked.filter((p) => p.includes("/threats") && p.includes("platform=IOS")).length, 20);
+        assert.match(impact.warnings[0], /^re-rating ADWARE low → high: at least 20,000 devices/);
+        assert.match(impact.warnings[0], /at least 20,000 devices become non-compliant/);
+    });
+});
+
 describe("a re-rated classification's impact, read from Lookout", () => {
     const t = useEmulatedTenant({
         eachTest: true,
