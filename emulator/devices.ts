@@ -9,13 +9,26 @@
  *   first `PENDING`, then `ACTIVATED` once the user opens Lookout for Work (`activatesAfterMinutes`
  *   later; never when null), `DISCONNECTED` when the app goes away (`disconnectsAfterMinutes` after
  *   activation).
+ * - A device seeded with a threat verdict has one open threat (`openThreatOf`) whose classification
+ *   carries that level by Lookout's default; its verdict then follows that classification's level
+ *   in the tenant's console, now: re-rating the classification re-rates the open threat and the
+ *   device at once (Lookout's policies documentation: a changed risk level applies to issues
+ *   already open), in the device list, the threats list and the event stream alike.
  * - Intune's `partnerReportedThreatState` follows Lookout's verdict once the device is activated and
  *   Lookout heartbeats; compliance follows the threat-level compliance policies assigned to the
  *   user's groups.
  *
  * Nothing here is stored beyond the seed: every view is computed at the emulator's clock, per page.
  */
-import { lookoutToIntuneThreatState, type MraSecurityStatus } from "../contract/lookout/mra";
+import {
+    lookoutToIntuneThreatState,
+    mraClassificationOf,
+    mraRiskOfLevel,
+    mraSecurityOfRisk,
+    type MraSecurityStatus,
+    type MraThreatRisk,
+} from "../contract/lookout/mra";
+import { threatClassificationCatalogue } from "../contract/lookout/schemas";
 import { operatingSystemsOf, requiredSecurityLevelRank, threatStateRank } from "../contract/graph/managedDevices";
 import type { DirectoryGroupRecord, EmulatedDevice, Tenant } from "./store";
 import { partnerView } from "./partner";
@@ -31,7 +44,47 @@ export interface LookoutDeviceView {
     activation: "PENDING" | "ACTIVATED" | "DEACTIVATED";
     protection: "PROTECTED" | "DISCONNECTED" | null;
     security: MraSecurityStatus | null;
+    /** Its open threat, when it has one (listed while the device has a verdict). */
+    threat: OpenThreat | undefined;
 }
+
+/** A device's open threat, at the tenant's current classification levels. */
+export interface OpenThreat {
+    /** The console's classification name (contract/lookout/schemas.ts's catalogue). */
+    classification: string;
+    /** As the threats list and the event stream name it. */
+    mraClassification: string;
+    risk: MraThreatRisk;
+}
+
+/**
+ * The classification of a seeded verdict's threat: one whose default level is that verdict (ADWARE
+ * low, CHARGEWARE medium, TROJAN high), unless the seed names one.
+ */
+const classificationOfVerdict: Partial<Record<MraSecurityStatus, string>> = {
+    THREATS_LOW: "ADWARE",
+    THREATS_MEDIUM: "CHARGEWARE",
+    THREATS_HIGH: "TROJAN",
+};
+
+/** The device's open threat at the tenant's current classification levels (none for a SECURE seed). */
+export function openThreatOf(tenant: Tenant, device: EmulatedDevice): OpenThreat | undefined {
+    const classification = device.threatClassification ?? classificationOfVerdict[device.security];
+    if (!classification) return undefined;
+    const level =
+        tenant.threatClassifications.value[classification] ??
+        threatClassificationCatalogue.find((c) => c.name === classification)?.defaultRiskLevel ??
+        "none";
+    return {
+        classification,
+        mraClassification: mraClassificationOf(classification) ?? "UNKNOWN",
+        risk: mraRiskOfLevel[level],
+    };
+}
+
+/** Lookout's verdict of a device once activated: its open threat's risk, or SECURE without one. */
+const verdictOf = (threat: OpenThreat | undefined): MraSecurityStatus =>
+    threat ? mraSecurityOfRisk[threat.risk] : "SECURE";
 
 /** The groups (direct membership) a user is in. */
 export function membershipOf(tenant: Tenant): (userId: string) => DirectoryGroupRecord[] {
@@ -81,10 +134,12 @@ export interface DeviceTimeline {
     activatesAt: number | null;
     /** Every step in time order; a step that changes nothing visible is left out. */
     transitions: DeviceTransition[];
+    /** Its open threat at the tenant's current levels, whether or not it is visible yet. */
+    threat: OpenThreat | undefined;
 }
 
 /** The device at `t` (t >= listedAt), from its seed: the one rule the device list and the events share. */
-function stateAt(device: EmulatedDevice, listedAt: number, t: number) {
+function stateAt(device: EmulatedDevice, listedAt: number, t: number, verdict: MraSecurityStatus) {
     const activatedAt = device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
     const active = activatedAt !== null && t >= activatedAt;
     const disconnected =
@@ -95,7 +150,7 @@ function stateAt(device: EmulatedDevice, listedAt: number, t: number) {
     const state: LookoutDeviceState = {
         activation: deactivated ? "DEACTIVATED" : active ? "ACTIVATED" : "PENDING",
         protection: deactivated || !active ? null : disconnected ? "DISCONNECTED" : "PROTECTED",
-        security: active && !deactivated ? device.security : null,
+        security: active && !deactivated ? verdict : null,
     };
     return { state, activatedAt: active ? activatedAt : null };
 }
@@ -103,7 +158,12 @@ function stateAt(device: EmulatedDevice, listedAt: number, t: number) {
 const sameState = (a: LookoutDeviceState, b: LookoutDeviceState) =>
     a.activation === b.activation && a.protection === b.protection && a.security === b.security;
 
-function timelineOf(device: EmulatedDevice, index: number, listedAt: number): DeviceTimeline {
+function timelineOf(
+    device: EmulatedDevice,
+    index: number,
+    listedAt: number,
+    threat: OpenThreat | undefined,
+): DeviceTimeline {
     const oid = uuidV7(listedAt, index);
     const activatesAt = device.activatesAfterMinutes === null ? null : listedAt + device.activatesAfterMinutes * 60_000;
     const moments: Array<[number, DeviceTransition["kind"]]> = [[listedAt, "listed"]];
@@ -117,12 +177,12 @@ function timelineOf(device: EmulatedDevice, index: number, listedAt: number): De
     moments.sort((a, b) => a[0] - b[0]);
     const transitions: DeviceTransition[] = [];
     for (const [at, kind] of moments) {
-        const { state } = stateAt(device, listedAt, Math.max(at, listedAt));
+        const { state } = stateAt(device, listedAt, Math.max(at, listedAt), verdictOf(threat));
         const last = transitions[transitions.length - 1];
         if (last && sameState(last.state, state)) continue;
         transitions.push({ at: Math.max(at, listedAt), kind: last ? kind : "listed", state });
     }
-    return { device, index, oid, guid: lookoutGuid(device, oid), listedAt, activatesAt, transitions };
+    return { device, index, oid, guid: lookoutGuid(device, oid), listedAt, activatesAt, transitions, threat };
 }
 
 /**
@@ -141,7 +201,8 @@ export function deviceTimelines(tenant: Tenant): DeviceTimeline[] {
     (tenant.devices ?? []).forEach((device, index) => {
         // Lookout matches enrollment groups by exact display name, as its connector form stores them.
         if (!groupsOf(device.userId).some((g) => enrolled.has(g.displayName))) return;
-        timelines.push(timelineOf(device, index, Math.max(Date.parse(device.enrolledDateTime), since) + interval));
+        const listedAt = Math.max(Date.parse(device.enrolledDateTime), since) + interval;
+        timelines.push(timelineOf(device, index, listedAt, openThreatOf(tenant, device)));
     });
     return timelines;
 }
@@ -150,9 +211,9 @@ export function deviceTimelines(tenant: Tenant): DeviceTimeline[] {
 export function lookoutDevices(tenant: Tenant, now: number): LookoutDeviceView[] {
     const views: LookoutDeviceView[] = deviceTimelines(tenant)
         .filter((timeline) => now >= timeline.listedAt)
-        .map(({ device, oid, listedAt }) => {
-            const { state, activatedAt } = stateAt(device, listedAt, now);
-            return { device, oid, listedAt, activatedAt, ...state };
+        .map(({ device, oid, listedAt, threat }) => {
+            const { state, activatedAt } = stateAt(device, listedAt, now, verdictOf(threat));
+            return { device, oid, listedAt, activatedAt, ...state, threat };
         });
     return views.sort((a, b) => (a.oid < b.oid ? 1 : a.oid > b.oid ? -1 : 0));
 }

@@ -37,8 +37,10 @@ export interface EmulatedDevice {
     activatesAfterMinutes: number | null;
     /** Minutes from activation to the app being removed; null or absent: never. */
     disconnectsAfterMinutes?: number | null;
-    /** Lookout's verdict once activated. */
+    /** Lookout's verdict once activated, at Lookout's default classification levels (a threat verdict is an open threat: emulator/devices.ts). */
     security: MraSecurityStatus;
+    /** The console classification of its open threat, when the seed names one (otherwise one whose default level is `security`). */
+    threatClassification?: string;
     /** Deactivated in the Lookout console. */
     deactivated?: boolean;
     /** Minutes from Lookout listing the device to an admin deactivating it in the console; null or absent: never. */

@@ -168,7 +168,7 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
         dependsOn: intune ?? lookoutConsole.lookoutSide,
     });
     for (const line of preflight?.rollout?.lines ?? []) void pulumi.log.warn(line, lookoutConsole.lookoutSide[0]);
-    sayImpact(scope, gate, lookoutConsole.lookoutSide[0]);
+    sayImpact(scope, gate, lookoutConsole.lookoutSide[0], lookoutConsole.pages.get("classifications"));
     sayConsoleChanges(scope, lookoutConsole);
 
     return {
@@ -240,8 +240,16 @@ function declareIntune(
  * written. Logged while the program runs when the checks ran up front (an apply's log may be cut
  * off when the program ends).
  */
-function sayImpact({ parent, preflight }: OnboardingScope, gate: Gate, lookoutResource: pulumi.Resource) {
+function sayImpact(
+    { parent, preflight }: OnboardingScope,
+    gate: Gate,
+    lookoutResource: pulumi.Resource,
+    classifications = lookoutResource,
+) {
     const say = (c: Preflight) => {
+        for (const line of c.classificationImpact?.warnings ?? []) void pulumi.log.warn(line, classifications);
+        for (const note of c.classificationImpact?.notes ?? [])
+            void pulumi.log.warn(`Impact not shown: ${note}`, classifications);
         for (const warning of c.impact?.enrollment ?? []) void pulumi.log.warn(warning, lookoutResource);
         for (const note of c.impact?.notes ?? []) void pulumi.log.warn(`Impact not shown: ${note}`, parent);
         for (const warning of c.partners ?? []) void pulumi.log.warn(warning, parent);

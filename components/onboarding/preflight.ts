@@ -48,6 +48,7 @@ import type { DeviceCounts, RolloutDecision, RolloutRecord } from "./rollout";
 import { checkConsoleChanges, type ConsoleCheck, declaredConsole } from "./consoleDrift";
 import { checkOtherMtdPartners } from "./mtdPartners";
 import { type FoundAppProtectionPolicy, findAppProtectionPolicies } from "../appProtection";
+import { assessClassificationImpact, type ClassificationImpact } from "../classificationImpact";
 
 export interface Preflight {
     /** Each existing group by its config key, as `checkExistingGroups` found it. */
@@ -68,6 +69,8 @@ export interface Preflight {
     partners?: string[];
     /** The app protection policies the config names, found in Intune (appProtection/policies.ts). */
     appProtection?: FoundAppProtectionPolicy[];
+    /** What re-rated threat classifications do to devices with open threats of them (components/classificationImpact). */
+    classificationImpact?: ClassificationImpact;
 }
 
 /** The tenant the checks speak of: from config in reference mode, from the signed-in identity otherwise. */
@@ -220,11 +223,12 @@ export async function runPreflight(
     const decision = config.rollout
         ? await judgeRings(config, checked.groups, lookoutClient(), await rollout.previous, deviceCounts)
         : undefined;
-    const [impact, consoleCheck] = await Promise.all([
+    const [impact, consoleCheck, classificationImpact] = await Promise.all([
         assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph, impactReads),
         rollout.consoleAudit
             ? checkConsoleChanges(lookoutClient(), declaredConsole(config, decision?.enrolledGroups))
             : undefined,
+        assessClassificationImpact(config, checked.lookout.classifications, lookoutClient()),
     ]);
     const partnerWarnings = (partners as PromiseFulfilledResult<string[]>).value;
     return {
@@ -233,6 +237,7 @@ export async function runPreflight(
         impact,
         ...(consoleCheck ? { console: consoleCheck } : {}),
         ...(partnerWarnings.length > 0 ? { partners: partnerWarnings } : {}),
+        classificationImpact,
     };
 }
 

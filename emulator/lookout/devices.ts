@@ -66,7 +66,7 @@ const platformOf = (view: LookoutDeviceView) => (view.device.operatingSystem ===
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A filter parameter's allowed values, as the Swagger's `enum` lists them (with the `!` negations it documents). */
-function enumParam(query: URLSearchParams, name: string, values: readonly string[]): string | undefined {
+export function enumParam(query: URLSearchParams, name: string, values: readonly string[]): string | undefined {
     const raw = query.get(name);
     if (raw === null) return undefined;
     const allowed = values.flatMap((v) => [v, `!${v}`]);
@@ -83,7 +83,7 @@ function boolParam(query: URLSearchParams, name: string): boolean | undefined {
 }
 
 /** `X` keeps what equals X, `!X` what does not (the operation's description: "take ! as a not equal prefix"). */
-function matches(filter: string | undefined, value: string | null): boolean {
+export function matches(filter: string | undefined, value: string | null): boolean {
     if (filter === undefined) return true;
     return filter.startsWith("!") ? value !== filter.slice(1) : value === filter;
 }

@@ -27,10 +27,11 @@ import {
     sseMessages,
     uuidV7Time,
 } from "../../contract/lookout/events";
-import { deviceTimelines, type LookoutDeviceState, uuidV7 } from "../devices";
+import { deviceTimelines, type LookoutDeviceState, openThreatOf, uuidV7 } from "../devices";
 import type { Reply } from "../http";
 import type { EmulatedDevice, StoredAuditEvent, Tenant } from "../store";
 import { MraError } from "./devices";
+import { threatGuidOf } from "./threats";
 import { guidOf, type LookoutActor, type LookoutSession } from "./token";
 
 /** A DEVICE or THREAT event as the emulator keeps it: small, rendered when sent. */
@@ -104,13 +105,15 @@ export function materialize(tenant: Tenant, now: number): void {
     const due: Array<Omit<DeviceEvent, "id" | "ms"> & { at: number }> = [];
     const push = (at: number, event: Omit<DeviceEvent, "id" | "ms">, before: LookoutDeviceState | undefined) => {
         due.push({ ...event, at: Math.max(at, floor) });
-        // A verdict that is a threat, where there was none: a THREAT event beside the device's.
-        if (isThreat(event.state) && !isThreat(before))
+        // A verdict that is a threat, where there was none: a THREAT event beside the device's. An open
+        // threat whose classification was re-rated: a THREAT event with its new severity.
+        const reRated = isThreat(before) && event.state.security !== null && event.state.security !== before?.security;
+        if ((isThreat(event.state) && !isThreat(before)) || reRated)
             due.push({
                 ...event,
                 type: "THREAT",
-                changeType: "CREATED",
-                actor: { guid: event.guid, type: "DEVICE" },
+                changeType: reRated ? "UPDATED" : "CREATED",
+                actor: reRated ? connectorActor(tenant) : { guid: event.guid, type: "DEVICE" },
                 at: Math.max(at, floor),
             });
     };
@@ -220,8 +223,12 @@ export const connectorGuid = (tenant: Tenant) => guidOf(`connector:${tenant.id}`
 type Cursor = { after: string } | { from: number };
 
 const platformOf = (device: EmulatedDevice) => (device.operatingSystem === "iOS" ? "IOS" : "ANDROID");
-const severityOf: Record<string, string> = { THREATS_LOW: "LOW", THREATS_MEDIUM: "MEDIUM", THREATS_HIGH: "HIGH" };
-const classificationOf: Record<string, string> = { LOW: "ADWARE", MEDIUM: "RISKWARE", HIGH: "TROJAN" };
+const severityOf: Record<string, string> = {
+    SECURE: "NONE",
+    THREATS_LOW: "LOW",
+    THREATS_MEDIUM: "MEDIUM",
+    THREATS_HIGH: "HIGH",
+};
 
 /** `models.Event`: a device's or a threat's change. */
 function deviceEventBody(tenant: Tenant, e: DeviceEvent) {
@@ -236,7 +243,9 @@ function deviceEventBody(tenant: Tenant, e: DeviceEvent) {
     const info = { email: e.device.userPrincipalName };
     if (e.type === "THREAT") {
         const severity = severityOf[e.state.security!];
-        const threatGuid = guidOf(`threat:${e.guid}:${e.state.security}`);
+        // The threats list's GUID and classification (emulator/lookout/threats.ts); the severity as it stood then.
+        const threatGuid = threatGuidOf(e.guid);
+        const classification = openThreatOf(tenant, e.device)?.mraClassification ?? "UNKNOWN";
         return {
             ...common,
             target: { guid: threatGuid, type: "THREAT" },
@@ -245,7 +254,7 @@ function deviceEventBody(tenant: Tenant, e: DeviceEvent) {
                 type: "APPLICATION",
                 severity,
                 status: "OPEN",
-                classifications: [classificationOf[severity]],
+                classifications: [classification],
             },
             device: { guid: e.guid, platform: platformOf(e.device), info },
         };

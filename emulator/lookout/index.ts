@@ -1,7 +1,7 @@
 /**
  * The Lookout console-settings service of contract/lookout/openapi.yaml: the token endpoint
  * (token.ts) and the settings documents (settings.ts), beside Lookout's public device list
- * (devices.ts), every error in Lookout's error schema. A tenant whose `lookoutApi` is `public`
+ * and threats list (devices.ts, threats.ts), every error in Lookout's error schema. A tenant whose `lookoutApi` is `public`
  * serves what Lookout's own service does: the token and the device list, no settings route.
  * A path of the contract called with a method it does not serve answers 405 with `Allow`; any
  * other path answers 404.
@@ -13,6 +13,7 @@ import { type SettingsRoute, settingsRoutes } from "./settings";
 import { createLookoutAccess } from "./token";
 import { mraPaths } from "../../contract/lookout/mra";
 import { asMraError, listDevices, mraErrorReply } from "./devices";
+import { listThreats } from "./threats";
 import { eventStreamPath } from "../../contract/lookout/events";
 import { createEventStreams, defaultStreamSettings, type StreamSettings } from "./events";
 
@@ -76,11 +77,12 @@ export function createLookoutService(options: LookoutServiceOptions) {
             if (method !== "POST") throw methodNotAllowed(method, path, ["POST"]);
             return access.issueToken(request.req, request.raw);
         }
-        if (path === mraPaths.devices) {
+        if (path === mraPaths.devices || path === mraPaths.threats) {
             try {
                 if (method !== "GET") throw methodNotAllowed(method, path, ["GET"]);
                 const tenant = access.authenticate(request.req);
-                return { ...listDevices(tenant, request.url, options.now()), tenantId: tenant.id };
+                const list = path === mraPaths.devices ? listDevices : listThreats;
+                return { ...list(tenant, request.url, options.now()), tenantId: tenant.id };
             } catch (err) {
                 throw asMraError(err);
             }

@@ -21,7 +21,7 @@ import {
 } from "../../contract/lookout/events";
 import { HttpError, parseBody, type Reply, type Request } from "../http";
 import type { Store, Tenant, Versioned } from "../store";
-import { connectorGuid, recordAudit } from "./events";
+import { connectorGuid, materialize, recordAudit } from "./events";
 import { consoleAdmin, type LookoutActor } from "./token";
 
 interface SettingsContext {
@@ -242,6 +242,8 @@ const threatClassifications: SettingsRoute = {
                     .filter((c) => c.from !== c.to),
             });
             tenant.threatClassifications = { value: { ...doc.value, ...patch.riskLevels }, version: doc.version + 1 };
+            // Lookout re-rates the open threats of a re-rated classification at once: their events follow the audit.
+            materialize(tenant, now());
             store.persist();
             return {
                 status: 200,

@@ -10,7 +10,11 @@
  * - `checklist` mode: only the key is checked; no settings route is called.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type IntuneConnectorSettings, intuneConnectorSettingsSchema } from "../../contract/lookout/schemas";
+import {
+    type IntuneConnectorSettings,
+    intuneConnectorSettingsSchema,
+    threatClassificationListSchema,
+} from "../../contract/lookout/schemas";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import type { SettingsMode } from "../../config/stackConfig";
 import type { LookoutClient } from "./client";
@@ -19,6 +23,8 @@ import { clientFor, connectionFromConfig } from "./connection";
 export interface LookoutEndpoint {
     /** The Intune connector as Lookout holds it now (`api` mode; undefined when never configured or in `checklist` mode). */
     connector?: IntuneConnectorSettings;
+    /** The threat classifications' levels Lookout holds now, by name (`api` mode; the probe's answer, when it reads as the contract says). */
+    classifications?: Record<string, string>;
 }
 
 /** Statuses with which an endpoint says it has no such route. */
@@ -36,8 +42,9 @@ export async function checkLookoutEndpoint(mode: SettingsMode, client: LookoutCl
         schema: intuneConnectorSettingsSchema(),
     });
     connector.catch(() => undefined);
+    let levels: unknown;
     try {
-        await client.request("GET", probe);
+        levels = (await client.request("GET", probe))?.body;
     } catch (err) {
         const status = (err as { status?: number }).status;
         // A gateway may answer 403 for a route it does not know; with a token that carries scopes but no
@@ -55,7 +62,11 @@ export async function checkLookoutEndpoint(mode: SettingsMode, client: LookoutCl
         }
         throw new Error(`lookout:baseUrl: ${(err as Error).message}`, { cause: err });
     }
-    return { connector: (await connector)?.body };
+    const read = threatClassificationListSchema().safeParse(levels);
+    const classifications = read.success
+        ? Object.fromEntries(read.data.classifications.map((c) => [c.name, c.riskLevel]))
+        : undefined;
+    return { connector: (await connector)?.body, ...(classifications ? { classifications } : {}) };
 }
 
 /** The program's own Lookout client, from the same `lookout:*` config (or environment) as the providers'. */

@@ -12,6 +12,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import { eventStreamPath, eventStreamQuery } from "../../contract/lookout/events";
+import { mraThreatsQuery } from "../../contract/lookout/mra";
 import { lookoutPaths } from "../../contract/lookout/routes";
 import { lookoutDevices, lookoutGuid, seedDevices } from "../../emulator/devices";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";
@@ -111,6 +112,19 @@ function replay(events: Event[]): Map<string, Record<string, string>> {
     return devices;
 }
 
+/** The devices as the device list says of them at `at`: guid -> status. */
+const listedDevices = (tenant: Tenant, at: number) =>
+    new Map(
+        lookoutDevices(tenant, at).map((v) => [
+            lookoutGuid(v.device, v.oid),
+            {
+                activation_status: v.activation,
+                ...(v.protection ? { protection_status: v.protection } : {}),
+                ...(v.security ? { security_status: v.security } : {}),
+            },
+        ]),
+    );
+
 describe("Lookout's event stream in the emulator, against Lookout's Swagger", function () {
     const t = useEmulatedTenant({
         eachTest: true,
@@ -181,17 +195,7 @@ describe("Lookout's event stream in the emulator, against Lookout's Swagger", fu
 
     it("says of each device what the device list says, now and after the clock moves on", async () => {
         const first = await read(t, eventStreamQuery({ startTime: threeHoursAgo() }), caughtUp);
-        const listed = (at: number) =>
-            new Map(
-                lookoutDevices(tenantOf(t), at).map((v) => [
-                    lookoutGuid(v.device, v.oid),
-                    {
-                        activation_status: v.activation,
-                        ...(v.protection ? { protection_status: v.protection } : {}),
-                        ...(v.security ? { security_status: v.security } : {}),
-                    },
-                ]),
-            );
+        const listed = (at: number) => listedDevices(tenantOf(t), at);
         assert.deepEqual(replay(eventsOf(first.messages)), listed(t.emulator.now()));
         const states = new Set([...replay(eventsOf(first.messages)).values()].map((s) => s.activation_status));
         assert.deepEqual([...states].sort(), ["ACTIVATED", "PENDING"]);
@@ -210,6 +214,28 @@ describe("Lookout's event stream in the emulator, against Lookout's Swagger", fu
         assert.ok(later.length > 0 && later.every((e) => e.id > lastId), "only events after the id");
         assert.deepEqual(replay([...eventsOf(first.messages), ...later]), listed(t.emulator.now()));
         assert.ok(later.some((e) => e.type === "DEVICE" && e.device.status.protection_status === "DISCONNECTED"));
+    });
+
+    it("re-rates the open threats of a re-rated classification: a THREAT event with the new severity, as the threats list says", async () => {
+        t.emulator.advanceClock(2 * hour);
+        const first = await read(t, eventStreamQuery({ startTime: threeHoursAgo() }), caughtUp);
+        const lastId = eventsOf(first.messages).at(-1)!.id as string;
+        await t.console.request("PATCH", lookoutPaths.threatClassifications, {
+            body: { riskLevels: { ADWARE: "high" } },
+        });
+        const after = eventsOf((await read(t, eventStreamQuery({ id: lastId }), caughtUp)).messages);
+        const reRated = after.filter((e) => e.type === "THREAT");
+        const listed = (
+            (await t.console.request("GET", mraThreatsQuery({ limit: 1000, classification: "ADWARE" })))!.body as {
+                threats: Event[];
+            }
+        ).threats;
+        assert.ok(listed.length > 0);
+        assert.deepEqual(
+            reRated.map((e) => [e.change_type, e.target.guid, e.threat.severity, e.threat.classifications]).sort(),
+            listed.map((x) => ["UPDATED", x.guid, "HIGH", ["ADWARE"]]).sort(),
+        );
+        assert.deepEqual(replay([...eventsOf(first.messages), ...after]), listedDevices(tenantOf(t), t.emulator.now()));
     });
 
     it("filters by types, and refuses a type the Swagger does not list", async () => {

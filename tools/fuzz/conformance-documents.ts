@@ -163,7 +163,7 @@ function prepareGraph() {
 
 function prepareLookout() {
     const swagger = JSON.parse(readFileSync(join(referenceDir, "lookout-mra-v2-swagger.json"), "utf8")) as Json;
-    const served = new Set([`POST ${lookoutPaths.token}`, `GET ${mraPaths.devices}`]);
+    const served = new Set([`POST ${lookoutPaths.token}`, `GET ${mraPaths.devices}`, `GET ${mraPaths.threats}`]);
     const all = Object.entries(swagger.paths as Record<string, Json>).flatMap(([path, item]) =>
         Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
     );
