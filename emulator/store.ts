@@ -133,6 +133,8 @@ export const allGraphRoles = [
     "GroupMember.Read.All",
     "Application.Read.All",
     "Directory.Read.All",
+    "Policy.Read.All",
+    "Policy.ReadWrite.ConditionalAccess",
 ];
 
 /**
@@ -193,6 +195,8 @@ export interface Tenant {
     publicClients?: Record<string, string[]>;
     mtdConnectors: Record<string, StoredEntity>;
     compliancePolicies: Record<string, StoredCompliancePolicy>;
+    /** Conditional Access policies, stored whole (graph/conditionalAccess.ts); absent in a store saved before them. */
+    conditionalAccessPolicies?: Record<string, StoredEntity>;
     mobileApps: Record<string, StoredMobileApp>;
     directory: Directory;
     /** Service principals of multi-tenant apps consented to in this tenant (Microsoft Graph's own is implied, see graph/servicePrincipals.ts). */

@@ -46,6 +46,13 @@ import {
     updateConnector,
     updatePolicy,
 } from "./intune";
+import {
+    createConditionalAccessPolicy,
+    deleteConditionalAccessPolicy,
+    getConditionalAccessPolicy,
+    listConditionalAccessPolicies,
+    updateConditionalAccessPolicy,
+} from "./conditionalAccess";
 
 export { GraphError, graphErrorBody } from "./errors";
 
@@ -106,6 +113,11 @@ const handlers = {
     "group.membersCount": (r) => countMembers(r.tenant.directory, r.req, r.params.groupId),
     "group.membersOfType": (r) => listMembersOfType(r.tenant.directory, r.req, r.params.groupId, r.params.type),
     "group.membersOfTypeCount": (r) => countMembersOfType(r.tenant.directory, r.req, r.params.groupId, r.params.type),
+    "conditionalAccessPolicy.list": (r) => listConditionalAccessPolicies(r),
+    "conditionalAccessPolicy.get": (r) => getConditionalAccessPolicy(r, r.params.conditionalAccessPolicyId),
+    "conditionalAccessPolicy.create": (r) => createConditionalAccessPolicy(r),
+    "conditionalAccessPolicy.update": (r) => updateConditionalAccessPolicy(r, r.params.conditionalAccessPolicyId),
+    "conditionalAccessPolicy.delete": (r) => deleteConditionalAccessPolicy(r, r.params.conditionalAccessPolicyId),
 } satisfies Record<GraphRouteId, (request: RouteRequest) => Reply>;
 
 /** The values of a template's `{placeholders}` in a path the template matched (a placeholder may sit inside a segment: `servicePrincipals(appId='{appId}')`). */
@@ -180,8 +192,14 @@ export function createGraphEmulator(ctx: GraphContext) {
     /** Grants the request when the token holds the route's least-privileged permission or a higher one Microsoft documents. */
     function authorize(
         token: IssuedToken,
-        route: { template: string; permissions: { least: string; higher: readonly string[] } },
+        route: {
+            template: string;
+            permissions: { least: string; higher: readonly string[] };
+            alsoRequires?: { least: string; higher: readonly string[] };
+        },
     ): void {
+        // Learn's "A and B" (Conditional Access writes): each set must be held, one permission of it.
+        if (route.alsoRequires) authorize(token, { template: route.template, permissions: route.alsoRequires });
         const { least, higher } = route.permissions;
         const accepted = [least, ...higher];
         if (token.user) return authorizeDelegated(token, route.template, accepted);

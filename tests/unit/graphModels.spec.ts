@@ -76,6 +76,11 @@ const replies: Record<GraphRouteId, string | undefined> = {
     "group.membersCount": "count",
     "group.membersOfType": "DirectoryObjectCollectionResponse",
     "group.membersOfTypeCount": "count",
+    "conditionalAccessPolicy.list": "ConditionalAccessPolicyCollectionResponse",
+    "conditionalAccessPolicy.get": "ConditionalAccessPolicy",
+    "conditionalAccessPolicy.create": "ConditionalAccessPolicy",
+    "conditionalAccessPolicy.update": undefined,
+    "conditionalAccessPolicy.delete": undefined,
 };
 
 /** The model type of each route's request body. */
@@ -89,6 +94,8 @@ const requests: Partial<Record<GraphRouteId, string>> = {
     "mobileApp.create": "MobileApp",
     "mobileAppAssignment.create": "MobileAppAssignment",
     "mobileAppAssignment.update": "MobileAppAssignment",
+    "conditionalAccessPolicy.create": "ConditionalAccessPolicy",
+    "conditionalAccessPolicy.update": "ConditionalAccessPolicy",
 };
 
 /** A cast lists the cast's type: its collection response. */
