@@ -29,6 +29,7 @@ import {
 import { deployedIntents } from "../contract/graph/mobileApps";
 import { lookoutForWorkIosBundleId } from "../contract/graph/lookoutApps";
 import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../contract/graph/servicePrincipals";
+import { conditionalAccessChecks, conditionalAccessSection } from "./conditionalAccess";
 
 export const projectNamespace = "lookout-mtp";
 
@@ -508,9 +509,11 @@ export function stackConfigSchema() {
             intune: intuneSection(),
             threatClassifications: threatClassificationsSection(),
             rollout: rolloutSection(),
+            conditionalAccess: conditionalAccessSection(groupSchema),
         })
         .strict()
-        .superRefine(crossSectionChecks);
+        .superRefine(crossSectionChecks)
+        .superRefine(conditionalAccessChecks);
 }
 /**
  * How the stack configures Lookout's console (`lookout:settingsMode`): `api`, through the
@@ -537,6 +540,7 @@ const sectionKeys = [
     "threatClassifications",
     "intune",
     "rollout",
+    "conditionalAccess",
 ] as const;
 /** The providers' keys outside the project namespace, with what each is for (the configuration reference shows them). */
 export const providerKeys = {

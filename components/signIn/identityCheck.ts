@@ -9,7 +9,7 @@
  * of the connector list otherwise (Intune RBAC roles are in no token, only Intune's answer shows them).
  */
 import type { StackConfig } from "../../config/stackConfig";
-import { graphPaths, graphRoutes, type GraphRouteId } from "../../contract/graph/routes";
+import { graphPaths, type GraphRoute, graphRoutes, type GraphRouteId } from "../../contract/graph/routes";
 import type { GraphClient } from "../../providers/graph/client";
 import {
     intuneRoleAdvice,
@@ -23,11 +23,19 @@ import { appsToDeploy } from "../intune/threatDefense";
 /** The write routes the config declares, each as the permissions that grant it (least privileged first). */
 export function declaredWrites(config: StackConfig): Array<readonly string[]> {
     const intune = config.intune;
-    if (!intune) return [];
-    const routes: GraphRouteId[] = ["mtdConnector.create", "mtdConnector.update"];
-    if (intune.compliancePolicies.length > 0) routes.push("compliancePolicy.create", "compliancePolicy.assign");
-    if (appsToDeploy(intune.apps).length > 0) routes.push("mobileApp.create", "mobileAppAssignment.create");
-    return routes.map((id) => [graphRoutes[id].permissions.least, ...graphRoutes[id].permissions.higher]);
+    const routes: GraphRouteId[] = intune ? ["mtdConnector.create", "mtdConnector.update"] : [];
+    if (intune && intune.compliancePolicies.length > 0)
+        routes.push("compliancePolicy.create", "compliancePolicy.assign");
+    if (intune && appsToDeploy(intune.apps).length > 0) routes.push("mobileApp.create", "mobileAppAssignment.create");
+    // Conditional Access writes need two permissions together (Learn's "A and B"): each set is one entry.
+    if (config.conditionalAccess) routes.push("conditionalAccessPolicy.create", "conditionalAccessPolicy.delete");
+    return routes.flatMap((id) => {
+        const route: GraphRoute = graphRoutes[id];
+        return [route.permissions, ...(route.alsoRequires ? [route.alsoRequires] : [])].map((p) => [
+            p.least,
+            ...p.higher,
+        ]);
+    });
 }
 
 function tenantProblem(config: StackConfig, identity: SignedInIdentity): string | undefined {
