@@ -30,6 +30,7 @@ import { graphClientFor } from "../../providers/graph/connection";
 import { compliancePolicyProvider, managedPolicyDescription } from "../../providers/intune/compliancePolicy";
 import { mtdConnectorProvider } from "../../providers/intune/mtdConnector";
 import { storeAppProvider } from "../../providers/intune/storeApp";
+import { conditionalAccessPolicyProvider } from "../../providers/conditionalAccess/policy";
 import { configured } from "../kit/providerHarness";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
@@ -463,6 +464,20 @@ async function runTheProject(t: ReturnType<typeof useEmulatedTenant>) {
     const { outs: released } = await apps.update(adoptedId, adopted, { ...adoptInputs, groupIds: [sales] });
     await apps.delete(adoptedId, released);
 
+    // The Conditional Access policy: created report-only, enforced, read, deleted.
+    const caPolicies = await configured(conditionalAccessPolicyProvider, t.graph);
+    const caInputs = {
+        displayName: "Lookout MTP - require a compliant mobile device",
+        state: "enabledForReportingButNotEnforced" as const,
+        includeGroups: [pilot],
+        excludeGroups: [sales],
+        includeApplications: ["All"],
+    };
+    const { id: caId, outs: caOuts } = await caPolicies.create(caInputs);
+    const caEnforced = await caPolicies.update(caId, caOuts, { ...caInputs, state: "enabled" });
+    await caPolicies.read(caId, caEnforced);
+    await caPolicies.delete(caId, caEnforced);
+
     const graph = graphClientFor(t.graph);
     const [lookout] = tenant.servicePrincipals;
     const reads: Array<[string, Record<string, string>?]> = [
@@ -480,6 +495,8 @@ async function runTheProject(t: ReturnType<typeof useEmulatedTenant>) {
         [graphPaths.servicePrincipalByAppId(lookout.appId)],
         [graphPaths.servicePrincipalAppRoleAssignments(lookout.id)],
         [graphPaths.servicePrincipalPermissionGrants(lookout.id)],
+        // The stack never lists Conditional Access policies; read so the judge sees another admin's as the emulator stores it.
+        [graphPaths.conditionalAccessPolicies],
     ];
     for (const [path, headers] of reads) await graph.request("GET", path, { headers });
     const [windows] = Object.keys(tenant.compliancePolicies);
