@@ -474,7 +474,7 @@ async function runTheProject(t: ReturnType<typeof useEmulatedTenant>) {
         includeApplications: ["All"],
     };
     const { id: caId, outs: caOuts } = await caPolicies.create(caInputs);
-    const caEnforced = await caPolicies.update(caId, caOuts, { ...caInputs, state: "enabled" });
+    const { outs: caEnforced } = await caPolicies.update(caId, caOuts, { ...caInputs, state: "enabled" });
     await caPolicies.read(caId, caEnforced);
     await caPolicies.delete(caId, caEnforced);
 
