@@ -25,7 +25,9 @@ import { badRequest, GraphError, type Reply } from "./errors";
 import { bodyObject, type IntuneContext } from "./intune";
 import { type Answer, arraySequence, collectionPage, entityBody } from "./odata";
 
-const answer: Answer = { type: graphTypes.conditionalAccessPolicy, service: "directory" };
+// Not the directory's store: the chain document declares `$skip` on the list, and no source says the
+// service refuses it (as the directory does), so it is taken as OData defines it.
+const answer: Answer = { type: graphTypes.conditionalAccessPolicy, service: "identity" };
 const context = (ctx: IntuneContext, entity = false) =>
     `${ctx.req.origin}/graph/v1.0/$metadata#identity/conditionalAccess/policies${entity ? "/$entity" : ""}`;
 
@@ -40,12 +42,12 @@ function find(ctx: IntuneContext, id: string): StoredEntity {
 }
 
 /** A complex value completed with Graph's unset values; an unknown property is a 400. */
-function complete(type: string, unset: Record<string, unknown>, value: unknown): unknown {
+function complete(type: string, unset: Record<string, unknown>, value: unknown, navigation: string[] = []): unknown {
     if (value === null || value === undefined) return null;
     if (typeof value !== "object" || Array.isArray(value))
         throw badRequest(`Cannot convert the literal '${JSON.stringify(value)}' to the expected type '${type}'.`);
     for (const name of Object.keys(value))
-        if (!(name in unset) && !name.startsWith("@"))
+        if (!(name in unset) && !navigation.includes(name) && !name.startsWith("@"))
             throw badRequest(`The property '${name}' does not exist on type '${type}'.`);
     return { ...unset, ...value };
 }
@@ -87,6 +89,8 @@ function values(body: Record<string, unknown>): Record<string, unknown> {
             "microsoft.graph.conditionalAccessGrantControls",
             conditionalAccessComplexUnset.grantControls,
             out.grantControls,
+            // A contained navigation property (metadata), which Learn's create examples send inline; kept as sent.
+            ["authenticationStrength"],
         );
     return out;
 }
