@@ -134,6 +134,7 @@ function reconciled(emulator: LookoutEmulator, tenant: Tenant) {
         compliancePolicies,
         mobileApps,
         servicePrincipals,
+        conditionalAccessPolicies,
     } = emulator.store.describe(tenant);
     const changedLevels = Object.fromEntries(
         threatClassificationCatalogue
@@ -159,6 +160,17 @@ function reconciled(emulator: LookoutEmulator, tenant: Tenant) {
             storeId: app.body.bundleId ?? app.body.packageId,
             assignments: app.assignments.map((a) => `${a.intent}: ${a.target.groupId ?? a.target["@odata.type"]}`),
         })),
+        // The stack's policy beside the one another admin made, which it never touches.
+        conditionalAccessPolicies: Object.values(conditionalAccessPolicies ?? {}).map((p) => {
+            const policy = p as Record<string, any>;
+            return {
+                displayName: policy.displayName,
+                state: policy.state,
+                includeGroups: policy.conditions?.users?.includeGroups,
+                excludeGroups: policy.conditions?.users?.excludeGroups,
+                grant: policy.grantControls?.builtInControls,
+            };
+        }),
         lookoutConsent: servicePrincipals.map((sp) => ({
             appId: sp.appId,
             applicationPermissions: sp.appRoleAssignments.length,
