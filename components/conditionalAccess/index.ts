@@ -9,6 +9,7 @@ import type { StackConfig } from "../../config/stackConfig";
 import type { GraphClient } from "../../providers/graph/client";
 import { programGraphClient } from "../../providers/graph/programClient";
 import { ConditionalAccessPolicy } from "../../providers/conditionalAccess/policy";
+import { conditionalAccessWriterRoles } from "../../contract/graph/conditionalAccess";
 import type { Preflight } from "../onboarding/preflight";
 import { previousOutput } from "../onboarding/ownRecord";
 import { conditionalAccessImpact } from "./impact";
@@ -35,21 +36,42 @@ export class ConditionalAccess extends pulumi.ComponentResource {
     }
 }
 
+/** A person's sign-in must hold a role that may write Conditional Access policies (an app's permissions are checked with the others). */
+async function roleProblem(graph: GraphClient): Promise<string | undefined> {
+    const identity = await graph.identity();
+    if (identity?.kind !== "user" || identity.directoryRoles.some((id) => conditionalAccessWriterRoles[id]))
+        return undefined;
+    return `graph:signIn: ${identity.name ?? "the signed-in user"} holds no role that may write Conditional Access policies; assign Conditional Access Administrator or Security Administrator (Entra admin center > Roles and administrators), or sign in as an admin who holds one`;
+}
+
+/** What the stack function declares of Conditional Access, once planned. */
+export interface PreparedConditionalAccess {
+    /** What the stack outputs as `conditionalAccess`. */
+    record: ConditionalAccessRecord;
+    /** Declares the policy after `after` (the onboarding). */
+    declare(after: pulumi.Resource): ConditionalAccess;
+}
+
 /**
- * The stack function's one call: plans the policy from the passed checks, reads what the last
- * update recorded and whom the change would block, then declares the policy after `after` (the
- * onboarding). Returns the record the stack outputs, or undefined when the config has no policy.
+ * The stack function's call, before any resource is declared: plans the policy from the passed
+ * checks, checks a person's role, reads what the last update recorded and whom the change would
+ * block. Undefined when the config has no policy; rejects with a RunError (nothing written) when
+ * the sign-in may not write policies.
  */
-export async function declareConditionalAccess(
+export async function prepareConditionalAccess(
     config: StackConfig,
     preflight: Preflight,
-    after: pulumi.Resource,
     graph: GraphClient = programGraphClient(),
-): Promise<ConditionalAccessRecord | undefined> {
+): Promise<PreparedConditionalAccess | undefined> {
     if (!config.conditionalAccess) return undefined;
     const plan = planConditionalAccess(config, preflight.groups, preflight.rollout?.enrolledGroups);
+    const problem = await roleProblem(graph);
+    if (problem) throw new pulumi.RunError(`The onboarding cannot start; nothing was changed:\n  - ${problem}`);
     const previous = await previousOutput<ConditionalAccessRecord>("conditionalAccess");
     const impact = await conditionalAccessImpact(graph, plan, previous);
-    new ConditionalAccess("lookout-conditional-access", { plan, impact }, { dependsOn: [after] });
-    return plan.record;
+    return {
+        record: plan.record,
+        declare: (after) =>
+            new ConditionalAccess("lookout-conditional-access", { plan, impact }, { dependsOn: [after] }),
+    };
 }

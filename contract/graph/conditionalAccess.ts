@@ -30,6 +30,17 @@ export const conditionalAccessPlatforms = [
     "linux",
 ] as const satisfies readonly ConditionalAccessDevicePlatform[];
 
+/**
+ * The directory roles (template IDs) that may write Conditional Access policies in a person's
+ * sign-in: Learn's "least privileged roles" for the writes (Security Administrator, Conditional
+ * Access Administrator), and Global Administrator, which holds every permission.
+ */
+export const conditionalAccessWriterRoles: Readonly<Record<string, string>> = {
+    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+    "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
+    "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9": "Conditional Access Administrator",
+};
+
 /** The platforms Lookout protects: a policy of the stack applies to these only. */
 export const mobilePlatforms = ["iOS", "android"] as const satisfies readonly ConditionalAccessDevicePlatform[];
 
