@@ -6,7 +6,10 @@
  * It owns exactly the policy it created, found again by the id Graph gave it: it never lists,
  * adopts, reads or writes another policy (another admin's policies are theirs, whatever their
  * name), and `delete` removes only that id. Every write sends the whole declared body (the policy
- * is the stack's own), the precise shape of `conditionalAccessPolicyBody`.
+ * is the stack's own), the precise shape of `conditionalAccessPolicyBody`, with one exception: an
+ * exclusion group someone else added to the policy is kept (removing an exclusion can lock an
+ * emergency account out), and `refresh` does not count it as drift. An exclusion the stack
+ * declared and no longer declares is removed.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -59,16 +62,28 @@ export function conditionalAccessPolicyInputsSchema() {
         });
 }
 
-/** The policy as the stack declared it, read back from Graph (what `refresh` compares). */
-function declaredOf(policy: ConditionalAccessPolicyRead): ConditionalAccessPolicyOutputs {
+/**
+ * The policy as the stack declared it, read back from Graph (what `refresh` compares): of the
+ * exclusions, those the stack declared (`managed`) that are still there; others' are not its own.
+ */
+function declaredOf(policy: ConditionalAccessPolicyRead, managed?: string[]): ConditionalAccessPolicyOutputs {
     const users = policy.conditions?.users;
+    const excluded = users?.excludeGroups ?? [];
     return {
         displayName: policy.displayName ?? "",
         state: (policy.state ?? "disabled") as ConditionalAccessPolicyOutputs["state"],
         includeGroups: [...(users?.includeGroups ?? [])].sort(),
-        excludeGroups: [...(users?.excludeGroups ?? [])].sort(),
+        excludeGroups: (managed ? excluded.filter((g) => managed.includes(g)) : [...excluded]).sort(),
         includeApplications: [...(policy.conditions?.applications?.includeApplications ?? [])],
     };
+}
+
+async function readPolicy(graph: GraphClient, id: string): Promise<ConditionalAccessPolicyRead | undefined> {
+    const found = await graph.request("GET", graphPaths.conditionalAccessPolicy(id), {
+        schema: conditionalAccessPolicySchema(),
+        allow404: true,
+    });
+    return found?.body as ConditionalAccessPolicyRead | undefined;
 }
 
 /** Only the declared properties: inputs from the engine also carry `__provider`, which must never reach Graph. */
@@ -106,20 +121,24 @@ export const conditionalAccessPolicyProvider = dynamicProvider<
         return { id: created.id, outs: declared(inputs) };
     },
 
-    async read(graph, id) {
-        const found = await graph.request("GET", graphPaths.conditionalAccessPolicy(id), {
-            schema: conditionalAccessPolicySchema(),
-            allow404: true,
-        });
+    async read(graph, id, state) {
+        const found = await readPolicy(graph, id);
         if (!found) return {};
-        const props = declaredOf(found.body as ConditionalAccessPolicyRead);
+        const props = declaredOf(found, state?.excludeGroups);
         return { id, props, inputs: props };
     },
 
-    async update(graph, id, _olds, news) {
+    async update(graph, id, olds, news) {
         const path = graphPaths.conditionalAccessPolicy(id);
         await assertMayWrite(graph, "PATCH", path, "Changing the Conditional Access policy");
-        await graph.request("PATCH", path, { body: conditionalAccessPolicyBody(declared(news)) });
+        // One read: the exclusions someone else added since, which the write keeps.
+        const current = (await readPolicy(graph, id))?.conditions?.users?.excludeGroups ?? [];
+        const others = current.filter((g) => !olds.excludeGroups.includes(g) && !news.excludeGroups.includes(g));
+        const body = conditionalAccessPolicyBody({
+            ...declared(news),
+            excludeGroups: [...news.excludeGroups, ...others].sort(),
+        });
+        await graph.request("PATCH", path, { body });
         return declared(news);
     },
 

@@ -11,6 +11,8 @@ import { planConditionalAccess } from "../../components/conditionalAccess/plan";
 import { enrollmentGroupKey } from "../../components/entra/directory";
 import { parsedConfig, validGraphConfig } from "../kit/configFixtures";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
+import { configured } from "../kit/providerHarness";
+import { conditionalAccessPolicyProvider } from "../../providers/conditionalAccess/policy";
 
 const pilot = "3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80";
 const sales = "4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091";
@@ -136,6 +138,32 @@ describe("Conditional Access in the emulator", () => {
             ).status,
             201,
         );
+    });
+});
+
+describe("the Conditional Access policy resource", () => {
+    const t = useEmulatedTenant({ eachTest: true });
+    const other = "6b1f8293-0000-4000-8000-000000000001";
+
+    it("keeps an exclusion another admin added to its policy, removes one it no longer declares, and sees no drift in theirs", async () => {
+        const provider = await configured(conditionalAccessPolicyProvider, t.graph);
+        const second = "7c209304-0000-4000-8000-000000000002";
+        const { id, outs } = await provider.create({ ...declared, excludeGroups: [emergency, second] });
+        const stored = () =>
+            t.emulator.store.tenantById(t.tenantId)!.conditionalAccessPolicies![id] as Record<string, any>;
+        stored().conditions.users.excludeGroups.push(other);
+        const refreshed = await provider.read(id, outs);
+        assert.deepEqual(refreshed.props!.excludeGroups, [emergency, second].sort());
+        const { outs: updated } = await provider.update(id, refreshed.props!, {
+            ...declared,
+            state: "enabled",
+            excludeGroups: [emergency],
+        });
+        assert.deepEqual(updated.excludeGroups, [emergency]);
+        assert.deepEqual(stored().conditions.users.excludeGroups, [emergency, other].sort());
+        assert.equal(stored().state, "enabled");
+        await provider.delete(id, updated);
+        assert.equal(stored(), undefined);
     });
 });
 
