@@ -88,6 +88,39 @@ describe("Conditional Access (real engine)", function () {
             assert.doesNotMatch(output, /Sales Mobile' would lose access/);
         });
 
+        it("previews, once enforced, whom a ring released into the policy would block, and only that ring", async () => {
+            const up = await t.stack.up(t.run);
+            assert.equal(up.summary.result, "succeeded");
+            assert.equal(stackPolicies(tenant)[0].state, "enabled");
+            const t0 = tenantOf(tenant);
+            const groupsOf = membershipOf(t0);
+            const blocked = new Set(
+                managedDevices(t0, tenant.emulator.now())
+                    .filter(
+                        (v) =>
+                            v.complianceState === "noncompliant" &&
+                            groupsOf(v.device.userId).some((g) => g.id === salesId),
+                    )
+                    .map((v) => v.device.userId),
+            );
+            const released = config("enforced");
+            (released["lookout-mtp:rollout"] as Record<string, unknown>).release = {
+                ring: "sales",
+                reason: "approved",
+            };
+            await t.setConfig(released);
+            let output = "";
+            await t.stack.preview({ ...t.run, onOutput: (s) => (output += s) });
+            const lines = output.split("\n").filter((l) => /^\s*warning: .*would lose access/.test(l));
+            assert.equal(lines.length, 1, output);
+            assert.match(
+                lines[0],
+                new RegExp(`^\\s*warning: ${blocked.size} users? of 'Sales Mobile' would lose access`),
+            );
+            assert.match(lines[0], /group added to the enforced policy/);
+            await t.setConfig(config("enforced"));
+        });
+
         it("leaves another admin's policy untouched on destroy, and removes only its own", async () => {
             await t.stack.destroy(t.run);
             assert.deepEqual(stackPolicies(tenant), []);
