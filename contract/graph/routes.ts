@@ -416,12 +416,12 @@ export const graphPaths = {
             {},
             `$select=${select.join(",")}${filter ? `&$filter=${seg(filter)}` : ""}&$top=1000`,
         ),
-    conditionalAccessPolicies: pathOf("conditionalAccessPolicy.list"),
-    conditionalAccessPolicy: (id: string) => pathOf("conditionalAccessPolicy.get", { conditionalAccessPolicyId: id }),
     servicePrincipalAppRoleAssignments: (id: string) =>
         pathOf("servicePrincipal.appRoleAssignments", { servicePrincipalId: id }),
     servicePrincipalPermissionGrants: (id: string) =>
         pathOf("servicePrincipal.oauth2PermissionGrants", { servicePrincipalId: id }),
+    conditionalAccessPolicies: pathOf("conditionalAccessPolicy.list"),
+    conditionalAccessPolicy: (id: string) => pathOf("conditionalAccessPolicy.get", { conditionalAccessPolicyId: id }),
 } as const;
 
 /** Headers Graph requires for advanced queries (`$count`, OData casts with `$count`). */
