@@ -30,6 +30,7 @@ import { deployedIntents } from "../contract/graph/mobileApps";
 import { lookoutForWorkIosBundleId } from "../contract/graph/lookoutApps";
 import { lookoutApplicationPermissions, lookoutDelegatedScopes } from "../contract/graph/servicePrincipals";
 import { appProtectionSection, checkAppProtection } from "./appProtection";
+import { conditionalAccessChecks, conditionalAccessSection } from "./conditionalAccess";
 
 export const projectNamespace = "lookout-mtp";
 
@@ -513,9 +514,11 @@ export function stackConfigSchema() {
             threatClassifications: threatClassificationsSection(),
             rollout: rolloutSection(),
             appProtection: appProtectionSection(),
+            conditionalAccess: conditionalAccessSection(groupSchema),
         })
         .strict()
-        .superRefine(crossSectionChecks);
+        .superRefine(crossSectionChecks)
+        .superRefine(conditionalAccessChecks);
 }
 /**
  * How the stack configures Lookout's console (`lookout:settingsMode`): `api`, through the
@@ -543,6 +546,7 @@ const sectionKeys = [
     "intune",
     "rollout",
     "appProtection",
+    "conditionalAccess",
 ] as const;
 /** The providers' keys outside the project namespace, with what each is for (the configuration reference shows them). */
 export const providerKeys = {

@@ -28,6 +28,11 @@ import {
     runDelegatedScopes,
 } from "../contract/graph/signIn";
 import { randomBytes } from "node:crypto";
+import {
+    conditionalAccessComplexUnset,
+    conditionalAccessConditionSetUnset,
+    conditionalAccessPolicyUnset,
+} from "../contract/graph/conditionalAccess";
 import { approveManagedGooglePlayApp } from "./graph/apps";
 import { seedDevices } from "./devices";
 import { devAppProtectionPolicies } from "./devAppProtection";
@@ -71,6 +76,11 @@ export function devDirectory(): Directory {
                 userPrincipalName: "sam@contoso.example",
                 displayName: "Sam Taylor",
             },
+            {
+                id: "0a6b2c1d-1111-4e2f-8a3b-000000000003",
+                userPrincipalName: "breakglass@contoso.example",
+                displayName: "Emergency Access 1",
+            },
         ],
         groups: [
             group("1b6f2c3d-8e9a-4b5c-9d0e-1f2a3b4c5d6e", "Lookout MTP Admins", [
@@ -84,6 +94,8 @@ export function devDirectory(): Directory {
                 "0a6b2c1d-1111-4e2f-8a3b-000000000002",
             ]),
             group("4e9c5f60-1b2d-4e8f-8a3b-4c5d6e7f8091", "Sales Mobile", ["0a6b2c1d-1111-4e2f-8a3b-000000000002"]),
+            // Emergency-access (break-glass) accounts, which every Conditional Access policy excludes.
+            group("5fa06172-3d4e-4f90-8b1c-6d7e8f9a0b1c", "Emergency Access", ["0a6b2c1d-1111-4e2f-8a3b-000000000003"]),
         ],
     };
 }
@@ -109,6 +121,33 @@ function windowsPolicyByAnotherAdmin() {
             id: windowsPolicyId,
         },
         assignments: [],
+    };
+}
+
+export const caPolicyByAnotherAdminId = "8c2e4a6b-1d3f-4e5a-9b7c-0d1e2f3a4b5c";
+
+/**
+ * Another admin's Conditional Access policy (MFA for admins, made in the Entra admin center): the
+ * stack never reads, changes or deletes it. Stored whole, as Graph returns it.
+ */
+function caPolicyByAnotherAdmin() {
+    return {
+        ...conditionalAccessPolicyUnset,
+        id: caPolicyByAnotherAdminId,
+        displayName: "Require MFA for administrators (Identity team)",
+        state: "enabled",
+        createdDateTime: "2024-02-01T08:00:00Z",
+        conditions: {
+            ...conditionalAccessConditionSetUnset,
+            clientAppTypes: ["all"],
+            applications: { ...conditionalAccessComplexUnset.applications, includeApplications: ["All"] },
+            users: {
+                ...conditionalAccessComplexUnset.users,
+                includeRoles: ["62e90394-69f5-4237-9190-012177145e10"],
+                excludeGroups: ["5fa06172-3d4e-4f90-8b1c-6d7e8f9a0b1c"],
+            },
+        },
+        grantControls: { ...conditionalAccessComplexUnset.grantControls, operator: "OR", builtInControls: ["mfa"] },
     };
 }
 
@@ -202,6 +241,7 @@ export function seedDevTenant(store: Store, tenant: Tenant): void {
     sales.generatedUsers = 150;
     seedDevices(tenant, [pilot.id, sales.id], devicesEnrolledAt);
     tenant.compliancePolicies[windowsPolicyId] = windowsPolicyByAnotherAdmin();
+    tenant.conditionalAccessPolicies = { [caPolicyByAnotherAdminId]: caPolicyByAnotherAdmin() };
     tenant.mtdConnectors[lookoutMtdConnectorId] = existingLookoutConnector();
     tenant.mobileApps[authenticatorAppId] = authenticatorAddedBefore();
     tenant.appProtections = devAppProtectionPolicies();

@@ -135,6 +135,8 @@ export const allGraphRoles = [
     "GroupMember.Read.All",
     "Application.Read.All",
     "Directory.Read.All",
+    "Policy.Read.All",
+    "Policy.ReadWrite.ConditionalAccess",
 ];
 
 /**
@@ -195,6 +197,8 @@ export interface Tenant {
     publicClients?: Record<string, string[]>;
     mtdConnectors: Record<string, StoredEntity>;
     compliancePolicies: Record<string, StoredCompliancePolicy>;
+    /** Conditional Access policies, stored whole (graph/conditionalAccess.ts); absent in a store saved before them. */
+    conditionalAccessPolicies?: Record<string, StoredEntity>;
     mobileApps: Record<string, StoredMobileApp>;
     /** iOS and Android app protection policies, by id (graph/appProtection.ts); none when absent. */
     appProtections?: Record<string, StoredAppProtection>;

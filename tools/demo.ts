@@ -134,6 +134,7 @@ function reconciled(emulator: LookoutEmulator, tenant: Tenant) {
         compliancePolicies,
         mobileApps,
         servicePrincipals,
+        conditionalAccessPolicies,
     } = emulator.store.describe(tenant);
     const changedLevels = Object.fromEntries(
         threatClassificationCatalogue
@@ -164,6 +165,17 @@ function reconciled(emulator: LookoutEmulator, tenant: Tenant) {
             ({ platform, body }) =>
                 `${platform} '${body.displayName}': ${body.maximumAllowedDeviceThreatLevel ?? "notConfigured"}, ${body.mobileThreatDefenseRemediationAction ?? "block"}`,
         ),
+        // The stack's policy beside the one another admin made, which it never touches.
+        conditionalAccessPolicies: Object.values(conditionalAccessPolicies ?? {}).map((p) => {
+            const policy = p as Record<string, any>;
+            return {
+                displayName: policy.displayName,
+                state: policy.state,
+                includeGroups: policy.conditions?.users?.includeGroups,
+                excludeGroups: policy.conditions?.users?.excludeGroups,
+                grant: policy.grantControls?.builtInControls,
+            };
+        }),
         lookoutConsent: servicePrincipals.map((sp) => ({
             appId: sp.appId,
             applicationPermissions: sp.appRoleAssignments.length,

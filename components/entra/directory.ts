@@ -99,6 +99,10 @@ export function existingGroupSpecs(config: StackConfig): Array<{ key: GroupKey; 
             ? [{ key: "lookout-mtp:consoleAccess.restricted", spec: config.consoleAccess.restricted }]
             : []),
         ...config.enrollmentGroups.map((spec, i) => ({ key: enrollmentGroupKey(i, spec), spec })),
+        ...(config.conditionalAccess?.exclusionGroups ?? []).map((spec, i) => ({
+            key: `lookout-mtp:conditionalAccess.exclusionGroups[${i}] ('${spec.displayName}')`,
+            spec,
+        })),
     ];
     return all.filter((g) => !g.spec.create);
 }

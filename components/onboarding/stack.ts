@@ -9,6 +9,7 @@ import { LookoutOnboarding } from "./lookoutOnboarding";
 import { parseStackConfig, type StackConfig } from "../../config/stackConfig";
 import type { DeclaredConsent } from "../entra/tenantConsent";
 import { previousOutput } from "./ownRecord";
+import { prepareConditionalAccess } from "../conditionalAccess";
 
 /** Whether a stack config key was set with --secret. The SDK tracks it but does not type the accessor; fail safe when absent. */
 export function isSecretConfigKey(key: string): boolean {
@@ -69,7 +70,10 @@ export async function onboardingStack() {
         consoleAudit: true,
         consentDeclaredBefore,
     });
+    // Planned (and a person's role checked) before anything is declared; declared after the onboarding.
+    const conditionalAccess = await prepareConditionalAccess(parsed.config, preflight);
     const onboarding = new LookoutOnboarding("lookout", { config: parsed.config, preflight });
+    conditionalAccess?.declare(onboarding);
     return {
         tenantId: onboarding.tenantId,
         fullAccessGroupObjectId: onboarding.fullAccessGroupObjectId,
@@ -88,6 +92,8 @@ export async function onboardingStack() {
         onboardingRequest: onboarding.onboardingRequest,
         // The rollout rings: which are enrolled and since when, read back on the next run.
         ...(preflight.rollout ? { rollout: preflight.rollout.record } : {}),
+        // The Conditional Access policy's mode and the rings it covers, read back on the next run and by `npm run status`.
+        ...(conditionalAccess ? { conditionalAccess: conditionalAccess.record } : {}),
         intunePartnerState: onboarding.intune?.partnerState ?? "not managed: no intune config",
         intuneLastHeartbeat: onboarding.intune?.lastHeartbeatDateTime ?? "not managed: no intune config",
         ...(parsed.config.intune?.apps ? { intuneAppIds: onboarding.intune!.appIds } : {}),

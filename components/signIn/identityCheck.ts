@@ -9,7 +9,7 @@
  * of the connector list otherwise (Intune RBAC roles are in no token, only Intune's answer shows them).
  */
 import type { StackConfig } from "../../config/stackConfig";
-import { graphPaths, graphRoutes, type GraphRouteId } from "../../contract/graph/routes";
+import { graphPaths, type GraphRoute, graphRoutes, type GraphRouteId } from "../../contract/graph/routes";
 import type { GraphClient } from "../../providers/graph/client";
 import {
     intuneRoleAdvice,
@@ -24,13 +24,21 @@ import { appsToDeploy } from "../intune/threatDefense";
 /** The write routes the config declares, each as the permissions that grant it (least privileged first). */
 export function declaredWrites(config: StackConfig): Array<readonly string[]> {
     const intune = config.intune;
-    if (!intune) return [];
-    const routes: GraphRouteId[] = ["mtdConnector.create", "mtdConnector.update"];
-    if (intune.compliancePolicies.length > 0) routes.push("compliancePolicy.create", "compliancePolicy.assign");
-    if (appsToDeploy(intune.apps).length > 0) routes.push("mobileApp.create", "mobileAppAssignment.create");
+    const routes: GraphRouteId[] = intune ? ["mtdConnector.create", "mtdConnector.update"] : [];
+    if (intune && intune.compliancePolicies.length > 0)
+        routes.push("compliancePolicy.create", "compliancePolicy.assign");
+    if (intune && appsToDeploy(intune.apps).length > 0) routes.push("mobileApp.create", "mobileAppAssignment.create");
+    // Conditional Access writes need two permissions together (Learn's "A and B"): each set is one entry.
+    if (config.conditionalAccess) routes.push("conditionalAccessPolicy.create", "conditionalAccessPolicy.delete");
     for (const platform of new Set(config.appProtection?.policies.map((p) => p.platform)))
         routes.push(`${platform}AppProtection.updateBeta`);
-    return routes.map((id) => [graphRoutes[id].permissions.least, ...graphRoutes[id].permissions.higher]);
+    return routes.flatMap((id) => {
+        const route: GraphRoute = graphRoutes[id];
+        return [route.permissions, ...(route.alsoRequires ? [route.alsoRequires] : [])].map((p) => [
+            p.least,
+            ...p.higher,
+        ]);
+    });
 }
 
 function tenantProblem(config: StackConfig, identity: SignedInIdentity): string | undefined {
@@ -76,9 +84,7 @@ export async function checkSignedInIdentity(config: StackConfig, graph: GraphCli
         missing.length > 0
             ? [`graph:signIn: the onboarding's Intune writes need ${permissionAdvice(identity, missing)}`]
             : [];
-    const role =
-        missing.length === 0 && declaredWrites(config).length > 0
-            ? await intuneRoleProblem(graph, identity)
-            : undefined;
+    // Intune's role only: Conditional Access checks a person's directory role itself (components/conditionalAccess/).
+    const role = missing.length === 0 && config.intune ? await intuneRoleProblem(graph, identity) : undefined;
     return [...permissions, ...(role ? [role] : [])];
 }

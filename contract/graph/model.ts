@@ -18,6 +18,7 @@ import {
     mobileAppV1BaseProperties,
     mtdConnectorProperties,
 } from "./entities";
+import { conditionalAccessPolicyUnset } from "./conditionalAccess";
 
 /** A type as `$select` and `$expand` see it. */
 export interface TypeModel {
@@ -379,6 +380,7 @@ export const graphTypes = {
         users: "many",
         windowsProtectionState: "one",
     }),
+    conditionalAccessPolicy: model("conditionalAccessPolicy", ["id", ...Object.keys(conditionalAccessPolicyUnset)]),
 } as const satisfies Record<string, TypeModel>;
 
 export type GraphTypeName = keyof typeof graphTypes;

@@ -79,6 +79,12 @@ const appProtectionReadBeta = {
         "DeviceManagementApps.ReadWrite.All",
     ],
 };
+// Conditional Access (Learn, conditionalaccessroot-list-policies, conditionalaccesspolicy-get): reading
+// needs Policy.Read.All; writing needs it *and* Policy.ReadWrite.ConditionalAccess (Learn lists "Policy.Read.All
+// and Policy.ReadWrite.ConditionalAccess", or Application.Read.All in place of Policy.Read.All).
+const conditionalAccessRead = { least: "Policy.Read.All", higher: ["Policy.ReadWrite.ConditionalAccess"] };
+const conditionalAccessWrite = { least: "Policy.ReadWrite.ConditionalAccess", higher: [] };
+const conditionalAccessWriteAlso = { least: "Policy.Read.All", higher: ["Application.Read.All"] };
 const grantsRead = {
     least: "Directory.Read.All",
     higher: ["DelegatedPermissionGrant.ReadWrite.All", "Directory.ReadWrite.All"],
@@ -98,6 +104,8 @@ export interface GraphRoute {
     /** Path below the v1.0 root, with `{placeholders}` as Microsoft's reference writes them. */
     template: string;
     permissions: { least: string; higher: string[] };
+    /** A second permission Microsoft requires together with `permissions` (Learn's "A and B"), any one of these. */
+    alsoRequires?: { least: string; higher: string[] };
     /** Microsoft's reference page for the route. */
     page: string;
 }
@@ -341,6 +349,39 @@ export const graphRoutes = {
         permissions: appsWriteOrConfiguration,
         page: learn("intune-mam-androidmanagedappprotection-update", "beta"),
     },
+    "conditionalAccessPolicy.list": {
+        method: "GET",
+        template: "/identity/conditionalAccess/policies",
+        permissions: conditionalAccessRead,
+        page: learn("conditionalaccessroot-list-policies"),
+    },
+    "conditionalAccessPolicy.get": {
+        method: "GET",
+        template: "/identity/conditionalAccess/policies/{conditionalAccessPolicyId}",
+        permissions: conditionalAccessRead,
+        page: learn("conditionalaccesspolicy-get"),
+    },
+    "conditionalAccessPolicy.create": {
+        method: "POST",
+        template: "/identity/conditionalAccess/policies",
+        permissions: conditionalAccessWrite,
+        alsoRequires: conditionalAccessWriteAlso,
+        page: learn("conditionalaccessroot-post-policies"),
+    },
+    "conditionalAccessPolicy.update": {
+        method: "PATCH",
+        template: "/identity/conditionalAccess/policies/{conditionalAccessPolicyId}",
+        permissions: conditionalAccessWrite,
+        alsoRequires: conditionalAccessWriteAlso,
+        page: learn("conditionalaccesspolicy-update"),
+    },
+    "conditionalAccessPolicy.delete": {
+        method: "DELETE",
+        template: "/identity/conditionalAccess/policies/{conditionalAccessPolicyId}",
+        permissions: conditionalAccessWrite,
+        alsoRequires: conditionalAccessWriteAlso,
+        page: learn("conditionalaccesspolicy-delete"),
+    },
 } as const satisfies Record<string, GraphRoute>;
 
 export type GraphRouteId = keyof typeof graphRoutes;
@@ -437,6 +478,8 @@ export const graphPaths = {
     /** One policy on beta, where its threat settings are (contract/graph/appProtection.ts). */
     appProtectionBeta: (platform: "ios" | "android", id: string) =>
         pathOf(`${platform}AppProtection.getBeta`, { [`${platform}ManagedAppProtectionId`]: id }),
+    conditionalAccessPolicies: pathOf("conditionalAccessPolicy.list"),
+    conditionalAccessPolicy: (id: string) => pathOf("conditionalAccessPolicy.get", { conditionalAccessPolicyId: id }),
 } as const;
 
 /** Headers Graph requires for advanced queries (`$count`, OData casts with `$count`). */
@@ -470,6 +513,16 @@ export function routeFor(
 export function acceptedPermissions(method: string, path: string, version: GraphVersion = "v1.0"): string[] {
     const route = routeFor(method, path.split("?")[0], version);
     return route ? [route.permissions.least, ...route.permissions.higher] : [];
+}
+
+/**
+ * Every permission set a request needs, each as the permissions that grant it (least privileged
+ * first): one set for most routes, two where Microsoft requires two permissions together.
+ */
+export function requiredPermissionSets(method: string, path: string, version: GraphVersion = "v1.0"): string[][] {
+    const route = routeFor(method, path.split("?")[0], version);
+    if (!route) return [];
+    return [route.permissions, ...(route.alsoRequires ? [route.alsoRequires] : [])].map((p) => [p.least, ...p.higher]);
 }
 
 /** The least-privileged application permission Microsoft documents for a request. */

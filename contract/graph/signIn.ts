@@ -72,7 +72,8 @@ export function runDelegatedScopes(): string[] {
     const routes = Object.values(graphRoutes) as GraphRoute[];
     const ordered = [...routes.filter((r) => r.method !== "GET"), ...routes.filter((r) => r.method === "GET")];
     const chosen: string[] = [];
-    for (const { permissions } of ordered) {
+    // A route that needs two permissions together (`alsoRequires`) asks for both.
+    for (const permissions of ordered.flatMap((r) => [r.permissions, ...(r.alsoRequires ? [r.alsoRequires] : [])])) {
         if (![permissions.least, ...permissions.higher].some((p) => chosen.includes(p))) chosen.push(permissions.least);
     }
     return chosen;

@@ -27,6 +27,7 @@ import type { Replication } from "./replication";
 import { getServicePrincipalByAppId, listAppRoleAssignments, listPermissionGrants } from "./servicePrincipals";
 import type { Store, Tenant } from "../store";
 import { intuneDirectoryRoles } from "../../contract/graph/signIn";
+import { conditionalAccessWriterRoles } from "../../contract/graph/conditionalAccess";
 import { createSignIn, type IssuedToken } from "./signIn";
 import { countMembers, countMembersOfType, getGroup, listGroups, listMembers, listMembersOfType } from "./directory";
 import { badRequest, GraphError, type Reply } from "./errors";
@@ -47,6 +48,13 @@ import {
     updateConnector,
     updatePolicy,
 } from "./intune";
+import {
+    createConditionalAccessPolicy,
+    deleteConditionalAccessPolicy,
+    getConditionalAccessPolicy,
+    listConditionalAccessPolicies,
+    updateConditionalAccessPolicy,
+} from "./conditionalAccess";
 
 export { GraphError, graphErrorBody } from "./errors";
 
@@ -114,6 +122,11 @@ const handlers = {
     "iosAppProtection.updateBeta": (r) => updateAppProtectionBeta(r, "ios", r.params.iosManagedAppProtectionId),
     "androidAppProtection.updateBeta": (r) =>
         updateAppProtectionBeta(r, "android", r.params.androidManagedAppProtectionId),
+    "conditionalAccessPolicy.list": (r) => listConditionalAccessPolicies(r),
+    "conditionalAccessPolicy.get": (r) => getConditionalAccessPolicy(r, r.params.conditionalAccessPolicyId),
+    "conditionalAccessPolicy.create": (r) => createConditionalAccessPolicy(r),
+    "conditionalAccessPolicy.update": (r) => updateConditionalAccessPolicy(r, r.params.conditionalAccessPolicyId),
+    "conditionalAccessPolicy.delete": (r) => deleteConditionalAccessPolicy(r, r.params.conditionalAccessPolicyId),
 } satisfies Record<GraphRouteId, (request: RouteRequest) => Reply>;
 
 /** The values of a template's `{placeholders}` in a path the template matched (a placeholder may sit inside a segment: `servicePrincipals(appId='{appId}')`). */
@@ -188,11 +201,18 @@ export function createGraphEmulator(ctx: GraphContext) {
     /** Grants the request when the token holds the route's least-privileged permission or a higher one Microsoft documents. */
     function authorize(
         token: IssuedToken,
-        route: { template: string; permissions: { least: string; higher: readonly string[] } },
+        route: {
+            method?: string;
+            template: string;
+            permissions: { least: string; higher: readonly string[] };
+            alsoRequires?: { least: string; higher: readonly string[] };
+        },
     ): void {
+        // Learn's "A and B" (Conditional Access writes): each set must be held, one permission of it.
+        if (route.alsoRequires) authorize(token, { template: route.template, permissions: route.alsoRequires });
         const { least, higher } = route.permissions;
         const accepted = [least, ...higher];
-        if (token.user) return authorizeDelegated(token, route.template, accepted);
+        if (token.user) return authorizeDelegated(token, route, accepted);
         if (accepted.some((permission) => (token.claims.roles ?? []).includes(permission))) return;
         throw new GraphError(
             403,
@@ -279,7 +299,11 @@ function origin(req: IncomingMessage): string {
  * Global Administrator or Intune Administrator (`wids`), or an Intune RBAC role (Learn,
  * "Enable the Mobile Threat Defense connector"). Directory reads need no role (members read the directory).
  */
-function authorizeDelegated(token: IssuedToken, template: string, accepted: string[]): void {
+function authorizeDelegated(
+    token: IssuedToken,
+    { template, method }: { template: string; method?: string },
+    accepted: string[],
+): void {
     const scopes = (token.claims.scp ?? "").split(" ");
     if (!accepted.some((permission) => scopes.includes(permission)))
         throw new GraphError(
@@ -289,6 +313,18 @@ function authorizeDelegated(token: IssuedToken, template: string, accepted: stri
         );
     const intune = template.startsWith("/deviceManagement") || template.startsWith("/deviceAppManagement");
     const user = token.user!;
+    // Learn ("Create conditionalAccessPolicy"): a person writing a policy needs Security Administrator or
+    // Conditional Access Administrator (or Global Administrator). Reads are left to the scopes.
+    if (
+        template.startsWith("/identity/conditionalAccess") &&
+        method !== "GET" &&
+        !user.wids.some((id) => conditionalAccessWriterRoles[id])
+    )
+        throw new GraphError(
+            403,
+            "Forbidden",
+            `User ${user.userPrincipalName} is not authorized to perform this operation: writing Conditional Access policies needs Conditional Access Administrator or Security Administrator.`,
+        );
     const roles = user.wids.filter((id) => intuneDirectoryRoles[id]);
     if (intune && roles.length === 0 && (user.intuneRoles ?? []).length === 0)
         throw new GraphError(

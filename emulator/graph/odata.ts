@@ -32,7 +32,7 @@ export interface ODataRequest {
  */
 export interface Answer<T = unknown> {
     type: TypeModel;
-    service: "directory" | "intune";
+    service: "directory" | "intune" | "identity";
     /**
      * A navigation property's related entities the emulator holds (an assignment list, a group's
      * members); undefined for one it holds none of, which then expands as the tenant has none: `[]`,

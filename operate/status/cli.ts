@@ -79,7 +79,10 @@ async function main() {
         );
     const config = { get: (key: string) => raw[key], require: (key: string) => raw[key] ?? "" };
     // Which rollout rings the stack's last update enrolled, and when (its `rollout` output).
-    const rollout = parsed.config.rollout ? (await stack.outputs()).rollout?.value : undefined;
+    const outputs = parsed.config.rollout || parsed.config.conditionalAccess ? await stack.outputs() : {};
+    const rollout = parsed.config.rollout ? outputs.rollout?.value : undefined;
+    // The Conditional Access policy's mode and the rings it covers (its `conditionalAccess` output).
+    const conditionalAccess = parsed.config.conditionalAccess ? outputs.conditionalAccess?.value : undefined;
 
     const collect = {
         stack: values.stack,
@@ -88,6 +91,7 @@ async function main() {
         lookout: clientFor(connectionFromConfig(config)),
         onProgress: (line: string) => process.stderr.write(`  ${line}\n`),
         rollout,
+        conditionalAccess,
     };
     if (values.watch) return watch(collect, values);
     const report = await collectStatus(collect);

@@ -40,6 +40,7 @@ import {
     type RolloutHealth,
     type RolloutRecord,
 } from "../../components/onboarding/rollout";
+import type { ConditionalAccessRecord } from "../../components/conditionalAccess/plan";
 
 export interface CollectOptions {
     stack: string;
@@ -51,6 +52,8 @@ export interface CollectOptions {
     now?: () => number;
     /** The stack's `rollout` output: which rings its last update enrolled, and when. */
     rollout?: RolloutRecord;
+    /** The stack's `conditionalAccess` output: the policy's mode and the rings it covers. */
+    conditionalAccess?: ConditionalAccessRecord;
 }
 
 /** Lookout's device as the report groups it. */
@@ -154,6 +157,9 @@ export async function collectStatusReads(options: CollectOptions): Promise<Statu
         skipped: reader.skipped,
         calls: reader.calls,
         ...(rollout ? { rollout } : {}),
+        ...(options.conditionalAccess
+            ? { conditionalAccess: { mode: options.conditionalAccess.mode, rings: options.conditionalAccess.rings } }
+            : {}),
     };
     return {
         report,

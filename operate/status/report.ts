@@ -63,6 +63,8 @@ export interface StatusReport {
     skipped: string[];
     /** What the report cost: requests per service and pages read. */
     calls: { graph: number; lookout: number };
+    /** The stack's Conditional Access policy as its last update declared it: its mode and the rings it covers. */
+    conditionalAccess?: { mode: "reportOnly" | "enforced"; rings: string[] };
     /** With rollout rings: each ring, whether it is enrolled and since when, and how far the next is from its gate. */
     rollout?: {
         rings: Array<{ name: string; groups: string[]; enrolled: boolean; enrolledAt: string | null }>;

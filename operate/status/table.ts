@@ -241,12 +241,22 @@ function sectionHeadings(columns: readonly SizedColumn[]): string {
     return sections;
 }
 
+/** The Conditional Access policy: enforced (a non-compliant device loses access) or report-only, and the rings it covers. */
+export function conditionalAccessLine(ca: NonNullable<StatusReport["conditionalAccess"]>, paint: Paint): string {
+    const mode =
+        ca.mode === "enforced"
+            ? paint("green", "enforced (a non-compliant device loses access)")
+            : paint("yellow", "report-only (logged, blocks nobody)");
+    return `Conditional Access: ${mode}, covering ${ca.rings.map(clean).join(", ") || "no ring"}`;
+}
+
 /** The connector, the findings, the skipped reads and the calls, below the table. */
 function notesLines(report: StatusReport, paint: Paint): string[] {
     const health = connectorHealth(report.connector);
     const out = [
         `Connector: ${paint(health === "ok" ? "green" : health === "bad" ? "red" : "yellow", clean(describeConnector(report.connector)))}`,
     ];
+    if (report.conditionalAccess) out.push(conditionalAccessLine(report.conditionalAccess, paint));
     if (report.rollout) {
         out.push("", "Rollout rings:");
         report.rollout.rings.forEach((r, i) => {

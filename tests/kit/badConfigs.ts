@@ -309,7 +309,7 @@ export const badConfigs: BadConfig[] = [
         "an unknown project key",
         () => ({ ...validReferenceConfig(), "lookout-mtp:enrolmentGroups": [] }),
         "lookout-mtp:enrolmentGroups",
-        "lookout-mtp:enrolmentGroups: unknown key; the project reads lookout-mtp:entra, lookout-mtp:consoleAccess, lookout-mtp:enrollmentGroups, lookout-mtp:consent, lookout-mtp:connector, lookout-mtp:notifications, lookout-mtp:threatClassifications, lookout-mtp:intune, lookout-mtp:rollout, lookout-mtp:appProtection",
+        "lookout-mtp:enrolmentGroups: unknown key; the project reads lookout-mtp:entra, lookout-mtp:consoleAccess, lookout-mtp:enrollmentGroups, lookout-mtp:consent, lookout-mtp:connector, lookout-mtp:notifications, lookout-mtp:threatClassifications, lookout-mtp:intune, lookout-mtp:rollout, lookout-mtp:appProtection, lookout-mtp:conditionalAccess",
     ],
     [
         "an unknown Lookout key",
@@ -471,6 +471,21 @@ export const badConfigs: BadConfig[] = [
         () => withAppProtection({ id: "T_1" }),
         "lookout-mtp:appProtection.policies[0]",
         "lookout-mtp:appProtection.policies[0]: name the policy by displayName or by id (one of them)",
+    ],
+    [
+        "Conditional Access without an emergency-access exclusion group",
+        () => ({ ...validGraphConfig(), "lookout-mtp:conditionalAccess": { state: "reportOnly" } }),
+        "lookout-mtp:conditionalAccess.exclusionGroups",
+        "lookout-mtp:conditionalAccess.exclusionGroups: name at least one emergency-access group to exclude (Microsoft: always exclude emergency-access accounts from Conditional Access), so a mistake cannot lock every admin out",
+    ],
+    [
+        "a Conditional Access exclusion group that is also an enrollment group",
+        () => ({
+            ...validGraphConfig(),
+            "lookout-mtp:conditionalAccess": { exclusionGroups: [{ displayName: "Lookout Pilot" }] },
+        }),
+        "lookout-mtp:conditionalAccess.exclusionGroups[0].displayName",
+        "lookout-mtp:conditionalAccess.exclusionGroups[0].displayName: 'Lookout Pilot' is also an enrollment group; an exclusion wins in Conditional Access, so its users would never be required a compliant device",
     ],
 ];
 

@@ -30,13 +30,18 @@ import {
 import { createGraphClient } from "../../providers/graph/client";
 import { managedDeviceSchema } from "../../contract/graph/managedDevices";
 import { appProtectionListItemSchema, threatSettingsReadSchema } from "../../contract/graph/appProtection";
+import { conditionalAccessPolicySchema } from "../../contract/graph/conditionalAccess";
 
 interface Fixture {
     route: string;
     /** v1.0 unless the route is beta-only. */
     version?: GraphVersion;
     page: string;
-    permissions: { leastPrivileged: string; higherPrivileged: string[] };
+    permissions: {
+        leastPrivileged: string;
+        higherPrivileged: string[];
+        alsoRequires?: { leastPrivileged: string; higherPrivileged: string[] };
+    };
     request: {
         method: "GET" | "POST" | "PATCH" | "DELETE";
         url: string;
@@ -94,6 +99,11 @@ const readers: Record<GraphRouteId, z.ZodType | undefined> = {
     "androidAppProtection.getBeta": threatSettingsReadSchema(),
     "iosAppProtection.updateBeta": threatSettingsReadSchema(),
     "androidAppProtection.updateBeta": threatSettingsReadSchema(),
+    "conditionalAccessPolicy.list": pageSchema(conditionalAccessPolicySchema()),
+    "conditionalAccessPolicy.get": conditionalAccessPolicySchema(),
+    "conditionalAccessPolicy.create": conditionalAccessPolicySchema(),
+    "conditionalAccessPolicy.update": undefined,
+    "conditionalAccessPolicy.delete": undefined,
 };
 
 /**
@@ -128,6 +138,13 @@ describe("Graph contract: Microsoft's documented examples", () => {
                 assert.ok(route, `no route in contract/graph/routes.ts serves ${f.request.method} ${f.request.url}`);
                 assert.equal(route.permissions.least, f.permissions.leastPrivileged);
                 assert.deepEqual([...route.permissions.higher].sort(), [...f.permissions.higherPrivileged].sort());
+                const also = f.permissions.alsoRequires;
+                assert.deepEqual(
+                    route.alsoRequires
+                        ? [route.alsoRequires.least, ...[...route.alsoRequires.higher].sort()]
+                        : undefined,
+                    also ? [also.leastPrivileged, ...[...also.higherPrivileged].sort()] : undefined,
+                );
                 assert.match(
                     f.page,
                     f.version === "beta"

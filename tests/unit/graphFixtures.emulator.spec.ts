@@ -261,6 +261,16 @@ describe("Graph emulator against Microsoft's documented examples (contract/graph
             }
             return { [`${platform}ManagedAppProtectionId`]: id };
         }
+        if (routeId.startsWith("conditionalAccessPolicy.")) {
+            if (routeId === "conditionalAccessPolicy.create") return {};
+            const documented = fixtures.find((f) => f.route === "conditionalAccessPolicy.create")!;
+            return {
+                conditionalAccessPolicyId: await created(
+                    "/identity/conditionalAccess/policies",
+                    documented.request.body,
+                ),
+            };
+        }
         if (routeId.startsWith("servicePrincipal.")) {
             // The test tenant holds Lookout's consent (tests/kit/lookoutEmulator.ts).
             const [lookout] = t.emulator.store.tenantById(t.tenantId)!.servicePrincipals;

@@ -206,4 +206,16 @@ describe("renderTable", () => {
         // eslint-disable-next-line no-control-regex
         assert.equal(coloured.replace(/\x1b\[\d+m/g, ""), text);
     });
+
+    it("says the Conditional Access policy's mode and the rings it covers, when the stack has one", () => {
+        assert.doesNotMatch(text, /Conditional Access/);
+        assert.match(
+            renderTable({ ...report, conditionalAccess: { mode: "reportOnly", rings: ["pilot"] } }),
+            /^Conditional Access: report-only \(logged, blocks nobody\), covering pilot$/m,
+        );
+        assert.match(
+            renderTable({ ...report, conditionalAccess: { mode: "enforced", rings: ["pilot", "sales"] } }),
+            /^Conditional Access: enforced \(a non-compliant device loses access\), covering pilot, sales$/m,
+        );
+    });
 });

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { adminConsentUrl } from "../../components/entra/consentCheck";
 import { authorityHostFor, graphScopeFor, qualifiedScope } from "../../contract/endpoints";
 import { acceptedPermissions, graphPaths } from "../../contract/graph/routes";
+import { conditionalAccessPolicyBody } from "../../contract/graph/conditionalAccess";
 import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../contract/graph/signIn";
 import { graphClientFor, type GraphConnection } from "../../providers/graph/connection";
 import { signInFile, signInWithDeviceCode, userAccessToken } from "../../providers/graph/signIn/userSignIn";
@@ -108,6 +109,35 @@ describe("A person's sign-in (graph:signIn user)", () => {
             body: new URLSearchParams({ code: "NOPE", username: t.admin.userPrincipalName, password: "wrong" }),
         });
         assert.equal(answer.status, 400);
+    });
+
+    it("writes a Conditional Access policy only as an admin who holds a role that may, as Learn says", async () => {
+        await signIn();
+        const graph = graphClientFor(connection());
+        const body = conditionalAccessPolicyBody({
+            displayName: "Lookout MTP - require a compliant mobile device",
+            state: "enabledForReportingButNotEnforced",
+            includeGroups: ["3d8b4e5f-0a1c-4d7e-9f2a-3b4c5d6e7f80"],
+            excludeGroups: ["5fa06172-3d4e-4f90-8b1c-6d7e8f9a0b1c"],
+            includeApplications: ["All"],
+        });
+        // A Global Administrator may.
+        assert.equal((await graph.request("POST", graphPaths.conditionalAccessPolicies, { body }))!.status, 201);
+        // An Intune Administrator alone may not: the write is refused, the read is not.
+        t.admin.wids.splice(0, t.admin.wids.length, "3a2c62db-5318-420d-8d74-23affee5d9d5");
+        await signIn();
+        const refused = await graphClientFor(connection())
+            .request("POST", graphPaths.conditionalAccessPolicies, { body })
+            .then(
+                () => undefined,
+                (err: { status?: number; message: string }) => err,
+            );
+        assert.equal(refused?.status, 403);
+        assert.match(refused!.message, /Conditional Access Administrator or Security Administrator/);
+        assert.equal(
+            (await graphClientFor(connection()).request("GET", graphPaths.conditionalAccessPolicies))!.status,
+            200,
+        );
     });
 });
 

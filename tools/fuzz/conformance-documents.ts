@@ -1,22 +1,24 @@
 /**
  * Prepares the services' own documents for tools/fuzz/conformance.sh, from ../shared/reference/:
  *
- * - Microsoft's OpenAPI slice of Graph v1.0, with the document's known artefacts (listed in
- *   ../shared/reference/README.md) neutralised by name and nothing else:
+ * - Microsoft's OpenAPI documents of Graph v1.0 (the slice of the routes the project called first, and
+ *   the chain: Conditional Access and app protection), each with the documents' known artefacts
+ *   (listed in ../shared/reference/README.md) neutralised by name and nothing else:
  *   1. `additionalProperties: {type: object}` on every type, which under `allOf` refuses a derived
  *      type's properties and every `@odata.*` annotation: removed where it is exactly that;
- *   2. nullable complex properties written as a bare `$ref`: made nullable (`nullable: true` over an
- *      `allOf` of the same `$ref`) where v1.0's metadata declares the property nullable, and only there;
+ *   2. nullable complex (or enum) properties written as a bare `$ref`: made nullable (`nullable: true`
+ *      over an `allOf` of the same `$ref`) where v1.0's metadata declares the property nullable, and only there;
  *   3. the full names in paths (`.../microsoft.graph.assign`, `members/microsoft.graph.user/$count`)
  *      need no change: the emulator takes them and the `graph.` alias alike.
  *   Then the operations the emulator serves (its route table) are selected by name; the others
- *   (Graph routes the project never calls) are listed, not run.
+ *   (Graph routes the project never calls) are listed, not run. Nothing here names a route: a route
+ *   added to the table is run as soon as a document describes it.
  * - Lookout's Swagger 2.0 for the Mobile Risk API v2, unchanged, with the operations the emulator
  *   serves selected by name (the token exchange and the device list).
  *
  * Usage: node --import tsx tools/fuzz/conformance-documents.ts <reference dir> <out dir>
- * Writes graph.json, graph-operations.txt, graph-query-options.json, lookout-operations.txt; prints
- * one summary line per document.
+ * Writes, per Graph document, <name>.json and <name>-operations.txt (graph: the slice, chain: the
+ * chain), graph-query-options.json and graph-declared-properties.json for both, lookout-operations.txt; prints one summary line per document.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -46,13 +48,30 @@ function nullableProperties(xml: string): Map<string, Set<string>> {
     return types;
 }
 
-function prepareGraph() {
-    const document = parse(readFileSync(join(referenceDir, "microsoft-graph-v1.0-openapi-slice.yaml"), "utf8")) as Json;
+/** The Graph documents, by the name their files in the output folder take. */
+const graphDocuments = {
+    graph: { file: "microsoft-graph-v1.0-openapi-slice.yaml", title: "Microsoft's OpenAPI slice" },
+    chain: { file: "microsoft-graph-v1.0-openapi-chain.yaml", title: "Microsoft's OpenAPI chain document" },
+} as const;
+
+type QueryOptions = Record<
+    string,
+    { select?: string[]; expand?: string[]; body?: string[]; directory: boolean; served: string[] }
+>;
+
+function prepareGraph(
+    name: keyof typeof graphDocuments,
+    queryOptions: QueryOptions,
+    declared: Record<string, string[]>,
+) {
+    const { file, title } = graphDocuments[name];
+    const document = parse(readFileSync(join(referenceDir, file), "utf8")) as Json;
     const nullable = nullableProperties(readFileSync(join(referenceDir, "microsoft-graph-v1.0-metadata.xml"), "utf8"));
     const schemas = (document.components as Json).schemas as Record<string, Json>;
+    // A complex type, or an enum (the chain's `insiderRiskLevels`): a bare $ref to either cannot say null.
     const isObjectSchema = (ref: string) => {
         const target = schemas[ref.slice(schemaPrefix.length)];
-        return target !== undefined && !("enum" in target) && (target.type === "object" || "allOf" in target);
+        return target !== undefined && ("enum" in target || target.type === "object" || "allOf" in target);
     };
 
     // 1. additionalProperties: {type: object}, wherever it is exactly that.
@@ -87,15 +106,11 @@ function prepareGraph() {
             }
         }
     }
-    writeFileSync(join(outDir, "graph.json"), JSON.stringify(document));
+    writeFileSync(join(outDir, `${name}.json`), JSON.stringify(document));
 
     // The operations the emulator serves, and for each GET the names its answer's type declares.
     const selected: string[] = [];
     const notServed: string[] = [];
-    const queryOptions: Record<
-        string,
-        { select?: string[]; expand?: string[]; body?: string[]; directory: boolean; served: string[] }
-    > = {};
     const members = (schema: Json | undefined, seen = new Set<string>()): Record<string, Json> => {
         if (!schema) return {};
         if (typeof schema.$ref === "string") {
@@ -117,6 +132,12 @@ function prepareGraph() {
         const value = members(schema).value;
         return value?.type === "array" ? (value.items as Json) : schema;
     };
+    // Every property each type declares (inherited ones included): with artefact 1 neutralised, the
+    // document lets a generator invent others inside a body, which Graph refuses as OData does.
+    for (const type of Object.keys(schemas))
+        declared[type] = [
+            ...new Set([...(declared[type] ?? []), ...Object.keys(members({ $ref: schemaPrefix + type }))]),
+        ];
     for (const [path, item] of Object.entries(document.paths as Record<string, Json>)) {
         for (const method of ["get", "post", "patch", "put", "delete"]) {
             const operation = item[method] as Json | undefined;
@@ -152,10 +173,9 @@ function prepareGraph() {
             }
         }
     }
-    writeFileSync(join(outDir, "graph-operations.txt"), selected.join("\n") + "\n");
-    writeFileSync(join(outDir, "graph-query-options.json"), JSON.stringify(queryOptions));
+    writeFileSync(join(outDir, `${name}-operations.txt`), selected.join("\n") + "\n");
     console.log(
-        `Microsoft's OpenAPI slice: ${selected.length} of ${selected.length + notServed.length} operations served by the emulator and run; ` +
+        `${title}: ${selected.length} of ${selected.length + notServed.length} operations served by the emulator and run; ` +
             `neutralised: ${additional} additionalProperties {type: object}, ${madeNullable} bare $ref made nullable as the metadata declares; ` +
             `not served (Graph routes the project does not call): ${notServed.join(", ")}`,
     );
@@ -174,5 +194,10 @@ function prepareLookout() {
     );
 }
 
-prepareGraph();
+const queryOptions: QueryOptions = {};
+const declaredProperties: Record<string, string[]> = {};
+prepareGraph("graph", queryOptions, declaredProperties);
+prepareGraph("chain", queryOptions, declaredProperties);
+writeFileSync(join(outDir, "graph-query-options.json"), JSON.stringify(queryOptions));
+writeFileSync(join(outDir, "graph-declared-properties.json"), JSON.stringify(declaredProperties));
 prepareLookout();

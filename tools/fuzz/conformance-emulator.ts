@@ -12,6 +12,7 @@ import { lookoutPaths } from "../../contract/lookout/routes";
 import { intuneConnectorSettingsSchema } from "../../contract/lookout/schemas";
 import { lookoutMtdConnectorId, blockRule } from "../../contract/graph/schemas";
 import { graphPaths } from "../../contract/graph/routes";
+import { conditionalAccessPolicyBody } from "../../contract/graph/conditionalAccess";
 import { seedDevTenant } from "../../emulator/devTenant";
 import { configureIntuneConnector } from "../../emulator/lookout/settings";
 import { startLookoutEmulator } from "../../emulator/server";
@@ -92,6 +93,18 @@ async function main() {
         target: { "@odata.type": "#microsoft.graph.groupAssignmentTarget", groupId: pilot.id },
     });
     const [lookout] = tenant.servicePrincipals;
+    // A Conditional Access policy as the stack writes it (another admin's, from the dev tenant, is also listed).
+    const caPolicy = await graph(
+        "POST",
+        graphPaths.conditionalAccessPolicies,
+        conditionalAccessPolicyBody({
+            displayName: "Lookout MTP - require a compliant mobile device",
+            state: "enabledForReportingButNotEnforced",
+            includeGroups: [pilot.id],
+            excludeGroups: [tenant.directory.groups.find((g) => g.displayName === "Emergency Access")!.id],
+            includeApplications: ["All"],
+        }),
+    );
 
     console.log(
         JSON.stringify({
@@ -108,6 +121,7 @@ async function main() {
                 mobileAppAssignmentId: assignment.id,
                 servicePrincipalId: lookout.id,
                 servicePrincipalAppId: lookout.appId,
+                conditionalAccessPolicyId: caPolicy.id,
             },
         }),
     );
