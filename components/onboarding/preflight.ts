@@ -179,10 +179,38 @@ export async function runPreflight(
     const identity = await checkSignedInIdentity(config, graph).catch((err: Error) => [err.message]);
     if (identity.length > 0)
         throw new pulumi.RunError(`The onboarding cannot start; nothing was changed:\n  - ${identity.join("\n  - ")}`);
+    const { checked, partners } = await runChecks(config, graph, lookoutClient, rollout.consentDeclaredBefore);
+    const decision = config.rollout
+        ? await judgeRings(config, checked.groups, lookoutClient(), await rollout.previous, deviceCounts)
+        : undefined;
+    const [impact, consoleCheck, classificationImpact] = await Promise.all([
+        assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph, impactReads),
+        rollout.consoleAudit
+            ? checkConsoleChanges(lookoutClient(), declaredConsole(config, decision?.enrolledGroups))
+            : undefined,
+        assessClassificationImpact(config, checked.lookout.classifications, lookoutClient()),
+    ]);
+    return {
+        ...checked,
+        rollout: decision,
+        impact,
+        ...(consoleCheck ? { console: consoleCheck } : {}),
+        ...(partners.length > 0 ? { partners } : {}),
+        classificationImpact,
+    };
+}
+
+/** The checks that run at once, each problem one line; what they found, or one RunError naming every problem. */
+async function runChecks(
+    config: StackConfig,
+    graph: GraphClient,
+    lookoutClient: () => LookoutClient,
+    consentDeclaredBefore: Promise<DeclaredConsent | undefined> | undefined,
+) {
     const [groups, consent, consentPlan, apps, endpoint, partners, appProtection] = await Promise.allSettled([
         checkExistingGroups(config, graph),
         checkConsent(config, graph),
-        Promise.resolve(rollout.consentDeclaredBefore).then((before) => readConsentPlan(config, graph, before)),
+        Promise.resolve(consentDeclaredBefore).then((before) => readConsentPlan(config, graph, before)),
         checkManagedGooglePlayApps(config, graph),
         // Built inside, so a missing key is one of the problems listed rather than a crash.
         Promise.resolve().then(() => checkLookoutEndpoint(config.settingsMode ?? "api", lookoutClient())),
@@ -199,46 +227,29 @@ export async function runPreflight(
             `${(consent.reason as Error).message}\n  - ${supportFacts(config, groups.value, tenantId)}`,
         );
     }
-    const failed = [groups, consent, consentPlan, apps, endpoint, partners, appProtection].flatMap((r) =>
-        r.status === "rejected" ? [r.reason as Error] : [],
-    );
-    if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
-    if (failed.length > 0) {
-        const lines = failed.map(problemLines);
-        throw new pulumi.RunError(
-            failed.length === 1 && !(failed[0] instanceof pulumi.RunError)
-                ? `The onboarding cannot start; nothing was changed:\n  - ${lines[0]}`
-                : `The onboarding cannot start (${failed.length} checks failed); nothing was changed:\n  - ${lines.join("\n  - ")}`,
-        );
-    }
+    throwFailedChecks([groups, consent, consentPlan, apps, endpoint, partners, appProtection]);
+    const value = <T>(r: PromiseSettledResult<T>) => (r as PromiseFulfilledResult<T>).value;
     const checked = {
-        groups: (groups as PromiseFulfilledResult<Preflight["groups"]>).value,
-        consent: (consent as PromiseFulfilledResult<ConsentStatus | undefined>).value,
-        consentPlan: (consentPlan as PromiseFulfilledResult<Preflight["consentPlan"]>).value,
-        lookout: (endpoint as PromiseFulfilledResult<LookoutEndpoint>).value,
-        ...(config.appProtection
-            ? { appProtection: (appProtection as PromiseFulfilledResult<FoundAppProtectionPolicy[]>).value }
-            : {}),
+        groups: value(groups),
+        consent: value(consent),
+        consentPlan: value(consentPlan),
+        lookout: value(endpoint),
+        ...(config.appProtection ? { appProtection: value(appProtection) } : {}),
     };
-    const decision = config.rollout
-        ? await judgeRings(config, checked.groups, lookoutClient(), await rollout.previous, deviceCounts)
-        : undefined;
-    const [impact, consoleCheck, classificationImpact] = await Promise.all([
-        assessImpact(config, { ...checked, enrolledGroups: decision?.enrolledGroups }, graph, impactReads),
-        rollout.consoleAudit
-            ? checkConsoleChanges(lookoutClient(), declaredConsole(config, decision?.enrolledGroups))
-            : undefined,
-        assessClassificationImpact(config, checked.lookout.classifications, lookoutClient()),
-    ]);
-    const partnerWarnings = (partners as PromiseFulfilledResult<string[]>).value;
-    return {
-        ...checked,
-        rollout: decision,
-        impact,
-        ...(consoleCheck ? { console: consoleCheck } : {}),
-        ...(partnerWarnings.length > 0 ? { partners: partnerWarnings } : {}),
-        classificationImpact,
-    };
+    return { checked, partners: value(partners) };
+}
+
+/** Every failed check's problems in one RunError, one line each, with one heading and one "nothing was changed". */
+function throwFailedChecks(results: Array<PromiseSettledResult<unknown>>): void {
+    const failed = results.flatMap((r) => (r.status === "rejected" ? [r.reason as Error] : []));
+    if (failed.length === 1 && failed[0] instanceof pulumi.RunError) throw failed[0];
+    if (failed.length === 0) return;
+    const lines = failed.map(problemLines);
+    throw new pulumi.RunError(
+        failed.length === 1 && !(failed[0] instanceof pulumi.RunError)
+            ? `The onboarding cannot start; nothing was changed:\n  - ${lines[0]}`
+            : `The onboarding cannot start (${failed.length} checks failed); nothing was changed:\n  - ${lines.join("\n  - ")}`,
+    );
 }
 
 /** The rings' gates, judged once every check passed; a read that fails is one clean line. */
