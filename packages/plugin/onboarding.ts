@@ -179,15 +179,30 @@ export interface AppProtectionArgs {
     policies: AppProtectionPolicyArgs[];
 }
 
+/** A platform with app protection policies. */
+export const AppProtectionPlatform = { Ios: "ios", Android: "android" } as const;
+export type AppProtectionPlatform = (typeof AppProtectionPlatform)[keyof typeof AppProtectionPlatform];
+
+/** The highest device threat level an app protection policy allows. */
+export const MaximumAllowedDeviceThreatLevel = {
+    NotConfigured: "notConfigured",
+    Secured: "secured",
+    Low: "low",
+    Medium: "medium",
+    High: "high",
+} as const;
+export type MaximumAllowedDeviceThreatLevel =
+    (typeof MaximumAllowedDeviceThreatLevel)[keyof typeof MaximumAllowedDeviceThreatLevel];
+
 /** One policy, by display name or id, and its threat settings. */
 export interface AppProtectionPolicyArgs {
     /** ios or android. */
-    platform: "ios" | "android";
+    platform: AppProtectionPlatform;
     /** The policy's display name, exactly; or `id`. */
     displayName?: string;
     id?: string;
     /** notConfigured, secured, low, medium or high. */
-    maximumAllowedDeviceThreatLevel: "notConfigured" | "secured" | "low" | "medium" | "high";
+    maximumAllowedDeviceThreatLevel: MaximumAllowedDeviceThreatLevel;
     /** block or wipe (warn is refused: Learn says it is not supported for Mobile Threat Defense). */
     mobileThreatDefenseRemediationAction: string;
 }

@@ -33,9 +33,10 @@ function prepare(tenant: EmulatedTenant): void {
 
 describe("Intune's throttling windows and late objects (real engine)", function () {
     this.timeout(300_000);
-    // A tenant whose Intune budget is nearly spent: four writes per window for the app, six for the tenant.
+    // A tenant whose Intune budget is nearly spent: four writes per window for the app, six for the tenant;
+    // a 10-second window (time scale 0.5), so the run's first writes land in one window even on a loaded machine.
     const { tenant, t } = useTestStack("throttled", {
-        emulator: { intuneLimits: { writesPerAppPerTenant: 4, writesPerTenant: 6 } },
+        emulator: { intuneLimits: { writesPerAppPerTenant: 4, writesPerTenant: 6 }, timeScale: 0.5 },
         prepare,
         program: compiledProgram(withApps({ ios: true, androidEnterprise: true })),
     });

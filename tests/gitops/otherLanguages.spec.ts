@@ -52,6 +52,7 @@ describe("the onboarding from other Pulumi languages (component plugin, real eng
             const onboarding = schema.resources["lookout-mtp:index:Onboarding"];
             assert.equal(onboarding.isComponent, true);
             assert.deepEqual(Object.keys(onboarding.inputProperties).sort(), [
+                "appProtection",
                 "connector",
                 "consent",
                 "consoleAccess",

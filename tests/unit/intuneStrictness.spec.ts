@@ -47,7 +47,8 @@ describe("Intune as documented: the emulator's default behaviour and the clients
     });
 
     it("answers writes over a 20-second window with 429 and no Retry-After, and a client that backs off gets through", async () => {
-        await start({ intuneLimits: { writesPerAppPerTenant: 2 } });
+        // A 10-second window (time scale 0.5): the first writes land in one window even on a loaded machine.
+        await start({ intuneLimits: { writesPerAppPerTenant: 2 }, timeScale: 0.5 });
         const impatient = graphClientFor({ ...t!.graph, retry: { ...fastRetry, maxAttempts: 2 } });
         await impatient.request("POST", graphPaths.compliancePolicies, { body: policyBody("a") });
         await impatient.request("POST", graphPaths.compliancePolicies, { body: policyBody("b") });
@@ -65,13 +66,14 @@ describe("Intune as documented: the emulator's default behaviour and the clients
         });
         assert.equal(raw.status, 429);
         assert.equal(raw.headers.get("retry-after"), null, "Intune sends no Retry-After");
-        const patient = graphClientFor({ ...t!.graph, retry: scaledRetryPolicy() });
+        const patient = graphClientFor({ ...t!.graph, retry: scaledRetryPolicy(t!.emulator.timeScale) });
         await patient.request("POST", graphPaths.compliancePolicies, { body: policyBody("c") });
         assert.equal(Object.keys(t!.settings().compliancePolicies).length, 3, "nothing written twice");
     });
 
     it("hides a new object for its replication delay: 404 on read and assign, then there", async () => {
-        await start({ replicationDelayMs: 5_000 });
+        // 2.5 s hidden (time scale 0.5): the read and the assign right after the create land within it even under load.
+        await start({ replicationDelayMs: 5_000, timeScale: 0.5 });
         const graph = graphClientFor(t!.graph);
         const { id } = (await graph.request<{ id: string }>("POST", graphPaths.compliancePolicies, {
             body: policyBody("new"),
