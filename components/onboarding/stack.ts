@@ -65,6 +65,8 @@ export async function onboardingStack() {
     // Lookout's audit events say what was changed in its console away from the declared settings
     // (components/onboarding/consoleDrift.ts): a warning on the resource concerned.
     const consentDeclaredBefore = previousConsent(parsed.config);
+    // Awaited once the identity is checked; a refused identity drops it.
+    consentDeclaredBefore?.catch(() => undefined);
     const preflight = await runPreflight(parsed.config, undefined, undefined, {
         previous,
         consoleAudit: true,

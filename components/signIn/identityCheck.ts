@@ -44,7 +44,7 @@ export function declaredWrites(config: StackConfig): Array<readonly string[]> {
 function tenantProblem(config: StackConfig, identity: SignedInIdentity): string | undefined {
     const named = config.entra.tenantId;
     if (!named || !identity.tenantId || named.toLowerCase() === identity.tenantId.toLowerCase()) return undefined;
-    return `lookout-mtp:entra.tenantId: is ${named}, but Microsoft Graph signed in ${identity.name ?? "the identity"} to tenant ${identity.tenantId}; sign in to ${named} (\`npm run sign-in -- --tenant ${named}\`, or AZURE_TENANT_ID in a pipeline), or correct entra.tenantId`;
+    return `lookout-mtp:entra.tenantId: is ${named}, but Microsoft Graph signed in ${identity.name ?? "the identity"} to tenant ${identity.tenantId}; sign in to ${named} (a person: \`npm run sign-in -- --tenant ${named}\`; an app or managed identity: one registered and consented in ${named}), or correct entra.tenantId`;
 }
 
 /** A person's Intune role: shown by `wids`, or else by whether Intune answers them. */
@@ -63,26 +63,29 @@ async function intuneRoleProblem(graph: GraphClient, identity: SignedInIdentity)
  * Manage mode: the tenant the azuread provider signs in to (its own sign-in: `azuread:tenantId`,
  * ARM_TENANT_ID or the Azure CLI's default), read with an invoke before any resource is declared.
  */
-async function azureadTenantProblem(config: StackConfig): Promise<string | undefined> {
-    const named = config.entra.tenantId;
+async function azureadTenantProblem(config: StackConfig, graphTenant: string | undefined): Promise<string | undefined> {
+    // Without a tenant in config, azuread and Graph must at least sign in to the same one.
+    const named = config.entra.tenantId ?? graphTenant;
     if (config.entra.mode !== "manage" || !named) return undefined;
     const { tenantId } = await azuread().getClientConfig({});
     if (tenantId.toLowerCase() === named.toLowerCase()) return undefined;
-    return `lookout-mtp:entra.tenantId: is ${named}, but the azuread provider signs in to tenant ${tenantId}; set \`pulumi config set azuread:tenantId ${named}\` (or ARM_TENANT_ID), or correct entra.tenantId`;
+    const whose = config.entra.tenantId
+        ? `lookout-mtp:entra.tenantId: is ${named}`
+        : `lookout-mtp:entra.tenantId: Microsoft Graph signed in to tenant ${named}`;
+    return `${whose}, but the azuread provider signs in to tenant ${tenantId}; set \`pulumi config set azuread:tenantId ${named}\` (or ARM_TENANT_ID) and entra.tenantId, or sign in to the other tenant`;
 }
 
 /** Problems with the signed-in identity, one line each; empty when it may do what the config declares. */
 export async function checkSignedInIdentity(config: StackConfig, graph: GraphClient): Promise<string[]> {
-    const azureadTenant = await azureadTenantProblem(config);
-    if (azureadTenant) return [azureadTenant];
     const identity = await graph.identity();
-    if (!identity) return [];
-    const tenant = tenantProblem(config, identity);
+    const tenant =
+        (identity && tenantProblem(config, identity)) || (await azureadTenantProblem(config, identity?.tenantId));
     if (tenant) return [tenant];
+    if (!identity) return [];
     const missing = [...new Set(missingPermissions(identity, declaredWrites(config)))];
     const permissions =
         missing.length > 0
-            ? [`graph:signIn: the onboarding's Intune writes need ${permissionAdvice(identity, missing)}`]
+            ? [`graph:signIn: the onboarding's declared writes need ${permissionAdvice(identity, missing)}`]
             : [];
     // Intune's role only: Conditional Access checks a person's directory role itself (components/conditionalAccess/).
     const role = missing.length === 0 && config.intune ? await intuneRoleProblem(graph, identity) : undefined;

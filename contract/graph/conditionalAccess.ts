@@ -7,6 +7,7 @@
  *
  * Plain data and functions only: dynamic providers capture this module by value.
  */
+import { globalAdministratorRoleId } from "./signIn";
 import type { ConditionalAccessDevicePlatform, ConditionalAccessPolicyState } from "@microsoft/microsoft-graph-types";
 import { z } from "zod";
 
@@ -36,7 +37,7 @@ export const conditionalAccessPlatforms = [
  * Access Administrator), and Global Administrator, which holds every permission.
  */
 export const conditionalAccessWriterRoles: Readonly<Record<string, string>> = {
-    "62e90394-69f5-4237-9190-012177145e10": "Global Administrator",
+    [globalAdministratorRoleId]: "Global Administrator",
     "194ae4cb-b126-40b2-bd5b-6091b380977d": "Security Administrator",
     "b1be1c3e-b65d-4f19-8427-f6fa0d97feb9": "Conditional Access Administrator",
 };
@@ -89,15 +90,19 @@ export interface DeclaredConditionalAccessPolicy {
  * included groups but the excluded ones, for the declared cloud apps, from every client app type.
  * Learn ("Create conditionalAccessPolicy"): a valid policy has at least one application rule, one
  * user rule and one grant or session control.
+ *
+ * `users`, on an update, is `conditions.users` as read just before: Graph does not say whether a
+ * PATCH merges a complex value or replaces it, so the whole value is sent back with only the two
+ * group lists changed, and the users, roles and guests another admin set on the policy stay.
  */
-export function conditionalAccessPolicyBody(p: DeclaredConditionalAccessPolicy) {
+export function conditionalAccessPolicyBody(p: DeclaredConditionalAccessPolicy, users?: Record<string, unknown>) {
     return {
         displayName: p.displayName,
         state: p.state,
         conditions: {
             clientAppTypes: ["all"],
             applications: { includeApplications: p.includeApplications },
-            users: { includeGroups: p.includeGroups, excludeGroups: p.excludeGroups },
+            users: { ...users, includeGroups: p.includeGroups, excludeGroups: p.excludeGroups },
             platforms: { includePlatforms: [...mobilePlatforms] },
         },
         grantControls: { operator: "OR", builtInControls: ["compliantDevice"] },

@@ -140,20 +140,19 @@ export function createConditionalAccessPolicy(ctx: IntuneContext): Reply {
 }
 
 /**
- * OData 4.01 (Protocol, 11.4.3): a PATCH applies to a complex value recursively, so the properties a
- * body leaves out keep their value; Learn's update example sends one property of `conditions`
- * alone. A collection is replaced whole.
+ * What a PATCH leaves: the properties it leaves out keep their value, and so do those of the
+ * condition set (Learn's update example sends one property of `conditions` alone and gets 204,
+ * which a replaced condition set, without its user rule, would refuse). Every other complex value
+ * the PATCH names (`conditions.users`, `applications`, `platforms`, `grantControls`, ...) is
+ * replaced whole: Graph does not document merging them (OData 4.01 says it merges), and the
+ * harsher reading is the one that shows a client sending part of a value erasing the rest.
  */
-function merged(current: unknown, sent: unknown): unknown {
-    const isObject = (v: unknown): v is Record<string, unknown> =>
-        typeof v === "object" && v !== null && !Array.isArray(v);
-    if (!isObject(current) || !isObject(sent)) return sent;
-    return Object.fromEntries(
-        [...new Set([...Object.keys(current), ...Object.keys(sent)])].map((k) => [
-            k,
-            k in sent ? merged(current[k], sent[k]) : current[k],
-        ]),
-    );
+function merged(current: Record<string, unknown>, sent: Record<string, unknown>): Record<string, unknown> {
+    const next = { ...current, ...sent };
+    const conditions = current.conditions;
+    if (conditions && typeof conditions === "object" && sent.conditions && typeof sent.conditions === "object")
+        next.conditions = { ...conditions, ...sent.conditions };
+    return next;
 }
 
 export function updateConditionalAccessPolicy(ctx: IntuneContext, id: string): Reply {
@@ -162,7 +161,7 @@ export function updateConditionalAccessPolicy(ctx: IntuneContext, id: string): R
     values(sent);
     const next = {
         ...policy,
-        ...values(merged(policy, sent) as StoredEntity),
+        ...values(merged(policy, sent)),
         modifiedDateTime: new Date(ctx.now).toISOString(),
     };
     requireValid(next);

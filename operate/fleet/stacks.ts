@@ -75,7 +75,12 @@ export function stackTenantEnv(projectDir: string, stack: string): Record<string
     const file = (parse(readFileSync(join(projectDir, `Pulumi.${stack}.yaml`), "utf8")) ?? {}) as {
         config?: Record<string, unknown>;
     };
-    const entra = sectionOf(file.config?.["lookout-mtp:entra"]);
+    const raw = file.config?.["lookout-mtp:entra"];
+    // A whole section stored encrypted hides its tenant: falling back to the older key could aim the
+    // run at another tenant than the one the stack onboards.
+    if (raw !== null && typeof raw === "object" && "secure" in raw)
+        throw new Error(`${tenantIdKey} in Pulumi.${stack}.yaml must be a plain tenant ID (a GUID; it is not secret)`);
+    const entra = sectionOf(raw);
     const [key, value] =
         entra?.tenantId !== undefined
             ? [tenantIdKey, entra.tenantId]

@@ -5,8 +5,9 @@
  *
  * Precise by design: every write is a PATCH of only those of the two settings that differ, so no
  * other property of the policy (its apps, assignments, PIN and data rules) is ever sent. The values
- * the stack changed are kept as they were (`previous`), and `delete` puts them back; the policy
- * itself is never created or deleted.
+ * the stack changed are kept as they were (`previous`), and `delete` puts back those still at the
+ * stack's value (one another admin changed since is left as they set it); the policy itself is
+ * never created or deleted.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -149,9 +150,15 @@ export const appProtectionThreatSettingsProvider = dynamicProvider<
 
     async delete(graph, _id, state) {
         if (Object.keys(state.previous).length === 0) return;
-        const path = graphPaths.appProtectionBeta(state.platform, state.policyId);
         // A policy an admin deleted since has nothing to restore.
-        await graph.request("PATCH", path, { body: state.previous, version: "beta", allow404: true });
+        const current = await readPolicy(graph, state);
+        if (!current) return;
+        // A setting another admin changed after the stack is theirs now: only the ones still at the
+        // stack's value are put back.
+        const keys = (Object.keys(state.previous) as ThreatSettingKey[]).filter((k) => current[k] === state[k]);
+        if (keys.length === 0) return;
+        const path = graphPaths.appProtectionBeta(state.platform, state.policyId);
+        await graph.request("PATCH", path, { body: pick(state.previous, keys), version: "beta", allow404: true });
     },
 });
 

@@ -9,7 +9,8 @@
  * is the stack's own), the precise shape of `conditionalAccessPolicyBody`, with one exception: an
  * exclusion group someone else added to the policy is kept (removing an exclusion can lock an
  * emergency account out), and `refresh` does not count it as drift. An exclusion the stack
- * declared and no longer declares is removed.
+ * declared and no longer declares is removed. An update sends `conditions.users` back as read, so
+ * the users and roles another admin included or excluded stay too.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
@@ -131,13 +132,15 @@ export const conditionalAccessPolicyProvider = dynamicProvider<
     async update(graph, id, olds, news) {
         const path = graphPaths.conditionalAccessPolicy(id);
         await assertMayWrite(graph, "PATCH", path, "Changing the Conditional Access policy");
-        // One read: the exclusions someone else added since, which the write keeps.
-        const current = (await readPolicy(graph, id))?.conditions?.users?.excludeGroups ?? [];
+        // One read: `conditions.users` as it is now, sent back whole (Graph may replace a complex
+        // value a PATCH names), so the users, roles and exclusion groups someone else added stay.
+        const users = (await readPolicy(graph, id))?.conditions?.users ?? undefined;
+        const current = users?.excludeGroups ?? [];
         const others = current.filter((g) => !olds.excludeGroups.includes(g) && !news.excludeGroups.includes(g));
-        const body = conditionalAccessPolicyBody({
-            ...declared(news),
-            excludeGroups: [...news.excludeGroups, ...others].sort(),
-        });
+        const body = conditionalAccessPolicyBody(
+            { ...declared(news), excludeGroups: [...news.excludeGroups, ...others].sort() },
+            users,
+        );
         await graph.request("PATCH", path, { body });
         return declared(news);
     },

@@ -10,6 +10,7 @@ import { validateGraphBaseUrl } from "../../contract/endpoints";
 import { type GraphVersion, requiredPermission } from "../../contract/graph/routes";
 import { pageSchema } from "../../contract/graph/schemas";
 import { defaultRetryPolicy, type RetryPolicy, sendWithRetry } from "../http/retry";
+import { conditionalAccessWriterRoles } from "../../contract/graph/conditionalAccess";
 import { identityOf, intuneRoleAdvice, missingPermissions, permissionAdvice, type SignedInIdentity } from "./identity";
 
 export interface GraphClientSettings {
@@ -41,7 +42,7 @@ export function graphApiError(
         hint =
             " The Graph token was refused; check the identity the run signs in with (graph:signIn: `npm run sign-in` for a person, AZURE_CLIENT_ID with workload identity, a certificate or a secret for a pipeline).";
     if (status === 403)
-        hint = ` ${refusalHint(error.message ?? "", requiredPermission(method, path, version), identity)}.`;
+        hint = ` ${refusalHint(error.message ?? "", path, requiredPermission(method, path, version), identity)}.`;
     if (/not applicable to target tenant/i.test(error.message ?? ""))
         hint =
             " Intune does not serve this tenant: it needs an Intune licence (and Intune as its MDM authority) before the onboarding can write there.";
@@ -69,9 +70,18 @@ export function refusedPermission(err: unknown): string | undefined {
  * Why Graph refused a request, in the identity's terms: a missing permission of the right kind, a
  * person's missing Intune role (Intune's words: "not authorized" with no scope named), or a licence.
  */
-function refusalHint(message: string, permission: string, identity: SignedInIdentity | undefined): string {
-    if (identity?.kind === "user" && !/scope/i.test(message) && /not authorized|role/i.test(message))
-        return `${identity.name ?? "The signed-in user"} needs ${intuneRoleAdvice}`;
+function refusalHint(
+    message: string,
+    path: string,
+    permission: string,
+    identity: SignedInIdentity | undefined,
+): string {
+    if (identity?.kind === "user" && !/scope/i.test(message) && /not authorized|role/i.test(message)) {
+        const roles = path.startsWith("/identity/conditionalAccess")
+            ? `a role that may write Conditional Access policies: ${Object.values(conditionalAccessWriterRoles).join(", ")}`
+            : intuneRoleAdvice;
+        return `${identity.name ?? "The signed-in user"} needs ${roles}`;
+    }
     if (/licen[cs]e/i.test(message))
         return "The tenant (or the user) lacks the licence Intune needs: assign an Intune licence";
     return `The request needs ${permissionAdvice(identity, [permission])}`;

@@ -154,11 +154,12 @@ function azureCredential(mode: "environment" | "azureCli" | "managedIdentity", c
 
 /** What a sign-in that failed says: the tenant the config names, when it names one, and the way to sign in. */
 function signInFailure(c: GraphConnection, mode: string, err: Error): Error {
-    const tenant = c.tenantId
-        ? `lookout-mtp:entra.tenantId: signing in to tenant ${c.tenantId}`
-        : "Signing in to Microsoft Graph";
+    // The config's tenant is to blame only when Entra does not know it, or the app is not in it.
+    const tenantUnknown = c.tenantId && /AADSTS(90002|700016)/.test(err.message);
+    const key = tenantUnknown ? "lookout-mtp:entra.tenantId" : `graph:signIn ${mode}`;
+    const where = c.tenantId ? `signing in to tenant ${c.tenantId}` : "signing in to Microsoft Graph";
     return new Error(
-        `${tenant} (graph:signIn ${mode}) failed: ${err.message.split("\n")[0]}. A person runs \`npm run sign-in\` and sets graph:signIn user; a pipeline sets AZURE_CLIENT_ID with workload identity (OIDC), a certificate or a secret.`,
+        `${key}: ${where} failed: ${err.message.split("\n")[0]}. A person runs \`npm run sign-in\` and sets graph:signIn user; a pipeline sets AZURE_CLIENT_ID with workload identity (OIDC), a certificate or a secret.`,
     );
 }
 

@@ -10,18 +10,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../contract/graph/signIn";
-import { signInWithDeviceCode } from "../../providers/graph/signIn/userSignIn";
 import { pulumiCli } from "../kit/cli";
 import { sampleDirectory, validGraphConfig } from "../kit/configFixtures";
 import type { EmulatedTenant } from "../kit/lookoutEmulator";
 import { compiledProgram } from "../kit/program";
+import { signInAs } from "../kit/signIn";
 import { useTestStack } from "../kit/testStack";
 
 const signInDir = mkdtempSync(join(tmpdir(), "lookout-e2e-sign-in-"));
 after(() => rmSync(signInDir, { recursive: true, force: true }));
 
-/** The tenant's admin signs in as `npm run sign-in` does, entering the code on the emulator's page. */
+/** The tenant's admin signs in as `npm run sign-in` does, into `dir` (the environment's own value kept). */
 async function adminSignsIn(tenant: EmulatedTenant, dir: string): Promise<void> {
+    const before = process.env.LOOKOUT_MTP_SIGN_IN_DIR;
     process.env.LOOKOUT_MTP_SIGN_IN_DIR = dir;
     try {
         const target = {
@@ -30,18 +31,10 @@ async function adminSignsIn(tenant: EmulatedTenant, dir: string): Promise<void> 
             clientId: graphCommandLineToolsAppId,
             graphBaseUrl: tenant.emulator.graphBaseUrl,
         };
-        await signInWithDeviceCode(target, (_message, code) => {
-            void fetch(code.verificationUri, {
-                method: "POST",
-                body: new URLSearchParams({
-                    code: code.userCode,
-                    username: tenant.admin.userPrincipalName,
-                    password: tenant.admin.password,
-                }),
-            });
-        });
+        await signInAs(target, tenant.admin);
     } finally {
-        delete process.env.LOOKOUT_MTP_SIGN_IN_DIR;
+        if (before === undefined) delete process.env.LOOKOUT_MTP_SIGN_IN_DIR;
+        else process.env.LOOKOUT_MTP_SIGN_IN_DIR = before;
     }
 }
 
@@ -105,7 +98,7 @@ describe("sign-in as a person (real engine)", function () {
             assert.notEqual(run.code, 0);
             assert.match(
                 run.stdout,
-                /graph:signIn: the onboarding's Intune writes need the delegated Graph permission DeviceManagementServiceConfig\.ReadWrite\.All and DeviceManagementConfiguration\.ReadWrite\.All, which the token of intune\.admin@contoso\.example lacks; sign in with `npm run sign-in`/,
+                /graph:signIn: the onboarding's declared writes need the delegated Graph permission DeviceManagementServiceConfig\.ReadWrite\.All and DeviceManagementConfiguration\.ReadWrite\.All, which the token of intune\.admin@contoso\.example lacks; sign in with `npm run sign-in`/,
             );
             assert.doesNotMatch(
                 run.stdout,

@@ -94,6 +94,22 @@ describe("app protection threat settings provider", () => {
             );
     });
 
+    it("destroy leaves a setting another admin changed after create, and restores the other", async () => {
+        const { id, outs } = await provider.create({ ...byod, mobileThreatDefenseRemediationAction: "wipe" });
+        assert.deepEqual(outs.previous, {
+            maximumAllowedDeviceThreatLevel: "notConfigured",
+            mobileThreatDefenseRemediationAction: "block",
+        });
+        // Another admin raises the level after the stack set it.
+        policies()[byod.policyId].body.maximumAllowedDeviceThreatLevel = "high";
+        patches = [];
+        await provider.delete(id, outs);
+        assert.deepEqual(patches, [{ mobileThreatDefenseRemediationAction: "block" }]);
+        const body = policies()[byod.policyId].body;
+        assert.equal(body.maximumAllowedDeviceThreatLevel, "high");
+        assert.equal(body.mobileThreatDefenseRemediationAction, "block");
+    });
+
     it("writes nothing when the policy already has the settings, and restores nothing", async () => {
         const { id, outs } = await provider.create({
             ...byod,

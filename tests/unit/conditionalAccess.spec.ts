@@ -109,6 +109,22 @@ describe("Conditional Access in the emulator", () => {
         assert.deepEqual(policy!.conditions.users.includeGroups, [pilot]);
     });
 
+    it("replaces a complex value inside conditions that a PATCH names, as Graph does not say it merges", async () => {
+        const { body: created } = await call(
+            "POST",
+            graphPaths.conditionalAccessPolicies,
+            conditionalAccessPolicyBody(declared),
+        );
+        const patched = await call("PATCH", graphPaths.conditionalAccessPolicy(created!.id), {
+            conditions: { users: { includeGroups: [sales] } },
+        });
+        assert.equal(patched.status, 204);
+        const { body: policy } = await call("GET", graphPaths.conditionalAccessPolicy(created!.id));
+        assert.deepEqual(policy!.conditions.users.includeGroups, [sales]);
+        assert.deepEqual(policy!.conditions.users.excludeGroups, []);
+        assert.deepEqual(policy!.conditions.applications.includeApplications, ["All"]);
+    });
+
     it("needs both permissions Learn lists for a write, and one of the read's for a read", async () => {
         const writeOnly = await tokenOf(["Policy.ReadWrite.ConditionalAccess"]);
         const refused = await call(
@@ -164,6 +180,23 @@ describe("the Conditional Access policy resource", () => {
         assert.equal(stored().state, "enabled");
         await provider.delete(id, updated);
         assert.equal(stored(), undefined);
+    });
+
+    it("sends conditions.users back whole on update, so the users and roles another admin set stay", async () => {
+        const provider = await configured(conditionalAccessPolicyProvider, t.graph);
+        const { id, outs } = await provider.create(declared);
+        const users = () =>
+            (t.emulator.store.tenantById(t.tenantId)!.conditionalAccessPolicies![id] as Record<string, any>).conditions
+                .users;
+        const breakGlass = "8d31a415-0000-4000-8000-000000000003";
+        const securityReader = "5d6b6bb7-de71-4623-b4af-96380a352509";
+        users().excludeUsers = [breakGlass];
+        users().includeRoles = [securityReader];
+        await provider.update(id, outs, { ...declared, includeGroups: [pilot, sales] });
+        assert.deepEqual(users().includeGroups, [pilot, sales]);
+        assert.deepEqual(users().excludeGroups, [emergency]);
+        assert.deepEqual(users().excludeUsers, [breakGlass]);
+        assert.deepEqual(users().includeRoles, [securityReader]);
     });
 });
 

@@ -74,6 +74,15 @@ describe("fleet stacks", () => {
                 () => stackTenantEnv(dir, "c"),
                 /fleet:azureTenantId in Pulumi.c.yaml must be a plain tenant ID/,
             );
+            // The whole section encrypted: refused, not read past to the older key.
+            writeFileSync(
+                join(dir, "Pulumi.e.yaml"),
+                `config:\n  fleet:azureTenantId: ${tenant}\n  lookout-mtp:entra:\n    secure: v1:abc\n`,
+            );
+            assert.throws(
+                () => stackTenantEnv(dir, "e"),
+                /^Error: lookout-mtp:entra\.tenantId in Pulumi\.e\.yaml must be a plain tenant ID/,
+            );
         } finally {
             rmSync(dir, { recursive: true, force: true });
         }

@@ -13,11 +13,12 @@ import {
     parsedConfig,
 } from "../kit/configFixtures";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
-import { devLookoutClientId } from "../../emulator/devTenant";
+import { devEntraTenantId, devLookoutClientId } from "../../emulator/devTenant";
 import { type Directory, graphRoles, installMocks, type Registered, valueOf } from "../kit/pulumiMocks";
 
 const directory: Directory = {
-    tenantId: "9a1b2c3d-0000-4000-8000-000000000001",
+    // The emulated tenant's: azuread and Graph sign in to the same tenant (the preflight holds them to it).
+    tenantId: devEntraTenantId,
     users: { "alex@contoso.com": "u-alex", "sam@contoso.com": "u-sam", "kim@contoso.com": "u-kim" },
     groups: [
         { objectId: "g-sales", displayName: "Sales Mobile", members: ["u-kim"] },
@@ -187,7 +188,9 @@ describe("LookoutOnboarding resource graph", () => {
             });
         });
 
-        it("holds the azuread provider's sign-in to the tenant entra.tenantId names, before anything is declared", async () => {
+        it("holds the azuread provider's sign-in to the tenant entra.tenantId names (or Graph's), before anything is declared", async () => {
+            const other = "9a1b2c3d-0000-4000-8000-000000000001";
+            ({ registered, opts } = installMocks({ ...directory, tenantId: other }));
             const named = config({
                 ...validManageConfig(),
                 "lookout-mtp:entra": { mode: "manage", tenantId: t.entraTenantId },
@@ -195,10 +198,16 @@ describe("LookoutOnboarding resource graph", () => {
             await assert.rejects(
                 runPreflight(named, graph(), t.console),
                 new RegExp(
-                    `lookout-mtp:entra\\.tenantId: is ${t.entraTenantId}, but the azuread provider signs in to tenant ${directory.tenantId}; set \`pulumi config set azuread:tenantId`,
+                    `lookout-mtp:entra\\.tenantId: is ${t.entraTenantId}, but the azuread provider signs in to tenant ${other}; set \`pulumi config set azuread:tenantId`,
                 ),
             );
-            ({ registered, opts } = installMocks({ ...directory, tenantId: t.entraTenantId }));
+            await assert.rejects(
+                runPreflight(config(validManageConfig()), graph(), t.console),
+                new RegExp(
+                    `lookout-mtp:entra\\.tenantId: Microsoft Graph signed in to tenant ${t.entraTenantId}, but the azuread provider signs in to tenant ${other}`,
+                ),
+            );
+            ({ registered, opts } = installMocks(directory));
             const onboarding = await onboard(named);
             assert.equal(await valueOf(onboarding.tenantId), t.entraTenantId);
         });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { adminConsentUrl } from "../../components/entra/consentCheck";
@@ -8,18 +8,21 @@ import { acceptedPermissions, graphPaths } from "../../contract/graph/routes";
 import { conditionalAccessPolicyBody } from "../../contract/graph/conditionalAccess";
 import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../contract/graph/signIn";
 import { graphClientFor, type GraphConnection } from "../../providers/graph/connection";
-import { signInFile, signInWithDeviceCode, userAccessToken } from "../../providers/graph/signIn/userSignIn";
+import { signInFile, userAccessToken } from "../../providers/graph/signIn/userSignIn";
+import { signInAs } from "../kit/signIn";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 describe("A person's sign-in (graph:signIn user)", () => {
     const t = useEmulatedTenant({ eachTest: true });
     let dir: string;
+    const before = process.env.LOOKOUT_MTP_SIGN_IN_DIR;
     beforeEach(() => {
         dir = mkdtempSync(join(tmpdir(), "lookout-sign-in-"));
         process.env.LOOKOUT_MTP_SIGN_IN_DIR = dir;
     });
     afterEach(() => {
-        delete process.env.LOOKOUT_MTP_SIGN_IN_DIR;
+        if (before === undefined) delete process.env.LOOKOUT_MTP_SIGN_IN_DIR;
+        else process.env.LOOKOUT_MTP_SIGN_IN_DIR = before;
         rmSync(dir, { recursive: true, force: true });
     });
 
@@ -39,12 +42,7 @@ describe("A person's sign-in (graph:signIn user)", () => {
 
     /** Signs the tenant's admin in, entering the code on the emulator's page as a browser would. */
     async function signIn(password = t.admin.password) {
-        return signInWithDeviceCode(target(), (_message, code) => {
-            void fetch(code.verificationUri, {
-                method: "POST",
-                body: new URLSearchParams({ code: code.userCode, username: t.admin.userPrincipalName, password }),
-            });
-        });
+        return signInAs(target(), { userPrincipalName: t.admin.userPrincipalName, password });
     }
 
     it("signs in with a device code, keeps only a refresh token readable by the user, and runs as that person", async () => {
@@ -82,6 +80,26 @@ describe("A person's sign-in (graph:signIn user)", () => {
         );
     });
 
+    it("renews with the scopes the tenant consented to, where Entra refuses a refresh naming another (AADSTS65001)", async () => {
+        const tenant = t.emulator.store.tenantById(t.tenantId)!;
+        await signIn();
+        tenant.publicClients![graphCommandLineToolsAppId] = ["Directory.Read.All"];
+        const { refreshToken } = JSON.parse(readFileSync(signInFile(target()), "utf8")) as { refreshToken: string };
+        const named = await fetch(`${t.emulator.authorityHost}/${t.entraTenantId}/oauth2/v2.0/token`, {
+            method: "POST",
+            body: new URLSearchParams({
+                grant_type: "refresh_token",
+                client_id: graphCommandLineToolsAppId,
+                refresh_token: refreshToken,
+                scope: qualifiedScope(t.emulator.graphBaseUrl, "DeviceManagementApps.ReadWrite.All"),
+            }),
+        });
+        assert.equal(named.status, 400);
+        assert.match(await named.text(), /AADSTS65001/);
+        const who = await graphClientFor(connection()).identity();
+        assert.deepEqual(who?.permissions, ["Directory.Read.All"]);
+    });
+
     it("gets a new token, not the cached one, when Graph refuses it", async () => {
         await signIn();
         const graph = graphClientFor(connection());
@@ -99,7 +117,7 @@ describe("A person's sign-in (graph:signIn user)", () => {
         await assert.rejects(userAccessToken(target()), /nobody is signed in to tenant .*npm run sign-in -- --tenant/);
         await assert.rejects(
             graphClientFor(connection()).request("GET", graphPaths.mtdConnectors),
-            /lookout-mtp:entra\.tenantId: signing in to tenant .* \(graph:signIn user\) failed: nobody is signed in/,
+            /graph:signIn user: signing in to tenant .* failed: nobody is signed in/,
         );
     });
 

@@ -11,7 +11,7 @@
  * Plain functions only: dynamic providers capture this module by value.
  */
 import type * as OpenIdClient from "openid-client";
-import { authorityHostFor, defaultGraphBaseUrl, qualifiedScope } from "../../../contract/endpoints";
+import { authorityHostFor, defaultGraphBaseUrl, graphScopeFor, qualifiedScope } from "../../../contract/endpoints";
 import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../../contract/graph/signIn";
 import { type AccessToken, renewalTime } from "../../http/tokenCache";
 
@@ -136,7 +136,11 @@ export async function userAccessToken(target: UserSignInTarget): Promise<AccessT
         );
     }
     const tokens = await openid()
-        .refreshTokenGrant(configuration(target), kept.refreshToken, { scope: requestedScopes(target.graphBaseUrl) })
+        // `.default`: the scopes the tenant consented to for the client, which the preflight then reads. Naming
+        // scopes would make Entra refuse the whole refresh (AADSTS65001) for one nobody consented to.
+        .refreshTokenGrant(configuration(target), kept.refreshToken, {
+            scope: `${graphScopeFor(target.graphBaseUrl)} offline_access`,
+        })
         .catch((err: Error & { error?: string; error_description?: string }) => {
             throw new Error(
                 `the sign-in of ${kept.userPrincipalName ?? "the user"} to tenant ${target.tenantId} could not be renewed (${err.error_description ?? err.message}); run \`${signInCommand(target)}\` again`,
