@@ -11,9 +11,9 @@
  */
 import { z } from "zod";
 import { appProtectionPlatforms, deviceThreatLevels, mtdRemediationActions } from "../contract/graph/appProtection";
-import { mamEvaluationSettings } from "../contract/graph/intuneService";
+import { mamEvaluationSettings, mtdPlatformNames } from "../contract/graph/intuneService";
 
-const platformNames = { ios: "iOS/iPadOS", android: "Android" } as const;
+const platformNames = mtdPlatformNames;
 
 function policySchema() {
     return z

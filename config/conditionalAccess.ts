@@ -12,7 +12,7 @@ export const conditionalAccessModes = {
 } as const;
 export type ConditionalAccessMode = keyof typeof conditionalAccessModes;
 
-export const defaultConditionalAccessDisplayName = "Lookout MTP - require a compliant mobile device";
+const defaultConditionalAccessDisplayName = "Lookout MTP - require a compliant mobile device";
 
 /** The section's schema; `group` is the stack config's group schema (an existing group, by name or object ID). */
 export function conditionalAccessSection<G extends z.ZodType<{ create?: boolean }>>(group: () => G) {

@@ -7,7 +7,35 @@
  */
 import { parseArgs } from "node:util";
 import { devEntraTenantId, seedDevTenant, seedSignIn } from "./devTenant";
+import type { Tenant } from "./store";
 import { startLookoutEmulator } from "./server";
+
+/** What a person needs to point a stack at the emulator: its endpoints, the key, an app's and a person's sign-in. */
+function printHowToUse(emulator: Awaited<ReturnType<typeof startLookoutEmulator>>, tenant: Tenant): void {
+    const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
+    const admin = tenant.signInUsers?.[0] ?? seedSignIn(tenant);
+    emulator.store.persist();
+    console.log(`Lookout and Microsoft Graph emulator listening on ${emulator.url}`);
+    console.log(
+        `tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}${tenant.lookoutApi === "public" ? ", Lookout's public API only (no settings route)" : ""}`,
+    );
+    console.log(`Lookout application key: ${tenant.applicationKeys[0]}`);
+    console.log("");
+    console.log("Point a stack at it:");
+    console.log(`  pulumi config set lookout:baseUrl ${emulator.url}`);
+    console.log("  pulumi config set --secret lookout:applicationKey <the key above>");
+    console.log(`  pulumi config set graph:baseUrl ${emulator.graphBaseUrl}`);
+    console.log(`  pulumi config set graph:authorityHost ${emulator.authorityHost}`);
+    console.log(
+        `  export AZURE_TENANT_ID=${tenant.entraTenantId} AZURE_CLIENT_ID=${app.clientId} AZURE_CLIENT_SECRET=${app.clientSecret}`,
+    );
+    console.log("");
+    console.log("Or sign in as a person (graph:signIn user, lookout-mtp:entra.tenantId set):");
+    console.log(
+        `  npm run sign-in -- --tenant ${tenant.entraTenantId} --graph ${emulator.graphBaseUrl} --authority ${emulator.authorityHost}`,
+    );
+    console.log(`  then on the page it prints: user ${admin.userPrincipalName}, password ${admin.password}`);
+}
 
 async function main() {
     const { values } = parseArgs({
@@ -44,29 +72,7 @@ async function main() {
         throw new Error(`--lookout-api '${values["lookout-api"]}' must be contract or public`);
     tenant.lookoutApi = values["lookout-api"];
     emulator.store.persist();
-    const app = tenant.graphApps[0] ?? emulator.store.addGraphApp(tenant);
-    const admin = tenant.signInUsers?.[0] ?? seedSignIn(tenant);
-    emulator.store.persist();
-    console.log(`Lookout and Microsoft Graph emulator listening on ${emulator.url}`);
-    console.log(
-        `tenant ${tenant.name}, Entra tenant ${tenant.entraTenantId}${tenant.lookoutApi === "public" ? ", Lookout's public API only (no settings route)" : ""}`,
-    );
-    console.log(`Lookout application key: ${tenant.applicationKeys[0]}`);
-    console.log("");
-    console.log("Point a stack at it:");
-    console.log(`  pulumi config set lookout:baseUrl ${emulator.url}`);
-    console.log("  pulumi config set --secret lookout:applicationKey <the key above>");
-    console.log(`  pulumi config set graph:baseUrl ${emulator.graphBaseUrl}`);
-    console.log(`  pulumi config set graph:authorityHost ${emulator.authorityHost}`);
-    console.log(
-        `  export AZURE_TENANT_ID=${tenant.entraTenantId} AZURE_CLIENT_ID=${app.clientId} AZURE_CLIENT_SECRET=${app.clientSecret}`,
-    );
-    console.log("");
-    console.log("Or sign in as a person (graph:signIn user, lookout-mtp:entra.tenantId set):");
-    console.log(
-        `  npm run sign-in -- --tenant ${tenant.entraTenantId} --graph ${emulator.graphBaseUrl} --authority ${emulator.authorityHost}`,
-    );
-    console.log(`  then on the page it prints: user ${admin.userPrincipalName}, password ${admin.password}`);
+    printHowToUse(emulator, tenant);
     const stop = async () => {
         await emulator.close();
         process.exit(0);

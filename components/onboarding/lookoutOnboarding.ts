@@ -121,12 +121,15 @@ interface Gate {
  * (TypeScript programs, validated config in) and the component plugin's `Onboarding` (other
  * Pulumi languages, plain inputs validated by the same schema).
  */
-export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
-    const { name, config, preflight, graph, lookout } = scope;
+/**
+ * Entra's side (the groups, Lookout's consent, the tenant) and the gate every write passes: nothing
+ * is written before every group has passed its checks (found, exact name, unique, users only) and
+ * Lookout's consent is verified; the Lookout settings take their inputs through the gate, the Intune
+ * side waits for the Lookout connector.
+ */
+function declareEntra(scope: OnboardingScope, checks: pulumi.Output<Preflight>, groups: CheckedGroups) {
+    const { name, config, preflight } = scope;
     const entraMode = config.entra.mode;
-    // Without checks run up front, the same checks run here and gate every write below.
-    const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph, lookout));
-    const groups: CheckedGroups = preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups);
     const entra = { parent: scope.parent };
     const tenantId = tenantIdOf(scope);
     const consoleAccess = new ConsoleAccessGroups(
@@ -144,10 +147,6 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
             ? new TenantConsent(`${name}-consent`, { ...config.consent, ...preflight?.consentPlan }, entra)
             : undefined;
     const consentStatus = verifiedConsent(scope, consent, tenantId, checks);
-
-    // Nothing is written before every group has passed its checks (found, exact name, unique,
-    // users only) and Lookout's consent is verified: the Lookout settings take their inputs through
-    // this gate, the Intune side waits for the Lookout connector.
     const passed = pulumi
         .all([
             consoleAccess.fullAccessGroupObjectId,
@@ -159,6 +158,15 @@ export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
         ])
         .apply(() => true);
     const gate: Gate = { checks, groups, passed };
+    return { consoleAccess, enrollment, consent, consentStatus, tenantId, gate };
+}
+
+export function declareOnboarding(scope: OnboardingScope): OnboardingParts {
+    const { name, config, preflight, graph, lookout } = scope;
+    // Without checks run up front, the same checks run here and gate every write below.
+    const checks: pulumi.Output<Preflight> = pulumi.output(preflight ?? runPreflight(config, graph, lookout));
+    const groups: CheckedGroups = preflight ? preflight.groups : (checks.apply((c) => c.groups) as CheckedGroups);
+    const { consoleAccess, enrollment, consent, consentStatus, tenantId, gate } = declareEntra(scope, checks, groups);
 
     const enrolled = enrolledNow(scope, enrollment);
     const lookoutConsole = declareLookoutConsole(scope, gate, enrolled, consent);

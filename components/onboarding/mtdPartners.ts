@@ -12,12 +12,13 @@ import {
     complianceEvaluationSettings,
     mamEvaluationSettings,
     mtdPartnerNames,
+    mtdPlatformNames,
 } from "../../contract/graph/intuneService";
 import { graphPaths } from "../../contract/graph/routes";
 import { lookoutMtdConnectorId, mtdConnectorSchema } from "../../contract/graph/schemas";
 import type { GraphClient } from "../../providers/graph/client";
 
-const platformNames = { ios: "iOS/iPadOS", android: "Android" } as const;
+const platformNames = mtdPlatformNames;
 type Platform = keyof typeof platformNames;
 const adminCenter = "Intune admin center > Tenant administration > Connectors and tokens > Mobile Threat Defense";
 

@@ -19,18 +19,6 @@ export const conditionalAccessStates = [
 ] as const satisfies readonly ConditionalAccessPolicyState[];
 export type ConditionalAccessState = (typeof conditionalAccessStates)[number];
 
-/** `conditionalAccessDevicePlatform`, in metadata order. */
-export const conditionalAccessPlatforms = [
-    "android",
-    "iOS",
-    "windows",
-    "windowsPhone",
-    "macOS",
-    "all",
-    "unknownFutureValue",
-    "linux",
-] as const satisfies readonly ConditionalAccessDevicePlatform[];
-
 /**
  * The directory roles (template IDs) that may write Conditional Access policies in a person's
  * sign-in: Learn's "least privileged roles" for the writes (Security Administrator, Conditional

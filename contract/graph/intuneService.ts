@@ -43,6 +43,9 @@ export function intuneServiceOf(path: string): "applications" | "deviceConfigura
  * on `mobileThreatDefenseConnector`: "Only one partner per platform may be enabled for Mobile
  * Application Management (MAM) evaluation."
  */
+/** The platforms' names as Intune's admin center writes them, for messages. */
+export const mtdPlatformNames = { ios: "iOS/iPadOS", android: "Android" } as const;
+
 export const mamEvaluationSettings = {
     ios: "iosMobileApplicationManagementEnabled",
     android: "androidMobileApplicationManagementEnabled",

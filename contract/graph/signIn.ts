@@ -38,7 +38,7 @@ export const azureCliAppId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
  * read/modify) are not in the token: only Intune's answer shows them.
  */
 export const globalAdministratorRoleId = "62e90394-69f5-4237-9190-012177145e10";
-export const intuneAdministratorRoleId = "3a2c62db-5318-420d-8d74-23affee5d9d5";
+const intuneAdministratorRoleId = "3a2c62db-5318-420d-8d74-23affee5d9d5";
 export const intuneDirectoryRoles: Readonly<Record<string, string>> = {
     [globalAdministratorRoleId]: "Global Administrator",
     [intuneAdministratorRoleId]: "Intune Administrator",

@@ -39,7 +39,7 @@ export const threatGuidOf = (deviceGuid: string) => guidOf(`threat:${deviceGuid}
 const platformOf = (view: LookoutDeviceView) => (view.device.operatingSystem === "iOS" ? "IOS" : "ANDROID");
 
 /** The open threats at `now`: one per listed device whose verdict stands (activated, not deactivated). */
-export function openThreats(tenant: Tenant, now: number): ListedThreat[] {
+function openThreats(tenant: Tenant, now: number): ListedThreat[] {
     return lookoutDevices(tenant, now).flatMap((view) => {
         if (!view.threat || view.security === null || view.activatedAt === null) return [];
         // A UUIDv7 of the detection (the activation), its sequence the device's own set apart from the devices'.

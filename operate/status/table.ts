@@ -242,7 +242,7 @@ function sectionHeadings(columns: readonly SizedColumn[]): string {
 }
 
 /** The Conditional Access policy: enforced (a non-compliant device loses access) or report-only, and the rings it covers. */
-export function conditionalAccessLine(ca: NonNullable<StatusReport["conditionalAccess"]>, paint: Paint): string {
+function conditionalAccessLine(ca: NonNullable<StatusReport["conditionalAccess"]>, paint: Paint): string {
     const mode =
         ca.mode === "enforced"
             ? paint("green", "enforced (a non-compliant device loses access)")

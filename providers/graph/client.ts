@@ -87,15 +87,6 @@ function refusalHint(
     return `The request needs ${permissionAdvice(identity, [permission])}`;
 }
 
-/** The claims of a JWT access token, or undefined for an opaque one. */
-function claimsOf(accessToken: string): Record<string, unknown> | undefined {
-    try {
-        return JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString("utf8"));
-    } catch {
-        return undefined;
-    }
-}
-
 export interface GraphRequestOptions<T> {
     body?: unknown;
     schema?: z.ZodType<T>;
@@ -177,17 +168,43 @@ function relativeToBase(link: string | undefined, base: string): string | undefi
     return link.slice(base.length);
 }
 
-export function createGraphClient(settings: GraphClientSettings) {
-    const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
-    const baseUrl = validateGraphBaseUrl(settings.baseUrl, "graph:baseUrl");
-    /** The same Graph's beta endpoint, for the reads v1.0 cannot make (see GraphVersion). */
-    const baseUrlOf = (version: GraphVersion) =>
-        version === "v1.0" ? baseUrl : baseUrl.slice(0, -"/v1.0".length) + "/beta";
-    const ctx: GraphContext = { settings, policy, baseUrlOf };
-    const request = <T>(method: GraphMethod, path: string, options?: GraphRequestOptions<T>) =>
-        graphRequest<T>(ctx, method, path, options);
-    type ListOptions = { headers?: Record<string, string>; version?: GraphVersion };
+type ListOptions = { headers?: Record<string, string>; version?: GraphVersion };
 
+/** Reading collections: pages following `@odata.nextLink`, or every item at once. */
+function collections(ctx: GraphContext) {
+    /**
+     * The pages of a collection, following `@odata.nextLink` (absolute URLs on the same Graph) until
+     * the last page or until the caller stops; items are parsed leniently by `item`.
+     */
+    async function* pages<T extends z.ZodType>(
+        path: string,
+        item: T,
+        options: ListOptions = {},
+    ): AsyncGenerator<Array<z.infer<T>>> {
+        const schema = pageSchema(item);
+        for (let next: string | undefined = path; next;) {
+            const page: z.infer<typeof schema> = (await graphRequest(ctx, "GET", next, { ...options, schema }))!.body;
+            yield page.value;
+            next = relativeToBase(page["@odata.nextLink"], ctx.baseUrlOf(options.version ?? "v1.0"));
+        }
+    }
+
+    /** Every item of a collection (see `pages`). */
+    async function listAll<T extends z.ZodType>(
+        path: string,
+        item: T,
+        options: ListOptions = {},
+    ): Promise<Array<z.infer<T>>> {
+        const items: Array<z.infer<T>> = [];
+        for await (const page of pages(path, item, options)) items.push(...page);
+        return items;
+    }
+
+    return { pages, listAll };
+}
+
+/** Who the token speaks for: the identity, what it may do, and its tenant. */
+function signedIn(settings: GraphClientSettings) {
     /** Who the token speaks for (app or person, tenant, permissions), or undefined for an opaque token. */
     async function identity(): Promise<SignedInIdentity | undefined> {
         return identityOf(await settings.getToken(false));
@@ -203,52 +220,33 @@ export function createGraphClient(settings: GraphClientSettings) {
 
     /** The Entra tenant of the signed-in identity, from its token's `tid` claim: never typed by hand. */
     async function tenantId(): Promise<string> {
-        const tid = claimsOf(await settings.getToken(false))?.tid;
-        if (typeof tid === "string" && tid) return tid;
+        const tid = (await identity())?.tenantId;
+        if (tid) return tid;
         throw new Error(
             "The Graph access token names no tenant (tid claim); sign in with a work or school identity of the tenant.",
         );
     }
 
-    /**
-     * The pages of a collection, following `@odata.nextLink` (absolute URLs on the same Graph) until
-     * the last page or until the caller stops; items are parsed leniently by `item`.
-     */
-    async function* pages<T extends z.ZodType>(
-        path: string,
-        item: T,
-        options: ListOptions = {},
-    ): AsyncGenerator<Array<z.infer<T>>> {
-        const schema = pageSchema(item);
-        for (let next: string | undefined = path; next;) {
-            const page: z.infer<typeof schema> = (await request("GET", next, { ...options, schema }))!.body;
-            yield page.value;
-            next = relativeToBase(page["@odata.nextLink"], baseUrlOf(options.version ?? "v1.0"));
-        }
-    }
+    return { identity, assertPermissions, tenantId };
+}
 
-    /** Every item of a collection (see `pages`). */
-    async function listAll<T extends z.ZodType>(
-        path: string,
-        item: T,
-        options: ListOptions = {},
-    ): Promise<Array<z.infer<T>>> {
-        const items: Array<z.infer<T>> = [];
-        for await (const page of pages(path, item, options)) items.push(...page);
-        return items;
-    }
-
+export function createGraphClient(settings: GraphClientSettings) {
+    const policy: RetryPolicy = { ...defaultRetryPolicy, ...(settings.retry ?? {}) };
+    const baseUrl = validateGraphBaseUrl(settings.baseUrl, "graph:baseUrl");
+    /** The same Graph's beta endpoint, for the reads v1.0 cannot make (see GraphVersion). */
+    const baseUrlOf = (version: GraphVersion) =>
+        version === "v1.0" ? baseUrl : baseUrl.slice(0, -"/v1.0".length) + "/beta";
+    const ctx: GraphContext = { settings, policy, baseUrlOf };
+    const request = <T>(method: GraphMethod, path: string, options?: GraphRequestOptions<T>) =>
+        graphRequest<T>(ctx, method, path, options);
     return {
         baseUrl,
         authorityHost: settings.authorityHost,
         signIn: settings.signIn,
         policy,
         request,
-        pages,
-        listAll,
-        identity,
-        assertPermissions,
-        tenantId,
+        ...collections(ctx),
+        ...signedIn(settings),
     };
 }
 

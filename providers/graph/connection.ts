@@ -70,9 +70,7 @@ export function graphConnectionFromConfig(config: pulumi.dynamic.Config | undefi
 }
 
 /** The sign-in `auto` stands for: an app's when AZURE_CLIENT_ID is set (pipelines, the emulator's app), a person's otherwise. */
-export function effectiveSignIn(
-    c: Pick<GraphConnection, "signIn" | "loopbackCredentials">,
-): Exclude<SignInMode, "auto"> {
+function effectiveSignIn(c: Pick<GraphConnection, "signIn" | "loopbackCredentials">): Exclude<SignInMode, "auto"> {
     if (c.signIn && c.signIn !== "auto") return c.signIn;
     return c.loopbackCredentials || process.env.AZURE_CLIENT_ID ? "environment" : "user";
 }
@@ -164,7 +162,7 @@ function signInFailure(c: GraphConnection, mode: string, err: Error): Error {
 }
 
 /** Where a connection's tokens come from; `renew` after Graph refused one, so no cached token comes back. */
-export function tokenSource(c: GraphConnection): (renew: boolean) => Promise<AccessToken> {
+function tokenSource(c: GraphConnection): (renew: boolean) => Promise<AccessToken> {
     const mode = effectiveSignIn(c);
     const loopback = isLoopbackUrl(c.baseUrl);
     const policy = { ...defaultRetryPolicy, ...(c.retry ?? {}) };

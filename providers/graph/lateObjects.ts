@@ -11,7 +11,7 @@ import { pause, reportWait } from "../http/retry";
 import type { GraphClient } from "./client";
 
 /** A 404, or a 400 whose message says a referenced object does not exist (yet). */
-export function notVisibleYet(err: unknown): boolean {
+function notVisibleYet(err: unknown): boolean {
     const e = err as { status?: number; message?: string };
     if (e.status === 404) return true;
     return e.status === 400 && /not (been )?found|does not exist|doesn't exist/i.test(e.message ?? "");

@@ -17,7 +17,7 @@ import { tolerateLate } from "../graph/lateObjects";
 import { outcomeUnknown, pause } from "../http/retry";
 
 /** The group an assignment includes, or undefined for any other target (exclusions, all users, ...). */
-export const includedGroup = (a: Assignment): string | undefined =>
+const includedGroup = (a: Assignment): string | undefined =>
     a.target["@odata.type"] === assignmentTargetTypes.group ? (a.target.groupId ?? undefined) : undefined;
 
 /** The groups a policy includes. */

@@ -14,6 +14,7 @@ import type * as OpenIdClient from "openid-client";
 import { authorityHostFor, defaultGraphBaseUrl, graphScopeFor, qualifiedScope } from "../../../contract/endpoints";
 import { graphCommandLineToolsAppId, runDelegatedScopes } from "../../../contract/graph/signIn";
 import { type AccessToken, renewalTime } from "../../http/tokenCache";
+import { identityOf } from "../identity";
 
 export interface UserSignInTarget {
     authorityHost: string;
@@ -60,7 +61,7 @@ function configuration(target: UserSignInTarget): OpenIdClient.Configuration {
 }
 
 /** What a run asks for: the delegated scopes of the route table, on this Graph, and a refresh token. */
-export function requestedScopes(graphBaseUrl: string): string {
+function requestedScopes(graphBaseUrl: string): string {
     return [...runDelegatedScopes().map((s) => qualifiedScope(graphBaseUrl, s)), "offline_access"].join(" ");
 }
 
@@ -91,7 +92,7 @@ function saved(target: UserSignInTarget): SavedSignIn | undefined {
 }
 
 /** The command that signs a person in for this target, for messages. */
-export function signInCommand(target: UserSignInTarget): string {
+function signInCommand(target: UserSignInTarget): string {
     const graph = target.graphBaseUrl === defaultGraphBaseUrl ? "" : ` --graph ${target.graphBaseUrl}`;
     const authority =
         target.authorityHost === authorityHostFor(target.graphBaseUrl) ? "" : ` --authority ${target.authorityHost}`;
@@ -115,16 +116,10 @@ export async function signInWithDeviceCode(
         userCode: device.user_code,
     });
     const tokens = await client.pollDeviceAuthorizationGrant(config, device);
-    const claims = JSON.parse(
-        Buffer.from(tokens.access_token.split(".")[1] ?? "", "base64url").toString("utf8") || "{}",
-    ) as {
-        upn?: string;
-        preferred_username?: string;
-        scp?: string;
-    };
-    const userPrincipalName = claims.upn ?? claims.preferred_username;
+    const who = identityOf(tokens.access_token);
+    const userPrincipalName = who?.name;
     save(target, tokens.refresh_token, userPrincipalName);
-    return { userPrincipalName, scopes: (claims.scp ?? tokens.scope ?? "").split(" ").filter(Boolean) };
+    return { userPrincipalName, scopes: who?.permissions ?? (tokens.scope ?? "").split(" ").filter(Boolean) };
 }
 
 /** An access token for the signed-in person, from the kept sign-in; an error naming the command when there is none. */
