@@ -69,7 +69,7 @@ describe("Intune as documented: the emulator's default behaviour and the clients
         const patient = graphClientFor({ ...t!.graph, retry: scaledRetryPolicy(t!.emulator.timeScale) });
         await patient.request("POST", graphPaths.compliancePolicies, { body: policyBody("c") });
         assert.equal(Object.keys(t!.settings().compliancePolicies).length, 3, "nothing written twice");
-    });
+    }).timeout(60_000);
 
     it("hides a new object for its replication delay: 404 on read and assign, then there", async () => {
         // 2.5 s hidden (time scale 0.5): the read and the assign right after the create land within it even under load.
@@ -85,7 +85,7 @@ describe("Intune as documented: the emulator's default behaviour and the clients
         await assert.rejects(graph.request("POST", graphPaths.compliancePolicyAssign(id), { body: assign }), /404/);
         await new Promise((resolve) => setTimeout(resolve, 5_000 * t!.emulator.timeScale));
         assert.equal((await graph.request("GET", graphPaths.compliancePolicy(id)))!.status, 200);
-    });
+    }).timeout(60_000);
 
     it("adds an iOS app while it is invisible and unpublished, waiting rather than deleting it", async () => {
         await start({ replicationDelayMs: 5_000 });
