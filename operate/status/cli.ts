@@ -36,6 +36,23 @@ function argsWithJsonDefault(args: string[]): string[] {
     );
 }
 
+/** The stack through the Pulumi CLI, on the demo's local backend and passphrase unless the environment names others. */
+async function openStack(stackName: string, workDir: string, bin: string) {
+    const env: Record<string, string> = {
+        ...(process.env as Record<string, string>),
+        ...pulumiCliEnv(bin),
+        PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? fileBackendUrl(join(projectRoot, ".state", "backend")),
+        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "lookout-mtp-dev",
+    };
+    const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
+    return LocalWorkspace.selectStack({ stackName, workDir }, { pulumiCommand, envVars: env }).catch((err: Error) => {
+        throw new Error(
+            `no stack '${stackName}' in ${workDir} on ${env.PULUMI_BACKEND_URL}: ${err.message.split("\n")[0]}`,
+            { cause: err },
+        );
+    });
+}
+
 async function main() {
     const { values } = parseArgs({
         args: argsWithJsonDefault(process.argv.slice(2)),
@@ -51,25 +68,7 @@ async function main() {
         },
     });
     if (!values.stack) throw new Error("--stack is required: the stack whose tenant to report on (e.g. --stack dev)");
-    const workDir = resolve(values.cwd!);
-    const bin = pulumiCliDir(values.pulumi);
-    // The demo's local backend and passphrase unless the environment names others.
-    const env: Record<string, string> = {
-        ...(process.env as Record<string, string>),
-        ...pulumiCliEnv(bin),
-        PULUMI_BACKEND_URL: process.env.PULUMI_BACKEND_URL ?? fileBackendUrl(join(projectRoot, ".state", "backend")),
-        PULUMI_CONFIG_PASSPHRASE: process.env.PULUMI_CONFIG_PASSPHRASE ?? "lookout-mtp-dev",
-    };
-    const pulumiCommand = await PulumiCommand.get({ root: dirname(bin), skipVersionCheck: true });
-    const stack = await LocalWorkspace.selectStack(
-        { stackName: values.stack, workDir },
-        { pulumiCommand, envVars: env },
-    ).catch((err: Error) => {
-        throw new Error(
-            `no stack '${values.stack}' in ${workDir} on ${env.PULUMI_BACKEND_URL}: ${err.message.split("\n")[0]}`,
-            { cause: err },
-        );
-    });
+    const stack = await openStack(values.stack, resolve(values.cwd!), pulumiCliDir(values.pulumi));
     const configMap = await stack.getAllConfig();
     const raw = Object.fromEntries(Object.entries(configMap).map(([key, { value }]) => [key, value]));
     const parsed = parseStackConfig(raw, (key) => configMap[key]?.secret ?? false);

@@ -20,17 +20,28 @@ export function renewalTime(expiresAt: number): number {
 /** `requestToken(renew)`: `renew` when the service refused the last token, so the source must not hand back one it cached. */
 export function createTokenCache<T extends AccessToken>(requestToken: (renew: boolean) => Promise<T>) {
     let current: T | undefined;
-    let pending: Promise<T> | undefined;
+    let pending: { token: Promise<T>; renews: boolean } | undefined;
 
-    /** A valid token: the cached one, or (when there is none, it expired, or `renew`) a fresh one. */
+    /**
+     * A valid token: the cached one, or (when there is none, it expired, or `renew`) a fresh one. A
+     * renewal asked for while a plain request is on its way follows that request, so it never gets
+     * back the token a service just refused.
+     */
     function get(renew = false): Promise<T> {
         if (!renew && current && current.expiresAt > Date.now()) return Promise.resolve(current);
-        pending ??= requestToken(renew)
-            .then((token) => (current = token))
-            .finally(() => {
-                pending = undefined;
-            });
-        return pending;
+        if (pending && (pending.renews || !renew)) return pending.token;
+        const before = pending?.token.catch(() => undefined);
+        const entry = {
+            renews: renew,
+            token: Promise.resolve(before)
+                .then(() => requestToken(renew))
+                .then((token) => (current = token))
+                .finally(() => {
+                    if (pending === entry) pending = undefined;
+                }),
+        };
+        pending = entry;
+        return entry.token;
     }
 
     /** Forgets the token, so the next call asks for a new one (the service refused it). */
