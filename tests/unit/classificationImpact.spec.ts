@@ -5,15 +5,14 @@
  */
 import assert from "node:assert/strict";
 import { mraThreatsQuery } from "../../contract/lookout/mra";
-import { seedDevices } from "../../emulator/devices";
-import { configureIntuneConnector } from "../../emulator/lookout/settings";
 import { clientFor } from "../../providers/lookout/connection";
 import type { LookoutClient } from "../../providers/lookout/client";
 import { runPreflight } from "../../components/onboarding/preflight";
 import { assessClassificationImpact } from "../../components/classificationImpact";
 import { judge, type ReRatedDevice } from "../../components/classificationImpact/judge";
 import { graphClientFor } from "../../providers/graph/connection";
-import { parsedConfig, sampleConnectorSettings, sampleDirectory, validGraphConfig } from "../kit/configFixtures";
+import { parsedConfig, validGraphConfig } from "../kit/configFixtures";
+import { enrolledPilot } from "../kit/enrolledPilot";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 const policies = [
@@ -122,14 +121,7 @@ describe("a re-rated classification's impact, paged", () => {
 describe("a re-rated classification's impact, read from Lookout", () => {
     const t = useEmulatedTenant({
         eachTest: true,
-        prepare: (t) => {
-            const tenant = t.emulator.store.tenantById(t.tenantId)!;
-            tenant.directory = sampleDirectory();
-            const pilot = tenant.directory.groups.find((g) => g.displayName === "Lookout Pilot")!;
-            pilot.generatedUsers = 200;
-            seedDevices(tenant, [pilot.id], t.emulator.now() - 3 * 3600_000);
-            configureIntuneConnector(tenant, sampleConnectorSettings(), t.emulator.now() - 3 * 3600_000);
-        },
+        prepare: enrolledPilot(200),
     });
     const withLevels = (levels: Record<string, string>) =>
         parsedConfig({ ...validGraphConfig(), "lookout-mtp:threatClassifications": levels });

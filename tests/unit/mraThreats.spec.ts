@@ -10,9 +10,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { mraDevicesQuery, mraSecurityOfRisk, mraThreatsQuery } from "../../contract/lookout/mra";
 import { lookoutPaths } from "../../contract/lookout/routes";
-import { managedDevices, seedDevices } from "../../emulator/devices";
-import { configureIntuneConnector } from "../../emulator/lookout/settings";
-import { sampleConnectorSettings, sampleDirectory } from "../kit/configFixtures";
+import { managedDevices } from "../../emulator/devices";
+import { enrolledPilot } from "../kit/enrolledPilot";
 import { useEmulatedTenant } from "../kit/lookoutEmulator";
 
 interface Documented {
@@ -28,14 +27,7 @@ type Row = Record<string, any>;
 describe("Lookout's threats list in the emulator", () => {
     const t = useEmulatedTenant({
         eachTest: true,
-        prepare: (t) => {
-            const tenant = t.emulator.store.tenantById(t.tenantId)!;
-            tenant.directory = sampleDirectory();
-            const pilot = tenant.directory.groups.find((g) => g.displayName === "Lookout Pilot")!;
-            pilot.generatedUsers = 60;
-            seedDevices(tenant, [pilot.id], t.emulator.now() - 3 * 3600_000);
-            configureIntuneConnector(tenant, sampleConnectorSettings(), t.emulator.now() - 3 * 3600_000);
-        },
+        prepare: enrolledPilot(60),
     });
     const get = async (query: string) => (await t.console.request("GET", query))!.body as Row;
     const devices = async () => (await get(mraDevicesQuery({ limit: 1000 }))).devices as Row[];
